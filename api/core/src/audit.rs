@@ -1,0 +1,145 @@
+//! The append-only, hash-chained audit log (PL-04, EL-12).
+//!
+//! Each entry stores the hash of the previous one and its own hash over all its fields, so
+//! editing, deleting or reordering any entry breaks the chain at that entry.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{audit_head, audit_log};
+use crate::db::{DbConn, now};
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened, by whom, to what.
+#[derive(Debug, Clone, Default)]
+pub struct Event<'a> {
+    pub actor_id: Option<&'a str>,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub ip: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub ip: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn entry_hash(e: &Entry) -> String {
+    let canonical = serde_json::json!([
+        e.seq,
+        e.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        e.actor_id,
+        e.action,
+        e.object_type,
+        e.object_id,
+        e.before_state,
+        e.after_state,
+        e.ip,
+        e.prev_hash,
+    ]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// Appends an entry. Call inside the transaction of the change it records, so the two commit
+/// together. Bumping the head row first takes its lock and serialises concurrent writers.
+pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<i64> {
+    diesel::update(audit_head::table.find(1)).set(audit_head::last_seq.eq(audit_head::last_seq + 1)).execute(conn)?;
+    let (seq, prev_hash): (i64, String) =
+        audit_head::table.find(1).select((audit_head::last_seq, audit_head::last_hash)).first(conn)?;
+    let mut entry = Entry {
+        seq,
+        at: now(),
+        actor_id: event.actor_id.map(str::to_owned),
+        action: event.action.to_owned(),
+        object_type: event.object_type.to_owned(),
+        object_id: event.object_id.map(str::to_owned),
+        before_state: event.before.map(|v| v.to_string()),
+        after_state: event.after.map(|v| v.to_string()),
+        ip: event.ip.map(str::to_owned),
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry);
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::seq.eq(entry.seq),
+            audit_log::at.eq(entry.at),
+            audit_log::actor_id.eq(&entry.actor_id),
+            audit_log::action.eq(&entry.action),
+            audit_log::object_type.eq(&entry.object_type),
+            audit_log::object_id.eq(&entry.object_id),
+            audit_log::before_state.eq(&entry.before_state),
+            audit_log::after_state.eq(&entry.after_state),
+            audit_log::ip.eq(&entry.ip),
+            audit_log::prev_hash.eq(&entry.prev_hash),
+            audit_log::hash.eq(&entry.hash),
+        ))
+        .execute(conn)?;
+    diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&entry.hash)).execute(conn)?;
+    Ok(seq)
+}
+
+/// Why verification stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The sequence number of the first entry that does not verify.
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Walks the whole chain in order; returns the number of entries, or the first broken one.
+pub fn verify(conn: &mut DbConn) -> QueryResult<Result<i64, Broken>> {
+    const BATCH: i64 = 1000;
+    let mut expected_prev = GENESIS.to_owned();
+    let mut expected_seq = 1i64;
+    loop {
+        let batch: Vec<Entry> = audit_log::table
+            .filter(audit_log::seq.ge(expected_seq))
+            .order(audit_log::seq.asc())
+            .limit(BATCH)
+            .select(Entry::as_select())
+            .load(conn)?;
+        if batch.is_empty() {
+            break;
+        }
+        for e in &batch {
+            if e.seq != expected_seq {
+                return Ok(Err(Broken { seq: expected_seq, reason: format!("entry {expected_seq} is missing") }));
+            }
+            if e.prev_hash != expected_prev {
+                return Ok(Err(Broken { seq: e.seq, reason: "its link to the previous entry does not match".into() }));
+            }
+            if entry_hash(e) != e.hash {
+                return Ok(Err(Broken { seq: e.seq, reason: "its content does not match its hash".into() }));
+            }
+            expected_prev = e.hash.clone();
+            expected_seq += 1;
+        }
+    }
+    let (head_seq, head_hash): (i64, String) =
+        audit_head::table.find(1).select((audit_head::last_seq, audit_head::last_hash)).first(conn)?;
+    if head_seq != expected_seq - 1 || head_hash != expected_prev {
+        return Ok(Err(Broken {
+            seq: expected_seq,
+            reason: format!("the chain ends at entry {} but the head records {head_seq}", expected_seq - 1),
+        }));
+    }
+    Ok(Ok(expected_seq - 1))
+}

@@ -1,0 +1,218 @@
+//! Configuration from `ANJOMAN_*` environment variables, each with a laptop-friendly default.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+
+/// Every variable the binary reads: name, default, meaning. `anjoman --help` prints this table.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("ANJOMAN_DATABASE_URL", "sqlite://data/anjoman.db", "sqlite://PATH or postgres://USER@HOST/DB"),
+    ("ANJOMAN_BIND", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)"),
+    ("ANJOMAN_DB_POOL_SIZE", "10", "database connections per process"),
+    ("ANJOMAN_JWT_SECRET", "generated into data/jwt-secret", "HS256 key for access tokens (at least 32 bytes)"),
+    ("ANJOMAN_JWT_ISSUER", "anjoman", "the `iss` of access tokens"),
+    ("ANJOMAN_JWT_AUDIENCE", "anjoman-api", "the `aud` of access tokens"),
+    ("ANJOMAN_ACCESS_TOKEN_SECONDS", "900", "lifetime of an access token"),
+    ("ANJOMAN_REFRESH_TOKEN_DAYS", "14", "lifetime of a refresh token"),
+    ("ANJOMAN_WEB_DIR", "web-client/dist", "the built single-page app to serve"),
+    ("ANJOMAN_DATA_DIR", "data", "where generated secrets and local files live"),
+    ("ANJOMAN_CAPTCHA", "on", "`off` disables the captcha: automated tests only, warned at start"),
+    ("ANJOMAN_CAPTCHA_SECONDS", "120", "lifetime of a captcha"),
+    ("ANJOMAN_ARGON2_MEMORY_KIB", "19456", "argon2id memory cost"),
+    ("ANJOMAN_ARGON2_ITERATIONS", "2", "argon2id time cost"),
+    ("ANJOMAN_ARGON2_PARALLELISM", "1", "argon2id lanes"),
+    ("ANJOMAN_PASSWORD_MIN_LENGTH", "8", "shortest accepted password"),
+    ("ANJOMAN_PASSWORD_REQUIRE_CLASSES", "on", "require upper- and lower-case Latin letters and a digit"),
+    ("ANJOMAN_THROTTLE_FREE_ATTEMPTS", "5", "failed logins per account (and client) before delays start"),
+    ("ANJOMAN_THROTTLE_BASE_MS", "1000", "first delay; each further failure doubles it"),
+    ("ANJOMAN_THROTTLE_MAX_SECONDS", "900", "longest delay (no permanent lockout)"),
+    ("ANJOMAN_TRUST_FORWARDED_FOR", "off", "`on` behind a reverse proxy: take the client IP from X-Forwarded-For"),
+    ("ANJOMAN_MAX_BODY_BYTES", "262144", "largest accepted JSON body"),
+    ("ANJOMAN_COOKIE_SECURE", "off", "`on` marks the refresh cookie Secure (use behind HTTPS)"),
+    ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
+    ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Argon2Params {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+#[derive(Clone)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub require_classes: bool,
+}
+
+#[derive(Clone)]
+pub struct ThrottlePolicy {
+    pub free_attempts: i32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub pool_size: u32,
+    pub jwt_secret: Vec<u8>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub web_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub captcha_enabled: bool,
+    pub captcha_ttl: Duration,
+    pub argon2: Argon2Params,
+    pub password: PasswordPolicy,
+    pub throttle: ThrottlePolicy,
+    pub trust_forwarded_for: bool,
+    pub max_body_bytes: usize,
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} has an invalid value: {1}")]
+    Invalid(&'static str, String),
+    #[error("cannot prepare {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn default_of(name: &str) -> &'static str {
+    VARIABLES.iter().find(|(n, _, _)| *n == name).map(|(_, d, _)| *d).unwrap_or_default()
+}
+
+fn string(name: &'static str) -> String {
+    var(name).unwrap_or_else(|| default_of(name).to_owned())
+}
+
+fn number<T: std::str::FromStr>(name: &'static str) -> Result<T, ConfigError> {
+    let raw = string(name);
+    raw.trim().parse().map_err(|_| ConfigError::Invalid(name, raw))
+}
+
+fn switch(name: &'static str) -> Result<bool, ConfigError> {
+    match string(name).to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        other => Err(ConfigError::Invalid(name, other.to_owned())),
+    }
+}
+
+impl Config {
+    /// Reads the environment. Creates `data/` and the generated JWT secret when needed.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(string("ANJOMAN_DATA_DIR"));
+        let database_url = string("ANJOMAN_DATABASE_URL");
+        Self::backend_of(&database_url)
+            .ok_or_else(|| ConfigError::Invalid("ANJOMAN_DATABASE_URL", database_url.clone()))?;
+        let jwt_secret = match var("ANJOMAN_JWT_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => return Err(ConfigError::Invalid("ANJOMAN_JWT_SECRET", "shorter than 32 bytes".into())),
+            None => load_or_create_secret(&data_dir.join("jwt-secret"))?,
+        };
+        Ok(Self {
+            database_url,
+            bind: string("ANJOMAN_BIND"),
+            pool_size: number("ANJOMAN_DB_POOL_SIZE")?,
+            jwt_secret,
+            jwt_issuer: string("ANJOMAN_JWT_ISSUER"),
+            jwt_audience: string("ANJOMAN_JWT_AUDIENCE"),
+            access_token_ttl: Duration::from_secs(number("ANJOMAN_ACCESS_TOKEN_SECONDS")?),
+            refresh_token_ttl: Duration::from_secs(number::<u64>("ANJOMAN_REFRESH_TOKEN_DAYS")? * 86_400),
+            web_dir: PathBuf::from(string("ANJOMAN_WEB_DIR")),
+            data_dir,
+            captcha_enabled: switch("ANJOMAN_CAPTCHA")?,
+            captcha_ttl: Duration::from_secs(number("ANJOMAN_CAPTCHA_SECONDS")?),
+            argon2: Argon2Params {
+                memory_kib: number("ANJOMAN_ARGON2_MEMORY_KIB")?,
+                iterations: number("ANJOMAN_ARGON2_ITERATIONS")?,
+                parallelism: number("ANJOMAN_ARGON2_PARALLELISM")?,
+            },
+            password: PasswordPolicy {
+                min_length: number("ANJOMAN_PASSWORD_MIN_LENGTH")?,
+                max_length: 128,
+                require_classes: switch("ANJOMAN_PASSWORD_REQUIRE_CLASSES")?,
+            },
+            throttle: ThrottlePolicy {
+                free_attempts: number("ANJOMAN_THROTTLE_FREE_ATTEMPTS")?,
+                base: Duration::from_millis(number("ANJOMAN_THROTTLE_BASE_MS")?),
+                max: Duration::from_secs(number("ANJOMAN_THROTTLE_MAX_SECONDS")?),
+            },
+            trust_forwarded_for: switch("ANJOMAN_TRUST_FORWARDED_FOR")?,
+            max_body_bytes: number("ANJOMAN_MAX_BODY_BYTES")?,
+            cookie_secure: switch("ANJOMAN_COOKIE_SECURE")?,
+        })
+    }
+
+    pub fn backend_of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite://") || url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        Self::backend_of(&self.database_url).unwrap_or(Backend::Sqlite)
+    }
+
+    /// The variables as help text for the CLI.
+    pub fn help_text() -> String {
+        let mut out = String::from("Configuration (environment variables; a .env file is read if present):\n");
+        for (name, default, meaning) in VARIABLES {
+            out.push_str(&format!("  {name:<34} {meaning} [default: {default}]\n"));
+        }
+        out
+    }
+}
+
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    let io = |e| ConfigError::Io(path.display().to_string(), e);
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let trimmed = existing.trim();
+        if trimmed.len() >= 32 {
+            return Ok(trimmed.as_bytes().to_vec());
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(path, &secret).map_err(io)?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

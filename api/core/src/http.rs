@@ -1,0 +1,122 @@
+//! Shared HTTP plumbing: application state, running database work off the async threads,
+//! extractor configuration that answers in the error envelope, and the client address.
+
+use std::sync::Arc;
+
+use actix_web::{HttpRequest, error::JsonPayloadError, web};
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::db::{DbConn, Pool};
+use crate::error::{ApiError, Msg};
+
+/// What every handler can reach: the pool, the configuration and the token keys.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Arc<Config>,
+    pub jwt: JwtKeys,
+    /// A hash of a random password at the configured cost: unknown accounts are checked against
+    /// it so that they take as long to refuse as wrong passwords do.
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, config: Config) -> Self {
+        let jwt = JwtKeys::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience, config.access_token_ttl);
+        let dummy_hash =
+            crate::auth::password::hash_password(&config.argon2, &crate::auth::password::random_password());
+        Self { pool, config: Arc::new(config), jwt, dummy_hash: Arc::new(dummy_hash) }
+    }
+
+    /// Runs blocking database work on the blocking pool, never on an async worker.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs blocking CPU-heavy work (password hashing) off the async workers.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Ok(web::block(f).await?)
+    }
+}
+
+/// The client's IP: the socket peer, or the first X-Forwarded-For hop when configured to trust
+/// a reverse proxy.
+pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return ip.to_owned();
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// JSON bodies: size limit and malformed input answered in the envelope.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
+        let api = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                ApiError::PayloadTooLarge
+            }
+            JsonPayloadError::ContentType => ApiError::BadRequest {
+                code: "unsupported_content_type",
+                msg: Msg::new(
+                    "بدنهٔ درخواست باید JSON باشد (Content-Type: application/json).",
+                    "The request body must be JSON (Content-Type: application/json).",
+                ),
+            },
+            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
+                code: "invalid_body",
+                msg: Msg::new(
+                    format!("ساختار بدنهٔ درخواست نادرست است: {e}"),
+                    format!("The request body has the wrong shape: {e}"),
+                ),
+            },
+            _ => ApiError::BadRequest {
+                code: "malformed_json",
+                msg: Msg::new("بدنهٔ درخواست JSON معتبر نیست.", "The request body is not valid JSON."),
+            },
+        };
+        api.into()
+    })
+}
+
+/// Query strings and path segments that do not parse are answered in the envelope too.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest {
+            code: "invalid_query",
+            msg: Msg::new(format!("پارامترهای نشانی نادرست است: {err}"), format!("Invalid query parameters: {err}")),
+        }
+        .into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::BadRequest {
+            code: "invalid_path",
+            msg: Msg::new(format!("نشانی نادرست است: {err}"), format!("Invalid path: {err}")),
+        }
+        .into()
+    })
+}

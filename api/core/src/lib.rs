@@ -1,0 +1,13 @@
+//! anjoman-core: configuration, the API error, the database layer, authentication primitives,
+//! the audit log and text helpers shared by every domain crate.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod text;
+
+pub use config::Config;
+pub use error::{ApiError, FieldErrors, Lang, Msg};

@@ -1,0 +1,9 @@
+//! anjoman-identity: persons (keyed by national code), accounts, registration, login, token
+//! refresh and logout, password change, and the caller's own profile with role grants.
+
+pub mod http;
+pub mod provision;
+pub mod rules;
+pub mod store;
+
+pub use http::configure;

@@ -1,0 +1,96 @@
+//! Checks on what people type, parsed once at the edge so later code gets only valid values.
+
+use anjoman_core::config::PasswordPolicy;
+use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile};
+use anjoman_core::{ApiError, FieldErrors, Msg};
+
+/// A person's name part: trimmed, normalised, 1 to 100 characters, no control characters.
+fn name(errors: &mut FieldErrors, field: &str, value: &str) -> String {
+    let v = normalize_persian(value);
+    if v.is_empty() {
+        errors.add(field, Msg::new("این فیلد الزامی است.", "This field is required."));
+    } else if v.chars().count() > 100 || v.chars().any(char::is_control) {
+        errors
+            .add(field, Msg::new("حداکثر ۱۰۰ نویسهٔ معمولی مجاز است.", "At most 100 ordinary characters are allowed."));
+    }
+    v
+}
+
+pub fn national_code(errors: &mut FieldErrors, field: &str, value: &str) -> Option<NationalCode> {
+    NationalCode::parse(value).map_err(|e| errors.add(field, Msg::new(e.message_fa(), e.message_en()))).ok()
+}
+
+pub fn password(
+    errors: &mut FieldErrors,
+    field: &str,
+    policy: &PasswordPolicy,
+    value: &str,
+    code: Option<&NationalCode>,
+) {
+    let code = code.map(NationalCode::as_str).unwrap_or("");
+    if let Err(problems) = anjoman_core::auth::password::check_policy(policy, value, code) {
+        for p in problems {
+            errors.add(field, p);
+        }
+    }
+}
+
+fn optional_contact(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<String>,
+    msg: Msg,
+) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.add(field, msg);
+    }
+    parsed
+}
+
+/// A registration, valid in every field.
+pub struct NewPerson {
+    pub national_code: NationalCode,
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+}
+
+/// What a registration form carries.
+pub struct RegistrationInput<'a> {
+    pub national_code: &'a str,
+    pub password: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub mobile: Option<&'a str>,
+    pub email: Option<&'a str>,
+}
+
+/// Validates every field at once, so the form can show all problems together.
+pub fn registration(policy: &PasswordPolicy, input: &RegistrationInput<'_>) -> Result<NewPerson, ApiError> {
+    let mut errors = FieldErrors::new();
+    let code = national_code(&mut errors, "national_code", input.national_code);
+    password(&mut errors, "password", policy, input.password, code.as_ref());
+    let first_name = name(&mut errors, "first_name", input.first_name);
+    let last_name = name(&mut errors, "last_name", input.last_name);
+    let mobile = optional_contact(
+        &mut errors,
+        "mobile",
+        input.mobile,
+        parse_mobile,
+        Msg::new("شمارهٔ همراه باید به شکل ۰۹xxxxxxxxx باشد.", "The mobile number must look like 09xxxxxxxxx."),
+    );
+    let email = optional_contact(
+        &mut errors,
+        "email",
+        input.email,
+        parse_email,
+        Msg::new("نشانی رایانامه معتبر نیست.", "The e-mail address is not valid."),
+    );
+    errors.into_result()?;
+    let national_code = code.ok_or(ApiError::Internal)?;
+    Ok(NewPerson { national_code, first_name, last_name, mobile, email })
+}

@@ -1,0 +1,257 @@
+//! Queries on persons, accounts, role grants and sessions. Every function takes a connection
+//! and leaves transactions to the caller.
+
+use anjoman_core::auth::{Role, ScopeKind};
+use anjoman_core::db::schema::{accounts, persons, refresh_tokens, role_grants, sessions};
+use anjoman_core::db::{DbConn, new_id, now};
+use base64::Engine;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::rules::NewPerson;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = persons)]
+pub struct Person {
+    pub id: String,
+    pub national_code: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub person_id: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+pub fn person(conn: &mut DbConn, id: &str) -> QueryResult<Option<Person>> {
+    persons::table.find(id).select(Person::as_select()).first(conn).optional()
+}
+
+pub fn person_id_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<String>> {
+    persons::table.filter(persons::national_code.eq(national_code)).select(persons::id).first(conn).optional()
+}
+
+pub fn account_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<Account>> {
+    accounts::table
+        .inner_join(persons::table)
+        .filter(persons::national_code.eq(national_code))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn account(conn: &mut DbConn, person_id: &str) -> QueryResult<Option<Account>> {
+    accounts::table.find(person_id).select(Account::as_select()).first(conn).optional()
+}
+
+/// Inserts a person with an account; returns the person's id.
+pub fn insert_person(
+    conn: &mut DbConn,
+    p: &NewPerson,
+    password_hash: &str,
+    must_change_password: bool,
+) -> QueryResult<String> {
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(persons::table)
+        .values((
+            persons::id.eq(&id),
+            persons::national_code.eq(p.national_code.as_str()),
+            persons::first_name.eq(&p.first_name),
+            persons::last_name.eq(&p.last_name),
+            persons::mobile.eq(&p.mobile),
+            persons::email.eq(&p.email),
+            persons::created_at.eq(at),
+            persons::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(accounts::table)
+        .values((
+            accounts::person_id.eq(&id),
+            accounts::password_hash.eq(password_hash),
+            accounts::must_change_password.eq(must_change_password),
+            accounts::password_changed_at.eq(at),
+            accounts::disabled.eq(false),
+            accounts::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Grants a role (with its scope) unless the person already holds exactly that grant.
+pub fn grant_role(
+    conn: &mut DbConn,
+    person_id: &str,
+    role: Role,
+    scope: Option<(ScopeKind, &str)>,
+    granted_by: Option<&str>,
+) -> QueryResult<bool> {
+    let scope_type = scope.map(|(k, _)| k.as_str());
+    let scope_id = scope.map(|(_, id)| id);
+    let mut existing = role_grants::table
+        .filter(role_grants::person_id.eq(person_id))
+        .filter(role_grants::role.eq(role.as_str()))
+        .into_boxed();
+    existing = match (scope_type, scope_id) {
+        (Some(t), Some(id)) => existing.filter(role_grants::scope_type.eq(t)).filter(role_grants::scope_id.eq(id)),
+        _ => existing.filter(role_grants::scope_type.is_null()),
+    };
+    let count: i64 = existing.count().get_result(conn)?;
+    if count > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(role_grants::table)
+        .values((
+            role_grants::id.eq(new_id()),
+            role_grants::person_id.eq(person_id),
+            role_grants::role.eq(role.as_str()),
+            role_grants::scope_type.eq(scope_type),
+            role_grants::scope_id.eq(scope_id),
+            role_grants::granted_at.eq(now()),
+            role_grants::granted_by.eq(granted_by),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn set_password(conn: &mut DbConn, person_id: &str, hash: &str, must_change_password: bool) -> QueryResult<()> {
+    diesel::update(accounts::table.find(person_id))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::must_change_password.eq(must_change_password),
+            accounts::password_changed_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn require_password_change(conn: &mut DbConn, person_id: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(person_id))
+        .set(accounts::must_change_password.eq(true))
+        .execute(conn)
+        .map(|_| ())
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_refresh_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn insert_refresh_token(conn: &mut DbConn, session_id: &str, ttl: std::time::Duration) -> QueryResult<String> {
+    let token = new_refresh_token();
+    let at = now();
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(new_id()),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::token_hash.eq(token_hash(&token)),
+            refresh_tokens::created_at.eq(at),
+            refresh_tokens::expires_at.eq(at + chrono::Duration::from_std(ttl).unwrap_or_default()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Opens a session (a refresh-token family); returns its id and first refresh token.
+pub fn create_session(conn: &mut DbConn, person_id: &str, ttl: std::time::Duration) -> QueryResult<(String, String)> {
+    let id = new_id();
+    diesel::insert_into(sessions::table)
+        .values((sessions::id.eq(&id), sessions::person_id.eq(person_id), sessions::created_at.eq(now())))
+        .execute(conn)?;
+    let token = insert_refresh_token(conn, &id, ttl)?;
+    Ok((id, token))
+}
+
+/// What presenting a refresh token led to.
+pub enum Refresh {
+    /// A fresh token in the same session.
+    Rotated { person_id: String, session_id: String, token: String },
+    /// An already used token: the whole session is now revoked.
+    Reused { person_id: String, session_id: String },
+    /// Unknown, expired or belonging to a revoked session.
+    Invalid,
+}
+
+/// A refresh token as found in the database, with its session.
+#[derive(Queryable, Selectable)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+struct PresentedToken {
+    #[diesel(select_expression = refresh_tokens::id)]
+    token_id: String,
+    #[diesel(select_expression = refresh_tokens::session_id)]
+    session_id: String,
+    #[diesel(select_expression = refresh_tokens::expires_at)]
+    expires_at: NaiveDateTime,
+    #[diesel(select_expression = refresh_tokens::used_at)]
+    used_at: Option<NaiveDateTime>,
+    #[diesel(select_expression = sessions::person_id)]
+    person_id: String,
+    #[diesel(select_expression = sessions::revoked_at)]
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// Rotates a refresh token. A token may be used once; presenting it again means it was
+/// stolen (or the client is confused), so its whole family is revoked.
+pub fn rotate_refresh(conn: &mut DbConn, token: &str, ttl: std::time::Duration) -> QueryResult<Refresh> {
+    let row: Option<PresentedToken> = refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(refresh_tokens::token_hash.eq(token_hash(token)))
+        .select(PresentedToken::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(PresentedToken { token_id, session_id, expires_at, used_at, person_id, revoked_at }) = row else {
+        return Ok(Refresh::Invalid);
+    };
+    if revoked_at.is_some() {
+        return Ok(Refresh::Invalid);
+    }
+    let at = now();
+    // The conditional update decides between two concurrent uses of the same token.
+    let claimed = diesel::update(refresh_tokens::table.find(&token_id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(at))
+        .execute(conn)?;
+    if used_at.is_some() || claimed == 0 {
+        revoke_session(conn, &session_id, "refresh_token_reuse")?;
+        return Ok(Refresh::Reused { person_id, session_id });
+    }
+    if expires_at < at {
+        return Ok(Refresh::Invalid);
+    }
+    let token = insert_refresh_token(conn, &session_id, ttl)?;
+    Ok(Refresh::Rotated { person_id, session_id, token })
+}
+
+pub fn revoke_session(conn: &mut DbConn, session_id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
+        .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Revokes every session of a person except `keep` (after a password change).
+pub fn revoke_other_sessions(conn: &mut DbConn, person_id: &str, keep: &str, reason: &str) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::person_id.eq(person_id))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
+    .execute(conn)
+}

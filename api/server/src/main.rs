@@ -1,0 +1,152 @@
+//! `anjoman`: the one binary of the platform.
+
+mod demo;
+mod health;
+mod middleware;
+mod openapi;
+mod spa;
+mod startup;
+
+use std::process::ExitCode;
+
+use anjoman_core::Config;
+use anjoman_core::auth::Role;
+use anjoman_core::db::{self, DbConn, Pool};
+use anjoman_core::http::AppState;
+use anjoman_identity::provision::{Provision, Provisioned, provision};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "anjoman",
+    version,
+    about = "Anjoman: associations, elections, technical officers and engineers on one platform"
+)]
+#[command(after_help = Config::help_text())]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the API, Swagger UI and the web client.
+    Serve {
+        /// Fill an empty database with demo people and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
+    Openapi,
+    /// Create the first commission admin (or grant the role to an existing person).
+    CreateAdmin {
+        #[arg(long)]
+        national_code: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "مدیر")]
+        first_name: String,
+        #[arg(long, default_value = "کمیسیون")]
+        last_name: String,
+    },
+    /// Verify the hash chain of the audit log; names the first broken entry.
+    VerifyAudit,
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("ANJOMAN_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("ANJOMAN_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn open_database(config: &Config) -> Result<(Pool, db::PooledConn), String> {
+    let pool = db::build_pool(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = db::run_migrations(&mut conn).map_err(|e| format!("migrations failed: {e}"))?;
+    for name in applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    Ok((pool, conn))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    if let Command::Openapi = cli.command {
+        let doc = openapi::document().to_pretty_json().map_err(|e| e.to_string())?;
+        println!("{doc}");
+        return Ok(());
+    }
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Openapi => Ok(()),
+        Command::Migrate => open_database(&config).map(|_| println!("migrations applied")),
+        Command::Serve { demo } => {
+            let (pool, mut conn) = open_database(&config)?;
+            if demo && demo::seed(&mut conn, &config)? {
+                println!("demo data added; demo logins (national code / password):");
+                for l in demo::DEMO_LOGINS {
+                    println!("  {}  {}  — {}", l.national_code, l.password, l.who);
+                }
+            }
+            drop(conn);
+            let state = AppState::new(pool, config);
+            actix_web::rt::System::new().block_on(startup::serve(state)).map_err(|e| e.to_string())
+        }
+        Command::CreateAdmin { national_code, password, first_name, last_name } => {
+            let (_, mut conn) = open_database(&config)?;
+            let outcome = provision(
+                &mut conn,
+                &config,
+                &Provision {
+                    national_code: &national_code,
+                    password: &password,
+                    first_name: &first_name,
+                    last_name: &last_name,
+                    role: Some(Role::CommissionAdmin),
+                    must_change_password: false,
+                },
+                "cli",
+            )?;
+            match outcome {
+                Provisioned::Created(id) => println!("commission admin created: {id}"),
+                Provisioned::RoleGranted(id) => {
+                    println!("existing person {id} is now a commission admin (password unchanged)")
+                }
+            }
+            Ok(())
+        }
+        Command::VerifyAudit => {
+            let (_, mut conn) = open_database(&config)?;
+            verify_audit(&mut conn)
+        }
+    }
+}
+
+fn verify_audit(conn: &mut DbConn) -> Result<(), String> {
+    match anjoman_core::audit::verify(conn).map_err(|e| e.to_string())? {
+        Ok(n) => {
+            println!("audit log intact: {n} entries verified");
+            Ok(())
+        }
+        Err(broken) => Err(format!("audit log broken at entry {}: {}", broken.seq, broken.reason)),
+    }
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("anjoman: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The OpenAPI document: general information, the bearer scheme, and every route collected
+//! from the same `service(...)` calls that build the server.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Anjoman API",
+        description = "One platform for Iranian professional bodies: scientific medical associations \
+and their board elections, medical-equipment technical officers, and the building-engineering \
+organisation's members.\n\n\
+Every failure answers with the envelope `{code, message, fields}`: `code` is a stable snake_case \
+machine code, `message` is in Persian or English by `Accept-Language` (Persian by default), and \
+`fields` maps field names to messages. Timestamps are UTC ISO-8601. Authenticate with \
+`POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&BearerScheme),
+    components(schemas(anjoman_core::error::ErrorBody)),
+    tags(
+        (name = "auth", description = "Registration, login, tokens and passwords"),
+        (name = "me", description = "The signed-in person"),
+        (name = "system", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The complete document, as served at `/api/openapi.json` and printed by `anjoman openapi`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = crate::startup::routes(actix_web::App::new()).split_for_parts();
+    api
+}

@@ -1,0 +1,84 @@
+//! Builds the application: routes (and with them the OpenAPI document), middleware, Swagger UI,
+//! metrics and the single-page app; then serves it.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anjoman_core::http::{AppState, json_config, path_config, query_config};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{health, middleware, openapi::ApiDoc, spa};
+
+/// Every documented route. The OpenAPI document is collected from these same calls.
+pub fn routes<T>(app: App<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(scope::scope("/api/v1").configure(anjoman_identity::configure))
+}
+
+/// The whole application for one worker.
+pub fn app(
+    state: AppState,
+    metrics: PrometheusHandle,
+    web_dir: PathBuf,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_body = state.config.max_body_bytes;
+    let (app, api) = routes(App::new()).split_for_parts();
+    app.app_data(web::Data::new(state))
+        .app_data(json_config(max_body))
+        .app_data(web::PayloadConfig::new(max_body))
+        .app_data(query_config())
+        .app_data(path_config())
+        .app_data(web::Data::new(metrics))
+        .route("/metrics", web::get().to(render_metrics))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        .configure(|cfg| spa::configure(cfg, &web_dir))
+        .wrap(from_fn(middleware::observe))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "no-referrer")),
+        )
+}
+
+async fn render_metrics(handle: web::Data<PrometheusHandle>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle.render())
+}
+
+/// Serves until the process is told to stop.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let config = state.config.clone();
+    if !config.captcha_enabled {
+        tracing::warn!("ANJOMAN_CAPTCHA=off: captcha checks are disabled; use this for automated tests only");
+    }
+    let metrics = PrometheusBuilder::new().install_recorder().map_err(std::io::Error::other)?;
+    let listener = TcpListener::bind(&config.bind)?;
+    let addr = listener.local_addr()?;
+    let web_dir = config.web_dir.clone();
+    let server = HttpServer::new(move || app(state.clone(), metrics.clone(), web_dir.clone())).listen(listener)?.run();
+    // Tests and scripts read this line to learn the port (ANJOMAN_BIND may use port 0).
+    println!("anjoman listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    server.await
+}

@@ -1,0 +1,9 @@
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE throttle_counters;
+DROP TABLE captchas;
+DROP TABLE role_grants;
+DROP TABLE accounts;
+DROP TABLE persons;
