@@ -236,8 +236,21 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        tracing::error!(error = %e, "database error");
-        Self::Internal
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            // Two requests creating the same thing at once: the loser is told, not crashed.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict {
+                code: "conflict",
+                msg: Msg::new(
+                    "این مورد هم‌زمان ثبت شده است؛ صفحه را تازه کنید.",
+                    "This was just created by another request; refresh and try again.",
+                ),
+            },
+            _ => {
+                tracing::error!(error = %e, "database error");
+                Self::Internal
+            }
+        }
     }
 }
 

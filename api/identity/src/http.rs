@@ -1,10 +1,10 @@
 //! Auth endpoints (`/api/v1/auth/…`) and the caller's own profile (`/api/v1/me`).
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::throttle::{self, Key};
-use anjoman_core::auth::{CurrentUser, Grant, captcha, load_grants, password};
+use anjoman_core::auth::{AuthUser, CurrentUser, Grant, captcha, load_grants, password};
 use anjoman_core::db::write_tx;
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::text::NationalCode;
@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(change_password)
-        .service(me);
+        .service(me)
+        .service(update_me);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -146,17 +147,15 @@ async fn register(
             check_captcha(&st, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
             write_tx(conn, |conn| {
                 if store::person_id_by_code(conn, person.national_code.as_str())?.is_some() {
-                    return Err(ApiError::Conflict {
-                        code: "already_registered",
-                        msg: Msg::new(
-                            "این کد ملی پیش‌تر ثبت‌نام شده است؛ وارد شوید یا از «فراموشی رمز عبور» استفاده کنید.",
-                            "This national code is already registered; sign in or use \"forgot password\".",
-                        ),
-                    });
+                    return Err(already_registered());
                 }
                 // A password equal to the national code is refused by the policy, so a new
                 // self-registered account never starts with a forced change.
-                let id = store::insert_person(conn, &person, &hash, false)?;
+                let id = store::insert_person(conn, &person, &hash, false).map_err(|e| match ApiError::from(e) {
+                    // Lost a race with a concurrent registration of the same code.
+                    ApiError::Conflict { .. } => already_registered(),
+                    other => other,
+                })?;
                 audit::record(
                     conn,
                     Event {
@@ -174,6 +173,16 @@ async fn register(
         })
         .await?;
     Ok(HttpResponse::Created().json(PersonResponse::from(created)))
+}
+
+fn already_registered() -> ApiError {
+    ApiError::Conflict {
+        code: "already_registered",
+        msg: Msg::new(
+            "این کد ملی پیش‌تر ثبت‌نام شده است؛ وارد شوید یا از «فراموشی رمز عبور» استفاده کنید.",
+            "This national code is already registered; sign in or use \"forgot password\".",
+        ),
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -574,4 +583,68 @@ async fn me(state: web::Data<AppState>, user: CurrentUser) -> Result<web::Json<M
         })
         .await?;
     Ok(web::Json(MeResponse { person: person.into(), must_change_password, grants }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// An empty string removes it.
+    pub mobile: Option<String>,
+    /// An empty string removes it.
+    pub email: Option<String>,
+}
+
+/// Completes or corrects the caller's own profile (ID-02 partial profiles, ID-10). Only the
+/// fields sent change. Not allowed while a password change is pending.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "The updated person", body = MeResponse),
+        (status = 400, description = "Invalid fields", body = anjoman_core::error::ErrorBody),
+        (status = 401, description = "Not signed in", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "`password_change_required`", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[patch("/me")]
+async fn update_me(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    body: web::Json<UpdateMeRequest>,
+) -> Result<web::Json<MeResponse>, ApiError> {
+    let changes = rules::profile_changes(
+        body.first_name.as_deref(),
+        body.last_name.as_deref(),
+        body.mobile.as_deref(),
+        body.email.as_deref(),
+    )?;
+    let ip = client_ip(&req, state.config.trust_forwarded_for);
+    let person_id = user.person_id.clone();
+    let (person, grants) = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let before = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
+                store::update_person(conn, &person_id, &changes)?;
+                let after = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
+                audit::record(
+                    conn,
+                    Event {
+                        actor_id: Some(&person_id),
+                        action: "person.profile_updated",
+                        object_type: "person",
+                        object_id: Some(&person_id),
+                        before: Some(store::profile_json(&before)),
+                        after: Some(store::profile_json(&after)),
+                        ip: Some(&ip),
+                    },
+                )?;
+                Ok::<_, ApiError>((after, load_grants(conn, &person_id)?))
+            })
+        })
+        .await?;
+    Ok(web::Json(MeResponse { person: person.into(), must_change_password: false, grants }))
 }

@@ -94,3 +94,43 @@ pub fn registration(policy: &PasswordPolicy, input: &RegistrationInput<'_>) -> R
     let national_code = code.ok_or(ApiError::Internal)?;
     Ok(NewPerson { national_code, first_name, last_name, mobile, email })
 }
+
+/// Changes to a profile: `None` leaves a field alone; `Some(None)` clears a contact.
+#[derive(Debug, Default)]
+pub struct ProfileChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub mobile: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+}
+
+pub fn profile_changes(
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+    mobile: Option<&str>,
+    email: Option<&str>,
+) -> Result<ProfileChanges, ApiError> {
+    let mut errors = FieldErrors::new();
+    let first_name = first_name.map(|v| name(&mut errors, "first_name", v));
+    let last_name = last_name.map(|v| name(&mut errors, "last_name", v));
+    let mobile = mobile.map(|v| {
+        optional_contact(
+            &mut errors,
+            "mobile",
+            Some(v),
+            parse_mobile,
+            Msg::new("شمارهٔ همراه باید به شکل ۰۹xxxxxxxxx باشد.", "The mobile number must look like 09xxxxxxxxx."),
+        )
+    });
+    let email = email.map(|v| {
+        optional_contact(
+            &mut errors,
+            "email",
+            Some(v),
+            parse_email,
+            Msg::new("نشانی رایانامه معتبر نیست.", "The e-mail address is not valid."),
+        )
+    });
+    errors.into_result()?;
+    Ok(ProfileChanges { first_name, last_name, mobile, email })
+}

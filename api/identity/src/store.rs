@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::rules::NewPerson;
+use crate::rules::{NewPerson, ProfileChanges};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = persons)]
@@ -254,4 +254,36 @@ pub fn revoke_other_sessions(conn: &mut DbConn, person_id: &str, keep: &str, rea
     )
     .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
     .execute(conn)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = persons)]
+struct PersonChangeset<'a> {
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    mobile: Option<Option<&'a str>>,
+    email: Option<Option<&'a str>>,
+    updated_at: NaiveDateTime,
+}
+
+/// Applies profile changes; fields left `None` keep their value.
+pub fn update_person(conn: &mut DbConn, id: &str, c: &ProfileChanges) -> QueryResult<()> {
+    let changes = PersonChangeset {
+        first_name: c.first_name.as_deref(),
+        last_name: c.last_name.as_deref(),
+        mobile: c.mobile.as_ref().map(Option::as_deref),
+        email: c.email.as_ref().map(Option::as_deref),
+        updated_at: now(),
+    };
+    diesel::update(persons::table.find(id)).set(&changes).execute(conn).map(|_| ())
+}
+
+/// The audited view of a profile.
+pub fn profile_json(p: &Person) -> serde_json::Value {
+    serde_json::json!({
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "mobile": p.mobile,
+        "email": p.email,
+    })
 }

@@ -67,33 +67,28 @@ pub fn delay_after(policy: &ThrottlePolicy, free_attempts: i32, failures: i32) -
 }
 
 /// Records one failure for each key and blocks the keys that went over the free attempts.
-/// Call inside a write transaction.
+/// Call inside a write transaction. Safe under concurrent failures from several processes:
+/// the row is created if missing without a race, and the increment is a single UPDATE that
+/// locks the row until the transaction ends.
 pub fn record_failure(conn: &mut DbConn, policy: &ThrottlePolicy, keys: &[Key]) -> QueryResult<()> {
     let current = now();
     let forget_before = current - chrono::Duration::from_std(FORGET_AFTER).unwrap_or_default();
-    for Key { name: key, free_attempts } in keys {
-        let existing: Option<(i32, NaiveDateTime)> =
-            tc::table.find(key).select((tc::failures, tc::updated_at)).first(conn).optional()?;
-        let failures = match existing {
-            Some((n, updated)) if updated >= forget_before => n + 1,
-            _ => 1,
-        };
+    for Key { name, free_attempts } in keys {
+        // Old failures are forgotten.
+        diesel::delete(tc::table.find(name).filter(tc::updated_at.lt(forget_before))).execute(conn)?;
+        let fresh = (tc::key.eq(name), tc::failures.eq(0), tc::updated_at.eq(current));
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(tc::table)
+            .values(fresh)
+            .on_conflict(tc::key)
+            .do_nothing()
+            .execute(c))?;
+        diesel::update(tc::table.find(name))
+            .set((tc::failures.eq(tc::failures + 1), tc::updated_at.eq(current)))
+            .execute(conn)?;
+        let failures: i32 = tc::table.find(name).select(tc::failures).first(conn)?;
         let blocked_until = delay_after(policy, *free_attempts, failures)
             .map(|d| current + chrono::Duration::from_std(d).unwrap_or_default());
-        if existing.is_some() {
-            diesel::update(tc::table.find(key))
-                .set((tc::failures.eq(failures), tc::blocked_until.eq(blocked_until), tc::updated_at.eq(current)))
-                .execute(conn)?;
-        } else {
-            diesel::insert_into(tc::table)
-                .values((
-                    tc::key.eq(key),
-                    tc::failures.eq(failures),
-                    tc::blocked_until.eq(blocked_until),
-                    tc::updated_at.eq(current),
-                ))
-                .execute(conn)?;
-        }
+        diesel::update(tc::table.find(name)).set(tc::blocked_until.eq(blocked_until)).execute(conn)?;
     }
     Ok(())
 }

@@ -60,8 +60,8 @@ impl ManageConnection for Manager {
                 }
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
+                    // WAL is set once, before the pool opens (see `build_pool`).
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -84,6 +84,12 @@ impl ManageConnection for Manager {
 /// Builds the pool; fails when the first connection cannot be opened.
 pub fn build_pool(url: &str, size: u32) -> Result<Pool, String> {
     let manager = Manager::new(url).ok_or_else(|| format!("unsupported database URL: {url}"))?;
+    if manager.backend == Backend::Sqlite {
+        // The journal mode is stored in the file; switching it needs the database to itself,
+        // so do it on one connection before the pool opens several at once.
+        let mut conn = manager.connect().map_err(|e| format!("cannot open the database: {e}"))?;
+        conn.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| format!("cannot enable WAL: {e}"))?;
+    }
     r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(10))
@@ -109,6 +115,19 @@ pub fn migrations_complete(conn: &mut DbConn) -> Result<bool, MigrationError> {
         DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS)?.len(),
     };
     Ok(pending == 0)
+}
+
+/// Runs the same diesel expression on the concrete connection of either backend: the escape
+/// hatch for queries `DbConn` cannot express portably (upserts, locking clauses). Keep its uses
+/// rare and tested on both backends.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgres($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
 }
 
 /// Runs `f` in a transaction that takes the write lock at once. On SQLite a plain `BEGIN`
@@ -142,15 +161,4 @@ pub fn now() -> NaiveDateTime {
 /// A new random identifier for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-/// The migration names of each backend, for the test that the two sets match.
-pub fn migration_names(backend: Backend) -> Vec<String> {
-    use diesel::migration::MigrationSource;
-    let source = match backend {
-        Backend::Postgres => PG_MIGRATIONS,
-        Backend::Sqlite => SQLITE_MIGRATIONS,
-    };
-    let migrations = MigrationSource::<diesel::pg::Pg>::migrations(&source).unwrap_or_default();
-    migrations.iter().map(|m| m.name().to_string()).collect()
 }
