@@ -49,6 +49,21 @@ async fn registers_with_persian_digits_and_normalised_contacts(backend: Backend)
     let me = app.patch("/api/v1/me", Some(token), &json!({"mobile": "09351112233"})).await;
     assert_eq!(me.expect_status(200)["mobile"], "09351112233");
     assert_eq!(me.body["first_name"], "نیما");
+
+    // Birth date: Gregorian ISO date, Persian digits accepted; impossible dates refused.
+    let me = app.patch("/api/v1/me", Some(token), &json!({"birth_date": "۱۹۸۵-۰۷-۰۱"})).await;
+    assert_eq!(me.expect_status(200)["birth_date"], "1985-07-01");
+    for bad in ["1985-13-01", "1403-12-30x", "2999-01-01", "1800-01-01"] {
+        let res = app.patch("/api/v1/me", Some(token), &json!({"birth_date": bad})).await;
+        assert!(res.expect_error(400, "validation_failed")["fields"]["birth_date"].is_array(), "{bad}");
+    }
+    let me = app.get("/api/v1/me", Some(token)).await;
+    assert_eq!(me.expect_status(200)["birth_date"], "1985-07-01", "refused edits changed nothing");
+    let me = app.patch("/api/v1/me", Some(token), &json!({"birth_date": "", "email": ""})).await;
+    assert!(me.expect_status(200)["birth_date"].is_null());
+    assert!(me.body["email"].is_null());
+    let unknown = app.patch("/api/v1/me", Some(token), &json!({"national_code": "0084575948"})).await;
+    unknown.expect_error(400, "invalid_body");
 }
 
 async fn invalid_national_codes_are_refused_field_by_field(backend: Backend) {

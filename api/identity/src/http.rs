@@ -92,6 +92,8 @@ pub struct PersonResponse {
     pub last_name: String,
     pub mobile: Option<String>,
     pub email: Option<String>,
+    /// Gregorian `YYYY-MM-DD`; the web client shows it in the Jalali calendar.
+    pub birth_date: Option<chrono::NaiveDate>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -104,6 +106,7 @@ impl From<store::Person> for PersonResponse {
             last_name: p.last_name,
             mobile: p.mobile,
             email: p.email,
+            birth_date: p.birth_date,
             created_at: p.created_at.and_utc(),
         }
     }
@@ -594,6 +597,9 @@ pub struct UpdateMeRequest {
     pub mobile: Option<String>,
     /// An empty string removes it.
     pub email: Option<String>,
+    /// Gregorian `YYYY-MM-DD`; an empty string removes it.
+    #[schema(example = "1980-03-20")]
+    pub birth_date: Option<String>,
 }
 
 /// Completes or corrects the caller's own profile (ID-02 partial profiles, ID-10). Only the
@@ -617,10 +623,14 @@ async fn update_me(
     body: web::Json<UpdateMeRequest>,
 ) -> Result<web::Json<MeResponse>, ApiError> {
     let changes = rules::profile_changes(
-        body.first_name.as_deref(),
-        body.last_name.as_deref(),
-        body.mobile.as_deref(),
-        body.email.as_deref(),
+        &rules::ProfileInput {
+            first_name: body.first_name.as_deref(),
+            last_name: body.last_name.as_deref(),
+            mobile: body.mobile.as_deref(),
+            email: body.email.as_deref(),
+            birth_date: body.birth_date.as_deref(),
+        },
+        chrono::Utc::now().date_naive(),
     )?;
     let ip = client_ip(&req, state.config.trust_forwarded_for);
     let person_id = user.person_id.clone();

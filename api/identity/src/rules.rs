@@ -102,14 +102,45 @@ pub struct ProfileChanges {
     pub last_name: Option<String>,
     pub mobile: Option<Option<String>>,
     pub email: Option<Option<String>>,
+    pub birth_date: Option<Option<chrono::NaiveDate>>,
 }
 
-pub fn profile_changes(
-    first_name: Option<&str>,
-    last_name: Option<&str>,
-    mobile: Option<&str>,
-    email: Option<&str>,
-) -> Result<ProfileChanges, ApiError> {
+/// What a profile edit carries; `None` leaves a field as it is, an empty string clears it.
+pub struct ProfileInput<'a> {
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub mobile: Option<&'a str>,
+    pub email: Option<&'a str>,
+    /// `YYYY-MM-DD` (Gregorian).
+    pub birth_date: Option<&'a str>,
+}
+
+/// A birth date: a real day, not in the future, not before 1900.
+fn birth_date(errors: &mut FieldErrors, value: &str, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    let v = anjoman_core::text::normalize_digits(value.trim());
+    if v.is_empty() {
+        return None;
+    }
+    let parsed = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+    let earliest = chrono::NaiveDate::from_ymd_opt(1900, 1, 1);
+    match parsed {
+        Some(d) if Some(d) >= earliest && d <= today => Some(d),
+        Some(_) => {
+            errors.add("birth_date", Msg::new("تاریخ تولد پذیرفتنی نیست.", "The birth date is out of range."));
+            None
+        }
+        None => {
+            errors.add(
+                "birth_date",
+                Msg::new("تاریخ تولد باید به شکل YYYY-MM-DD باشد.", "The birth date must be YYYY-MM-DD."),
+            );
+            None
+        }
+    }
+}
+
+pub fn profile_changes(input: &ProfileInput<'_>, today: chrono::NaiveDate) -> Result<ProfileChanges, ApiError> {
+    let ProfileInput { first_name, last_name, mobile, email, birth_date: birth } = *input;
     let mut errors = FieldErrors::new();
     let first_name = first_name.map(|v| name(&mut errors, "first_name", v));
     let last_name = last_name.map(|v| name(&mut errors, "last_name", v));
@@ -131,6 +162,7 @@ pub fn profile_changes(
             Msg::new("نشانی رایانامه معتبر نیست.", "The e-mail address is not valid."),
         )
     });
+    let birth_date = birth.map(|v| birth_date(&mut errors, v, today));
     errors.into_result()?;
-    Ok(ProfileChanges { first_name, last_name, mobile, email })
+    Ok(ProfileChanges { first_name, last_name, mobile, email, birth_date })
 }

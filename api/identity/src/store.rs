@@ -5,7 +5,7 @@ use anjoman_core::auth::{Role, ScopeKind};
 use anjoman_core::db::schema::{accounts, persons, refresh_tokens, role_grants, sessions};
 use anjoman_core::db::{DbConn, new_id, now};
 use base64::Engine;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -23,6 +23,7 @@ pub struct Person {
     pub email: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub birth_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -263,6 +264,7 @@ struct PersonChangeset<'a> {
     last_name: Option<&'a str>,
     mobile: Option<Option<&'a str>>,
     email: Option<Option<&'a str>>,
+    birth_date: Option<Option<NaiveDate>>,
     updated_at: NaiveDateTime,
 }
 
@@ -273,6 +275,7 @@ pub fn update_person(conn: &mut DbConn, id: &str, c: &ProfileChanges) -> QueryRe
         last_name: c.last_name.as_deref(),
         mobile: c.mobile.as_ref().map(Option::as_deref),
         email: c.email.as_ref().map(Option::as_deref),
+        birth_date: c.birth_date,
         updated_at: now(),
     };
     diesel::update(persons::table.find(id)).set(&changes).execute(conn).map(|_| ())
@@ -285,5 +288,6 @@ pub fn profile_json(p: &Person) -> serde_json::Value {
         "last_name": p.last_name,
         "mobile": p.mobile,
         "email": p.email,
+        "birth_date": p.birth_date,
     })
 }

@@ -10,6 +10,7 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        birth_date -> Nullable<Date>,
     }
 }
 
