@@ -4,23 +4,39 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PG_URL := $(or $(ANJOMAN_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: help run build test lint openapi rust-tests clean
+WEB := web-client
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: help run build test lint openapi rust-tests web-tests web-build clean
 
 help:
 	@echo "make run      build and start anjoman on SQLite with demo data at http://127.0.0.1:8080"
-	@echo "make test     lint, OpenAPI freshness, Rust tests on SQLite (and PostgreSQL when reachable)"
+	@echo "make test     lint, OpenAPI freshness, Rust tests on SQLite (and PostgreSQL when reachable),"
+	@echo "              web unit tests and browser tests in headless Chromium"
 	@echo "make openapi  regenerate openapi/openapi.json from the code"
 
 build:
 	$(CARGO) build -p anjoman-server
 
-run: build
+# The web client's packages, installed exactly as locked, again whenever the lock changes.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	@touch $@
+
+# The built web client, rebuilt when its sources change.
+$(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+web-build: $(WEB)/dist/index.html
+
+run: build web-build
 	ANJOMAN_DATABASE_URL=$${ANJOMAN_DATABASE_URL:-sqlite://data/anjoman.db} \
 	ANJOMAN_BIND=$${ANJOMAN_BIND:-127.0.0.1:8080} \
 	./target/debug/anjoman serve --demo
 
 openapi:
 	$(CARGO) run --quiet -p anjoman-server -- openapi > openapi/openapi.json
+	cd $(WEB) && npm run --silent gen:api
 
 lint:
 	$(CARGO) fmt --all --check
@@ -42,12 +58,25 @@ rust-tests:
 	$(CARGO) test --workspace --all-targets -- $$skip 2>&1 | tee test-output/rust.log; status=$$?; \
 	passed=$$(awk '/^test result:/ {s += $$4} END {print s+0}' test-output/rust.log); \
 	failed=$$(awk '/^test result:/ {s += $$6} END {print s+0}' test-output/rust.log); \
-	echo "backends ran: $$backends"; \
-	echo "rust: $$passed passed, $$failed failed"; \
+	{ echo "backends ran: $$backends"; echo "rust: $$passed passed, $$failed failed"; } | tee test-output/rust-summary.log; \
 	exit $$status
 
-test: lint rust-tests
+# Web: generated API types current, type check, unit tests (Vitest), then the browser tests
+# (playwright-core driving Debian's Chromium against the real binary).
+web-tests: $(WEB)/node_modules/.package-lock.json
+	cd $(WEB) && npm run --silent check:api
+	cd $(WEB) && npm run --silent build
+	@set -o pipefail; mkdir -p test-output; \
+	cd $(WEB) && NO_COLOR=1 npx vitest run 2>&1 | tee ../test-output/web-unit.log
+	$(CARGO) build --quiet -p anjoman-server
+	@set -o pipefail; cd $(WEB) && node e2e/run.mjs 2>&1 | tee ../test-output/e2e.log
+
+test: lint rust-tests web-tests
+	@echo "== summary =="
+	@grep -h -E '^(backends ran|rust):' test-output/rust.log test-output/rust-summary.log 2>/dev/null || true
+	@grep -h -E 'Tests +[0-9]+ passed' test-output/web-unit.log | sed 's/^ */web unit: /' || true
+	@grep -h -E '^e2e:' test-output/e2e.log
 
 clean:
 	$(CARGO) clean
-	rm -rf test-output
+	rm -rf test-output $(WEB)/dist $(WEB)/node_modules

@@ -1,0 +1,282 @@
+// Browser tests: Debian's Chromium, driven by playwright-core, against a real `anjoman` with a
+// fresh database per scenario. Each scenario runs in Persian and English, at desktop width and
+// on a 360 px phone. Any console error, page error, failed request or unexpected error status
+// fails the run; so does a serious accessibility violation (axe-core). Screenshots go to
+// ../test-output/e2e/.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const binary = process.env.ANJOMAN_BIN ?? join(root, 'target/debug/anjoman');
+const webDir = resolve(here, '../dist');
+const shots = join(root, 'test-output/e2e');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+mkdirSync(shots, { recursive: true });
+
+const GOOD = 'Sahand-Kuh 1403';
+const NEW_GOOD = 'Damavand-Peak 5671';
+const FORCED = '0010350829';
+
+const persianDigits = (s) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
+
+function randomNationalCode() {
+  for (;;) {
+    const nine = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
+    if (nine.every((d) => d === nine[0])) continue;
+    const sum = nine.reduce((acc, d, i) => acc + d * (10 - i), 0);
+    const r = sum % 11;
+    return nine.join('') + String(r < 2 ? r : 11 - r);
+  }
+}
+
+async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'anjoman-e2e-'));
+  const child = spawn(binary, ['serve', '--demo'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      ANJOMAN_DATABASE_URL: `sqlite://${join(dir, 'anjoman.db')}`,
+      ANJOMAN_DATA_DIR: join(dir, 'data'),
+      ANJOMAN_BIND: '127.0.0.1:0',
+      ANJOMAN_WEB_DIR: webDir,
+      ANJOMAN_CAPTCHA: 'off',
+      ANJOMAN_ARGON2_MEMORY_KIB: '256',
+      ANJOMAN_ARGON2_ITERATIONS: '1',
+      ANJOMAN_LOG: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('anjoman did not start within 60 s')), 60_000);
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const m = line.match(/^anjoman listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`anjoman exited with ${code}`)));
+  });
+  return {
+    base,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const results = [];
+function check(name, condition, detail = '') {
+  results.push({ name, ok: Boolean(condition), detail });
+  console.log(`${condition ? 'ok' : 'FAIL'} - ${name}${condition || !detail ? '' : `: ${detail}`}`);
+  return Boolean(condition);
+}
+
+/** Watches a page for anything that should never happen. */
+function watch(page, expectedStatuses) {
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Chromium reports every 4xx as a console error; expected ones are allowed below.
+    const expected = /Failed to load resource: the server responded with a status of (\d+)/.exec(m.text());
+    if (expected && expectedStatuses.has(Number(expected[1]))) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A request the page itself abandoned (it navigated away) is not a failure.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500 || (r.status() >= 400 && !expectedStatuses.has(r.status()))) {
+      problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
+    }
+  });
+  return problems;
+}
+
+async function axe(page, label) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(`${label}: no serious accessibility violations`, serious.length === 0, serious.map((v) => `${v.id} (${v.nodes.length})`).join(', '));
+}
+
+async function noHorizontalScroll(page, label) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  check(`${label}: fits the viewport`, scroll <= width + 1, `${scroll}px content in ${width}px`);
+}
+
+const labels = {
+  fa: { register: 'ثبت‌نام', login: 'ورود', logout: 'خروج', save: 'ذخیره', change: 'تغییر رمز عبور', menu: 'فهرست', lang: 'English' },
+  en: { register: 'Register', login: 'Sign in', logout: 'Sign out', save: 'Save', change: 'Change password', menu: 'Menu', lang: 'فارسی' },
+};
+
+async function openMenuIfPhone(page, phone, lang) {
+  if (phone) await page.getByRole('button', { name: labels[lang].menu }).click();
+}
+
+async function scenario(browser, lang, viewport) {
+  const phone = viewport.width < 600;
+  const tag = `${lang} ${phone ? '360px' : 'desktop'}`;
+  const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
+  const server = await startServer();
+  const context = await browser.newContext({ viewport, locale: lang === 'fa' ? 'fa-IR' : 'en-GB' });
+  await context.addInitScript((l) => {
+    if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
+  }, lang);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  // 401 only where a wrong password is entered on purpose; nothing else may fail.
+  const expected = new Set();
+  const problems = watch(page, expected);
+  const L = labels[lang];
+  let stage = 'start';
+  try {
+    // Home: direction and language.
+    stage = 'Home: direction and language.';
+    await page.goto(`${server.base}/`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const dir = await page.evaluate(() => document.documentElement.dir);
+    check(`${tag}: page direction`, dir === (lang === 'fa' ? 'rtl' : 'ltr'), dir);
+    await axe(page, `${tag} home`);
+    await page.screenshot({ path: shot('1-home'), fullPage: true });
+
+    // Register: client-side validation in the page's language, then a real registration.
+    stage = "Register: client-side validation in the page's language, then a real registration.";
+    await page.goto(`${server.base}/register`);
+    await page.getByRole('heading', { name: L.register }).waitFor();
+    await page.locator('form').getByRole('button', { name: L.register }).click();
+    const required = lang === 'fa' ? 'این فیلد الزامی است.' : 'This field is required.';
+    check(`${tag}: empty form shows field errors`, await page.getByText(required).first().isVisible());
+    await axe(page, `${tag} register`);
+    const code = randomNationalCode();
+    await page.locator('#national_code').fill(lang === 'fa' ? persianDigits(code) : code);
+    await page.locator('#first_name').fill(lang === 'fa' ? 'سارا' : 'Sara');
+    await page.locator('#last_name').fill(lang === 'fa' ? 'محمدی' : 'Mohammadi');
+    await page.locator('#mobile').fill(lang === 'fa' ? '۰۹۱۲۱۲۳۴۵۶۷' : '09121234567');
+    await page.locator('#email').fill('sara@example.ir');
+    await page.locator('#password').fill('weak');
+    await page.locator('#password_repeat').fill('weak');
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.register }).click();
+    const weak = lang === 'fa' ? 'دست‌کم ۸ نویسه' : 'at least 8 characters';
+    check(`${tag}: weak password refused before sending`, await page.getByText(weak).first().isVisible());
+    await page.locator('#password').fill(GOOD);
+    await page.locator('#password_repeat').fill(GOOD);
+    await page.screenshot({ path: shot('2-register'), fullPage: true });
+    await page.locator('form').getByRole('button', { name: L.register }).click();
+    await page.waitForURL(/\/login\?registered=1/);
+    check(`${tag}: registration leads to sign-in`, true);
+    await noHorizontalScroll(page, `${tag} login`);
+
+    // Sign in: a wrong password first (the envelope's message is shown), then the right one.
+    stage = "Sign in: a wrong password first (the envelope's message is shown), then the right one.";
+    expected.add(401);
+    await page.locator('#national_code').fill(code);
+    await page.locator('#password').fill('Wrong-pass 1');
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    const wrong = lang === 'fa' ? 'کد ملی یا رمز عبور نادرست است.' : 'The national code or password is incorrect.';
+    await page.getByText(wrong).waitFor();
+    check(`${tag}: wrong password shows the server's message`, true);
+    expected.delete(401);
+    await axe(page, `${tag} login`);
+    await page.screenshot({ path: shot('3-login-error'), fullPage: true });
+    await page.locator('#password').fill(GOOD);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+    await page.getByTestId('national-code').waitFor();
+    const shown = await page.getByTestId('national-code').innerText();
+    check(`${tag}: profile shows the national code`, shown === (lang === 'fa' ? persianDigits(code) : code), shown);
+
+    // Profile: a Jalali (or Gregorian) birth date typed into the date field, saved and shown.
+    stage = 'Profile: a Jalali (or Gregorian) birth date typed into the date field, saved and shown.';
+    // MUI's date field is a row of spin buttons (year, month, day); typing fills them in turn.
+    const birthField = page.locator('.MuiPickersSectionList-root').first();
+    await birthField.locator('[role="spinbutton"]').first().click();
+    await page.keyboard.type(lang === 'fa' ? '13640415' : '06071985');
+    await page.locator('#mobile').fill('09351112233');
+    await page.getByRole('button', { name: L.save }).click();
+    const saved = lang === 'fa' ? 'تغییرات ذخیره شد.' : 'Your changes were saved.';
+    await page.getByText(saved).waitFor();
+    const birth = await page.getByTestId('birth-date').innerText();
+    check(`${tag}: birth date saved and shown in the right calendar`, lang === 'fa' ? birth === '۱۵ تیر ۱۳۶۴' : birth === '6 July 1985', birth);
+    await axe(page, `${tag} profile`);
+    await noHorizontalScroll(page, `${tag} profile`);
+    await page.screenshot({ path: shot('4-profile'), fullPage: true });
+
+    // A reload keeps the session (refresh cookie), then sign out.
+    stage = 'A reload keeps the session (refresh cookie), then sign out.';
+    await page.reload();
+    await page.getByTestId('national-code').waitFor();
+    check(`${tag}: session survives a reload`, true);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole(phone ? 'button' : 'button', { name: L.logout }).first().click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${server.base}/profile`);
+    await page.waitForURL(/\/login\?next=/);
+    check(`${tag}: signed out for good`, true);
+
+    // Forced password change: nothing else is reachable until it is done.
+    stage = 'Forced password change: nothing else is reachable until it is done.';
+    await page.locator('#national_code').fill(FORCED);
+    await page.locator('#password').fill(FORCED);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/change-password$/);
+    await page.goto(`${server.base}/profile`);
+    await page.waitForURL(/\/change-password$/);
+    check(`${tag}: forced change blocks other pages`, true);
+    await axe(page, `${tag} change password`);
+    await page.screenshot({ path: shot('5-forced-change'), fullPage: true });
+    await page.locator('#current_password').fill(FORCED);
+    await page.locator('#new_password').fill(NEW_GOOD);
+    await page.locator('#new_password_repeat').fill(NEW_GOOD);
+    await page.locator('form').getByRole('button', { name: L.change }).click();
+    await page.waitForURL(/\/profile\?password=changed$/);
+    check(`${tag}: forced change done, profile open`, true);
+
+    // The language switch flips the direction.
+    stage = 'The language switch flips the direction.';
+    await page.getByRole('button', { name: lang === 'fa' ? 'تغییر زبان به انگلیسی' : 'Switch the language to Persian' }).click();
+    const flipped = await page.evaluate(() => document.documentElement.dir);
+    check(`${tag}: language switch flips direction`, flipped === (lang === 'fa' ? 'ltr' : 'rtl'), flipped);
+    await page.screenshot({ path: shot('6-switched'), fullPage: true });
+  } catch (e) {
+    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
+    await page.screenshot({ path: shot('failure'), fullPage: true }).catch(() => {});
+  } finally {
+    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
+    await context.close();
+    server.stop();
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  for (const lang of ['fa', 'en']) {
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+      await scenario(browser, lang, viewport);
+    }
+  }
+} finally {
+  await browser.close();
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,71 @@
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, Route, BrowserRouter, Routes } from 'react-router';
+import { Layout } from '../components/Layout';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { RegisterPage } from '../features/auth/RegisterPage';
+import { HomePage } from '../features/home/HomePage';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import i18n, { applyLang, initialLang, type Lang } from '../i18n';
+import { AuthProvider } from './auth';
+import { RequireAuth } from './RequireAuth';
+import { ThemeRoot } from './theme';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => count < 2 && !('status' in (error as object)), refetchOnWindowFocus: false },
+  },
+});
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Typography variant="h5" component="h1" gutterBottom>
+        {t('errors.notFound')}
+      </Typography>
+      <Button component={RouterLink} to="/">
+        {t('errors.back')}
+      </Button>
+    </>
+  );
+}
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(() => {
+    const l = initialLang();
+    applyLang(l);
+    return l;
+  });
+  const changeLang = (next: Lang) => {
+    applyLang(next);
+    void i18n.changeLanguage(next);
+    setLang(next);
+  };
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ThemeRoot lang={lang}>
+        <BrowserRouter>
+          <AuthProvider>
+            <Routes>
+              <Route element={<Layout lang={lang} onLangChange={changeLang} />}>
+                <Route index element={<HomePage />} />
+                <Route path="login" element={<LoginPage />} />
+                <Route path="register" element={<RegisterPage />} />
+                <Route element={<RequireAuth />}>
+                  <Route path="profile" element={<ProfilePage />} />
+                  <Route path="change-password" element={<ChangePasswordPage />} />
+                </Route>
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </AuthProvider>
+        </BrowserRouter>
+      </ThemeRoot>
+    </QueryClientProvider>
+  );
+}

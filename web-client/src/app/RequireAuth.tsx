@@ -1,0 +1,26 @@
+import Box from '@mui/material/Box';
+import CircularProgress from '@mui/material/CircularProgress';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { useAuth } from './auth';
+
+/** Pages for signed-in people. A pending forced password change allows nothing else. */
+export function RequireAuth() {
+  const { t } = useTranslation();
+  const { status, me, mustChangePassword } = useAuth();
+  const location = useLocation();
+  if (status === 'restoring' || (status === 'signed-in' && !me)) {
+    return (
+      <Box sx={{ display: 'grid', placeItems: 'center', py: 8 }}>
+        <CircularProgress aria-label={t('common.loading')} />
+      </Box>
+    );
+  }
+  if (status === 'anonymous') {
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+  }
+  if (mustChangePassword && location.pathname !== '/change-password') {
+    return <Navigate to="/change-password" replace />;
+  }
+  return <Outlet />;
+}

@@ -1,0 +1,130 @@
+import MenuIcon from '@mui/icons-material/Menu';
+import TranslateIcon from '@mui/icons-material/Translate';
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Container from '@mui/material/Container';
+import Drawer from '@mui/material/Drawer';
+import IconButton from '@mui/material/IconButton';
+import LinearProgress from '@mui/material/LinearProgress';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemText from '@mui/material/ListItemText';
+import Toolbar from '@mui/material/Toolbar';
+import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { useTheme } from '@mui/material/styles';
+import { useIsFetching, useIsMutating } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, Outlet, useNavigate } from 'react-router';
+import type { Me } from '../api/client';
+import { useAuth } from '../app/auth';
+import type { Lang } from '../i18n';
+
+interface NavItem {
+  key: string;
+  to: string;
+  external?: boolean;
+  label: string;
+}
+
+const ADMIN_ROLES = ['commission_admin', 'association_admin', 'directorate_admin', 'engineering_admin'];
+
+/** What the navigation offers to this person: items appear as their roles allow. */
+export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) => string): NavItem[] {
+  const items: NavItem[] = [{ key: 'home', to: '/', label: t('nav.home') }];
+  if (!signedIn) {
+    items.push({ key: 'login', to: '/login', label: t('nav.login') }, { key: 'register', to: '/register', label: t('nav.register') });
+    return items;
+  }
+  items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
+  items.push({ key: 'change-password', to: '/change-password', label: t('nav.changePassword') });
+  if (me?.grants.some((g) => ADMIN_ROLES.includes(g.role))) {
+    items.push({ key: 'api-docs', to: '/api/docs/', external: true, label: t('nav.apiDocs') });
+  }
+  return items;
+}
+
+export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang: Lang) => void }) {
+  const { t } = useTranslation();
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const theme = useTheme();
+  const narrow = useMediaQuery(theme.breakpoints.down('md'));
+  const [open, setOpen] = useState(false);
+  const busy = useIsFetching() + useIsMutating() > 0;
+  const items = navItems(auth.me, auth.status === 'signed-in', t);
+
+  const signOut = async () => {
+    setOpen(false);
+    // Leave the protected page first, so it does not redirect to the login with itself as `next`.
+    navigate('/login');
+    await auth.signOut();
+  };
+  const link = (item: NavItem) =>
+    item.external ? { component: 'a' as const, href: item.to } : { component: RouterLink, to: item.to };
+
+  return (
+    <Box sx={{ minHeight: '100vh', display: 'flex', flexDirection: 'column' }}>
+      <a href="#main" className="skip-link">
+        {t('app.skip')}
+      </a>
+      <AppBar position="sticky" elevation={0}>
+        <Toolbar sx={{ gap: 1 }}>
+          {narrow && (
+            <IconButton color="inherit" edge="start" aria-label={t('nav.menu')} onClick={() => setOpen(true)}>
+              <MenuIcon />
+            </IconButton>
+          )}
+          <Typography variant="h6" component={RouterLink} to="/" sx={{ color: 'inherit', textDecoration: 'none', flexGrow: 1 }}>
+            {t('app.name')}
+          </Typography>
+          {!narrow && (
+            <Box component="nav" aria-label={t('nav.menu')} sx={{ display: 'flex', gap: 0.5 }}>
+              {items.map((item) => (
+                <Button key={item.key} color="inherit" {...link(item)}>
+                  {item.label}
+                </Button>
+              ))}
+              {auth.status === 'signed-in' && (
+                <Button color="inherit" onClick={signOut}>
+                  {t('nav.logout')}
+                </Button>
+              )}
+            </Box>
+          )}
+          <Button
+            color="inherit"
+            startIcon={<TranslateIcon />}
+            aria-label={t('nav.languageLabel')}
+            lang={lang === 'fa' ? 'en' : 'fa'}
+            onClick={() => onLangChange(lang === 'fa' ? 'en' : 'fa')}
+          >
+            {t('nav.language')}
+          </Button>
+        </Toolbar>
+        <Box sx={{ height: 4 }}>{busy && <LinearProgress color="secondary" aria-label={t('common.loading')} />}</Box>
+      </AppBar>
+      <Drawer anchor={theme.direction === 'rtl' ? 'right' : 'left'} open={open} onClose={() => setOpen(false)}>
+        <Box component="nav" aria-label={t('nav.menu')} sx={{ width: 260 }}>
+          <List>
+            {items.map((item) => (
+              <ListItemButton key={item.key} {...link(item)} onClick={() => setOpen(false)}>
+                <ListItemText primary={item.label} />
+              </ListItemButton>
+            ))}
+            {auth.status === 'signed-in' && (
+              <ListItemButton onClick={signOut}>
+                <ListItemText primary={t('nav.logout')} />
+              </ListItemButton>
+            )}
+          </List>
+        </Box>
+      </Drawer>
+      <Container component="main" id="main" maxWidth="md" sx={{ py: 3, flexGrow: 1 }}>
+        <Outlet />
+      </Container>
+    </Box>
+  );
+}

@@ -1,0 +1,105 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Typography from '@mui/material/Typography';
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router';
+import { z } from 'zod';
+import { api, unwrap } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { CaptchaField, type CaptchaHandle } from '../../components/CaptchaField';
+import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import { toAsciiDigits } from '../../lib/digits';
+
+const schema = () =>
+  z.object({
+    national_code: rules.nationalCode(),
+    password: rules.required(),
+    captcha_answer: z.string(),
+  });
+type Values = z.infer<ReturnType<typeof schema>>;
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const captcha = useRef<CaptchaHandle>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Rebuilt per language so client-side messages follow the switch.
+  const form = useForm<Values>({
+    resolver: (values, ctx, options) => zodResolver(schema())(values, ctx, options),
+    defaultValues: { national_code: '', password: '', captcha_answer: '' },
+  });
+  useRevalidateOnLanguage(form);
+
+  const login = useMutation({
+    mutationFn: (v: Values) =>
+      unwrap(
+        api.POST('/api/v1/auth/login', {
+          body: {
+            national_code: toAsciiDigits(v.national_code),
+            password: v.password,
+            captcha_id: captcha.current?.id(),
+            captcha_answer: toAsciiDigits(v.captcha_answer),
+            use_cookie: true,
+          },
+        }),
+      ),
+    onSuccess: (tokens) => {
+      auth.signIn(tokens);
+      const next = params.get('next');
+      navigate(tokens.must_change_password ? '/change-password' : next && next.startsWith('/') ? next : '/profile');
+    },
+    onError: (error) => {
+      setProblem(applyProblem(form, error, ['national_code', 'password', 'captcha_answer']));
+      captcha.current?.renew();
+    },
+  });
+
+  const notice = params.get('registered') ? t('login.registered') : auth.sessionEnded ? t('login.sessionEnded') : null;
+  return (
+    <Paper variant="outlined" sx={{ p: { xs: 2, sm: 4 }, maxWidth: 480, mx: 'auto' }}>
+      <Typography variant="h5" component="h1" gutterBottom>
+        {t('login.title')}
+      </Typography>
+      <FormAlert message={notice} severity="success" />
+      <FormAlert message={problem} />
+      <form
+        noValidate
+        onSubmit={form.handleSubmit((v) => {
+          setProblem(null);
+          login.mutate(v);
+        })}
+      >
+        <FormField
+          form={form}
+          name="national_code"
+          label={t('fields.nationalCode')}
+          helperText={t('hints.nationalCode')}
+          autoComplete="username"
+          slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }}
+        />
+        <FormField form={form} name="password" label={t('fields.password')} type="password" autoComplete="current-password" />
+        <CaptchaField
+          ref={captcha}
+          value={form.watch('captcha_answer')}
+          onChange={(v) => form.setValue('captcha_answer', v)}
+          error={form.formState.errors.captcha_answer?.message}
+        />
+        <Button type="submit" variant="contained" size="large" fullWidth disabled={login.isPending} sx={{ mt: 2 }}>
+          {t('login.submit')}
+        </Button>
+      </form>
+      <Typography sx={{ mt: 2 }}>
+        <Link component={RouterLink} to="/register">
+          {t('login.noAccount')}
+        </Link>
+      </Typography>
+    </Paper>
+  );
+}

@@ -1,0 +1,131 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useNavigate } from 'react-router';
+import { z } from 'zod';
+import { api, unwrap } from '../../api/client';
+import { CaptchaField, type CaptchaHandle } from '../../components/CaptchaField';
+import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import i18n from '../../i18n';
+import { toAsciiDigits } from '../../lib/digits';
+
+const schema = () =>
+  z
+    .object({
+      national_code: rules.nationalCode(),
+      first_name: rules.required(),
+      last_name: rules.required(),
+      mobile: rules.optionalMobile(),
+      email: rules.optionalEmail(),
+      password: rules.newPassword(),
+      password_repeat: z.string(),
+      captcha_answer: z.string(),
+    })
+    .refine((v) => v.password === v.password_repeat, { path: ['password_repeat'], message: i18n.t('validation.passwordMismatch') });
+type Values = z.infer<ReturnType<typeof schema>>;
+const FIELDS = ['national_code', 'first_name', 'last_name', 'mobile', 'email', 'password', 'captcha_answer'] as const;
+
+export function RegisterPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const captcha = useRef<CaptchaHandle>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const form = useForm<Values>({
+    resolver: (values, ctx, options) => zodResolver(schema())(values, ctx, options),
+    defaultValues: { national_code: '', first_name: '', last_name: '', mobile: '', email: '', password: '', password_repeat: '', captcha_answer: '' },
+  });
+  useRevalidateOnLanguage(form);
+
+  const register = useMutation({
+    mutationFn: (v: Values) =>
+      unwrap(
+        api.POST('/api/v1/auth/register', {
+          body: {
+            national_code: toAsciiDigits(v.national_code),
+            first_name: v.first_name,
+            last_name: v.last_name,
+            mobile: v.mobile.trim() === '' ? null : toAsciiDigits(v.mobile),
+            email: v.email.trim() === '' ? null : v.email.trim(),
+            password: v.password,
+            captcha_id: captcha.current?.id(),
+            captcha_answer: toAsciiDigits(v.captcha_answer),
+          },
+        }),
+      ),
+    onSuccess: () => navigate('/login?registered=1'),
+    onError: (error) => {
+      setProblem(applyProblem(form, error, FIELDS));
+      captcha.current?.renew();
+    },
+  });
+
+  return (
+    <Paper variant="outlined" sx={{ p: { xs: 2, sm: 4 }, maxWidth: 560, mx: 'auto' }}>
+      <Typography variant="h5" component="h1" gutterBottom>
+        {t('register.title')}
+      </Typography>
+      <Typography color="text.secondary">{t('register.intro')}</Typography>
+      <FormAlert message={problem} />
+      <form
+        noValidate
+        onSubmit={form.handleSubmit((v) => {
+          setProblem(null);
+          register.mutate(v);
+        })}
+      >
+        <FormField
+          form={form}
+          name="national_code"
+          label={t('fields.nationalCode')}
+          helperText={t('hints.nationalCode')}
+          autoComplete="username"
+          slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }}
+        />
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ sm: 2 }}>
+          <FormField form={form} name="first_name" label={t('fields.firstName')} autoComplete="given-name" />
+          <FormField form={form} name="last_name" label={t('fields.lastName')} autoComplete="family-name" />
+        </Stack>
+        <FormField
+          form={form}
+          name="mobile"
+          label={t('fields.mobile')}
+          helperText={`${t('hints.mobile')} — ${t('hints.optional')}`}
+          autoComplete="tel"
+          slotProps={{ htmlInput: { inputMode: 'tel', dir: 'ltr' } }}
+        />
+        <FormField
+          form={form}
+          name="email"
+          label={t('fields.email')}
+          helperText={t('hints.optional')}
+          type="email"
+          autoComplete="email"
+          slotProps={{ htmlInput: { dir: 'ltr' } }}
+        />
+        <FormField form={form} name="password" label={t('fields.password')} helperText={t('hints.password')} type="password" autoComplete="new-password" />
+        <FormField form={form} name="password_repeat" label={t('fields.passwordRepeat')} type="password" autoComplete="new-password" />
+        <CaptchaField
+          ref={captcha}
+          value={form.watch('captcha_answer')}
+          onChange={(v) => form.setValue('captcha_answer', v)}
+          error={form.formState.errors.captcha_answer?.message}
+        />
+        <Button type="submit" variant="contained" size="large" fullWidth disabled={register.isPending} sx={{ mt: 2 }}>
+          {t('register.submit')}
+        </Button>
+      </form>
+      <Typography sx={{ mt: 2 }}>
+        <Link component={RouterLink} to="/login">
+          {t('register.haveAccount')}
+        </Link>
+      </Typography>
+    </Paper>
+  );
+}

@@ -1,0 +1,53 @@
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink } from 'react-router';
+import { useAuth } from '../../app/auth';
+import { grantLabel } from '../profile/roles';
+
+export function HomePage() {
+  const { t } = useTranslation();
+  const { status, me } = useAuth();
+  return (
+    <Paper variant="outlined" sx={{ p: { xs: 2, sm: 4 } }}>
+      <Typography variant="h4" component="h1" gutterBottom>
+        {t('home.title')}
+      </Typography>
+      <Typography sx={{ mb: 2 }}>{t('home.intro')}</Typography>
+      {status === 'signed-in' && me ? (
+        <>
+          <Typography variant="h6" component="p">
+            {t('home.greeting', { name: `${me.first_name} ${me.last_name}` })}
+          </Typography>
+          <Typography variant="subtitle1" component="h2" sx={{ mt: 2 }}>
+            {t('home.roles')}
+          </Typography>
+          {me.grants.length === 0 ? (
+            <Typography color="text.secondary">{t('home.noRoles')}</Typography>
+          ) : (
+            <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+              {me.grants.map((g) => (
+                <Chip key={`${g.role}-${g.scope_id ?? ''}`} label={grantLabel(g, t)} />
+              ))}
+            </Stack>
+          )}
+        </>
+      ) : status === 'anonymous' ? (
+        <>
+          <Typography sx={{ mb: 2 }}>{t('home.anonymous')}</Typography>
+          <Stack direction="row" spacing={2}>
+            <Button variant="contained" component={RouterLink} to="/login">
+              {t('nav.login')}
+            </Button>
+            <Button variant="outlined" component={RouterLink} to="/register">
+              {t('nav.register')}
+            </Button>
+          </Stack>
+        </>
+      ) : null}
+    </Paper>
+  );
+}
