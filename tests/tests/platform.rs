@@ -12,6 +12,7 @@ on_both_backends!(
     health_readiness_and_metrics_answer,
     audit_chain_verifies_and_names_the_first_edited_entry,
     create_admin_makes_a_commission_admin,
+    web_client_is_served_with_history_fallback,
 );
 
 async fn demo_start_serves_swagger_and_the_demo_logins_work(backend: Backend) {
@@ -175,4 +176,32 @@ fn both_backends_have_the_same_tables_and_columns_postgres() {
     p.sort();
     assert!(s.len() > 20);
     assert_eq!(s, p);
+}
+
+async fn web_client_is_served_with_history_fallback(backend: Backend) {
+    let web = tempfile::tempdir().unwrap();
+    std::fs::write(web.path().join("index.html"), "<!doctype html><title>spa-index</title>").unwrap();
+    std::fs::create_dir(web.path().join("assets")).unwrap();
+    std::fs::write(web.path().join("assets/app.js"), "console.log('spa')").unwrap();
+    let dir = web.path().display().to_string();
+    let app = TestApp::spawn_with(backend, &[("ANJOMAN_WEB_DIR", &dir)], &[]).await;
+    let text = |path: &'static str| {
+        let url = app.url(path);
+        let client = app.client.clone();
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.headers().get("content-type").cloned(), res.text().await.unwrap())
+        }
+    };
+    let (status, _, body) = text("/").await;
+    assert_eq!((status, body.contains("spa-index")), (200, true));
+    let (status, _, body) = text("/profile/settings").await;
+    assert_eq!((status, body.contains("spa-index")), (200, true), "client-side routes get index.html");
+    let (status, ctype, body) = text("/assets/app.js").await;
+    assert_eq!(status, 200);
+    assert!(ctype.unwrap().to_str().unwrap().contains("javascript"));
+    assert!(body.contains("console.log"));
+    // The API never falls back to the page.
+    app.get("/api/v1/nothing-here", None).await.expect_error(404, "not_found");
+    app.get("/api/v1/me", None).await.expect_error(401, "unauthorized");
 }

@@ -18,33 +18,9 @@ import { useIsFetching, useIsMutating } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, Outlet, useNavigate } from 'react-router';
-import type { Me } from '../api/client';
 import { useAuth } from '../app/auth';
 import type { Lang } from '../i18n';
-
-interface NavItem {
-  key: string;
-  to: string;
-  external?: boolean;
-  label: string;
-}
-
-const ADMIN_ROLES = ['commission_admin', 'association_admin', 'directorate_admin', 'engineering_admin'];
-
-/** What the navigation offers to this person: items appear as their roles allow. */
-export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) => string): NavItem[] {
-  const items: NavItem[] = [{ key: 'home', to: '/', label: t('nav.home') }];
-  if (!signedIn) {
-    items.push({ key: 'login', to: '/login', label: t('nav.login') }, { key: 'register', to: '/register', label: t('nav.register') });
-    return items;
-  }
-  items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
-  items.push({ key: 'change-password', to: '/change-password', label: t('nav.changePassword') });
-  if (me?.grants.some((g) => ADMIN_ROLES.includes(g.role))) {
-    items.push({ key: 'api-docs', to: '/api/docs/', external: true, label: t('nav.apiDocs') });
-  }
-  return items;
-}
+import { navItems, type NavItem } from './nav';
 
 export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang: Lang) => void }) {
   const { t } = useTranslation();

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Me } from '../api/client';
+import { grantLabel } from '../features/profile/roles';
+import { navItems } from './nav';
+
+const t = (key: string, opts?: Record<string, unknown>) => (opts?.id ? `${key}(${String(opts.id)})` : key);
+
+function me(grants: Me['grants']): Me {
+  return {
+    id: 'p1',
+    national_code: '0499370899',
+    first_name: 'a',
+    last_name: 'b',
+    mobile: null,
+    email: null,
+    birth_date: null,
+    created_at: '2025-01-01T00:00:00Z',
+    must_change_password: false,
+    grants,
+  };
+}
+
+describe('role-aware navigation', () => {
+  it('offers sign-in and registration to visitors', () => {
+    expect(navItems(undefined, false, t).map((i) => i.key)).toEqual(['home', 'login', 'register']);
+  });
+
+  it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
+    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'profile', 'change-password']);
+    const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
+    expect(navItems(admin, true, t).map((i) => i.key)).toContain('api-docs');
+    const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
+    expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
+  });
+});
+
+describe('grant labels', () => {
+  it('names the role and its scope', () => {
+    expect(grantLabel({ role: 'engineer', scope_type: null, scope_id: null }, t)).toBe('roles.engineer');
+    expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t)).toBe('roles.member — scope.association(7)');
+  });
+});
