@@ -53,6 +53,8 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
     let res = app.client.get(app.url("/healthz")).header("x-request-id", "trace-123").send().await.unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-123");
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/healthz\""), "{metrics}");

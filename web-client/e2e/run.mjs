@@ -291,12 +291,33 @@ async function scenario(browser, lang, viewport) {
   }
 }
 
+/** Swagger UI loads under the same security headers, with no console errors. */
+async function swaggerUi(browser) {
+  const server = await startServer();
+  const page = await browser.newPage();
+  const problems = watch(page, new Set());
+  try {
+    await page.goto(`${server.base}/api/docs/`);
+    await page.locator('.swagger-ui .title').getByText('Anjoman API').waitFor({ timeout: 20_000 });
+    await page.locator('.opblock-summary-path', { hasText: '/api/v1/auth/login' }).first().waitFor();
+    check('Swagger UI shows the API', true);
+    await page.screenshot({ path: join(shots, 'swagger-ui.png') });
+  } catch (e) {
+    check('Swagger UI shows the API', false, String(e.message).split('\n')[0]);
+  } finally {
+    check('Swagger UI: no console errors or failed requests', problems.length === 0, problems.join(' | '));
+    await page.close();
+    server.stop();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
+  await swaggerUi(browser);
   for (const lang of ['fa', 'en']) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
       await scenario(browser, lang, viewport);
