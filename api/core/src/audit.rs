@@ -25,6 +25,27 @@ pub struct Event<'a> {
     pub ip: Option<&'a str>,
 }
 
+impl<'a> Event<'a> {
+    pub fn new(action: &'a str, object_type: &'a str, object_id: Option<&'a str>) -> Self {
+        Self { action, object_type, object_id, ..Default::default() }
+    }
+
+    /// Who did it (absent for the system and the command line).
+    pub fn by(self, actor_id: &'a str) -> Self {
+        Self { actor_id: Some(actor_id), ..self }
+    }
+
+    /// The client address the request came from.
+    pub fn from_ip(self, ip: &'a str) -> Self {
+        Self { ip: Some(ip), ..self }
+    }
+
+    /// The object's state before and after the change.
+    pub fn states(self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Self {
+        Self { before, after, ..self }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct Entry {

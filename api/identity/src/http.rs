@@ -161,15 +161,10 @@ async fn register(
                 })?;
                 audit::record(
                     conn,
-                    Event {
-                        actor_id: Some(&id),
-                        action: "person.registered",
-                        object_type: "person",
-                        object_id: Some(&id),
-                        after: Some(serde_json::json!({"national_code": person.national_code.as_str()})),
-                        ip: Some(&ip),
-                        ..Default::default()
-                    },
+                    Event::new("person.registered", "person", Some(&id))
+                        .by(&id)
+                        .from_ip(&ip)
+                        .states(None, Some(serde_json::json!({"national_code": person.national_code.as_str()}))),
                 )?;
                 store::person(conn, &id)?.ok_or(ApiError::Internal)
             })
@@ -319,16 +314,7 @@ async fn login(
             write_tx(conn, |conn| {
                 let Some(acc) = ok_account else {
                     throttle::record_failure(conn, &policy, &keys)?;
-                    audit::record(
-                        conn,
-                        Event {
-                            action: "auth.login_failed",
-                            object_type: "account",
-                            object_id: Some(code.as_str()),
-                            ip: Some(&ip),
-                            ..Default::default()
-                        },
-                    )?;
+                    audit::record(conn, Event::new("auth.login_failed", "account", Some(code.as_str())).from_ip(&ip))?;
                     return Ok(None);
                 };
                 throttle::clear(conn, &keys[0])?;
@@ -339,14 +325,7 @@ async fn login(
                 let (session_id, token) = store::create_session(conn, &acc.person_id, ttl)?;
                 audit::record(
                     conn,
-                    Event {
-                        actor_id: Some(&acc.person_id),
-                        action: "auth.login",
-                        object_type: "session",
-                        object_id: Some(&session_id),
-                        ip: Some(&ip),
-                        ..Default::default()
-                    },
+                    Event::new("auth.login", "session", Some(&session_id)).by(&acc.person_id).from_ip(&ip),
                 )?;
                 Ok::<_, ApiError>(Some((acc.person_id, session_id, token, must_change)))
             })
@@ -396,14 +375,9 @@ async fn refresh(
                     Refresh::Reused { person_id, session_id } => {
                         audit::record(
                             conn,
-                            Event {
-                                actor_id: Some(person_id),
-                                action: "auth.refresh_token_reused",
-                                object_type: "session",
-                                object_id: Some(session_id),
-                                ip: Some(&ip),
-                                ..Default::default()
-                            },
+                            Event::new("auth.refresh_token_reused", "session", Some(session_id))
+                                .by(person_id)
+                                .from_ip(&ip),
                         )?;
                         false
                     }
@@ -442,14 +416,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest, user: CurrentUser)
                 store::revoke_session(conn, &user.session_id, "logout")?;
                 audit::record(
                     conn,
-                    Event {
-                        actor_id: Some(&user.person_id),
-                        action: "auth.logout",
-                        object_type: "session",
-                        object_id: Some(&user.session_id),
-                        ip: Some(&ip),
-                        ..Default::default()
-                    },
+                    Event::new("auth.logout", "session", Some(&user.session_id)).by(&user.person_id).from_ip(&ip),
                 )?;
                 Ok::<_, ApiError>(())
             })
@@ -534,14 +501,9 @@ async fn change_password(
                 store::revoke_other_sessions(conn, &user.person_id, &user.session_id, "password_changed")?;
                 audit::record(
                     conn,
-                    Event {
-                        actor_id: Some(&user.person_id),
-                        action: "auth.password_changed",
-                        object_type: "account",
-                        object_id: Some(&user.person_id),
-                        ip: Some(&ip),
-                        ..Default::default()
-                    },
+                    Event::new("auth.password_changed", "account", Some(&user.person_id))
+                        .by(&user.person_id)
+                        .from_ip(&ip),
                 )?;
                 Ok::<_, ApiError>(true)
             })
@@ -642,15 +604,10 @@ async fn update_me(
                 let after = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
                 audit::record(
                     conn,
-                    Event {
-                        actor_id: Some(&person_id),
-                        action: "person.profile_updated",
-                        object_type: "person",
-                        object_id: Some(&person_id),
-                        before: Some(store::profile_json(&before)),
-                        after: Some(store::profile_json(&after)),
-                        ip: Some(&ip),
-                    },
+                    Event::new("person.profile_updated", "person", Some(&person_id))
+                        .by(&person_id)
+                        .from_ip(&ip)
+                        .states(Some(store::profile_json(&before)), Some(store::profile_json(&after))),
                 )?;
                 Ok::<_, ApiError>((after, load_grants(conn, &person_id)?))
             })

@@ -74,20 +74,8 @@ pub fn provision(conn: &mut DbConn, config: &Config, p: &Provision<'_>, actor: &
         if let Some(role) = p.role {
             store::grant_role(conn, &id, role, None, None)?;
         }
-        audit::record(
-            conn,
-            Event {
-                action: "person.provisioned",
-                object_type: "person",
-                object_id: Some(&id),
-                after: Some(serde_json::json!({
-                    "national_code": code.as_str(),
-                    "role": p.role.map(Role::as_str),
-                    "by": actor,
-                })),
-                ..Default::default()
-            },
-        )?;
+        let after = serde_json::json!({"national_code": code.as_str(), "role": p.role.map(Role::as_str), "by": actor});
+        audit::record(conn, Event::new("person.provisioned", "person", Some(&id)).states(None, Some(after)))?;
         Ok(outcome)
     })
     .map_err(|e: diesel::result::Error| e.to_string())

@@ -5,7 +5,8 @@ import IconButton from '@mui/material/IconButton';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import { useQuery } from '@tanstack/react-query';
-import { forwardRef, useImperativeHandle } from 'react';
+import { forwardRef, useImperativeHandle, type Ref } from 'react';
+import type { FieldValues, Path, PathValue, UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 
@@ -71,3 +72,22 @@ export const CaptchaField = forwardRef<CaptchaHandle, Props>(function CaptchaFie
     </Box>
   );
 });
+
+/** The captcha bound to a form's `captcha_answer` field. */
+export function FormCaptcha<T extends FieldValues & { captcha_answer: string }>({
+  form,
+  captchaRef,
+}: {
+  form: UseFormReturn<T>;
+  captchaRef: Ref<CaptchaHandle>;
+}) {
+  const name = 'captcha_answer' as Path<T>;
+  return (
+    <CaptchaField
+      ref={captchaRef}
+      value={form.watch(name)}
+      onChange={(v) => form.setValue(name, v as PathValue<T, Path<T>>)}
+      error={form.formState.errors.captcha_answer?.message as string | undefined}
+    />
+  );
+}

@@ -99,3 +99,18 @@ export function useRevalidateOnLanguage<T extends FieldValues>(form: UseFormRetu
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [inst.language]);
 }
+
+/** The national-code field: digits in any script, left to right, with its hint. */
+export function NationalCodeField<T extends FieldValues>({ form, name }: { form: UseFormReturn<T>; name: Path<T> }) {
+  const { t } = useTranslation();
+  return (
+    <FormField
+      form={form}
+      name={name}
+      label={t('fields.nationalCode')}
+      helperText={t('hints.nationalCode')}
+      autoComplete="username"
+      slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }}
+    />
+  );
+}

@@ -11,8 +11,8 @@ import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
-import { CaptchaField, type CaptchaHandle } from '../../components/CaptchaField';
-import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
+import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import { toAsciiDigits } from '../../lib/digits';
 
 const schema = () =>
@@ -76,21 +76,9 @@ export function LoginPage() {
           login.mutate(v);
         })}
       >
-        <FormField
-          form={form}
-          name="national_code"
-          label={t('fields.nationalCode')}
-          helperText={t('hints.nationalCode')}
-          autoComplete="username"
-          slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }}
-        />
+        <NationalCodeField form={form} name="national_code" />
         <FormField form={form} name="password" label={t('fields.password')} type="password" autoComplete="current-password" />
-        <CaptchaField
-          ref={captcha}
-          value={form.watch('captcha_answer')}
-          onChange={(v) => form.setValue('captcha_answer', v)}
-          error={form.formState.errors.captcha_answer?.message}
-        />
+        <FormCaptcha form={form} captchaRef={captcha} />
         <Button type="submit" variant="contained" size="large" fullWidth disabled={login.isPending} sx={{ mt: 2 }}>
           {t('login.submit')}
         </Button>

@@ -11,8 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import { z } from 'zod';
 import { api, unwrap } from '../../api/client';
-import { CaptchaField, type CaptchaHandle } from '../../components/CaptchaField';
-import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
+import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import i18n from '../../i18n';
 import { toAsciiDigits } from '../../lib/digits';
 
@@ -80,14 +80,7 @@ export function RegisterPage() {
           register.mutate(v);
         })}
       >
-        <FormField
-          form={form}
-          name="national_code"
-          label={t('fields.nationalCode')}
-          helperText={t('hints.nationalCode')}
-          autoComplete="username"
-          slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }}
-        />
+        <NationalCodeField form={form} name="national_code" />
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ sm: 2 }}>
           <FormField form={form} name="first_name" label={t('fields.firstName')} autoComplete="given-name" />
           <FormField form={form} name="last_name" label={t('fields.lastName')} autoComplete="family-name" />
@@ -111,12 +104,7 @@ export function RegisterPage() {
         />
         <FormField form={form} name="password" label={t('fields.password')} helperText={t('hints.password')} type="password" autoComplete="new-password" />
         <FormField form={form} name="password_repeat" label={t('fields.passwordRepeat')} type="password" autoComplete="new-password" />
-        <CaptchaField
-          ref={captcha}
-          value={form.watch('captcha_answer')}
-          onChange={(v) => form.setValue('captcha_answer', v)}
-          error={form.formState.errors.captcha_answer?.message}
-        />
+        <FormCaptcha form={form} captchaRef={captcha} />
         <Button type="submit" variant="contained" size="large" fullWidth disabled={register.isPending} sx={{ mt: 2 }}>
           {t('register.submit')}
         </Button>

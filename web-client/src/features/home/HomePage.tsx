@@ -1,12 +1,11 @@
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { useAuth } from '../../app/auth';
-import { grantLabel } from '../profile/roles';
+import { GrantChips } from '../profile/GrantChips';
 
 export function HomePage() {
   const { t } = useTranslation();
@@ -25,15 +24,7 @@ export function HomePage() {
           <Typography variant="subtitle1" component="h2" sx={{ mt: 2 }}>
             {t('home.roles')}
           </Typography>
-          {me.grants.length === 0 ? (
-            <Typography color="text.secondary">{t('home.noRoles')}</Typography>
-          ) : (
-            <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
-              {me.grants.map((g) => (
-                <Chip key={`${g.role}-${g.scope_id ?? ''}`} label={grantLabel(g, t)} />
-              ))}
-            </Stack>
-          )}
+          <GrantChips grants={me.grants} />
         </>
       ) : status === 'anonymous' ? (
         <>

@@ -1,6 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -17,7 +16,7 @@ import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } fr
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
-import { grantLabel } from './roles';
+import { GrantChips } from './GrantChips';
 
 const schema = () =>
   z.object({
@@ -111,15 +110,7 @@ export function ProfilePage() {
         <Typography variant="subtitle1" component="h3" sx={{ mt: 2 }}>
           {t('profile.roles')}
         </Typography>
-        {me.grants.length === 0 ? (
-          <Typography color="text.secondary">{t('home.noRoles')}</Typography>
-        ) : (
-          <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', mt: 1 }} data-testid="roles">
-            {me.grants.map((g) => (
-              <Chip key={`${g.role}-${g.scope_id ?? ''}`} label={grantLabel(g, t)} color="primary" variant="outlined" />
-            ))}
-          </Stack>
-        )}
+        <GrantChips grants={me.grants} />
       </Paper>
       <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 } }}>
         <Typography variant="h6" component="h2">
