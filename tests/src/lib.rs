@@ -23,6 +23,10 @@ pub use serde_json;
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 /// A password that meets the policy.
 pub const GOOD_PASSWORD: &str = "Sahand-Kuh 1403";
+/// The secret that signs inbound-SMS webhooks in tests.
+pub const INBOUND_SMS_SECRET: &str = "inbound-sms-test-secret";
+
+pub mod fakes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -137,7 +141,7 @@ pub struct TestApp {
     pub backend: Backend,
     env: Vec<(String, String)>,
     child: Child,
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
 }
 
 /// One HTTP answer, with the body parsed as JSON (Null when empty or not JSON).
@@ -171,8 +175,24 @@ impl TestApp {
 
     /// Starts a server with extra environment variables and `serve` arguments (e.g. `--demo`).
     pub async fn spawn_with(backend: Backend, env: &[(&str, &str)], args: &[&str]) -> Self {
-        let db = TestDb::new(backend);
-        let mut vars: Vec<(String, String)> = vec![
+        let db = std::sync::Arc::new(TestDb::new(backend));
+        let vars = Self::default_env(&db);
+        Self::start(backend, db, vars, env, args).await
+    }
+
+    /// Another process on the same database and configuration (plus `env`).
+    pub async fn spawn_sharing(other: &TestApp, env: &[(&str, &str)]) -> Self {
+        Self::start(other.backend, other.db.clone(), other.env.clone(), env, &[]).await
+    }
+
+    /// Kills the process at once, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn default_env(db: &TestDb) -> Vec<(String, String)> {
+        vec![
             ("ANJOMAN_DATABASE_URL".into(), db.url.clone()),
             ("ANJOMAN_BIND".into(), "127.0.0.1:0".into()),
             ("ANJOMAN_DATA_DIR".into(), db.dir.path().join("data").display().to_string()),
@@ -185,7 +205,19 @@ impl TestApp {
             ("ANJOMAN_THROTTLE_BASE_MS".into(), "100".into()),
             ("ANJOMAN_DB_POOL_SIZE".into(), "4".into()),
             ("ANJOMAN_LOG".into(), "warn".into()),
-        ];
+            ("ANJOMAN_INBOUND_SMS_SECRET".into(), INBOUND_SMS_SECRET.into()),
+            ("ANJOMAN_OUTBOX_POLL_MS".into(), "100".into()),
+            ("ANJOMAN_OUTBOX_RETRY_BASE_MS".into(), "100".into()),
+        ]
+    }
+
+    async fn start(
+        backend: Backend,
+        db: std::sync::Arc<TestDb>,
+        mut vars: Vec<(String, String)>,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Self {
         for (k, v) in env {
             vars.retain(|(name, _)| name != k);
             vars.push(((*k).into(), (*v).into()));

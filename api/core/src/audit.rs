@@ -164,3 +164,44 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Result<i64, Broken>> {
     }
     Ok(Ok(expected_seq - 1))
 }
+
+/// Filters for the administrators' view of the log.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// Newest first; returns the total matching and one page.
+pub fn list(conn: &mut DbConn, f: &Filter, offset: i64, limit: i64) -> QueryResult<(i64, Vec<Entry>)> {
+    let filtered = || {
+        let mut q = audit_log::table.into_boxed();
+        if let Some(v) = &f.actor_id {
+            q = q.filter(audit_log::actor_id.eq(v.clone()));
+        }
+        if let Some(v) = &f.action {
+            q = q.filter(audit_log::action.eq(v.clone()));
+        }
+        if let Some(v) = &f.object_type {
+            q = q.filter(audit_log::object_type.eq(v.clone()));
+        }
+        if let Some(v) = &f.object_id {
+            q = q.filter(audit_log::object_id.eq(v.clone()));
+        }
+        if let Some(v) = f.from {
+            q = q.filter(audit_log::at.ge(v));
+        }
+        if let Some(v) = f.to {
+            q = q.filter(audit_log::at.lt(v));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows =
+        filtered().order(audit_log::seq.desc()).offset(offset).limit(limit).select(Entry::as_select()).load(conn)?;
+    Ok((total, rows))
+}

@@ -30,6 +30,23 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ANJOMAN_TRUST_FORWARDED_FOR", "off", "`on` behind a reverse proxy: take the client IP from X-Forwarded-For"),
     ("ANJOMAN_MAX_BODY_BYTES", "262144", "largest accepted JSON body"),
     ("ANJOMAN_COOKIE_SECURE", "off", "`on` marks the refresh cookie Secure (use behind HTTPS)"),
+    ("ANJOMAN_SMS_PROVIDER", "log", "`log` (writes SMS to the log, codes included: development only) or `kavenegar`"),
+    ("ANJOMAN_SMS_API_URL", "https://api.kavenegar.com", "base URL of the Kavenegar-style SMS gateway"),
+    ("ANJOMAN_SMS_API_KEY", "", "the SMS gateway's API key"),
+    ("ANJOMAN_SMS_SENDER", "10004346", "the system's SMS number: sends, and receives the texts people send"),
+    (
+        "ANJOMAN_INBOUND_SMS_SECRET",
+        "generated into data/inbound-sms-secret",
+        "HMAC key that signs inbound-SMS webhooks",
+    ),
+    ("ANJOMAN_SMTP_URL", "", "smtp://host:port or smtps://user:pass@host (empty: e-mail goes to the log)"),
+    ("ANJOMAN_SMTP_FROM", "Anjoman <no-reply@anjoman.example>", "sender of outgoing e-mail"),
+    ("ANJOMAN_WORKERS", "on", "run the background workers (outbox) in this process"),
+    ("ANJOMAN_OUTBOX_POLL_MS", "1000", "how often the outbox worker looks for due messages"),
+    ("ANJOMAN_OUTBOX_RETRY_BASE_MS", "5000", "first retry delay of a failed send; doubles each time"),
+    ("ANJOMAN_OUTBOX_MAX_ATTEMPTS", "6", "sends tried before a message is marked failed"),
+    ("ANJOMAN_OUTBOX_LEASE_SECONDS", "60", "how long a worker owns a claimed message"),
+    ("ANJOMAN_PUBLIC_URL", "http://127.0.0.1:8080", "the address people use, for links in messages"),
     ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
     ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
 ];
@@ -62,6 +79,20 @@ pub struct ThrottlePolicy {
 }
 
 #[derive(Clone)]
+pub enum SmsSettings {
+    Log,
+    Kavenegar { api_url: String, api_key: String },
+}
+
+#[derive(Clone)]
+pub struct OutboxPolicy {
+    pub poll: Duration,
+    pub retry_base: Duration,
+    pub max_attempts: i32,
+    pub lease: Duration,
+}
+
+#[derive(Clone)]
 pub struct Config {
     pub database_url: String,
     pub bind: String,
@@ -81,6 +112,14 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub max_body_bytes: usize,
     pub cookie_secure: bool,
+    pub sms: SmsSettings,
+    pub sms_sender: String,
+    pub inbound_sms_secret: Vec<u8>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    pub workers: bool,
+    pub outbox: OutboxPolicy,
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +167,20 @@ impl Config {
             Some(_) => return Err(ConfigError::Invalid("ANJOMAN_JWT_SECRET", "shorter than 32 bytes".into())),
             None => load_or_create_secret(&data_dir.join("jwt-secret"))?,
         };
+        let inbound_sms_secret = match var("ANJOMAN_INBOUND_SMS_SECRET") {
+            Some(s) if s.len() >= 16 => s.into_bytes(),
+            Some(_) => return Err(ConfigError::Invalid("ANJOMAN_INBOUND_SMS_SECRET", "shorter than 16 bytes".into())),
+            None => load_or_create_secret(&data_dir.join("inbound-sms-secret"))?,
+        };
+        let sms = match string("ANJOMAN_SMS_PROVIDER").to_ascii_lowercase().as_str() {
+            "log" => SmsSettings::Log,
+            "kavenegar" => SmsSettings::Kavenegar {
+                api_url: string("ANJOMAN_SMS_API_URL").trim_end_matches('/').to_owned(),
+                api_key: var("ANJOMAN_SMS_API_KEY")
+                    .ok_or_else(|| ConfigError::Invalid("ANJOMAN_SMS_API_KEY", "required for kavenegar".into()))?,
+            },
+            other => return Err(ConfigError::Invalid("ANJOMAN_SMS_PROVIDER", other.to_owned())),
+        };
         Ok(Self {
             database_url,
             bind: string("ANJOMAN_BIND"),
@@ -159,6 +212,19 @@ impl Config {
             trust_forwarded_for: switch("ANJOMAN_TRUST_FORWARDED_FOR")?,
             max_body_bytes: number("ANJOMAN_MAX_BODY_BYTES")?,
             cookie_secure: switch("ANJOMAN_COOKIE_SECURE")?,
+            sms,
+            sms_sender: string("ANJOMAN_SMS_SENDER"),
+            inbound_sms_secret,
+            smtp_url: var("ANJOMAN_SMTP_URL"),
+            smtp_from: string("ANJOMAN_SMTP_FROM"),
+            workers: switch("ANJOMAN_WORKERS")?,
+            outbox: OutboxPolicy {
+                poll: Duration::from_millis(number("ANJOMAN_OUTBOX_POLL_MS")?),
+                retry_base: Duration::from_millis(number("ANJOMAN_OUTBOX_RETRY_BASE_MS")?),
+                max_attempts: number("ANJOMAN_OUTBOX_MAX_ATTEMPTS")?,
+                lease: Duration::from_secs(number("ANJOMAN_OUTBOX_LEASE_SECONDS")?),
+            },
+            public_url: string("ANJOMAN_PUBLIC_URL").trim_end_matches('/').to_owned(),
         })
     }
 

@@ -10,12 +10,37 @@ use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, Msg};
 
+/// A domain's veto on SMS password recovery (ID-05 option 2) for a person: `Some(reason)`
+/// refuses it. The elections domain refuses while an election the person may vote in is open.
+pub type RecoveryGuard = fn(&mut DbConn, &str) -> Result<Option<Msg>, ApiError>;
+
+/// A domain's handler of inbound SMS: `Some(outcome)` when it recognised and handled the text.
+pub type InboundSmsHandler = fn(&mut DbConn, &InboundSms) -> Result<Option<String>, ApiError>;
+
+/// An SMS a person sent to the system's number, as the gateway relayed it.
+#[derive(Debug, Clone)]
+pub struct InboundSms {
+    pub message_id: String,
+    /// The sender's mobile in the national form `09xxxxxxxxx`.
+    pub from: String,
+    /// The text with digits normalised to ASCII and spaces trimmed.
+    pub text: String,
+}
+
+/// Extension points that later domains fill in; the server assembles them.
+#[derive(Default)]
+pub struct Hooks {
+    pub sms_recovery_guards: Vec<RecoveryGuard>,
+    pub inbound_sms: Vec<InboundSmsHandler>,
+}
+
 /// What every handler can reach: the pool, the configuration and the token keys.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub jwt: JwtKeys,
+    pub hooks: Arc<Hooks>,
     /// A hash of a random password at the configured cost: unknown accounts are checked against
     /// it so that they take as long to refuse as wrong passwords do.
     pub dummy_hash: Arc<String>,
@@ -26,7 +51,17 @@ impl AppState {
         let jwt = JwtKeys::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience, config.access_token_ttl);
         let dummy_hash =
             crate::auth::password::hash_password(&config.argon2, &crate::auth::password::random_password());
-        Self { pool, config: Arc::new(config), jwt, dummy_hash: Arc::new(dummy_hash) }
+        Self {
+            pool,
+            config: Arc::new(config),
+            jwt,
+            dummy_hash: Arc::new(dummy_hash),
+            hooks: Arc::new(Hooks::default()),
+        }
+    }
+
+    pub fn with_hooks(self, hooks: Hooks) -> Self {
+        Self { hooks: Arc::new(hooks), ..self }
     }
 
     /// Runs blocking database work on the blocking pool, never on an async worker.

@@ -29,7 +29,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(logout)
         .service(change_password)
         .service(me)
-        .service(update_me);
+        .service(update_me)
+        .service(crate::recovery::request_reset_code)
+        .service(crate::recovery::reset_with_code)
+        .service(crate::recovery::request_sms_recovery)
+        .service(crate::recovery::sms_recovery_status)
+        .service(crate::sms::receive);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,7 +64,7 @@ async fn captcha_new(state: web::Data<AppState>) -> Result<web::Json<CaptchaResp
 }
 
 /// Checks the captcha unless it is switched off for automated tests.
-fn check_captcha(
+pub(crate) fn check_captcha(
     state: &AppState,
     conn: &mut anjoman_core::db::DbConn,
     id: Option<&str>,

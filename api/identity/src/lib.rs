@@ -3,7 +3,9 @@
 
 pub mod http;
 pub mod provision;
+pub mod recovery;
 pub mod rules;
+pub mod sms;
 pub mod store;
 
 pub use http::configure;

@@ -291,3 +291,22 @@ pub fn profile_json(p: &Person) -> serde_json::Value {
         "birth_date": p.birth_date,
     })
 }
+
+pub fn person_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<Person>> {
+    persons::table.filter(persons::national_code.eq(national_code)).select(Person::as_select()).first(conn).optional()
+}
+
+/// Whether the person holds a role, in any scope.
+pub fn has_role(conn: &mut DbConn, person_id: &str, role: Role) -> QueryResult<bool> {
+    let n: i64 = role_grants::table
+        .filter(role_grants::person_id.eq(person_id))
+        .filter(role_grants::role.eq(role.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Ends every session of a person (after a password reset).
+pub fn revoke_all_sessions(conn: &mut DbConn, person_id: &str, reason: &str) -> QueryResult<usize> {
+    revoke_other_sessions(conn, person_id, "", reason)
+}

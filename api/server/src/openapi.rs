@@ -22,6 +22,8 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
     tags(
         (name = "auth", description = "Registration, login, tokens and passwords"),
         (name = "me", description = "The signed-in person"),
+        (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
+        (name = "admin", description = "Audit log and outbox, for commission admins"),
         (name = "system", description = "Health and readiness"),
     )
 )]

@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anjoman_core::http::{AppState, json_config, path_config, query_config};
+use anjoman_core::platform::worker::OutboxWorker;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
@@ -27,11 +28,11 @@ pub fn routes<T>(app: App<T>) -> UtoipaApp<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app.into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .service(health::healthz)
-        .service(health::readyz)
-        .service(scope::scope("/api/v1").configure(anjoman_identity::configure))
+    app.into_utoipa_app().openapi(ApiDoc::openapi()).service(health::healthz).service(health::readyz).service(
+        scope::scope("/api/v1")
+            .configure(anjoman_identity::configure)
+            .configure(anjoman_core::platform::http::configure),
+    )
 }
 
 /// The whole application for one worker.
@@ -80,6 +81,10 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         tracing::warn!("ANJOMAN_CAPTCHA=off: captcha checks are disabled; use this for automated tests only");
     }
     let metrics = PrometheusBuilder::new().install_recorder().map_err(std::io::Error::other)?;
+    if config.workers {
+        let worker = OutboxWorker::new(state.pool.clone(), config.clone()).map_err(std::io::Error::other)?;
+        actix_web::rt::spawn(worker.run());
+    }
     let listener = TcpListener::bind(&config.bind)?;
     let addr = listener.local_addr()?;
     let web_dir = config.web_dir.clone();

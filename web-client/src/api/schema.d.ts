@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first, filtered (commission admins). */
+        get: operations["audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walks the hash chain, as `anjoman verify-audit` does (commission admins). */
+        get: operations["audit_verification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/captcha": {
         parameters: {
             query?: never;
@@ -78,6 +112,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Option 1: sends a reset code to the registered mobile and e-mail. */
+        post: operations["request_reset_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/recovery/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Option 1, second step: the code and a new password. All sessions are signed out. */
+        post: operations["reset_with_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/recovery/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Option 2: a code to text from the registered mobile to the system's number. */
+        post: operations["request_sms_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/recovery/sms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the texted code has arrived; the page polls this and confirms by itself. */
+        get: operations["sms_recovery_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -136,6 +238,57 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outgoing SMS and e-mail with their delivery state, newest first (commission admins). */
+        get: operations["outbox_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues a failed or undelivered message again (commission admins). */
+        post: operations["outbox_resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives an SMS sent to the system's number (for the SMS gateway only; HMAC-signed). */
+        post: operations["receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -174,6 +327,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuditEntry: {
+            action: string;
+            actor_id?: string | null;
+            after?: unknown;
+            /** Format: date-time */
+            at: string;
+            /** @description JSON of the state before, when recorded. */
+            before?: unknown;
+            hash: string;
+            ip?: string | null;
+            object_id?: string | null;
+            object_type: string;
+            /** Format: int64 */
+            seq: number;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        AuditVerification: {
+            /**
+             * Format: int64
+             * @description The first entry that does not verify.
+             */
+            broken_at?: number | null;
+            /**
+             * Format: int64
+             * @description Entries verified (when intact).
+             */
+            entries: number;
+            intact: boolean;
+            reason?: string | null;
+        };
         CaptchaResponse: {
             /** @description Send back with the answer as `captcha_id`. */
             captcha_id: string;
@@ -213,6 +404,19 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        InboundSmsOutcome: {
+            /** @description What was done: e.g. `password_reset`, `email_changed`, `duplicate`, `unrecognised`. */
+            outcome: string;
+        };
+        InboundSmsRequest: {
+            /** @description The sender's mobile, in any common form. */
+            from: string;
+            /** @description The gateway's id of the message; a repeated id is ignored. */
+            message_id: string;
+            text: string;
+            /** @description The number it was sent to. */
+            to: string;
+        };
         LoginRequest: {
             captcha_answer?: string | null;
             captcha_id?: string | null;
@@ -228,6 +432,34 @@ export interface components {
             /** @description True until the person changes a password that was issued or reset. */
             must_change_password: boolean;
         };
+        /** @description A message as administrators see it: never its text, which may hold a code or password. */
+        OutboxMessage: {
+            /** Format: int32 */
+            attempts: number;
+            channel: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            id: string;
+            last_error?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            purpose: string;
+            recipient: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: string;
+        };
+        OutboxPage: {
+            items: components["schemas"]["OutboxMessage"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         PersonResponse: {
             /**
              * Format: date
@@ -241,6 +473,16 @@ export interface components {
             id: string;
             last_name: string;
             mobile?: string | null;
+            national_code: string;
+        };
+        RecoveryAccepted: {
+            /** @description The same for every national code, registered or not. */
+            message: string;
+        };
+        RecoveryRequest: {
+            captcha_answer?: string | null;
+            captcha_id?: string | null;
+            /** @example 0499370899 */
             national_code: string;
         };
         RefreshRequest: {
@@ -264,6 +506,12 @@ export interface components {
             national_code: string;
             password: string;
         };
+        ResetRequest: {
+            /** @description The six-digit code from the SMS or e-mail. */
+            code: string;
+            national_code: string;
+            new_password: string;
+        };
         /**
          * @description The roles of ID-08. A person holds roles through grants, each with an optional scope.
          * @enum {string}
@@ -274,6 +522,20 @@ export interface components {
          * @enum {string}
          */
         ScopeKind: "association" | "province" | "distributor";
+        SmsRecoveryResponse: {
+            /** @description The code to text. */
+            code: string;
+            /** Format: int64 */
+            expires_in: number;
+            /** @description Poll `GET /auth/recovery/sms/{id}` with this. */
+            id: string;
+            /** @description The system's number to text it to. */
+            system_number: string;
+        };
+        SmsRecoveryStatus: {
+            /** @description `pending`, `completed` (sign in with the national code as password) or `expired`. */
+            status: string;
+        };
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer …`. */
             access_token: string;
@@ -311,6 +573,87 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    audit_log: {
+        parameters: {
+            query?: {
+                actor_id?: string | null;
+                /** @description e.g. `auth.login`, `auth.login_failed`, `person.registered` */
+                action?: string | null;
+                object_type?: string | null;
+                object_id?: string | null;
+                /** @description Inclusive, UTC ISO-8601. */
+                from?: string | null;
+                /** @description Exclusive, UTC ISO-8601. */
+                to?: string | null;
+                /** @description From 1. */
+                page?: number | null;
+                /** @description 1 to 100; 25 by default. */
+                per_page?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Bad filters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     captcha_new: {
         parameters: {
             query?: never;
@@ -449,6 +792,162 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_reset_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent if the national code is registered (same answer either way) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryAccepted"];
+                };
+            };
+            /** @description Invalid national code or captcha */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Asked too often */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_with_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description The password was changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong or expired code, or a password the policy refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many wrong codes: ask for a new one */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_sms_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryRequest"];
+            };
+        };
+        responses: {
+            /** @description The code to send (the same for every national code) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsRecoveryResponse"];
+                };
+            };
+            /** @description Invalid national code or captcha */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not available to this person now (administrators, open elections) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sms_recovery_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description From the request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request's state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsRecoveryStatus"];
+                };
+            };
+            /** @description Unknown request */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -605,6 +1104,145 @@ export interface operations {
             };
             /** @description `password_change_required` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    outbox_list: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `sending`, `sent`, `delivered`, `undelivered` or `failed` */
+                status?: string | null;
+                /** @description `sms` or `email` */
+                channel?: string | null;
+                recipient?: string | null;
+                /** @description From 1. */
+                page?: number | null;
+                /** @description 1 to 100; 25 by default. */
+                per_page?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPage"];
+                };
+            };
+            /** @description Bad filters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    outbox_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_resendable`: only failed or undelivered messages */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Signed: `X-Anjoman-Signature: sha256=<hex HMAC-SHA256 of the body>` */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundSmsRequest"];
+            };
+        };
+        responses: {
+            /** @description Handled (or recognised as a repeat) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundSmsOutcome"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong signature: nothing was done */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -100,10 +100,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        purpose -> Text,
+        template -> Nullable<Text>,
+        token -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        provider_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    one_time_codes (id) {
+        id -> Text,
+        person_id -> Text,
+        purpose -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inbound_sms (message_id) {
+        message_id -> Text,
+        sender -> Text,
+        receiver -> Text,
+        text -> Text,
+        outcome -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_recovery_requests (id) {
+        id -> Text,
+        code -> Text,
+        person_id -> Nullable<Text>,
+        status -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(one_time_codes -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     persons,
@@ -115,4 +175,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_log,
     audit_head,
+    outbox_messages,
+    one_time_codes,
+    inbound_sms,
+    sms_recovery_requests,
 );

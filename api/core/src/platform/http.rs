@@ -1,0 +1,281 @@
+//! Administrators' views of the platform: the audit log (PL-04) and the outbox (PL-01).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::audit;
+use crate::auth::{AuthUser, Role};
+use crate::error::{ApiError, Msg};
+use crate::http::AppState;
+use crate::platform::outbox;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(audit_log).service(audit_verification).service(outbox_list).service(outbox_resend);
+}
+
+/// Page number (from 1), page size (1 to 100, default 25) and the offset they make.
+pub fn page_bounds(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64, i64), ApiError> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(25);
+    if page < 1 || !(1..=100).contains(&per_page) {
+        return Err(ApiError::field(
+            "per_page",
+            "شمارهٔ صفحه از ۱ و اندازهٔ صفحه از ۱ تا ۱۰۰ است.",
+            "page starts at 1; per_page is 1 to 100.",
+        ));
+    }
+    Ok((page, per_page, (page - 1) * per_page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    pub actor_id: Option<String>,
+    /// e.g. `auth.login`, `auth.login_failed`, `person.registered`
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// Inclusive, UTC ISO-8601.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive, UTC ISO-8601.
+    pub to: Option<DateTime<Utc>>,
+    /// From 1.
+    pub page: Option<i64>,
+    /// 1 to 100; 25 by default.
+    pub per_page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    /// JSON of the state before, when recorded.
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub ip: Option<String>,
+    pub hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub items: Vec<AuditEntry>,
+}
+
+fn json_of(s: Option<String>) -> Option<serde_json::Value> {
+    s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
+}
+
+/// The audit log, newest first, filtered (commission admins).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "One page of entries", body = AuditPage),
+        (status = 400, description = "Bad filters", body = crate::error::ErrorBody),
+        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+    )
+)]
+#[get("/audit-log")]
+async fn audit_log(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<AuditQuery>,
+) -> Result<web::Json<AuditPage>, ApiError> {
+    user.require_any(&[Role::CommissionAdmin])?;
+    let q = q.into_inner();
+    let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
+    let filter = audit::Filter {
+        actor_id: q.actor_id,
+        action: q.action,
+        object_type: q.object_type,
+        object_id: q.object_id,
+        from: q.from.map(|d| d.naive_utc()),
+        to: q.to.map(|d| d.naive_utc()),
+    };
+    let (total, rows) = state.db(move |conn| Ok(audit::list(conn, &filter, offset, per_page)?)).await?;
+    let items = rows
+        .into_iter()
+        .map(|e| AuditEntry {
+            seq: e.seq,
+            at: e.at.and_utc(),
+            actor_id: e.actor_id,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            before: json_of(e.before_state),
+            after: json_of(e.after_state),
+            ip: e.ip,
+            hash: e.hash,
+        })
+        .collect();
+    Ok(web::Json(AuditPage { total, page, per_page, items }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditVerification {
+    pub intact: bool,
+    /// Entries verified (when intact).
+    pub entries: i64,
+    /// The first entry that does not verify.
+    pub broken_at: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// Walks the hash chain, as `anjoman verify-audit` does (commission admins).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The verdict", body = AuditVerification),
+        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+    )
+)]
+#[get("/audit-log/verification")]
+async fn audit_verification(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<AuditVerification>, ApiError> {
+    user.require_any(&[Role::CommissionAdmin])?;
+    let verdict = state.db(|conn| Ok(audit::verify(conn)?)).await?;
+    Ok(web::Json(match verdict {
+        Ok(entries) => AuditVerification { intact: true, entries, broken_at: None, reason: None },
+        Err(b) => {
+            AuditVerification { intact: false, entries: b.seq - 1, broken_at: Some(b.seq), reason: Some(b.reason) }
+        }
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OutboxQuery {
+    /// `pending`, `sending`, `sent`, `delivered`, `undelivered` or `failed`
+    pub status: Option<String>,
+    /// `sms` or `email`
+    pub channel: Option<String>,
+    pub recipient: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+    /// 1 to 100; 25 by default.
+    pub per_page: Option<i64>,
+}
+
+/// A message as administrators see it: never its text, which may hold a code or password.
+#[derive(Serialize, ToSchema)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub purpose: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OutboxPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub items: Vec<OutboxMessage>,
+}
+
+/// Outgoing SMS and e-mail with their delivery state, newest first (commission admins).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(OutboxQuery),
+    responses(
+        (status = 200, description = "One page of messages", body = OutboxPage),
+        (status = 400, description = "Bad filters", body = crate::error::ErrorBody),
+        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+    )
+)]
+#[get("/outbox")]
+async fn outbox_list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<OutboxQuery>,
+) -> Result<web::Json<OutboxPage>, ApiError> {
+    user.require_any(&[Role::CommissionAdmin])?;
+    let q = q.into_inner();
+    let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
+    if let Some(s) = &q.status
+        && !outbox::status::ALL.contains(&s.as_str())
+    {
+        return Err(ApiError::field("status", "وضعیت نامعتبر است.", "Unknown status."));
+    }
+    let filter = outbox::ListFilter { status: q.status, channel: q.channel, recipient: q.recipient };
+    let (total, rows) = state.db(move |conn| Ok(outbox::list(conn, &filter, offset, per_page)?)).await?;
+    let items = rows
+        .into_iter()
+        .map(|m| OutboxMessage {
+            id: m.id,
+            channel: m.channel,
+            recipient: m.recipient,
+            purpose: m.purpose,
+            status: m.status,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            created_at: m.created_at.and_utc(),
+            next_attempt_at: m.next_attempt_at.and_utc(),
+            sent_at: m.sent_at.map(|t| t.and_utc()),
+            delivered_at: m.delivered_at.map(|t| t.and_utc()),
+        })
+        .collect();
+    Ok(web::Json(OutboxPage { total, page, per_page, items }))
+}
+
+/// Queues a failed or undelivered message again (commission admins).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The message")),
+    responses(
+        (status = 204, description = "Queued again"),
+        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+        (status = 404, description = "No such message", body = crate::error::ErrorBody),
+        (status = 409, description = "`not_resendable`: only failed or undelivered messages", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/outbox/{id}/resend")]
+async fn outbox_resend(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::CommissionAdmin])?;
+    let id = id.into_inner();
+    let actor = user.person_id.clone();
+    state
+        .db(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                outbox::get(conn, &id)?.ok_or(ApiError::NotFound)?;
+                if !outbox::resend(conn, &id)? {
+                    return Err(ApiError::Conflict {
+                        code: "not_resendable",
+                        msg: Msg::new(
+                            "فقط پیام‌های ناموفق دوباره فرستاده می‌شوند.",
+                            "Only failed or undelivered messages can be resent.",
+                        ),
+                    });
+                }
+                audit::record(conn, audit::Event::new("outbox.resend", "outbox_message", Some(&id)).by(&actor))?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

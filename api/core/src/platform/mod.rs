@@ -1,0 +1,9 @@
+//! Platform services shared by every domain: the notification outbox and its senders, and
+//! one-time codes.
+
+pub mod email;
+pub mod http;
+pub mod otp;
+pub mod outbox;
+pub mod sms;
+pub mod worker;

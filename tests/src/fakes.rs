@@ -1,0 +1,296 @@
+//! Real servers for the outside world, started by the tests: an SMTP sink and an HTTP SMS
+//! gateway in the shape of Kavenegar's API. Both speak their protocol over TCP on loopback.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// One e-mail as the SMTP server received it.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl Mail {
+    /// The body, decoded from base64 or quoted-printable as its headers say.
+    pub fn text(&self) -> String {
+        let (headers, body) = self.data.split_once("\r\n\r\n").unwrap_or((&self.data, ""));
+        let lower = headers.to_ascii_lowercase();
+        if lower.contains("content-transfer-encoding: base64") {
+            let joined: String = body.lines().map(str::trim).collect();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(joined).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else if lower.contains("content-transfer-encoding: quoted-printable") {
+            decode_quoted_printable(body)
+        } else {
+            body.to_owned()
+        }
+    }
+
+    pub fn subject(&self) -> String {
+        self.data.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or_default().to_owned()
+    }
+}
+
+fn decode_quoted_printable(s: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = s.replace("=\r\n", "").into_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A minimal SMTP server that accepts every message and keeps it.
+pub struct SmtpSink {
+    pub port: u16,
+    pub mails: Arc<Mutex<Vec<Mail>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP sink");
+        let port = listener.local_addr().unwrap().port();
+        let mails = Arc::new(Mutex::new(Vec::new()));
+        let store = mails.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read);
+                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                    let (mut from, mut to) = (String::new(), Vec::new());
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let upper = line.trim_end().to_ascii_uppercase();
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                            b"250-sink\r\n250 8BITMIME\r\n"
+                        } else if upper.starts_with("MAIL FROM:") {
+                            from = line.trim_end()[10..].trim().to_owned();
+                            b"250 OK\r\n"
+                        } else if upper.starts_with("RCPT TO:") {
+                            to.push(line.trim_end()[8..].trim().trim_matches(['<', '>']).to_owned());
+                            b"250 OK\r\n"
+                        } else if upper == "DATA" {
+                            let _ = write.write_all(b"354 go ahead\r\n").await;
+                            let mut data = String::new();
+                            loop {
+                                line.clear();
+                                if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if line == ".\r\n" || line == ".\n" {
+                                    break;
+                                }
+                                data.push_str(
+                                    line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line),
+                                );
+                            }
+                            store.lock().unwrap().push(Mail { from: from.clone(), to: std::mem::take(&mut to), data });
+                            b"250 queued\r\n"
+                        } else if upper == "QUIT" {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"250 OK\r\n"
+                        };
+                        if write.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { port, mails }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits until a message to `to` arrives.
+    pub async fn wait_for(&self, to: &str) -> Mail {
+        for _ in 0..200 {
+            if let Some(m) = self.mails.lock().unwrap().iter().find(|m| m.to.iter().any(|t| t == to)) {
+                return m.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no e-mail to {to} within 10 s");
+    }
+}
+
+/// One request the SMS gateway received.
+#[derive(Debug, Clone)]
+pub struct GatewayCall {
+    pub path: String,
+    pub form: HashMap<String, String>,
+    /// Whether the gateway accepted it (it refuses the first `fail_first` sends).
+    pub accepted: bool,
+}
+
+/// An HTTP server answering like Kavenegar: `sms/send`, `verify/lookup`, `sms/status`.
+pub struct SmsGateway {
+    pub port: u16,
+    pub calls: Arc<Mutex<Vec<GatewayCall>>>,
+}
+
+fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
+                    out.push(b);
+                    i += 2;
+                } else {
+                    out.push(b'%');
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_form(body: &str) -> HashMap<String, String> {
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('=').map(|(k, v)| (url_decode(k), url_decode(v))))
+        .collect()
+}
+
+impl SmsGateway {
+    /// Starts the gateway; it answers HTTP 500 to the first `fail_first` sends.
+    pub async fn start(fail_first: usize) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMS gateway");
+        let port = listener.local_addr().unwrap().port();
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let store = calls.clone();
+        let refusals = Arc::new(Mutex::new(fail_first));
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let (store, refusals) = (store.clone(), refusals.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut reader = BufReader::new(read);
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+                    let mut length = 0usize;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0u8; length];
+                    let _ = reader.read_exact(&mut body).await;
+                    let form = parse_form(&String::from_utf8_lossy(&body));
+                    let is_send = path.ends_with("/sms/send.json") || path.ends_with("/verify/lookup.json");
+                    let (status, json, accepted) = if is_send {
+                        let mut left = refusals.lock().unwrap();
+                        if *left > 0 {
+                            *left -= 1;
+                            (500, r#"{"return":{"status":500,"message":"temporary failure"}}"#.to_owned(), false)
+                        } else {
+                            let id = store.lock().unwrap().len() + 1000;
+                            (
+                                200,
+                                format!(
+                                    r#"{{"return":{{"status":200,"message":"ok"}},"entries":[{{"messageid":{id},"status":1}}]}}"#
+                                ),
+                                true,
+                            )
+                        }
+                    } else if path.ends_with("/sms/status.json") {
+                        let id = form.get("messageid").cloned().unwrap_or_default();
+                        (
+                            200,
+                            format!(
+                                r#"{{"return":{{"status":200,"message":"ok"}},"entries":[{{"messageid":{id},"status":10}}]}}"#
+                            ),
+                            true,
+                        )
+                    } else {
+                        (404, r#"{"return":{"status":404,"message":"no such method"}}"#.to_owned(), false)
+                    };
+                    store.lock().unwrap().push(GatewayCall { path, form, accepted });
+                    let reason = if status == 200 { "OK" } else { "Error" };
+                    let response = format!(
+                        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                        json.len()
+                    );
+                    let _ = write.write_all(response.as_bytes()).await;
+                    let _ = write.shutdown().await;
+                });
+            }
+        });
+        Self { port, calls }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The sends (text or code) the gateway accepted for this mobile.
+    pub fn accepted_for(&self, mobile: &str) -> Vec<GatewayCall> {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| c.accepted && c.form.get("receptor").map(String::as_str) == Some(mobile))
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until an accepted send to `mobile` arrives.
+    pub async fn wait_for(&self, mobile: &str) -> GatewayCall {
+        for _ in 0..200 {
+            if let Some(c) = self.accepted_for(mobile).into_iter().next() {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no SMS to {mobile} within 10 s");
+    }
+}
+
+/// Signs an inbound-SMS webhook body as the gateway relay does.
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
