@@ -4,6 +4,8 @@
 // fails the run; so does a serious accessibility violation (axe-core). Screenshots go to
 // ../test-output/e2e/.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -36,7 +38,72 @@ function randomNationalCode() {
   }
 }
 
-async function startServer() {
+const INBOUND_SECRET = 'e2e-inbound-sms-secret';
+
+/** A minimal SMTP server keeping every message, so tests can read the codes people get. */
+async function startSmtpSink() {
+  const mails = [];
+  const server = createServer((socket) => {
+    let buffer = '';
+    let data = null;
+    let to = [];
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let i;
+      while ((i = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (data !== null) {
+          if (line === '.') {
+            mails.push({ to, data: data.join('\r\n') });
+            data = null;
+            to = [];
+            socket.write('250 queued\r\n');
+          } else data.push(line.startsWith('..') ? line.slice(1) : line);
+          continue;
+        }
+        const upper = line.toUpperCase();
+        if (upper.startsWith('EHLO') || upper.startsWith('HELO')) socket.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (upper.startsWith('RCPT TO:')) {
+          to.push(line.slice(8).trim().replace(/[<>]/g, ''));
+          socket.write('250 OK\r\n');
+        } else if (upper === 'DATA') {
+          data = [];
+          socket.write('354 go ahead\r\n');
+        } else if (upper === 'QUIT') {
+          socket.end('221 bye\r\n');
+        } else socket.write('250 OK\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const text = (mail) => {
+    const [headers, ...rest] = mail.data.split('\r\n\r\n');
+    const body = rest.join('\r\n\r\n');
+    if (/content-transfer-encoding: base64/i.test(headers)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (/content-transfer-encoding: quoted-printable/i.test(headers)) {
+      return Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+    }
+    return body;
+  };
+  return {
+    url: `smtp://127.0.0.1:${server.address().port}`,
+    /** Waits for a message to `to` and returns its text. */
+    async waitFor(address) {
+      for (let i = 0; i < 200; i++) {
+        const mail = mails.find((m) => m.to.includes(address));
+        if (mail) return text(mail);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no e-mail to ${address}`);
+    },
+    close: () => server.close(),
+  };
+}
+
+async function startServer(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'anjoman-e2e-'));
   const child = spawn(binary, ['serve', '--demo'], {
     cwd: dir,
@@ -50,6 +117,9 @@ async function startServer() {
       ANJOMAN_ARGON2_MEMORY_KIB: '256',
       ANJOMAN_ARGON2_ITERATIONS: '1',
       ANJOMAN_LOG: 'error',
+      ANJOMAN_INBOUND_SMS_SECRET: INBOUND_SECRET,
+      ANJOMAN_OUTBOX_POLL_MS: '200',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -311,6 +381,126 @@ async function swaggerUi(browser) {
   }
 }
 
+/** Forgot password by both options, then the administrator's audit log and outbox. */
+async function recoveryAndAdmin(browser, lang, viewport) {
+  const phone = viewport.width < 600;
+  const tag = `${lang} ${phone ? '360px' : 'desktop'} recovery/admin`;
+  const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
+  const smtp = await startSmtpSink();
+  const server = await startServer({ ANJOMAN_SMTP_URL: smtp.url });
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript((l) => {
+    if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
+  }, lang);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems = watch(page, new Set());
+  const L = labels[lang];
+  let stage = 'start';
+  try {
+    stage = 'a person with a mobile and an e-mail';
+    const code = randomNationalCode();
+    const mobile = '09127654321';
+    const email = `p${code}@example.ir`;
+    const res = await fetch(`${server.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Nima', last_name: 'Yushij', mobile, email }),
+    });
+    check(`${tag}: person registered`, res.status === 201, String(res.status));
+
+    stage = 'option 1: code by e-mail, then a new password';
+    await page.goto(`${server.base}/login`);
+    await page.getByRole('link', { name: lang === 'fa' ? 'رمز عبور را فراموش کرده‌اید؟' : 'Forgot your password?' }).click();
+    await page.waitForURL(/\/forgot-password$/);
+    await axe(page, `${tag} forgot password`);
+    await page.locator('#national_code').fill(code);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ارسال کد' : 'Send the code' }).click();
+    await page.locator('#code').waitFor();
+    const mail = await smtp.waitFor(email);
+    const otp = /\b(\d{6})\b/.exec(mail)?.[1];
+    check(`${tag}: reset code arrived by e-mail`, Boolean(otp), mail);
+    await page.locator('#code').fill(lang === 'fa' ? persianDigits(otp) : otp);
+    await page.locator('#new_password').fill(NEW_GOOD);
+    await page.locator('#new_password_repeat').fill(NEW_GOOD);
+    await page.screenshot({ path: shot('7-reset-code'), fullPage: true });
+    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ثبت رمز عبور تازه' : 'Set the new password' }).click();
+    await page.waitForURL(/\/login\?reset=1$/);
+    await page.locator('#national_code').fill(code);
+    await page.locator('#password').fill(NEW_GOOD);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+    check(`${tag}: new password works`, true);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('button', { name: L.logout }).first().click();
+    await page.waitForURL(/\/login$/);
+
+    stage = 'option 2: the page shows a code, the person texts it, the page confirms by itself';
+    await page.goto(`${server.base}/forgot-password`);
+    await page.getByRole('tab', { name: lang === 'fa' ? 'ارسال پیامک از تلفن همراه' : 'Text from your mobile' }).click();
+    await page.locator('#national_code').fill(code);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'دریافت کد' : 'Get a code' }).click();
+    const shown = await page.getByTestId('sms-code').innerText();
+    const smsCode = shown.replace(/[\u06F0-\u06F9]/g, (c) => String(c.charCodeAt(0) - 0x06f0));
+    await page.screenshot({ path: shot('8-sms-code'), fullPage: true });
+    const body = JSON.stringify({ message_id: `e2e-${code}`, from: mobile, to: '10004346', text: smsCode });
+    const signature = `sha256=${createHmac('sha256', INBOUND_SECRET).update(body).digest('hex')}`;
+    const inbound = await fetch(`${server.base}/api/v1/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-anjoman-signature': signature },
+      body,
+    });
+    check(`${tag}: gateway relay accepted`, inbound.status === 200, String(inbound.status));
+    await page.getByText(lang === 'fa' ? 'پیامک دریافت شد.' : 'Your text arrived.', { exact: false }).waitFor();
+    check(`${tag}: page confirmed the text by itself`, true);
+    await page.getByRole('link', { name: lang === 'fa' ? 'رفتن به صفحهٔ ورود' : 'Go to sign-in' }).click();
+    await page.locator('#national_code').fill(code);
+    await page.locator('#password').fill(code);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/change-password$/);
+    check(`${tag}: national code as password, change required`, true);
+
+    stage = 'administrator: outbox and audit log';
+    await context.clearCookies();
+    await page.evaluate(() => localStorage.removeItem('anjoman.session'));
+    await page.goto(`${server.base}/login`);
+    await page.locator('#national_code').fill('0084575948');
+    await page.locator('#password').fill('Anjoman-Demo-1403');
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('link', { name: lang === 'fa' ? 'پیام‌های ارسالی' : 'Outbox' }).click();
+    await page.waitForURL(/\/admin\/outbox$/);
+    await page.getByTestId('outbox-rows').getByText(email).waitFor();
+    check(`${tag}: outbox lists the e-mail sent`, true);
+    await axe(page, `${tag} outbox`);
+    await page.screenshot({ path: shot('9-outbox'), fullPage: true });
+    await page.goto(`${server.base}/admin/audit-log`);
+    await page.getByText(lang === 'fa' ? 'زنجیرهٔ گزارش سالم است' : 'hash chain is intact', { exact: false }).waitFor();
+    await page.locator('#filter-action').fill('auth.password_reset_by_sms');
+    await page.getByRole('button', { name: lang === 'fa' ? 'اعمال فیلتر' : 'Filter' }).click();
+    await page.getByTestId('audit-rows').getByText('auth.password_reset_by_sms').waitFor();
+    const rows = await page.getByTestId('audit-rows').locator('tr').count();
+    check(`${tag}: audit log filters by action`, rows === 1, String(rows));
+    await axe(page, `${tag} audit log`);
+    await noHorizontalScroll(page, `${tag} audit log`);
+    await page.screenshot({ path: shot('10-audit-log'), fullPage: true });
+  } catch (e) {
+    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
+    await page.screenshot({ path: shot('failure-recovery'), fullPage: true }).catch(() => {});
+  } finally {
+    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
+    await context.close();
+    server.stop();
+    smtp.close();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -321,6 +511,7 @@ try {
   for (const lang of ['fa', 'en']) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
       await scenario(browser, lang, viewport);
+      await recoveryAndAdmin(browser, lang, viewport);
     }
   }
 } finally {

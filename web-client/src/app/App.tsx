@@ -5,14 +5,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, Route, BrowserRouter, Routes } from 'react-router';
 import { Layout } from '../components/Layout';
+import { AuditLogPage } from '../features/admin/AuditLogPage';
+import { OutboxPage } from '../features/admin/OutboxPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { HomePage } from '../features/home/HomePage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import i18n, { applyLang, initialLang, type Lang } from '../i18n';
 import { AuthProvider } from './auth';
-import { RequireAuth } from './RequireAuth';
+import { RequireAuth, RequireRole } from './RequireAuth';
 import { ThemeRoot } from './theme';
 
 const queryClient = new QueryClient({
@@ -56,9 +59,14 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="login" element={<LoginPage />} />
                 <Route path="register" element={<RegisterPage />} />
+                <Route path="forgot-password" element={<ForgotPasswordPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />
+                  <Route element={<RequireRole role="commission_admin" />}>
+                    <Route path="admin/audit-log" element={<AuditLogPage />} />
+                    <Route path="admin/outbox" element={<OutboxPage />} />
+                  </Route>
                 </Route>
                 <Route path="*" element={<NotFound />} />
               </Route>

@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import Alert from '@mui/material/Alert';
 import CircularProgress from '@mui/material/CircularProgress';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
@@ -21,6 +22,16 @@ export function RequireAuth() {
   }
   if (mustChangePassword && location.pathname !== '/change-password') {
     return <Navigate to="/change-password" replace />;
+  }
+  return <Outlet />;
+}
+
+/** Pages for holders of a role; others are told they may not see them. */
+export function RequireRole({ role }: { role: string }) {
+  const { t } = useTranslation();
+  const { me } = useAuth();
+  if (!me?.grants.some((g) => g.role === role)) {
+    return <Alert severity="error">{t('errors.forbidden')}</Alert>;
   }
   return <Outlet />;
 }

@@ -8,6 +8,7 @@ import Drawer from '@mui/material/Drawer';
 import IconButton from '@mui/material/IconButton';
 import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Toolbar from '@mui/material/Toolbar';
@@ -27,7 +28,7 @@ export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang
   const auth = useAuth();
   const navigate = useNavigate();
   const theme = useTheme();
-  const narrow = useMediaQuery(theme.breakpoints.down('md'));
+  const narrow = useMediaQuery(theme.breakpoints.down('lg'));
   const [open, setOpen] = useState(false);
   const busy = useIsFetching() + useIsMutating() > 0;
   const items = navItems(auth.me, auth.status === 'signed-in', t);
@@ -82,18 +83,27 @@ export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang
         </Toolbar>
         <Box sx={{ height: 4 }}>{busy && <LinearProgress color="secondary" aria-label={t('common.loading')} />}</Box>
       </AppBar>
-      <Drawer anchor={theme.direction === 'rtl' ? 'right' : 'left'} open={open} onClose={() => setOpen(false)}>
+      <Drawer
+        anchor={theme.direction === 'rtl' ? 'right' : 'left'}
+        open={open}
+        onClose={() => setOpen(false)}
+        slotProps={{ paper: { role: 'dialog', 'aria-label': t('nav.menu') } }}
+      >
         <Box component="nav" aria-label={t('nav.menu')} sx={{ width: 260 }}>
           <List>
             {items.map((item) => (
-              <ListItemButton key={item.key} {...link(item)} onClick={() => setOpen(false)}>
-                <ListItemText primary={item.label} />
-              </ListItemButton>
+              <ListItem key={item.key} disablePadding>
+                <ListItemButton {...link(item)} onClick={() => setOpen(false)}>
+                  <ListItemText primary={item.label} />
+                </ListItemButton>
+              </ListItem>
             ))}
             {auth.status === 'signed-in' && (
-              <ListItemButton onClick={signOut}>
-                <ListItemText primary={t('nav.logout')} />
-              </ListItemButton>
+              <ListItem disablePadding>
+                <ListItemButton onClick={signOut}>
+                  <ListItemText primary={t('nav.logout')} />
+                </ListItemButton>
+              </ListItem>
             )}
           </List>
         </Box>

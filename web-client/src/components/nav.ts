@@ -18,6 +18,10 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   }
   items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
   items.push({ key: 'change-password', to: '/change-password', label: t('nav.changePassword') });
+  if (me?.grants.some((g) => g.role === 'commission_admin')) {
+    items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
+    items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });
+  }
   if (me?.grants.some((g) => ADMIN_ROLES.includes(g.role))) {
     items.push({ key: 'api-docs', to: '/api/docs/', external: true, label: t('nav.apiDocs') });
   }

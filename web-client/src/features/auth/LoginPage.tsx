@@ -61,7 +61,13 @@ export function LoginPage() {
     },
   });
 
-  const notice = params.get('registered') ? t('login.registered') : auth.sessionEnded ? t('login.sessionEnded') : null;
+  const notice = params.get('registered')
+    ? t('login.registered')
+    : params.get('reset')
+      ? t('login.reset')
+      : auth.sessionEnded
+        ? t('login.sessionEnded')
+        : null;
   return (
     <Paper variant="outlined" sx={{ p: { xs: 2, sm: 4 }, maxWidth: 480, mx: 'auto' }}>
       <Typography variant="h5" component="h1" gutterBottom>
@@ -83,9 +89,12 @@ export function LoginPage() {
           {t('login.submit')}
         </Button>
       </form>
-      <Typography sx={{ mt: 2 }}>
+      <Typography sx={{ mt: 2, display: 'flex', flexWrap: 'wrap', gap: 2, justifyContent: 'space-between' }}>
         <Link component={RouterLink} to="/register">
           {t('login.noAccount')}
+        </Link>
+        <Link component={RouterLink} to="/forgot-password">
+          {t('login.forgot')}
         </Link>
       </Typography>
     </Paper>

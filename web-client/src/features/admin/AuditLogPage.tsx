@@ -1,0 +1,162 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TablePagination from '@mui/material/TablePagination';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { DatePicker } from '@mui/x-date-pickers/DatePicker';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+
+interface Filters {
+  action: string;
+  actor_id: string;
+  object_id: string;
+  from: Date | null;
+  to: Date | null;
+}
+
+const EMPTY: Filters = { action: '', actor_id: '', object_id: '', from: null, to: null };
+
+/** The picked day's start in Tehran, as UTC ISO (the picker gives local midnight). */
+function dayStart(d: Date | null, plusDays = 0): string | undefined {
+  if (!d || Number.isNaN(d.getTime())) return undefined;
+  const utc = Date.UTC(d.getFullYear(), d.getMonth(), d.getDate() + plusDays) - 3.5 * 3600 * 1000;
+  return new Date(utc).toISOString();
+}
+
+export function AuditLogPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const verdict = useQuery({ queryKey: ['audit-verification'], queryFn: () => unwrap(api.GET('/api/v1/audit-log/verification')) });
+  const entries = useQuery({
+    queryKey: ['audit-log', filters, page, perPage],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/audit-log', {
+          params: {
+            query: {
+              action: filters.action.trim() || undefined,
+              actor_id: filters.actor_id.trim() || undefined,
+              object_id: filters.object_id.trim() || undefined,
+              from: dayStart(filters.from),
+              to: dayStart(filters.to, 1),
+              page: page + 1,
+              per_page: perPage,
+            },
+          },
+        }),
+      ),
+  });
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setPage(0);
+    setFilters(draft);
+  };
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('admin.auditTitle')}
+      </Typography>
+      {verdict.data &&
+        (verdict.data.intact ? (
+          <Alert severity="success">{t('admin.intact', { count: n(verdict.data.entries) as unknown as number })}</Alert>
+        ) : (
+          <Alert severity="error">{t('admin.broken', { seq: n(verdict.data.broken_at ?? 0), reason: verdict.data.reason })}</Alert>
+        ))}
+      <Paper variant="outlined" component="form" onSubmit={apply} sx={{ p: 2 }}>
+        <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: 'repeat(3, 1fr)' } }}>
+          <TextField id="filter-action" label={t('admin.action')} value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr' } }} />
+          <TextField id="filter-actor" label={t('admin.actor')} value={draft.actor_id} onChange={(e) => setDraft({ ...draft, actor_id: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr' } }} />
+          <TextField id="filter-object" label={t('admin.object')} value={draft.object_id} onChange={(e) => setDraft({ ...draft, object_id: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr' } }} />
+          <DatePicker label={t('admin.from')} value={draft.from} onChange={(d) => setDraft({ ...draft, from: d })} slotProps={{ field: { clearable: true } }} />
+          <DatePicker label={t('admin.to')} value={draft.to} onChange={(d) => setDraft({ ...draft, to: d })} slotProps={{ field: { clearable: true } }} />
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+            <Button type="submit" variant="contained">
+              {t('admin.filter')}
+            </Button>
+            <Button
+              onClick={() => {
+                setDraft(EMPTY);
+                setFilters(EMPTY);
+                setPage(0);
+              }}
+            >
+              {t('admin.clear')}
+            </Button>
+          </Stack>
+        </Box>
+      </Paper>
+      <FormAlert message={entries.error ? entries.error.message : null} />
+      <Paper variant="outlined">
+        {/* Scrolls sideways on phones; focusable so keyboard users can scroll it too. */}
+        <TableContainer tabIndex={0} role="region" aria-label={t('admin.auditTitle')}>
+          <Table size="small" aria-label={t('admin.auditTitle')}>
+            <TableHead>
+              <TableRow>
+                <TableCell>#</TableCell>
+                <TableCell>{t('admin.time')}</TableCell>
+                <TableCell>{t('admin.action')}</TableCell>
+                <TableCell>{t('admin.actor')}</TableCell>
+                <TableCell>{t('admin.object')}</TableCell>
+                <TableCell>{t('admin.ip')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="audit-rows">
+              {entries.data?.items.map((e) => (
+                <TableRow key={e.seq}>
+                  <TableCell>{n(e.seq)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at, lang)}</TableCell>
+                  <TableCell dir="ltr">{e.action}</TableCell>
+                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{e.actor_id ?? '—'}</TableCell>
+                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{`${e.object_type}${e.object_id ? `:${e.object_id}` : ''}`}</TableCell>
+                  <TableCell dir="ltr">{e.ip ?? '—'}</TableCell>
+                </TableRow>
+              ))}
+              {entries.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+        <TablePagination
+          component="div"
+          count={entries.data?.total ?? 0}
+          page={page}
+          onPageChange={(_, p) => setPage(p)}
+          rowsPerPage={perPage}
+          rowsPerPageOptions={[10, 25, 50, 100]}
+          onRowsPerPageChange={(e) => {
+            setPerPage(Number(e.target.value));
+            setPage(0);
+          }}
+          labelRowsPerPage={t('admin.rowsPerPage')}
+          labelDisplayedRows={({ from, to, count }) => `${n(from)}–${n(to)} / ${n(count)}`}
+        />
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,165 @@
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TablePagination from '@mui/material/TablePagination';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+
+const STATUSES = ['pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
+const COLORS: Record<string, 'default' | 'success' | 'error' | 'warning' | 'info'> = {
+  pending: 'info',
+  sending: 'info',
+  sent: 'default',
+  delivered: 'success',
+  undelivered: 'warning',
+  failed: 'error',
+};
+
+export function OutboxPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState('');
+  const [channel, setChannel] = useState('');
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const [confirming, setConfirming] = useState<Schemas['OutboxMessage'] | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const messages = useQuery({
+    queryKey: ['outbox', status, channel, page, perPage],
+    placeholderData: keepPreviousData,
+    refetchInterval: 5000,
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/outbox', { params: { query: { status: status || undefined, channel: channel || undefined, page: page + 1, per_page: perPage } } })),
+  });
+  const resend = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/outbox/{id}/resend', { params: { path: { id } } })),
+    onSuccess: () => {
+      setNotice(t('admin.resent'));
+      void queryClient.invalidateQueries({ queryKey: ['outbox'] });
+    },
+    onSettled: () => setConfirming(null),
+  });
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('admin.outboxTitle')}
+      </Typography>
+      <FormAlert message={notice} severity="success" />
+      <FormAlert message={resend.error ? resend.error.message : messages.error ? messages.error.message : null} />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+          <TextField id="filter-status" select label={t('admin.status')} value={status} onChange={(e) => { setStatus(e.target.value); setPage(0); }} sx={{ minWidth: 180 }}>
+            <MenuItem value="">{t('admin.all')}</MenuItem>
+            {STATUSES.map((s) => (
+              <MenuItem key={s} value={s}>
+                {t(`admin.statuses.${s}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField id="filter-channel" select label={t('admin.channel')} value={channel} onChange={(e) => { setChannel(e.target.value); setPage(0); }} sx={{ minWidth: 180 }}>
+            <MenuItem value="">{t('admin.all')}</MenuItem>
+            <MenuItem value="sms">{t('admin.channels.sms')}</MenuItem>
+            <MenuItem value="email">{t('admin.channels.email')}</MenuItem>
+          </TextField>
+        </Stack>
+      </Paper>
+      <Paper variant="outlined">
+        {/* Scrolls sideways on phones; focusable so keyboard users can scroll it too. */}
+        <TableContainer tabIndex={0} role="region" aria-label={t('admin.outboxTitle')}>
+          <Table size="small" aria-label={t('admin.outboxTitle')}>
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('admin.created')}</TableCell>
+                <TableCell>{t('admin.channel')}</TableCell>
+                <TableCell>{t('admin.recipient')}</TableCell>
+                <TableCell>{t('admin.purpose')}</TableCell>
+                <TableCell>{t('admin.status')}</TableCell>
+                <TableCell>{t('admin.attempts')}</TableCell>
+                <TableCell>{t('admin.lastError')}</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="outbox-rows">
+              {messages.data?.items.map((m) => (
+                <TableRow key={m.id}>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.created_at, lang)}</TableCell>
+                  <TableCell>{t(`admin.channels.${m.channel}`)}</TableCell>
+                  <TableCell dir="ltr">{m.recipient}</TableCell>
+                  <TableCell dir="ltr">{m.purpose}</TableCell>
+                  <TableCell>
+                    <Chip size="small" label={t(`admin.statuses.${m.status}`)} color={COLORS[m.status] ?? 'default'} />
+                  </TableCell>
+                  <TableCell>{n(m.attempts)}</TableCell>
+                  <TableCell dir="ltr" sx={{ fontSize: 12, maxWidth: 240, overflowWrap: 'anywhere' }}>
+                    {m.last_error ?? '—'}
+                  </TableCell>
+                  <TableCell>
+                    {(m.status === 'failed' || m.status === 'undelivered') && (
+                      <Button size="small" onClick={() => setConfirming(m)}>
+                        {t('admin.resend')}
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {messages.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={8}>{t('admin.empty')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+        <TablePagination
+          component="div"
+          count={messages.data?.total ?? 0}
+          page={page}
+          onPageChange={(_, p) => setPage(p)}
+          rowsPerPage={perPage}
+          rowsPerPageOptions={[10, 25, 50, 100]}
+          onRowsPerPageChange={(e) => {
+            setPerPage(Number(e.target.value));
+            setPage(0);
+          }}
+          labelRowsPerPage={t('admin.rowsPerPage')}
+          labelDisplayedRows={({ from, to, count }) => `${n(from)}–${n(to)} / ${n(count)}`}
+        />
+      </Paper>
+      <Dialog open={Boolean(confirming)} onClose={() => setConfirming(null)}>
+        <DialogTitle>{t('admin.resend')}</DialogTitle>
+        <DialogContent>
+          {t('admin.resendConfirm')} <span dir="ltr">{confirming?.recipient}</span>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(null)}>{t('admin.cancel')}</Button>
+          <Button variant="contained" disabled={resend.isPending} onClick={() => confirming && resend.mutate(confirming.id)}>
+            {t('admin.confirm')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Stack>
+  );
+}
