@@ -294,3 +294,52 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
+
+/// A real S3 protocol server (moto, from PyPI) on a free port, with one bucket.
+pub struct S3Server {
+    pub endpoint: String,
+    pub bucket: String,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m moto.server (pip install 'moto[server]')");
+        // Owned at once, so the process is reaped on every path (Drop).
+        let server = Self {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            bucket: format!("anjoman-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            child,
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(res) = client.put(format!("{}/{}", server.endpoint, server.bucket)).send().await
+                && res.status().is_success()
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("moto did not start within 20 s");
+    }
+
+    /// The object keys in the bucket, straight from the server.
+    pub async fn keys(&self) -> Vec<String> {
+        let xml =
+            reqwest::get(format!("{}/{}?list-type=2", self.endpoint, self.bucket)).await.unwrap().text().await.unwrap();
+        xml.split("<Key>").skip(1).filter_map(|s| s.split("</Key>").next()).map(str::to_owned).collect()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

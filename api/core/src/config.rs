@@ -46,6 +46,13 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ANJOMAN_OUTBOX_RETRY_BASE_MS", "5000", "first retry delay of a failed send; doubles each time"),
     ("ANJOMAN_OUTBOX_MAX_ATTEMPTS", "6", "sends tried before a message is marked failed"),
     ("ANJOMAN_OUTBOX_LEASE_SECONDS", "60", "how long a worker owns a claimed message"),
+    ("ANJOMAN_FILES", "data/files", "where uploads are kept: a directory, or s3://bucket"),
+    (
+        "ANJOMAN_S3_ENDPOINT",
+        "",
+        "S3-compatible endpoint (MinIO, …); AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY give the keys",
+    ),
+    ("ANJOMAN_S3_REGION", "us-east-1", "S3 region"),
     ("ANJOMAN_PUBLIC_URL", "http://127.0.0.1:8080", "the address people use, for links in messages"),
     ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
     ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
@@ -120,6 +127,9 @@ pub struct Config {
     pub workers: bool,
     pub outbox: OutboxPolicy,
     pub public_url: String,
+    pub files: String,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +191,7 @@ impl Config {
             },
             other => return Err(ConfigError::Invalid("ANJOMAN_SMS_PROVIDER", other.to_owned())),
         };
+        let data_dir_for_files = data_dir.clone();
         Ok(Self {
             database_url,
             bind: string("ANJOMAN_BIND"),
@@ -225,6 +236,9 @@ impl Config {
                 lease: Duration::from_secs(number("ANJOMAN_OUTBOX_LEASE_SECONDS")?),
             },
             public_url: string("ANJOMAN_PUBLIC_URL").trim_end_matches('/').to_owned(),
+            files: var("ANJOMAN_FILES").unwrap_or_else(|| data_dir_for_files.join("files").display().to_string()),
+            s3_endpoint: var("ANJOMAN_S3_ENDPOINT"),
+            s3_region: string("ANJOMAN_S3_REGION"),
         })
     }
 

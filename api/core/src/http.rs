@@ -41,23 +41,31 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: JwtKeys,
     pub hooks: Arc<Hooks>,
+    /// Where uploaded files are kept.
+    pub files: crate::platform::files::FileStore,
     /// A hash of a random password at the configured cost: unknown accounts are checked against
     /// it so that they take as long to refuse as wrong passwords do.
     pub dummy_hash: Arc<String>,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, config: Config) -> Self {
+    pub fn new(pool: Pool, config: Config) -> Result<Self, String> {
         let jwt = JwtKeys::new(&config.jwt_secret, &config.jwt_issuer, &config.jwt_audience, config.access_token_ttl);
         let dummy_hash =
             crate::auth::password::hash_password(&config.argon2, &crate::auth::password::random_password());
-        Self {
+        let files = crate::platform::files::FileStore::from_config(
+            &config.files,
+            config.s3_endpoint.as_deref(),
+            &config.s3_region,
+        )?;
+        Ok(Self {
             pool,
             config: Arc::new(config),
             jwt,
+            files,
             dummy_hash: Arc::new(dummy_hash),
             hooks: Arc::new(Hooks::default()),
-        }
+        })
     }
 
     pub fn with_hooks(self, hooks: Hooks) -> Self {

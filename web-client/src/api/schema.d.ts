@@ -217,6 +217,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a file: the raw bytes as the body. Its type is decided by its content (PDF, PNG,
+         *     JPEG, WebP as the purpose allows), whatever its name says.
+         */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads a file: public purposes to anyone, others to their owner and the roles their
+         *     purpose names.
+         */
+        get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -393,6 +433,19 @@ export interface components {
             };
             /** @description Human-readable message in the language of `Accept-Language` (Persian by default). */
             message: string;
+        };
+        FileInfo: {
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            name?: string | null;
+            purpose: string;
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** @description Where to download it. */
+            url: string;
         };
         /** @description One role held by a person, with its scope (which association, province or distributor). */
         Grant: {
@@ -1024,6 +1077,107 @@ export interface operations {
             };
             /** @description `already_registered`: the national code has an account */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload: {
+        parameters: {
+            query: {
+                /**
+                 * @description `profile_photo`, `candidate_photo`, `candidate_resume`, `candidate_programme`,
+                 *     `officer_document`, `engineer_document` or `attachment`
+                 */
+                purpose: string;
+                /** @description The original file name, kept only for downloads' `Content-Disposition`. */
+                name?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file's bytes */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileInfo"];
+                };
+            };
+            /** @description `unsupported_file_type`, `file_too_large`, `empty_file` or an unknown purpose */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The file */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description Sign in to read this file */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not yours to read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such file */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

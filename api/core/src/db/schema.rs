@@ -159,6 +159,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    files (id) {
+        id -> Text,
+        purpose -> Text,
+        owner_id -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        original_name -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        payer_id -> Text,
+        purpose -> Text,
+        reference -> Nullable<Text>,
+        description -> Text,
+        amount_rials -> BigInt,
+        status -> Text,
+        authority -> Nullable<Text>,
+        ref_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        payment_started_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        handled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sandbox_payments (authority) {
+        authority -> Text,
+        amount_rials -> BigInt,
+        callback_url -> Text,
+        description -> Text,
+        status -> Text,
+        ref_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
@@ -179,4 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_codes,
     inbound_sms,
     sms_recovery_requests,
+    files,
+    invoices,
+    sandbox_payments,
 );

@@ -13,7 +13,12 @@ use crate::http::AppState;
 use crate::platform::outbox;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(audit_log).service(audit_verification).service(outbox_list).service(outbox_resend);
+    cfg.service(audit_log)
+        .service(audit_verification)
+        .service(outbox_list)
+        .service(outbox_resend)
+        .service(crate::platform::files_http::upload)
+        .service(crate::platform::files_http::download);
 }
 
 /// Page number (from 1), page size (1 to 100, default 25) and the offset they make.

@@ -2,6 +2,8 @@
 //! one-time codes.
 
 pub mod email;
+pub mod files;
+pub mod files_http;
 pub mod http;
 pub mod otp;
 pub mod outbox;

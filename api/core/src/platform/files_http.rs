@@ -1,0 +1,212 @@
+//! Upload and download endpoints of files (PL-03).
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::audit::{self, Event};
+use crate::auth::{AuthUser, CurrentUser};
+use crate::db::schema::files;
+use crate::db::{new_id, now, write_tx};
+use crate::error::{ApiError, Msg};
+use crate::http::AppState;
+use crate::platform::files::{Kind, Purpose, clean_name, sha256_hex, storage_key};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// `profile_photo`, `candidate_photo`, `candidate_resume`, `candidate_programme`,
+    /// `officer_document`, `engineer_document` or `attachment`
+    pub purpose: String,
+    /// The original file name, kept only for downloads' `Content-Disposition`.
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FileInfo {
+    pub id: String,
+    pub purpose: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub name: Option<String>,
+    /// Where to download it.
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::BadRequest {
+        code: "file_too_large",
+        msg: Msg::new(
+            format!("حجم پرونده بیش از {} مگابایت است.", limit / (1024 * 1024)),
+            format!("The file is larger than {} MB.", limit / (1024 * 1024)),
+        ),
+    }
+}
+
+/// Uploads a file: the raw bytes as the body. Its type is decided by its content (PDF, PNG,
+/// JPEG, WebP as the purpose allows), whatever its name says.
+#[utoipa::path(
+    tag = "files",
+    security(("bearer" = [])),
+    params(UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses(
+        (status = 201, description = "Stored", body = FileInfo),
+        (status = 400, description = "`unsupported_file_type`, `file_too_large`, `empty_file` or an unknown purpose", body = crate::error::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/files")]
+async fn upload(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<UploadQuery>,
+    mut body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let purpose = Purpose::parse(&q.purpose)
+        .ok_or_else(|| ApiError::field("purpose", "کاربرد پرونده نامعتبر است.", "Unknown file purpose."))?;
+    let limit = purpose.max_bytes();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "upload_interrupted",
+            msg: Msg::new("ارسال پرونده ناتمام ماند.", "The upload was interrupted."),
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::BadRequest {
+            code: "empty_file",
+            msg: Msg::new("پرونده خالی است.", "The file is empty."),
+        });
+    }
+    let kind = Kind::sniff(&bytes).filter(|k| purpose.kinds().contains(k)).ok_or_else(|| ApiError::BadRequest {
+        code: "unsupported_file_type",
+        msg: Msg::new(
+            "نوع پرونده پذیرفته نیست (بر پایهٔ محتوای آن سنجیده می‌شود).",
+            "This type of file is not accepted (judged by its content).",
+        ),
+    })?;
+    let key = storage_key(purpose, kind);
+    let (size, sha) = (bytes.len() as i64, sha256_hex(&bytes));
+    state.files.put(&key, bytes).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store a file");
+        ApiError::Unavailable
+    })?;
+    let id = new_id();
+    let name = q.name.as_deref().and_then(clean_name);
+    let owner = user.person_id.clone();
+    let created = now();
+    let (fid, n, k) = (id.clone(), name.clone(), key.clone());
+    let s = sha.clone();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                diesel::insert_into(files::table)
+                    .values((
+                        files::id.eq(&fid),
+                        files::purpose.eq(purpose.as_str()),
+                        files::owner_id.eq(&owner),
+                        files::content_type.eq(kind.content_type()),
+                        files::size_bytes.eq(size),
+                        files::sha256.eq(&s),
+                        files::storage_key.eq(&k),
+                        files::original_name.eq(&n),
+                        files::created_at.eq(created),
+                    ))
+                    .execute(conn)?;
+                audit::record(conn, Event::new("file.uploaded", "file", Some(&fid)).by(&owner))?;
+                Ok::<_, ApiError>(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(FileInfo {
+        url: format!("/api/v1/files/{id}"),
+        id,
+        purpose: purpose.as_str().to_owned(),
+        content_type: kind.content_type().to_owned(),
+        size_bytes: size,
+        sha256: sha,
+        name,
+        created_at: created.and_utc(),
+    }))
+}
+
+/// Downloads a file: public purposes to anyone, others to their owner and the roles their
+/// purpose names.
+#[utoipa::path(
+    tag = "files",
+    security((), ("bearer" = [])),
+    params(("id" = String, Path, description = "The file")),
+    responses(
+        (status = 200, description = "The content", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, description = "Sign in to read this file", body = crate::error::ErrorBody),
+        (status = 403, description = "Not yours to read", body = crate::error::ErrorBody),
+        (status = 404, description = "No such file", body = crate::error::ErrorBody),
+    )
+)]
+#[get("/files/{id}")]
+async fn download(
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row: (String, String, String, String, Option<String>) = state
+        .db(move |conn| {
+            files::table
+                .find(&id)
+                .select((
+                    files::purpose,
+                    files::owner_id,
+                    files::content_type,
+                    files::storage_key,
+                    files::original_name,
+                ))
+                .first(conn)
+                .optional()?
+                .ok_or(ApiError::NotFound)
+        })
+        .await?;
+    let (purpose, owner, content_type, key, name) = row;
+    let purpose = Purpose::parse(&purpose).ok_or(ApiError::Internal)?;
+    if !purpose.may_read(&owner, user.as_ref()) {
+        return Err(if user.is_none() {
+            ApiError::Unauthorized(Msg::new("برای دیدن این پرونده وارد شوید.", "Sign in to read this file."))
+        } else {
+            ApiError::Forbidden
+        });
+    }
+    let bytes = state.files.get(&key).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read a stored file");
+        ApiError::Unavailable
+    })?;
+    let disposition = match name {
+        Some(n) => format!("inline; filename*=UTF-8''{}", utf8_percent(&n)),
+        None => "inline".to_owned(),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((
+            header::CACHE_CONTROL,
+            if purpose.public() { "public, max-age=3600" } else { "private, no-store" },
+        ))
+        .body(bytes))
+}
+
+fn utf8_percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect()
+}

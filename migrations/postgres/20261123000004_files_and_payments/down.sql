@@ -1,0 +1,3 @@
+DROP TABLE sandbox_payments;
+DROP TABLE invoices;
+DROP TABLE files;
