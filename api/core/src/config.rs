@@ -53,7 +53,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "S3-compatible endpoint (MinIO, …); AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY give the keys",
     ),
     ("ANJOMAN_S3_REGION", "us-east-1", "S3 region"),
-    ("ANJOMAN_PUBLIC_URL", "http://127.0.0.1:8080", "the address people use, for links in messages"),
+    ("ANJOMAN_PUBLIC_URL", "taken from each request's Host", "the address people use, for payment callbacks and links"),
+    ("ANJOMAN_PAYMENT_PROVIDER", "sandbox", "`sandbox` (the built-in test gateway) or `zarinpal`"),
+    ("ANJOMAN_ZARINPAL_URL", "https://payment.zarinpal.com", "the Zarinpal (v4) gateway"),
+    ("ANJOMAN_ZARINPAL_MERCHANT_ID", "", "merchant id at the gateway"),
+    ("ANJOMAN_PAYMENT_RECONCILE_SECONDS", "600", "age of an unconfirmed payment before the gateway is asked about it"),
     ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
     ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
 ];
@@ -92,6 +96,16 @@ pub enum SmsSettings {
 }
 
 #[derive(Clone)]
+pub enum PaymentSettings {
+    /// The gateway built into anjoman, for development and tests.
+    Sandbox,
+    Zarinpal {
+        url: String,
+        merchant_id: String,
+    },
+}
+
+#[derive(Clone)]
 pub struct OutboxPolicy {
     pub poll: Duration,
     pub retry_base: Duration,
@@ -126,7 +140,9 @@ pub struct Config {
     pub smtp_from: String,
     pub workers: bool,
     pub outbox: OutboxPolicy,
-    pub public_url: String,
+    pub public_url: Option<String>,
+    pub payments: PaymentSettings,
+    pub reconcile_after: Duration,
     pub files: String,
     pub s3_endpoint: Option<String>,
     pub s3_region: String,
@@ -235,7 +251,18 @@ impl Config {
                 max_attempts: number("ANJOMAN_OUTBOX_MAX_ATTEMPTS")?,
                 lease: Duration::from_secs(number("ANJOMAN_OUTBOX_LEASE_SECONDS")?),
             },
-            public_url: string("ANJOMAN_PUBLIC_URL").trim_end_matches('/').to_owned(),
+            public_url: var("ANJOMAN_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            payments: match string("ANJOMAN_PAYMENT_PROVIDER").to_ascii_lowercase().as_str() {
+                "sandbox" => PaymentSettings::Sandbox,
+                "zarinpal" => PaymentSettings::Zarinpal {
+                    url: string("ANJOMAN_ZARINPAL_URL").trim_end_matches('/').to_owned(),
+                    merchant_id: var("ANJOMAN_ZARINPAL_MERCHANT_ID").ok_or_else(|| {
+                        ConfigError::Invalid("ANJOMAN_ZARINPAL_MERCHANT_ID", "required for zarinpal".into())
+                    })?,
+                },
+                other => return Err(ConfigError::Invalid("ANJOMAN_PAYMENT_PROVIDER", other.to_owned())),
+            },
+            reconcile_after: Duration::from_secs(number("ANJOMAN_PAYMENT_RECONCILE_SECONDS")?),
             files: var("ANJOMAN_FILES").unwrap_or_else(|| data_dir_for_files.join("files").display().to_string()),
             s3_endpoint: var("ANJOMAN_S3_ENDPOINT"),
             s3_region: string("ANJOMAN_S3_REGION"),

@@ -27,11 +27,17 @@ pub struct InboundSms {
     pub text: String,
 }
 
+/// What a domain does when an invoice of its purpose is paid; runs once, in the transaction
+/// that marks the invoice paid.
+pub type PaymentHandler = fn(&mut DbConn, &crate::platform::payments::Invoice) -> Result<(), ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
     pub sms_recovery_guards: Vec<RecoveryGuard>,
     pub inbound_sms: Vec<InboundSmsHandler>,
+    /// Invoice purpose → handler.
+    pub payment_handlers: Vec<(&'static str, PaymentHandler)>,
 }
 
 /// What every handler can reach: the pool, the configuration and the token keys.

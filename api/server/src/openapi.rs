@@ -24,6 +24,9 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
         (name = "me", description = "The signed-in person"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),
+        (name = "files", description = "Uploads checked by content; downloads by purpose"),
+        (name = "payments", description = "Invoices in rials and their payment through a gateway"),
+        (name = "sandbox gateway", description = "The built-in test gateway (Zarinpal v4 API); not for production"),
         (name = "system", description = "Health and readiness"),
     )
 )]

@@ -87,6 +87,10 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     }
     let listener = TcpListener::bind(&config.bind)?;
     let addr = listener.local_addr()?;
+    anjoman_core::platform::payments::set_sandbox_address(addr);
+    if config.workers {
+        actix_web::rt::spawn(anjoman_core::platform::payments::reconcile_forever(state.clone()));
+    }
     let web_dir = config.web_dir.clone();
     let server = HttpServer::new(move || app(state.clone(), metrics.clone(), web_dir.clone())).listen(listener)?.run();
     // Tests and scripts read this line to learn the port (ANJOMAN_BIND may use port 0).

@@ -18,7 +18,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(outbox_list)
         .service(outbox_resend)
         .service(crate::platform::files_http::upload)
-        .service(crate::platform::files_http::download);
+        .service(crate::platform::files_http::download)
+        .service(crate::platform::payments_http::create)
+        .service(crate::platform::payments_http::list)
+        .service(crate::platform::payments_http::show)
+        .service(crate::platform::payments_http::pay)
+        .service(crate::platform::payments_http::callback)
+        .service(crate::platform::payments_http::sandbox_request)
+        .service(crate::platform::payments_http::sandbox_verify)
+        .service(crate::platform::payments_http::sandbox_start)
+        .service(crate::platform::payments_http::sandbox_show)
+        .service(crate::platform::payments_http::sandbox_pay)
+        .service(crate::platform::payments_http::sandbox_cancel);
 }
 
 /// Page number (from 1), page size (1 to 100, default 25) and the offset they make.

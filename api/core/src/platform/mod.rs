@@ -7,5 +7,7 @@ pub mod files_http;
 pub mod http;
 pub mod otp;
 pub mod outbox;
+pub mod payments;
+pub mod payments_http;
 pub mod sms;
 pub mod worker;

@@ -1,0 +1,475 @@
+//! Invoices and payments over HTTP (PL-02), and the built-in sandbox gateway, which speaks
+//! Zarinpal's v4 API and shows the payer a page with Pay and Cancel.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::audit::{self, Event};
+use crate::auth::{AuthUser, Role};
+use crate::db::schema::{invoices as inv, persons, sandbox_payments as sp};
+use crate::db::{now, write_tx};
+use crate::error::{ApiError, Msg};
+use crate::http::AppState;
+use crate::platform::payments::{self, Gateway, Invoice, SANDBOX_MERCHANT, Settlement};
+use crate::text::NationalCode;
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceDto {
+    pub id: String,
+    pub payer_id: String,
+    pub purpose: String,
+    pub reference: Option<String>,
+    pub description: String,
+    /// Rials.
+    pub amount_rials: i64,
+    /// `pending`, `paid` or `cancelled`
+    pub status: String,
+    /// The bank's reference once paid.
+    pub ref_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+impl From<Invoice> for InvoiceDto {
+    fn from(i: Invoice) -> Self {
+        Self {
+            id: i.id,
+            payer_id: i.payer_id,
+            purpose: i.purpose,
+            reference: i.reference,
+            description: i.description,
+            amount_rials: i.amount_rials,
+            status: i.status,
+            ref_id: i.ref_id,
+            created_at: i.created_at.and_utc(),
+            paid_at: i.paid_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewInvoice {
+    pub payer_national_code: String,
+    /// Rials, more than zero.
+    pub amount_rials: i64,
+    pub description: String,
+}
+
+/// Issues an invoice to a person (commission admins); domains issue theirs themselves.
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = [])),
+    request_body = NewInvoice,
+    responses(
+        (status = 201, description = "Issued", body = InvoiceDto),
+        (status = 400, description = "Invalid fields or unknown payer", body = crate::error::ErrorBody),
+        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/invoices")]
+async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<NewInvoice>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_any(&[Role::CommissionAdmin])?;
+    let body = body.into_inner();
+    let mut errors = crate::FieldErrors::new();
+    let code = NationalCode::parse(&body.payer_national_code)
+        .map_err(|e| errors.add("payer_national_code", Msg::new(e.message_fa(), e.message_en())))
+        .ok();
+    if !(1..=1_000_000_000_000).contains(&body.amount_rials) {
+        errors.add(
+            "amount_rials",
+            Msg::new("مبلغ باید بیش از صفر ریال باشد.", "The amount must be more than zero rials."),
+        );
+    }
+    let description = body.description.trim().to_owned();
+    if description.is_empty() || description.chars().count() > 300 {
+        errors.add(
+            "description",
+            Msg::new("شرح الزامی است (حداکثر ۳۰۰ نویسه).", "A description is required (at most 300 characters)."),
+        );
+    }
+    errors.into_result()?;
+    let code = code.ok_or(ApiError::Internal)?;
+    let actor = user.person_id.clone();
+    let invoice = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let payer: String = persons::table
+                    .filter(persons::national_code.eq(code.as_str()))
+                    .select(persons::id)
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        ApiError::field(
+                            "payer_national_code",
+                            "این شخص ثبت‌نام نکرده است.",
+                            "No one with this national code is registered.",
+                        )
+                    })?;
+                let invoice = payments::create_invoice(conn, &payer, "manual", None, &description, body.amount_rials)?;
+                audit::record(conn, Event::new("invoice.issued", "invoice", Some(&invoice.id)).by(&actor))?;
+                Ok::<_, ApiError>(invoice)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(InvoiceDto::from(invoice)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceList {
+    pub items: Vec<InvoiceDto>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Commission admins: `true` lists everyone's invoices.
+    pub all: Option<bool>,
+}
+
+/// The caller's invoices, newest first (commission admins may ask for all).
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses((status = 200, description = "Invoices", body = InvoiceList), (status = 401, description = "Not signed in", body = crate::error::ErrorBody))
+)]
+#[get("/invoices")]
+async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<ListQuery>,
+) -> Result<web::Json<InvoiceList>, ApiError> {
+    let all = q.all.unwrap_or(false);
+    if all {
+        user.require_any(&[Role::CommissionAdmin])?;
+    }
+    let payer = (!all).then(|| user.person_id.clone());
+    let rows = state.db(move |conn| Ok(payments::list_for(conn, payer.as_deref(), 200)?)).await?;
+    Ok(web::Json(InvoiceList { items: rows.into_iter().map(Into::into).collect() }))
+}
+
+async fn own_invoice(state: &AppState, user: &AuthUser, id: String) -> Result<Invoice, ApiError> {
+    let invoice = state.db(move |conn| payments::get(conn, &id)?.ok_or(ApiError::NotFound)).await?;
+    if invoice.payer_id != user.person_id && !user.has_role(Role::CommissionAdmin) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(invoice)
+}
+
+/// One invoice (its payer or a commission admin).
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The invoice")),
+    responses((status = 200, description = "The invoice", body = InvoiceDto), (status = 404, description = "No such invoice of yours", body = crate::error::ErrorBody))
+)]
+#[get("/invoices/{id}")]
+async fn show(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<InvoiceDto>, ApiError> {
+    Ok(web::Json(own_invoice(&state, &user, id.into_inner()).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentStart {
+    /// Send the payer's browser here.
+    pub redirect_url: String,
+}
+
+/// Where people reach this server: the configured public URL, or the request's own origin.
+fn public_base(state: &AppState, req: &HttpRequest) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
+}
+
+/// Starts paying an invoice at the gateway (its payer).
+#[utoipa::path(
+    tag = "payments",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The invoice")),
+    responses(
+        (status = 200, description = "Go to the gateway", body = PaymentStart),
+        (status = 404, description = "No such invoice of yours", body = crate::error::ErrorBody),
+        (status = 409, description = "`already_paid`", body = crate::error::ErrorBody),
+        (status = 503, description = "The gateway is unreachable", body = crate::error::ErrorBody),
+    )
+)]
+#[post("/invoices/{id}/pay")]
+async fn pay(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<PaymentStart>, ApiError> {
+    let invoice = own_invoice(&state, &user, id.into_inner()).await?;
+    if invoice.payer_id != user.person_id {
+        return Err(ApiError::Forbidden);
+    }
+    if invoice.status != payments::status::PENDING {
+        return Err(ApiError::Conflict {
+            code: "already_paid",
+            msg: Msg::new("این صورت‌حساب پرداخت شده است.", "This invoice is already paid."),
+        });
+    }
+    let callback_url = format!("{}/api/v1/payments/callback", public_base(&state, &req));
+    let (authority, redirect_url) = Gateway::from_config(&state.config)
+        .request(invoice.amount_rials, &callback_url, &invoice.description)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "payment request failed");
+            ApiError::Unavailable
+        })?;
+    state
+        .db(move |conn| {
+            diesel::update(inv::table.find(&invoice.id).filter(inv::status.eq(payments::status::PENDING)))
+                .set((inv::authority.eq(&authority), inv::payment_started_at.eq(now())))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(web::Json(PaymentStart { redirect_url }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CallbackQuery {
+    #[serde(rename = "Authority")]
+    pub authority: String,
+    /// `OK` or `NOK`
+    #[serde(rename = "Status")]
+    pub status: String,
+}
+
+/// The gateway sends the payer back here; the payment is verified on the server with the
+/// amount from our records, then the payer is shown the invoice.
+#[utoipa::path(
+    tag = "payments",
+    params(CallbackQuery),
+    responses((status = 303, description = "To the invoice page in the web client"), (status = 404, description = "Unknown payment", body = crate::error::ErrorBody))
+)]
+#[get("/payments/callback")]
+async fn callback(state: web::Data<AppState>, q: web::Query<CallbackQuery>) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let authority = q.authority.clone();
+    let invoice = state.db(move |conn| payments::by_authority(conn, &authority)?.ok_or(ApiError::NotFound)).await?;
+    let outcome = if q.status == "OK" {
+        match payments::settle(&state, &invoice.id).await? {
+            Settlement::Paid => "paid",
+            Settlement::Unpaid => "failed",
+        }
+    } else {
+        "cancelled"
+    };
+    let location = format!("/invoices/{}?payment={outcome}", invoice.id);
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+}
+
+// ---- The sandbox gateway: Zarinpal's v4 API, served by anjoman for development and tests.
+
+#[derive(Deserialize, ToSchema)]
+pub struct SandboxRequest {
+    pub merchant_id: String,
+    pub amount: i64,
+    pub callback_url: String,
+    pub description: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SandboxVerify {
+    pub merchant_id: String,
+    pub amount: i64,
+    pub authority: String,
+}
+
+fn zarinpal_error(code: i64, message: &str) -> serde_json::Value {
+    serde_json::json!({"data": [], "errors": {"code": code, "message": message, "validations": []}})
+}
+
+/// Sandbox gateway: a payment token (as Zarinpal's `payment/request.json`).
+#[utoipa::path(tag = "sandbox gateway", request_body = SandboxRequest, responses((status = 200, description = "`data.authority` on success, `errors.code` otherwise")))]
+#[post("/payments/sandbox/pg/v4/payment/request.json")]
+async fn sandbox_request(
+    state: web::Data<AppState>,
+    body: web::Json<SandboxRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.merchant_id != SANDBOX_MERCHANT {
+        return Ok(HttpResponse::Ok().json(zarinpal_error(-11, "merchant not found")));
+    }
+    if body.amount < 1000 {
+        return Ok(HttpResponse::Ok().json(zarinpal_error(-9, "amount is too small")));
+    }
+    let authority: String = {
+        let mut rng = rand::thread_rng();
+        let tail: String = (0..35).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect();
+        format!("S{tail}")
+    };
+    let a = authority.clone();
+    state
+        .db(move |conn| {
+            diesel::insert_into(sp::table)
+                .values((
+                    sp::authority.eq(&a),
+                    sp::amount_rials.eq(body.amount),
+                    sp::callback_url.eq(&body.callback_url),
+                    sp::description.eq(&body.description),
+                    sp::status.eq("pending"),
+                    sp::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"data": {"code": 100, "message": "Success", "authority": authority, "fee_type": "Merchant", "fee": 0}, "errors": []})))
+}
+
+/// Sandbox gateway: verification (as Zarinpal's `payment/verify.json`): 100 the first time,
+/// 101 after; -50 for another amount; -51 when not paid.
+#[utoipa::path(tag = "sandbox gateway", request_body = SandboxVerify, responses((status = 200, description = "`data.code` 100/101 with `ref_id`, or `errors.code`")))]
+#[post("/payments/sandbox/pg/v4/payment/verify.json")]
+async fn sandbox_verify(state: web::Data<AppState>, body: web::Json<SandboxVerify>) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.merchant_id != SANDBOX_MERCHANT {
+        return Ok(HttpResponse::Ok().json(zarinpal_error(-11, "merchant not found")));
+    }
+    let answer = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row: Option<(i64, String, Option<String>)> = sp::table
+                    .find(&body.authority)
+                    .select((sp::amount_rials, sp::status, sp::ref_id))
+                    .first(conn)
+                    .optional()?;
+                let Some((amount, status, ref_id)) = row else { return Ok(zarinpal_error(-54, "invalid authority")) };
+                if amount != body.amount {
+                    return Ok(zarinpal_error(-50, "amount mismatch"));
+                }
+                match (status.as_str(), ref_id) {
+                    ("paid", Some(r)) => {
+                        diesel::update(sp::table.find(&body.authority)).set(sp::status.eq("verified")).execute(conn)?;
+                        Ok(serde_json::json!({"data": {"code": 100, "message": "Verified", "ref_id": r.parse::<i64>().unwrap_or(0), "card_pan": "6037**********1234"}, "errors": []}))
+                    }
+                    ("verified", Some(r)) => Ok(serde_json::json!({"data": {"code": 101, "message": "Verified", "ref_id": r.parse::<i64>().unwrap_or(0)}, "errors": []})),
+                    _ => Ok(zarinpal_error(-51, "payment not successful")),
+                }
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// Sandbox gateway: the payer's page. Sends the browser to the web client's gateway page.
+#[utoipa::path(tag = "sandbox gateway", params(("authority" = String, Path, description = "The token")), responses((status = 303, description = "To the sandbox page")))]
+#[get("/payments/sandbox/pg/StartPay/{authority}")]
+async fn sandbox_start(authority: web::Path<String>) -> HttpResponse {
+    let safe: String = authority.chars().filter(|c| c.is_ascii_alphanumeric()).take(64).collect();
+    HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/sandbox-gateway/{safe}"))).finish()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SandboxPayment {
+    pub authority: String,
+    pub amount_rials: i64,
+    pub description: String,
+    /// `pending`, `paid`, `verified` or `cancelled`
+    pub status: String,
+}
+
+/// Sandbox gateway: what the payer is about to pay.
+#[utoipa::path(tag = "sandbox gateway", params(("authority" = String, Path, description = "The token")), responses((status = 200, description = "The payment", body = SandboxPayment), (status = 404, description = "Unknown token", body = crate::error::ErrorBody)))]
+#[get("/payments/sandbox/payments/{authority}")]
+async fn sandbox_show(
+    state: web::Data<AppState>,
+    authority: web::Path<String>,
+) -> Result<web::Json<SandboxPayment>, ApiError> {
+    let authority = authority.into_inner();
+    let a = authority.clone();
+    let (amount_rials, description, status): (i64, String, String) = state
+        .db(move |conn| {
+            sp::table
+                .find(&a)
+                .select((sp::amount_rials, sp::description, sp::status))
+                .first(conn)
+                .optional()?
+                .ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(web::Json(SandboxPayment { authority, amount_rials, description, status }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SandboxDecision {
+    /// Where the gateway sends the payer next: the merchant's callback.
+    pub redirect_url: String,
+}
+
+async fn sandbox_decide(state: &AppState, authority: String, paid: bool) -> Result<SandboxDecision, ApiError> {
+    let a = authority.clone();
+    let callback_url: String = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let (status, callback_url): (String, String) = sp::table
+                    .find(&a)
+                    .select((sp::status, sp::callback_url))
+                    .first(conn)
+                    .optional()?
+                    .ok_or(ApiError::NotFound)?;
+                if status != "pending" {
+                    return Err(ApiError::Conflict {
+                        code: "already_decided",
+                        msg: Msg::new(
+                            "این پرداخت پیش‌تر انجام یا لغو شده است.",
+                            "This payment was already made or cancelled.",
+                        ),
+                    });
+                }
+                let ref_id: String = {
+                    let mut rng = rand::thread_rng();
+                    (0..10).map(|_| char::from(b'1' + rng.gen_range(0..9u8))).collect()
+                };
+                diesel::update(sp::table.find(&a))
+                    .set((
+                        sp::status.eq(if paid { "paid" } else { "cancelled" }),
+                        sp::ref_id.eq(paid.then_some(ref_id)),
+                    ))
+                    .execute(conn)?;
+                Ok(callback_url)
+            })
+        })
+        .await?;
+    let sep = if callback_url.contains('?') { '&' } else { '?' };
+    Ok(SandboxDecision {
+        redirect_url: format!("{callback_url}{sep}Authority={authority}&Status={}", if paid { "OK" } else { "NOK" }),
+    })
+}
+
+/// Sandbox gateway: the payer pays.
+#[utoipa::path(tag = "sandbox gateway", params(("authority" = String, Path, description = "The token")), responses((status = 200, description = "Paid", body = SandboxDecision), (status = 409, description = "Already decided", body = crate::error::ErrorBody)))]
+#[post("/payments/sandbox/payments/{authority}/pay")]
+async fn sandbox_pay(
+    state: web::Data<AppState>,
+    authority: web::Path<String>,
+) -> Result<web::Json<SandboxDecision>, ApiError> {
+    Ok(web::Json(sandbox_decide(&state, authority.into_inner(), true).await?))
+}
+
+/// Sandbox gateway: the payer cancels.
+#[utoipa::path(tag = "sandbox gateway", params(("authority" = String, Path, description = "The token")), responses((status = 200, description = "Cancelled", body = SandboxDecision), (status = 409, description = "Already decided", body = crate::error::ErrorBody)))]
+#[post("/payments/sandbox/payments/{authority}/cancel")]
+async fn sandbox_cancel(
+    state: web::Data<AppState>,
+    authority: web::Path<String>,
+) -> Result<web::Json<SandboxDecision>, ApiError> {
+    Ok(web::Json(sandbox_decide(&state, authority.into_inner(), false).await?))
+}
