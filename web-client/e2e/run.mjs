@@ -490,6 +490,36 @@ async function recoveryAndAdmin(browser, lang, viewport) {
     await axe(page, `${tag} audit log`);
     await noHorizontalScroll(page, `${tag} audit log`);
     await page.screenshot({ path: shot('10-audit-log'), fullPage: true });
+
+    stage = 'payments: the administrator issues an invoice, the member pays it at the sandbox gateway';
+    await page.goto(`${server.base}/invoices`);
+    await page.locator('#payer_national_code').fill('1234567891');
+    await page.locator('#amount_rials').fill(lang === 'fa' ? '۱۵۰۰۰۰۰' : '1500000');
+    await page.locator('#description').fill(lang === 'fa' ? 'حق عضویت ۱۴۰۵' : 'Membership fee 2026');
+    await page.getByRole('button', { name: lang === 'fa' ? 'صدور' : 'Issue', exact: true }).click();
+    await page.getByText(lang === 'fa' ? 'صورت‌حساب صادر شد.' : 'The invoice was issued.').waitFor();
+    await axe(page, `${tag} invoices (admin)`);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('button', { name: L.logout }).first().click();
+    await page.waitForURL(/\/login$/);
+    await page.locator('#national_code').fill('1234567891');
+    await page.locator('#password').fill('Anjoman-Demo-1403');
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+    await page.goto(`${server.base}/invoices`);
+    await page.getByTestId('invoice-rows').getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay' }).click();
+    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+    const amount = await page.getByTestId('sandbox-amount').innerText();
+    check(`${tag}: the gateway shows the amount`, amount === (lang === 'fa' ? '۱٬۵۰۰٬۰۰۰ ریال' : '1,500,000 rials'), amount);
+    await axe(page, `${tag} sandbox gateway`);
+    await page.screenshot({ path: shot('11-sandbox-gateway'), fullPage: true });
+    await page.getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay', exact: true }).click();
+    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+    await page.getByTestId('invoice-status').getByText(lang === 'fa' ? 'پرداخت‌شده' : 'Paid').waitFor();
+    check(`${tag}: paid, verified and shown`, true);
+    await axe(page, `${tag} invoice`);
+    await page.screenshot({ path: shot('12-invoice-paid'), fullPage: true });
   } catch (e) {
     check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
     await page.screenshot({ path: shot('failure-recovery'), fullPage: true }).catch(() => {});

@@ -12,6 +12,9 @@ import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { HomePage } from '../features/home/HomePage';
+import { InvoicePage } from '../features/payments/InvoicePage';
+import { InvoicesPage } from '../features/payments/InvoicesPage';
+import { SandboxGatewayPage } from '../features/payments/SandboxGatewayPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import i18n, { applyLang, initialLang, type Lang } from '../i18n';
 import { AuthProvider } from './auth';
@@ -60,9 +63,12 @@ export function App() {
                 <Route path="login" element={<LoginPage />} />
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="sandbox-gateway/:authority" element={<SandboxGatewayPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />
+                  <Route path="invoices" element={<InvoicesPage />} />
+                  <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>
                     <Route path="admin/audit-log" element={<AuditLogPage />} />
                     <Route path="admin/outbox" element={<OutboxPage />} />

@@ -26,9 +26,9 @@ describe('role-aware navigation', () => {
   });
 
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
-    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'profile', 'change-password']);
+    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'profile', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'profile', 'change-password', 'audit-log', 'outbox', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'profile', 'invoices', 'audit-log', 'outbox', 'api-docs']);
     const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
     expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
   });

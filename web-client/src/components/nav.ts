@@ -17,7 +17,7 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
     return items;
   }
   items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
-  items.push({ key: 'change-password', to: '/change-password', label: t('nav.changePassword') });
+  items.push({ key: 'invoices', to: '/invoices', label: t('nav.invoices') });
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
     items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
     items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });

@@ -52,3 +52,12 @@ describe('national code', () => {
     expect(checkNationalCode('0499370898')).toEqual({ problem: 'invalid' });
   });
 });
+
+import { formatRials } from './money';
+
+describe('money', () => {
+  it('shows rials with grouping in both languages', () => {
+    expect(formatRials(1500000, 'fa')).toBe('۱٬۵۰۰٬۰۰۰ ریال');
+    expect(formatRials(1500000, 'en')).toBe('1,500,000 rials');
+  });
+});

@@ -144,7 +144,8 @@ impl Gateway {
             PaymentSettings::Sandbox => {
                 let base =
                     SANDBOX_BASE.get().cloned().unwrap_or_else(|| format!("http://127.0.0.1:8080{SANDBOX_PATH}"));
-                Self { http, start: format!("{base}/pg/StartPay"), base, merchant_id: SANDBOX_MERCHANT.into() }
+                // The payer's browser reaches the sandbox on this same site: a relative page.
+                Self { http, start: format!("{SANDBOX_PATH}/pg/StartPay"), base, merchant_id: SANDBOX_MERCHANT.into() }
             }
             PaymentSettings::Zarinpal { url, merchant_id } => {
                 Self { http, start: format!("{url}/pg/StartPay"), base: url.clone(), merchant_id: merchant_id.clone() }

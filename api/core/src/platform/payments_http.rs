@@ -223,7 +223,8 @@ async fn pay(
             msg: Msg::new("این صورت‌حساب پرداخت شده است.", "This invoice is already paid."),
         });
     }
-    let callback_url = format!("{}/api/v1/payments/callback", public_base(&state, &req));
+    let base = public_base(&state, &req);
+    let callback_url = format!("{base}/api/v1/payments/callback");
     let (authority, redirect_url) = Gateway::from_config(&state.config)
         .request(invoice.amount_rials, &callback_url, &invoice.description)
         .await
@@ -239,6 +240,7 @@ async fn pay(
             Ok(())
         })
         .await?;
+    let redirect_url = if redirect_url.starts_with('/') { format!("{base}{redirect_url}") } else { redirect_url };
     Ok(web::Json(PaymentStart { redirect_url }))
 }
 

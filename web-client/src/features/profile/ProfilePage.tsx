@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link as RouterLink, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { api, unwrap, type Me } from '../../api/client';
 import { useAuth } from '../../app/auth';
@@ -111,6 +111,9 @@ export function ProfilePage() {
           {t('profile.roles')}
         </Typography>
         <GrantChips grants={me.grants} />
+        <Button component={RouterLink} to="/change-password" sx={{ mt: 2 }}>
+          {t('nav.changePassword')}
+        </Button>
       </Paper>
       <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 } }}>
         <Typography variant="h6" component="h2">

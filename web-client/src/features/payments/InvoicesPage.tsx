@@ -1,0 +1,172 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink } from 'react-router';
+import { z } from 'zod';
+import { api, unwrap } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import i18n from '../../i18n';
+import { formatDate } from '../../lib/dates';
+import { toAsciiDigits } from '../../lib/digits';
+import { formatRials } from '../../lib/money';
+
+export const STATUS_COLORS: Record<string, 'warning' | 'success' | 'default'> = { pending: 'warning', paid: 'success', cancelled: 'default' };
+
+/** Sends the payer to the gateway for an invoice. */
+export function usePay() {
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/invoices/{id}/pay', { params: { path: { id } } })),
+    onSuccess: (start) => window.location.assign(start.redirect_url),
+  });
+}
+
+const issueSchema = () =>
+  z.object({
+    payer_national_code: rules.nationalCode(),
+    amount_rials: z.string().refine((v) => /^[0-9]+$/.test(toAsciiDigits(v.replace(/[,٬\s]/g, ''))) && Number(toAsciiDigits(v.replace(/[,٬\s]/g, ''))) > 0, {
+      message: i18n.t('validation.required'),
+    }),
+    description: rules.required(),
+  });
+type Issue = z.infer<ReturnType<typeof issueSchema>>;
+
+/** Commission admins issue invoices to a person by national code. */
+function IssueInvoice() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const form = useForm<Issue>({
+    resolver: (values, ctx, options) => zodResolver(issueSchema())(values, ctx, options),
+    defaultValues: { payer_national_code: '', amount_rials: '', description: '' },
+  });
+  useRevalidateOnLanguage(form);
+  const issue = useMutation({
+    mutationFn: (v: Issue) =>
+      unwrap(
+        api.POST('/api/v1/invoices', {
+          body: {
+            payer_national_code: toAsciiDigits(v.payer_national_code),
+            amount_rials: Number(toAsciiDigits(v.amount_rials.replace(/[,٬\s]/g, ''))),
+            description: v.description,
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setDone(true);
+      form.reset();
+      void queryClient.invalidateQueries({ queryKey: ['invoices'] });
+    },
+    onError: (e) => setProblem(applyProblem(form, e, ['payer_national_code', 'amount_rials', 'description'])),
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2">
+        {t('payments.newTitle')}
+      </Typography>
+      <FormAlert message={done ? t('payments.issuedOk') : null} severity="success" />
+      <FormAlert message={problem} />
+      <form
+        noValidate
+        onSubmit={form.handleSubmit((v) => {
+          setProblem(null);
+          setDone(false);
+          issue.mutate(v);
+        })}
+      >
+        <Stack direction={{ xs: 'column', md: 'row' }} spacing={{ md: 2 }}>
+          <FormField form={form} name="payer_national_code" label={t('payments.payer')} slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }} />
+          <FormField form={form} name="amount_rials" label={t('payments.amountRials')} slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }} />
+        </Stack>
+        <FormField form={form} name="description" label={t('payments.description')} />
+        <Button type="submit" variant="contained" disabled={issue.isPending}>
+          {t('payments.issue')}
+        </Button>
+      </form>
+    </Paper>
+  );
+}
+
+export function InvoicesPage() {
+  const { t, i18n: inst } = useTranslation();
+  const lang = inst.language as Lang;
+  const { me } = useAuth();
+  const admin = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));
+  const [all, setAll] = useState(false);
+  const invoices = useQuery({
+    queryKey: ['invoices', all],
+    queryFn: () => unwrap(api.GET('/api/v1/invoices', { params: { query: { all: all || undefined } } })),
+  });
+  const pay = usePay();
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {all ? t('payments.allTitle') : t('payments.title')}
+      </Typography>
+      {admin && <IssueInvoice />}
+      {admin && <FormControlLabel control={<Switch checked={all} onChange={(e) => setAll(e.target.checked)} />} label={t('payments.showAll')} />}
+      <FormAlert message={pay.error ? pay.error.message : invoices.error ? invoices.error.message : null} />
+      <Paper variant="outlined">
+        <TableContainer tabIndex={0} role="region" aria-label={t('payments.title')}>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('payments.issued')}</TableCell>
+                <TableCell>{t('payments.description')}</TableCell>
+                <TableCell>{t('payments.amount')}</TableCell>
+                <TableCell>{t('payments.status')}</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="invoice-rows">
+              {invoices.data?.items.map((inv) => (
+                <TableRow key={inv.id}>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(inv.created_at, lang)}</TableCell>
+                  <TableCell>
+                    <Link component={RouterLink} to={`/invoices/${inv.id}`}>
+                      {inv.description}
+                    </Link>
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatRials(inv.amount_rials, lang)}</TableCell>
+                  <TableCell>
+                    <Chip size="small" color={STATUS_COLORS[inv.status] ?? 'default'} label={t(`payments.statuses.${inv.status}`)} />
+                  </TableCell>
+                  <TableCell>
+                    {inv.status === 'pending' && inv.payer_id === me?.id && (
+                      <Button size="small" variant="contained" disabled={pay.isPending} onClick={() => pay.mutate(inv.id)}>
+                        {t('payments.pay')}
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {invoices.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={5}>{t('payments.none')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      </Paper>
+    </Stack>
+  );
+}
