@@ -160,7 +160,7 @@ impl Gateway {
             .json(body)
             .send()
             .await
-            .map_err(|e| format!("gateway unreachable: {e}"))?;
+            .map_err(|e| format!("gateway unreachable: {}", e.without_url()))?;
         res.json().await.map_err(|e| format!("gateway answered something unreadable: {e}"))
     }
 
@@ -232,6 +232,7 @@ pub async fn settle(state: &AppState, invoice_id: &str) -> Result<Settlement, Ap
                 .set((inv::status.eq(status::PAID), inv::ref_id.eq(&ref_id), inv::paid_at.eq(now())))
                 .execute(conn)?;
                 if won == 1 {
+                    send_receipt(conn, &invoice, &ref_id)?;
                     for (purpose, handler) in &hooks.payment_handlers {
                         if *purpose == invoice.purpose {
                             handler(conn, &invoice)?;
@@ -246,6 +247,36 @@ pub async fn settle(state: &AppState, invoice_id: &str) -> Result<Settlement, Ap
         })
         .await?;
     Ok(Settlement::Paid)
+}
+
+/// Tells the payer (SMS and e-mail, where known) that the payment arrived, with the bank's
+/// reference.
+fn send_receipt(conn: &mut DbConn, invoice: &Invoice, ref_id: &str) -> Result<(), ApiError> {
+    use crate::db::schema::persons;
+    use crate::platform::outbox::{self, Channel, NewMessage};
+    let (mobile, email): (Option<String>, Option<String>) =
+        persons::table.find(&invoice.payer_id).select((persons::mobile, persons::email)).first(conn)?;
+    let body = format!(
+        "انجمن: پرداخت {} ریال بابت «{}» انجام شد. کد پیگیری: {ref_id}\n\
+         Anjoman: your payment of {} rials for \"{}\" was received. Reference: {ref_id}",
+        invoice.amount_rials, invoice.description, invoice.amount_rials, invoice.description
+    );
+    for (channel, recipient) in [(Channel::Sms, mobile), (Channel::Email, email)] {
+        if let Some(to) = recipient {
+            outbox::enqueue(
+                conn,
+                NewMessage {
+                    channel,
+                    recipient: &to,
+                    subject: Some("انجمن: رسید پرداخت / Anjoman payment receipt"),
+                    body: &body,
+                    purpose: "payment_receipt",
+                    template: None,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Invoices whose payment started long enough ago without a callback.

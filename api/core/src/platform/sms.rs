@@ -65,7 +65,13 @@ impl SmsSender {
     }
 
     async fn call(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Result<GatewayAnswer, String> {
-        let res = client.post(url).form(form).send().await.map_err(|e| format!("gateway unreachable: {e}"))?;
+        // The URL carries the API key: keep it out of errors and logs.
+        let res = client
+            .post(url)
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| format!("gateway unreachable: {}", e.without_url()))?;
         let http = res.status();
         let answer: Result<GatewayAnswer, _> = res.json().await;
         match answer {
