@@ -257,6 +257,8 @@ async function scenario(browser, lang, viewport) {
     await page.screenshot({ path: shot('2-register'), fullPage: true });
     await page.locator('form').getByRole('button', { name: L.register }).click();
     await page.waitForURL(/\/login\?registered=1/);
+    // The URL changes before the new page renders; wait for it, or typing lands in the old form.
+    await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'ورود به سامانه' : 'Sign in' }).waitFor();
     check(`${tag}: registration leads to sign-in`, true);
     await noHorizontalScroll(page, `${tag} login`);
 
@@ -413,6 +415,7 @@ async function recoveryAndAdmin(browser, lang, viewport) {
     await page.goto(`${server.base}/login`);
     await page.getByRole('link', { name: lang === 'fa' ? 'رمز عبور را فراموش کرده‌اید؟' : 'Forgot your password?' }).click();
     await page.waitForURL(/\/forgot-password$/);
+    await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'بازیابی رمز عبور' : 'Password recovery' }).waitFor();
     await axe(page, `${tag} forgot password`);
     await page.locator('#national_code').fill(code);
     await page.locator('#captcha_answer').fill('12345');

@@ -51,6 +51,17 @@ fn parse_code(value: &str) -> Result<NationalCode, ApiError> {
     code.ok_or(ApiError::Internal)
 }
 
+/// What both recovery options check first: not asked too often for this national code, and
+/// the captcha. Returns the throttle key every request counts against.
+fn admit(state: &AppState, conn: &mut DbConn, code: &NationalCode, body: &RecoveryRequest) -> Result<Key, ApiError> {
+    let key = Key { name: format!("recovery:{code}"), free_attempts: 3 };
+    if let Some(secs) = throttle::blocked_for(conn, std::slice::from_ref(&key))? {
+        return Err(ApiError::Throttled { retry_after_secs: secs });
+    }
+    check_captcha(state, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
+    Ok(key)
+}
+
 fn lang(req: &HttpRequest) -> anjoman_core::Lang {
     anjoman_core::Lang::from_accept_language(req.headers().get("accept-language").and_then(|v| v.to_str().ok()))
 }
@@ -77,11 +88,7 @@ async fn request_reset_code(
     let st = state.clone();
     state
         .db(move |conn| {
-            let key = Key { name: format!("recovery:{code}"), free_attempts: 3 };
-            if let Some(secs) = throttle::blocked_for(conn, std::slice::from_ref(&key))? {
-                return Err(ApiError::Throttled { retry_after_secs: secs });
-            }
-            check_captcha(&st, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
+            let key = admit(&st, conn, &code, &body)?;
             write_tx(conn, |conn| {
                 // Every request counts, so codes cannot be requested endlessly.
                 throttle::record_failure(conn, &st.config.throttle, std::slice::from_ref(&key))?;
@@ -265,11 +272,7 @@ async fn request_sms_recovery(
     let st = state.clone();
     let created = state
         .db(move |conn| {
-            let key = Key { name: format!("recovery:{code}"), free_attempts: 3 };
-            if let Some(secs) = throttle::blocked_for(conn, std::slice::from_ref(&key))? {
-                return Err(ApiError::Throttled { retry_after_secs: secs });
-            }
-            check_captcha(&st, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
+            let key = admit(&st, conn, &code, &body)?;
             let person = store::person_by_code(conn, code.as_str())?;
             if let Some(p) = &person
                 && let Some(refusal) = sms_recovery_refusal(&st, conn, &p.id)?

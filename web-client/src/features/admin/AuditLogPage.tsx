@@ -8,7 +8,6 @@ import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -18,6 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { FormAlert } from '../../components/forms';
+import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -142,19 +142,15 @@ export function AuditLogPage() {
             </TableBody>
           </Table>
         </TableContainer>
-        <TablePagination
-          component="div"
-          count={entries.data?.total ?? 0}
+        <Pager
+          total={entries.data?.total ?? 0}
           page={page}
-          onPageChange={(_, p) => setPage(p)}
-          rowsPerPage={perPage}
-          rowsPerPageOptions={[10, 25, 50, 100]}
-          onRowsPerPageChange={(e) => {
-            setPerPage(Number(e.target.value));
+          perPage={perPage}
+          onPage={setPage}
+          onPerPage={(v) => {
+            setPerPage(v);
             setPage(0);
           }}
-          labelRowsPerPage={t('admin.rowsPerPage')}
-          labelDisplayedRows={({ from, to, count }) => `${n(from)}–${n(to)} / ${n(count)}`}
         />
       </Paper>
     </Stack>

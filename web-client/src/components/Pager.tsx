@@ -1,0 +1,30 @@
+import TablePagination from '@mui/material/TablePagination';
+import { useTranslation } from 'react-i18next';
+import { toPersianDigits } from '../lib/digits';
+
+interface Props {
+  total: number;
+  page: number;
+  perPage: number;
+  onPage: (page: number) => void;
+  onPerPage: (perPage: number) => void;
+}
+
+/** Table paging with labels and digits in the page's language. */
+export function Pager({ total, page, perPage, onPage, onPerPage }: Props) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  return (
+    <TablePagination
+      component="div"
+      count={total}
+      page={page}
+      onPageChange={(_, p) => onPage(p)}
+      rowsPerPage={perPage}
+      rowsPerPageOptions={[10, 25, 50, 100]}
+      onRowsPerPageChange={(e) => onPerPage(Number(e.target.value))}
+      labelRowsPerPage={t('admin.rowsPerPage')}
+      labelDisplayedRows={({ from, to, count }) => `${n(from)}–${n(to)} / ${n(count)}`}
+    />
+  );
+}
