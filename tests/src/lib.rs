@@ -142,6 +142,7 @@ pub struct TestApp {
     env: Vec<(String, String)>,
     child: Child,
     pub db: std::sync::Arc<TestDb>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 /// One HTTP answer, with the body parsed as JSON (Null when empty or not JSON).
@@ -185,6 +186,11 @@ impl TestApp {
         Self::start(other.backend, other.db.clone(), other.env.clone(), env, &[]).await
     }
 
+    /// Everything the server has logged so far.
+    pub fn server_log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
     /// Kills the process at once, as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -223,9 +229,19 @@ impl TestApp {
             vars.push(((*k).into(), (*v).into()));
         }
         let mut cmd = Command::new(binary());
-        cmd.arg("serve").args(args).envs(vars.iter().cloned()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        cmd.arg("serve").args(args).envs(vars.iter().cloned()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.current_dir(db.dir.path());
         let mut child = cmd.spawn().expect("anjoman starts");
+        // The server's log is kept for tests that read it, and shown with the test's output.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                sink.lock().unwrap().push(line);
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let base = tokio::task::spawn_blocking(move || {
             let mut reader = BufReader::new(stdout);
@@ -249,7 +265,7 @@ impl TestApp {
             .expect("reader task")
             .expect("server started (see its stderr above)");
         let client = reqwest::Client::builder().cookie_store(true).build().expect("http client");
-        Self { base, client, backend, env: vars, child, db }
+        Self { base, client, backend, env: vars, child, db, log }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -17,6 +17,7 @@ on_both_backends!(
     email_change_by_sms_from_the_registered_mobile,
     sms_recovery_is_refused_to_administrators,
     message_of_a_killed_process_is_sent_after_restart,
+    codes_never_reach_the_log_with_real_providers,
 );
 
 struct World {
@@ -319,4 +320,32 @@ async fn two_workers_send_each_message_exactly_once_postgres() {
     expected.sort();
     assert_eq!(bodies, expected, "each message exactly once");
     drop((b, c));
+}
+
+async fn codes_never_reach_the_log_with_real_providers(backend: Backend) {
+    let smtp = SmtpSink::start().await;
+    // An SMS gateway that cannot be reached: its errors name the URL, which holds the key.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (smtp_url, gw_url) = (smtp.url(), format!("http://127.0.0.1:{closed}"));
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("ANJOMAN_SMS_PROVIDER", "kavenegar"),
+            ("ANJOMAN_SMS_API_URL", &gw_url),
+            ("ANJOMAN_SMS_API_KEY", "secret-api-key"),
+            ("ANJOMAN_SMTP_URL", &smtp_url),
+            ("ANJOMAN_LOG", "debug"),
+        ],
+        &[],
+    )
+    .await;
+    let code = person(&app, "09121110009", "log@example.ir").await;
+    app.post("/api/v1/auth/recovery", None, &json!({"national_code": code})).await.expect_status(202);
+    let mail = smtp.wait_for("log@example.ir").await.text();
+    let otp: String = mail.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned();
+    wait_until("a failed SMS attempt", || app.server_log().contains("send failed")).await;
+    let log = app.server_log();
+    assert!(log.contains("gateway unreachable"), "the failure is logged");
+    assert!(!log.contains(&otp), "the code must not be logged");
+    assert!(!log.contains("secret-api-key"), "nor the gateway's key");
 }
