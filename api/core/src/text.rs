@@ -159,6 +159,17 @@ pub fn normalize_persian(input: &str) -> String {
     mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The form of a text used for search: Persian-normalised, zero-width non-joiners and other
+/// invisible joiners turned into spaces, lower case. Store it beside the text and normalise the
+/// query the same way, so «علي» finds «علی».
+pub fn search_key(input: &str) -> String {
+    let spaced: String = input
+        .chars()
+        .map(|c| if matches!(c, '\u{200C}' | '\u{200D}' | '\u{200F}' | '\u{200E}') { ' ' } else { c })
+        .collect();
+    normalize_persian(&spaced).to_lowercase()
+}
+
 /// Parses an Iranian mobile number in any common form (+98…, 0098…, 98…, 9…, 09…, Persian
 /// digits) into the national form `09xxxxxxxxx`.
 pub fn parse_mobile(input: &str) -> Option<String> {
@@ -207,6 +218,13 @@ mod contact_tests {
         assert_eq!(parse_email("ali@localhost"), None);
         assert_eq!(parse_email("a b@example.ir"), None);
         assert_eq!(parse_email("@example.ir"), None);
+    }
+
+    #[test]
+    fn search_keys_fold_letters_digits_and_zwnj() {
+        assert_eq!(search_key("علي"), search_key("علی"));
+        assert_eq!(search_key("مهدی\u{200C}زاده"), "مهدی زاده");
+        assert_eq!(search_key("Ali KARIMI ۱۲"), "ali karimi 12");
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub struct Person {
     pub birth_date: Option<NaiveDate>,
 }
 
+/// The searchable form of a name: Persian-normalised, lower case, without ZWNJ.
+pub fn search_name(first: &str, last: &str) -> String {
+    anjoman_core::text::search_key(&format!("{first} {last}"))
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
@@ -73,6 +78,7 @@ pub fn insert_person(
             persons::last_name.eq(&p.last_name),
             persons::mobile.eq(&p.mobile),
             persons::email.eq(&p.email),
+            persons::search_name.eq(search_name(&p.first_name, &p.last_name)),
             persons::created_at.eq(at),
             persons::updated_at.eq(at),
         ))
@@ -278,7 +284,15 @@ pub fn update_person(conn: &mut DbConn, id: &str, c: &ProfileChanges) -> QueryRe
         birth_date: c.birth_date,
         updated_at: now(),
     };
-    diesel::update(persons::table.find(id)).set(&changes).execute(conn).map(|_| ())
+    diesel::update(persons::table.find(id)).set(&changes).execute(conn)?;
+    if c.first_name.is_some() || c.last_name.is_some() {
+        let (first, last): (String, String) =
+            persons::table.find(id).select((persons::first_name, persons::last_name)).first(conn)?;
+        diesel::update(persons::table.find(id))
+            .set(persons::search_name.eq(search_name(&first, &last)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The audited view of a profile.

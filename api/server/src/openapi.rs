@@ -22,6 +22,7 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
     tags(
         (name = "auth", description = "Registration, login, tokens and passwords"),
         (name = "me", description = "The signed-in person"),
+        (name = "associations", description = "Scientific associations, what qualifies for membership, memberships"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),
         (name = "files", description = "Uploads checked by content; downloads by purpose"),

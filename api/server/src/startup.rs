@@ -31,6 +31,7 @@ where
     app.into_utoipa_app().openapi(ApiDoc::openapi()).service(health::healthz).service(health::readyz).service(
         scope::scope("/api/v1")
             .configure(anjoman_identity::configure)
+            .configure(anjoman_associations::configure)
             .configure(anjoman_core::platform::http::configure),
     )
 }

@@ -4,6 +4,114 @@
  */
 
 export interface paths {
+    "/api/v1/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every association with its approved-member count (public, AS-08). */
+        get: operations["list"];
+        put?: never;
+        /** Creates an association (commission admins, AS-01). */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One association (public). */
+        get: operations["show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits an association's profile (its admins or commission admins). */
+        patch: operations["edit"];
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes a registered person an admin of the association (commission admins). */
+        post: operations["add_admin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members and requests of an association, searched and filtered (its admins, AS-04). */
+        get: operations["members"];
+        put?: never;
+        /** Registers a registered person as an approved member directly (the association's admins, AS-03a). */
+        post: operations["register_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/membership-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks to join an association (AS-03): pending until its admin decides. Refused, with the
+         *     reason, when the field and degree do not qualify.
+         */
+        post: operations["request_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Declares the fields and degree levels that qualify for membership (AS-02); replaces them all. */
+        put: operations["set_qualifications"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -330,6 +438,57 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/api/v1/me/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's memberships in every association, with their status. */
+        get: operations["my_memberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memberships/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves a pending request (the association's admins); the person becomes a member. */
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memberships/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects a pending request with a reason the person sees (the association's admins). */
+        post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outbox": {
         parameters: {
             query?: never;
@@ -544,6 +703,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AssociationBody: {
+            /** @description Short Latin code, e.g. `medical-informatics`; fixed once created. */
+            code?: string | null;
+            /** @description An empty string clears it (also below). */
+            email?: string | null;
+            name?: string | null;
+            phone?: string | null;
+            /** @description `YYYY-MM-DD` */
+            statute_date?: string | null;
+            website?: string | null;
+        };
+        AssociationDto: {
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            id: string;
+            /**
+             * Format: int64
+             * @description Approved members.
+             */
+            member_count: number;
+            name: string;
+            phone?: string | null;
+            qualifications: components["schemas"]["Qualification"][];
+            /** Format: date */
+            statute_date?: string | null;
+            website?: string | null;
+        };
+        AssociationList: {
+            items: components["schemas"]["AssociationDto"][];
+        };
         AuditEntry: {
             action: string;
             actor_id?: string | null;
@@ -597,6 +788,11 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /**
+         * @description Degree levels a qualification names (مقطع تحصیلی).
+         * @enum {string}
+         */
+        DegreeLevel: "associate" | "bachelor" | "master" | "professional_doctorate" | "phd" | "specialist" | "subspecialist";
         /** @description The JSON envelope of every error response. */
         ErrorBody: {
             /**
@@ -685,6 +881,48 @@ export interface components {
             /** @description True until the person changes a password that was issued or reset. */
             must_change_password: boolean;
         };
+        MemberDto: components["schemas"]["MembershipDto"] & {
+            first_name: string;
+            last_name: string;
+            national_code: string;
+            person_id: string;
+        };
+        MemberPage: {
+            items: components["schemas"]["MemberDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        MembershipDto: {
+            association_id: string;
+            association_name?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            degree_level: string;
+            field: string;
+            id: string;
+            /** @description Why it was rejected. */
+            reason?: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            status: components["schemas"]["MembershipStatus"];
+        };
+        MembershipList: {
+            items: components["schemas"]["MembershipDto"][];
+        };
+        MembershipRequest: {
+            degree_level: string;
+            /** @description The person's field of study, as on the degree. */
+            field: string;
+        };
+        /**
+         * @description Where a membership stands (AS-03). Only approved members count anywhere.
+         * @enum {string}
+         */
+        MembershipStatus: "pending" | "approved" | "rejected";
         NewInvoice: {
             /**
              * Format: int64
@@ -726,6 +964,9 @@ export interface components {
             /** @description Send the payer's browser here. */
             redirect_url: string;
         };
+        PersonRef: {
+            national_code: string;
+        };
         PersonResponse: {
             /**
              * Format: date
@@ -740,6 +981,14 @@ export interface components {
             last_name: string;
             mobile?: string | null;
             national_code: string;
+        };
+        Qualification: {
+            degree_level: components["schemas"]["DegreeLevel"];
+            field: string;
+        };
+        QualificationBody: {
+            degree_level: string;
+            field: string;
         };
         RecoveryAccepted: {
             /** @description The same for every national code, registered or not. */
@@ -756,6 +1005,11 @@ export interface components {
             refresh_token?: string | null;
             use_cookie?: boolean;
         };
+        RegisterMember: {
+            degree_level: string;
+            field: string;
+            national_code: string;
+        };
         RegisterRequest: {
             captcha_answer?: string | null;
             captcha_id?: string | null;
@@ -771,6 +1025,10 @@ export interface components {
              */
             national_code: string;
             password: string;
+        };
+        RejectBody: {
+            /** @description Shown to the person. */
+            reason: string;
         };
         ResetRequest: {
             /** @description The six-digit code from the SMS or e-mail. */
@@ -864,6 +1122,389 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The associations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationList"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssociationBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `code_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The association */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationDto"];
+                };
+            };
+            /** @description No such association */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssociationBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such association */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_admin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonRef"];
+            };
+        };
+        responses: {
+            /** @description Granted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid or unknown national code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a commission admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    members: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `approved` or `rejected` */
+                status?: string | null;
+                /** @description Part of the name (Persian letters and digits normalised) or the start of the national code. */
+                q?: string | null;
+                page?: number | null;
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPage"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    register_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterMember"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipDto"];
+                };
+            };
+            /** @description Unknown person, or does not qualify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_member` or `already_requested` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_membership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipRequest"];
+            };
+        };
+        responses: {
+            /** @description Requested */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipDto"];
+                };
+            };
+            /** @description Does not qualify, or invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_requested` or `already_member` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_qualifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QualificationBody"][];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationDto"];
+                };
+            };
+            /** @description Invalid entries */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     audit_log: {
         parameters: {
             query?: {
@@ -1652,6 +2293,121 @@ export interface operations {
             };
             /** @description `password_change_required` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_memberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Memberships */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipList"];
+                };
+            };
+        };
+    };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipDto"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_approved` or `already_rejected` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipDto"];
+                };
+            };
+            /** @description A reason is required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_approved` or `already_rejected` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         birth_date -> Nullable<Date>,
+        search_name -> Text,
     }
 }
 
@@ -203,11 +204,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    associations (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        statute_date -> Nullable<Date>,
+        logo_file_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    association_qualifications (id) {
+        id -> Text,
+        association_id -> Text,
+        field -> Text,
+        degree_level -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Text,
+        association_id -> Text,
+        person_id -> Text,
+        status -> Text,
+        field -> Text,
+        degree_level -> Text,
+        source -> Text,
+        reason -> Nullable<Text>,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_codes -> persons (person_id));
+diesel::joinable!(memberships -> persons (person_id));
+diesel::joinable!(memberships -> associations (association_id));
+diesel::joinable!(association_qualifications -> associations (association_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     persons,
@@ -226,4 +270,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     files,
     invoices,
     sandbox_payments,
+    associations,
+    association_qualifications,
+    memberships,
 );

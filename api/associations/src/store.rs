@@ -1,0 +1,271 @@
+//! Queries on associations, their qualifications and memberships.
+
+use anjoman_core::db::schema::{association_qualifications as aq, associations as a, memberships as m, persons as p};
+use anjoman_core::db::{DbConn, new_id, now};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::rules::{AssociationInput, MembershipStatus};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = a)]
+pub struct Association {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub statute_date: Option<NaiveDate>,
+    pub logo_file_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Option<Association>> {
+    a::table.find(id).select(Association::as_select()).first(conn).optional()
+}
+
+/// Every association with its count of approved members, by name.
+pub fn list_with_counts(conn: &mut DbConn) -> QueryResult<Vec<(Association, i64)>> {
+    let all: Vec<Association> = a::table.order(a::name.asc()).select(Association::as_select()).load(conn)?;
+    let counts: Vec<(String, i64)> = m::table
+        .filter(m::status.eq(MembershipStatus::Approved.as_str()))
+        .group_by(m::association_id)
+        .select((m::association_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(all
+        .into_iter()
+        .map(|assoc| {
+            let n = counts.iter().find(|(id, _)| *id == assoc.id).map_or(0, |(_, n)| *n);
+            (assoc, n)
+        })
+        .collect())
+}
+
+pub fn approved_count(conn: &mut DbConn, association_id: &str) -> QueryResult<i64> {
+    m::table
+        .filter(m::association_id.eq(association_id))
+        .filter(m::status.eq(MembershipStatus::Approved.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+pub fn insert(conn: &mut DbConn, input: &AssociationInput) -> QueryResult<String> {
+    let id = new_id();
+    let at = now();
+    diesel::insert_into(a::table)
+        .values((
+            a::id.eq(&id),
+            a::code.eq(input.code.clone().unwrap_or_default()),
+            a::name.eq(input.name.clone().unwrap_or_default()),
+            a::email.eq(input.email.clone().flatten()),
+            a::phone.eq(input.phone.clone().flatten()),
+            a::website.eq(input.website.clone().flatten()),
+            a::statute_date.eq(input.statute_date.flatten()),
+            a::created_at.eq(at),
+            a::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = a)]
+struct Changes<'x> {
+    name: Option<&'x str>,
+    email: Option<Option<&'x str>>,
+    phone: Option<Option<&'x str>>,
+    website: Option<Option<&'x str>>,
+    statute_date: Option<Option<NaiveDate>>,
+    updated_at: NaiveDateTime,
+}
+
+pub fn update(conn: &mut DbConn, id: &str, input: &AssociationInput) -> QueryResult<()> {
+    let changes = Changes {
+        name: input.name.as_deref(),
+        email: input.email.as_ref().map(Option::as_deref),
+        phone: input.phone.as_ref().map(Option::as_deref),
+        website: input.website.as_ref().map(Option::as_deref),
+        statute_date: input.statute_date,
+        updated_at: now(),
+    };
+    diesel::update(a::table.find(id)).set(&changes).execute(conn).map(|_| ())
+}
+
+/// The qualifying (field, degree level) pairs, fields in their normalised form.
+pub fn qualifications(conn: &mut DbConn, association_id: &str) -> QueryResult<Vec<(String, String)>> {
+    aq::table
+        .filter(aq::association_id.eq(association_id))
+        .order((aq::field.asc(), aq::degree_level.asc()))
+        .select((aq::field, aq::degree_level))
+        .load(conn)
+}
+
+pub fn replace_qualifications(conn: &mut DbConn, association_id: &str, pairs: &[(String, String)]) -> QueryResult<()> {
+    diesel::delete(aq::table.filter(aq::association_id.eq(association_id))).execute(conn)?;
+    for (field, degree) in pairs {
+        diesel::insert_into(aq::table)
+            .values((
+                aq::id.eq(new_id()),
+                aq::association_id.eq(association_id),
+                aq::field.eq(field),
+                aq::degree_level.eq(degree),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = m)]
+pub struct Membership {
+    pub id: String,
+    pub association_id: String,
+    pub person_id: String,
+    pub status: String,
+    pub field: String,
+    pub degree_level: String,
+    pub source: String,
+    pub reason: Option<String>,
+    pub requested_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+pub fn membership(conn: &mut DbConn, id: &str) -> QueryResult<Option<Membership>> {
+    m::table.find(id).select(Membership::as_select()).first(conn).optional()
+}
+
+pub fn membership_of(conn: &mut DbConn, association_id: &str, person_id: &str) -> QueryResult<Option<Membership>> {
+    m::table
+        .filter(m::association_id.eq(association_id))
+        .filter(m::person_id.eq(person_id))
+        .select(Membership::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub struct NewMembership<'x> {
+    pub association_id: &'x str,
+    pub person_id: &'x str,
+    pub field: &'x str,
+    pub degree_level: &'x str,
+    pub status: MembershipStatus,
+    pub source: &'x str,
+    pub decided_by: Option<&'x str>,
+}
+
+pub fn insert_membership(conn: &mut DbConn, n: &NewMembership<'_>) -> QueryResult<String> {
+    let id = new_id();
+    let at = now();
+    let decided = n.status != MembershipStatus::Pending;
+    diesel::insert_into(m::table)
+        .values((
+            m::id.eq(&id),
+            m::association_id.eq(n.association_id),
+            m::person_id.eq(n.person_id),
+            m::status.eq(n.status.as_str()),
+            m::field.eq(n.field),
+            m::degree_level.eq(n.degree_level),
+            m::source.eq(n.source),
+            m::requested_at.eq(at),
+            m::decided_at.eq(decided.then_some(at)),
+            m::decided_by.eq(n.decided_by),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// A rejected request asked again: back to pending with the new field and degree.
+pub fn reopen(conn: &mut DbConn, id: &str, field: &str, degree: &str) -> QueryResult<()> {
+    diesel::update(m::table.find(id))
+        .set((
+            m::status.eq(MembershipStatus::Pending.as_str()),
+            m::field.eq(field),
+            m::degree_level.eq(degree),
+            m::reason.eq(None::<String>),
+            m::requested_at.eq(now()),
+            m::decided_at.eq(None::<NaiveDateTime>),
+            m::decided_by.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records a decision if the membership is still in `from`; false when someone else decided first.
+pub fn decide(
+    conn: &mut DbConn,
+    id: &str,
+    from: MembershipStatus,
+    to: MembershipStatus,
+    reason: Option<&str>,
+    by: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(m::table.find(id).filter(m::status.eq(from.as_str())))
+        .set((m::status.eq(to.as_str()), m::reason.eq(reason), m::decided_at.eq(now()), m::decided_by.eq(by)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A member row for admins: the membership with the person's name and national code.
+pub struct MemberRow {
+    pub membership: Membership,
+    pub national_code: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Members of an association, filtered by status and by a search over the normalised name
+/// and the national code; newest first.
+pub fn members(
+    conn: &mut DbConn,
+    association_id: &str,
+    status: Option<MembershipStatus>,
+    query: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<MemberRow>)> {
+    let filtered = || {
+        let mut q = m::table.inner_join(p::table).filter(m::association_id.eq(association_id.to_owned())).into_boxed();
+        if let Some(s) = status {
+            q = q.filter(m::status.eq(s.as_str()));
+        }
+        if let Some(text) = query {
+            let key = anjoman_core::text::search_key(text);
+            let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+            if !digits.is_empty() && digits.len() == key.len() {
+                q = q.filter(p::national_code.like(format!("{digits}%")));
+            } else {
+                q = q.filter(p::search_name.like(format!("%{key}%")));
+            }
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows: Vec<(Membership, (String, String, String))> = filtered()
+        .order(m::requested_at.desc())
+        .offset(offset)
+        .limit(limit)
+        .select((Membership::as_select(), (p::national_code, p::first_name, p::last_name)))
+        .load(conn)?;
+    Ok((
+        total,
+        rows.into_iter()
+            .map(|(membership, (national_code, first_name, last_name))| MemberRow {
+                membership,
+                national_code,
+                first_name,
+                last_name,
+            })
+            .collect(),
+    ))
+}
+
+/// A person's memberships with the associations' names.
+pub fn memberships_of_person(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<(Membership, String)>> {
+    m::table
+        .inner_join(a::table)
+        .filter(m::person_id.eq(person_id))
+        .order(a::name.asc())
+        .select((Membership::as_select(), a::name))
+        .load(conn)
+}

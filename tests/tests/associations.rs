@@ -1,0 +1,232 @@
+//! Associations (AS-01..04): the registry, qualifications, membership requests and decisions,
+//! member search; on both backends.
+
+use anjoman_tests::{Backend, GOOD_PASSWORD, TestApp, fresh_national_code, on_both_backends};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    commission_creates_and_admins_edit_associations,
+    qualifying_people_request_and_admins_decide,
+    member_search_folds_persian_letters_and_filters,
+);
+
+async fn commission(app: &TestApp) -> String {
+    app.login("0084575948", "Anjoman-Demo-1403").await.expect_status(200)["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn person_named(app: &TestApp, first: &str, last: &str) -> (String, String) {
+    let code = fresh_national_code();
+    let body = json!({"national_code": code, "password": GOOD_PASSWORD, "first_name": first, "last_name": last});
+    app.post("/api/v1/auth/register", None, &body).await.expect_status(201);
+    let token = app.login(&code, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
+    (code, token)
+}
+
+async fn association(app: &TestApp, admin: &str, code: &str) -> Value {
+    let body = json!({"code": code, "name": "انجمن انفورماتیک پزشکی ایران", "email": "info@mi.example.ir", "website": "https://mi.example.ir", "statute_date": "1998-05-01"});
+    app.post("/api/v1/associations", Some(admin), &body).await.expect_status(201).clone()
+}
+
+async fn commission_creates_and_admins_edit_associations(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let admin = commission(&app).await;
+    let (admin_code, assoc_admin) = person_named(&app, "نرگس", "کاظمی").await;
+    let (_, outsider) = person_named(&app, "پرویز", "نیکو").await;
+
+    let bad = app
+        .post("/api/v1/associations", Some(&admin), &json!({"code": "bad code!", "name": "", "website": "ftp://x"}))
+        .await;
+    let fields = bad.expect_error(400, "validation_failed")["fields"].clone();
+    assert!(fields["code"].is_array() && fields["name"].is_array() && fields["website"].is_array(), "{fields}");
+    app.post("/api/v1/associations", Some(&outsider), &json!({"code": "x", "name": "x"}))
+        .await
+        .expect_error(403, "forbidden");
+
+    let created = association(&app, &admin, "medical-informatics").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["member_count"], 0);
+    let again =
+        app.post("/api/v1/associations", Some(&admin), &json!({"code": "medical-informatics", "name": "x"})).await;
+    again.expect_error(409, "code_taken");
+
+    let public = app.get("/api/v1/associations", None).await;
+    assert_eq!(public.expect_status(200)["items"][0]["code"], "medical-informatics");
+    assert_eq!(
+        app.get(&format!("/api/v1/associations/{id}"), None).await.expect_status(200)["website"],
+        "https://mi.example.ir"
+    );
+
+    // Only its own admins (and the commission) edit it.
+    app.patch(&format!("/api/v1/associations/{id}"), Some(&assoc_admin), &json!({"phone": "021-1234"}))
+        .await
+        .expect_error(403, "forbidden");
+    app.post(&format!("/api/v1/associations/{id}/admins"), Some(&admin), &json!({"national_code": admin_code}))
+        .await
+        .expect_status(204);
+    app.post(
+        &format!("/api/v1/associations/{id}/admins"),
+        Some(&admin),
+        &json!({"national_code": fresh_national_code()}),
+    )
+    .await
+    .expect_error(400, "validation_failed");
+    let edited = app
+        .patch(&format!("/api/v1/associations/{id}"), Some(&assoc_admin), &json!({"phone": "۰۲۱-۱۲۳۴", "email": ""}))
+        .await;
+    assert_eq!(edited.expect_status(200)["phone"], "021-1234");
+    assert!(edited.body["email"].is_null());
+    app.patch(&format!("/api/v1/associations/{id}"), Some(&assoc_admin), &json!({"code": "other"}))
+        .await
+        .expect_error(400, "validation_failed");
+    let other = association(&app, &admin, "paediatrics").await;
+    let other_id = other["id"].as_str().unwrap();
+    app.patch(&format!("/api/v1/associations/{other_id}"), Some(&assoc_admin), &json!({"phone": "1"}))
+        .await
+        .expect_error(403, "forbidden");
+    app.put(&format!("/api/v1/associations/{other_id}/qualifications"), Some(&assoc_admin), &json!([]))
+        .await
+        .expect_error(403, "forbidden");
+}
+
+async fn qualifying_people_request_and_admins_decide(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let admin = commission(&app).await;
+    let created = association(&app, &admin, "physiotherapy").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (admin_code, assoc_admin) = person_named(&app, "مینا", "صادقی").await;
+    app.post(&format!("/api/v1/associations/{id}/admins"), Some(&admin), &json!({"national_code": admin_code}))
+        .await
+        .expect_status(204);
+    let quals =
+        json!([{"field": "فیزیوتراپي", "degree_level": "bachelor"}, {"field": "فیزیوتراپی", "degree_level": "phd"}]);
+    let set = app.put(&format!("/api/v1/associations/{id}/qualifications"), Some(&assoc_admin), &quals).await;
+    assert_eq!(set.expect_status(200)["qualifications"].as_array().unwrap().len(), 2);
+    let bad = app
+        .put(
+            &format!("/api/v1/associations/{id}/qualifications"),
+            Some(&assoc_admin),
+            &json!([{"field": "", "degree_level": "wizard"}]),
+        )
+        .await;
+    bad.expect_error(400, "validation_failed");
+
+    let (_, person) = person_named(&app, "رضا", "امینی").await;
+    let url = format!("/api/v1/associations/{id}/membership-requests");
+    let refused = app.post(&url, Some(&person), &json!({"field": "پرستاری", "degree_level": "bachelor"})).await;
+    assert!(refused.expect_error(400, "validation_failed")["fields"]["field"][0].as_str().unwrap().len() > 10);
+    let requested = app.post(&url, Some(&person), &json!({"field": "فيزيوتراپی", "degree_level": "bachelor"})).await;
+    let membership = requested.expect_status(201).clone();
+    assert_eq!(membership["status"], "pending");
+    app.post(&url, Some(&person), &json!({"field": "فیزیوتراپی", "degree_level": "bachelor"}))
+        .await
+        .expect_error(409, "already_requested");
+    assert_eq!(
+        app.get(&format!("/api/v1/associations/{id}"), None).await.body["member_count"],
+        0,
+        "pending is not a member"
+    );
+
+    let mid = membership["id"].as_str().unwrap();
+    app.post(&format!("/api/v1/memberships/{mid}/approve"), Some(&person), &json!({}))
+        .await
+        .expect_error(403, "forbidden");
+    app.post(&format!("/api/v1/memberships/{mid}/reject"), Some(&assoc_admin), &json!({"reason": " "}))
+        .await
+        .expect_error(400, "validation_failed");
+    let rejected = app
+        .post(
+            &format!("/api/v1/memberships/{mid}/reject"),
+            Some(&assoc_admin),
+            &json!({"reason": "مدرک ارسال نشده است"}),
+        )
+        .await;
+    assert_eq!(rejected.expect_status(200)["status"], "rejected");
+    let mine = app.get("/api/v1/me/memberships", Some(&person)).await;
+    assert_eq!(mine.expect_status(200)["items"][0]["reason"], "مدرک ارسال نشده است");
+    // A rejected person may ask again.
+    assert_eq!(
+        app.post(&url, Some(&person), &json!({"field": "فیزیوتراپی", "degree_level": "phd"})).await.expect_status(201)
+            ["status"],
+        "pending"
+    );
+    let approved = app.post(&format!("/api/v1/memberships/{mid}/approve"), Some(&assoc_admin), &json!({})).await;
+    assert_eq!(approved.expect_status(200)["status"], "approved");
+    app.post(&format!("/api/v1/memberships/{mid}/approve"), Some(&assoc_admin), &json!({}))
+        .await
+        .expect_error(409, "already_approved");
+    app.post(&url, Some(&person), &json!({"field": "فیزیوتراپی", "degree_level": "phd"}))
+        .await
+        .expect_error(409, "already_member");
+
+    let mine = app.get("/api/v1/me/memberships", Some(&person)).await;
+    assert_eq!(mine.expect_status(200)["items"][0]["status"], "approved");
+    assert_eq!(mine.body["items"][0]["association_name"], "انجمن انفورماتیک پزشکی ایران");
+    let me = app.get("/api/v1/me", Some(&person)).await;
+    assert_eq!(me.body["grants"], json!([{"role": "member", "scope_type": "association", "scope_id": id}]));
+    assert_eq!(app.get(&format!("/api/v1/associations/{id}"), None).await.body["member_count"], 1);
+
+    // An admin registers a member directly.
+    let (direct_code, _) = person_named(&app, "لیلا", "رحیمی").await;
+    let reg = app
+        .post(
+            &format!("/api/v1/associations/{id}/members"),
+            Some(&assoc_admin),
+            &json!({"national_code": direct_code, "field": "فیزیوتراپی", "degree_level": "phd"}),
+        )
+        .await;
+    assert_eq!(reg.expect_status(201)["status"], "approved");
+    app.post(
+        &format!("/api/v1/associations/{id}/members"),
+        Some(&assoc_admin),
+        &json!({"national_code": direct_code, "field": "فیزیوتراپی", "degree_level": "phd"}),
+    )
+    .await
+    .expect_error(409, "already_member");
+}
+
+async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let admin = commission(&app).await;
+    let created = association(&app, &admin, "paediatrics").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    app.put(
+        &format!("/api/v1/associations/{id}/qualifications"),
+        Some(&admin),
+        &json!([{"field": "کودکان", "degree_level": "specialist"}]),
+    )
+    .await
+    .expect_status(200);
+    let mut codes = Vec::new();
+    for (first, last) in [("علی", "کریمی"), ("زهرا", "مهدی\u{200C}زاده"), ("مریم", "حسینی")]
+    {
+        let (code, token) = person_named(&app, first, last).await;
+        app.post(
+            &format!("/api/v1/associations/{id}/membership-requests"),
+            Some(&token),
+            &json!({"field": "کودکان", "degree_level": "specialist"}),
+        )
+        .await
+        .expect_status(201);
+        codes.push(code);
+    }
+    let search = |q: &str| {
+        let url = format!("/api/v1/associations/{id}/members?q={}", urlencode(q));
+        let (app, admin) = (&app, admin.clone());
+        async move { app.get(&url, Some(&admin)).await }
+    };
+    let found = search("علي").await;
+    assert_eq!(found.expect_status(200)["total"], 1);
+    assert_eq!(found.body["items"][0]["first_name"], "علی");
+    assert_eq!(search("كريمي").await.body["total"], 1, "Arabic kaf and yeh find Persian ones");
+    assert_eq!(search("مهدی زاده").await.body["total"], 1, "a space finds a ZWNJ");
+    assert_eq!(search(&codes[2][..6]).await.body["items"][0]["national_code"], codes[2].as_str());
+    let all = app.get(&format!("/api/v1/associations/{id}/members?status=pending&per_page=2"), Some(&admin)).await;
+    assert_eq!((all.body["total"].as_i64(), all.body["items"].as_array().unwrap().len()), (Some(3), 2));
+    app.get(&format!("/api/v1/associations/{id}/members?status=nonsense"), Some(&admin))
+        .await
+        .expect_error(400, "validation_failed");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
