@@ -109,6 +109,18 @@ fn committed_openapi_document_is_current() {
     let generated = String::from_utf8(out.stdout).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    // Operation ids name the client's functions: two handlers of one name would collide.
+    let spec: serde_json::Value = serde_json::from_str(&generated).unwrap();
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids must be unique");
     assert!(
         generated.trim() == committed.trim(),
         "openapi/openapi.json is stale: run `make openapi` (cargo run -p anjoman-server -- openapi > openapi/openapi.json)"

@@ -18,18 +18,18 @@ use crate::rules::{self, Decision, DegreeLevel, MembershipStatus, field_key};
 use crate::store::{self, Association, NewMembership};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(show)
-        .service(edit)
-        .service(add_admin)
+    cfg.service(list_associations)
+        .service(create_association)
+        .service(show_association)
+        .service(edit_association)
+        .service(add_association_admin)
         .service(set_qualifications)
         .service(request_membership)
         .service(register_member)
         .service(my_memberships)
-        .service(members)
-        .service(approve)
-        .service(reject);
+        .service(list_members)
+        .service(approve_membership)
+        .service(reject_membership);
 }
 
 /// Commission admins manage every association; association admins their own.
@@ -87,7 +87,7 @@ pub struct AssociationList {
 /// Every association with its approved-member count (public, AS-08).
 #[utoipa::path(tag = "associations", responses((status = 200, description = "The associations", body = AssociationList)))]
 #[get("/associations")]
-async fn list(state: web::Data<AppState>) -> Result<web::Json<AssociationList>, ApiError> {
+async fn list_associations(state: web::Data<AppState>) -> Result<web::Json<AssociationList>, ApiError> {
     let items = state
         .db(|conn| {
             let rows = store::list_with_counts(conn)?;
@@ -116,7 +116,10 @@ async fn load(state: &AppState, id: String) -> Result<AssociationDto, ApiError> 
 /// One association (public).
 #[utoipa::path(tag = "associations", params(("id" = String, Path, description = "The association")), responses((status = 200, description = "The association", body = AssociationDto), (status = 404, description = "No such association", body = anjoman_core::error::ErrorBody)))]
 #[get("/associations/{id}")]
-async fn show(state: web::Data<AppState>, id: web::Path<String>) -> Result<web::Json<AssociationDto>, ApiError> {
+async fn show_association(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<AssociationDto>, ApiError> {
     Ok(web::Json(load(&state, id.into_inner()).await?))
 }
 
@@ -157,7 +160,7 @@ fn input(b: &AssociationBody, with_code: bool) -> Result<rules::AssociationInput
     )
 )]
 #[post("/associations")]
-async fn create(
+async fn create_association(
     state: web::Data<AppState>,
     user: AuthUser,
     body: web::Json<AssociationBody>,
@@ -205,7 +208,7 @@ async fn create(
     )
 )]
 #[patch("/associations/{id}")]
-async fn edit(
+async fn edit_association(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -257,7 +260,7 @@ fn unknown_person(field: &str) -> ApiError {
     )
 )]
 #[post("/associations/{id}/admins")]
-async fn add_admin(
+async fn add_association_admin(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -625,7 +628,7 @@ pub struct MemberPage {
     )
 )]
 #[get("/associations/{id}/members")]
-async fn members(
+async fn list_members(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -728,7 +731,7 @@ async fn decide(
     )
 )]
 #[post("/memberships/{id}/approve")]
-async fn approve(
+async fn approve_membership(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -750,7 +753,7 @@ async fn approve(
     )
 )]
 #[post("/memberships/{id}/reject")]
-async fn reject(
+async fn reject_membership(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,

@@ -12,10 +12,10 @@ export interface paths {
             cookie?: never;
         };
         /** Every association with its approved-member count (public, AS-08). */
-        get: operations["list"];
+        get: operations["list_associations"];
         put?: never;
         /** Creates an association (commission admins, AS-01). */
-        post: operations["create"];
+        post: operations["create_association"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,14 +30,14 @@ export interface paths {
             cookie?: never;
         };
         /** One association (public). */
-        get: operations["show"];
+        get: operations["show_association"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Edits an association's profile (its admins or commission admins). */
-        patch: operations["edit"];
+        patch: operations["edit_association"];
         trace?: never;
     };
     "/api/v1/associations/{id}/admins": {
@@ -50,7 +50,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Makes a registered person an admin of the association (commission admins). */
-        post: operations["add_admin"];
+        post: operations["add_association_admin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,7 +65,7 @@ export interface paths {
             cookie?: never;
         };
         /** Members and requests of an association, searched and filtered (its admins, AS-04). */
-        get: operations["members"];
+        get: operations["list_members"];
         put?: never;
         /** Registers a registered person as an approved member directly (the association's admins, AS-03a). */
         post: operations["register_member"];
@@ -373,10 +373,10 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's invoices, newest first (commission admins may ask for all). */
-        get: operations["list"];
+        get: operations["list_invoices"];
         put?: never;
         /** Issues an invoice to a person (commission admins); domains issue theirs themselves. */
-        post: operations["create"];
+        post: operations["create_invoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -391,7 +391,7 @@ export interface paths {
             cookie?: never;
         };
         /** One invoice (its payer or a commission admin). */
-        get: operations["show"];
+        get: operations["show_invoice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -410,7 +410,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Starts paying an invoice at the gateway (its payer). */
-        post: operations["pay"];
+        post: operations["pay_invoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -465,7 +465,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Approves a pending request (the association's admins); the person becomes a member. */
-        post: operations["approve"];
+        post: operations["approve_membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,7 +482,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rejects a pending request with a reason the person sees (the association's admins). */
-        post: operations["reject"];
+        post: operations["reject_membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -534,7 +534,7 @@ export interface paths {
          * The gateway sends the payer back here; the payment is verified on the server with the
          *     amount from our records, then the payer is shown the invoice.
          */
-        get: operations["callback"];
+        get: operations["payment_callback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1122,7 +1122,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list: {
+    list_associations: {
         parameters: {
             query?: never;
             header?: never;
@@ -1142,7 +1142,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_association: {
         parameters: {
             query?: never;
             header?: never;
@@ -1193,7 +1193,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    show_association: {
         parameters: {
             query?: never;
             header?: never;
@@ -1225,7 +1225,7 @@ export interface operations {
             };
         };
     };
-    edit: {
+    edit_association: {
         parameters: {
             query?: never;
             header?: never;
@@ -1279,7 +1279,7 @@ export interface operations {
             };
         };
     };
-    add_admin: {
+    add_association_admin: {
         parameters: {
             query?: never;
             header?: never;
@@ -1322,7 +1322,7 @@ export interface operations {
             };
         };
     };
-    members: {
+    list_members: {
         parameters: {
             query?: {
                 /** @description `pending`, `approved` or `rejected` */
@@ -2066,7 +2066,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_invoices: {
         parameters: {
             query?: {
                 /** @description Commission admins: `true` lists everyone's invoices. */
@@ -2098,7 +2098,7 @@ export interface operations {
             };
         };
     };
-    create: {
+    create_invoice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2140,7 +2140,7 @@ export interface operations {
             };
         };
     };
-    show: {
+    show_invoice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2172,7 +2172,7 @@ export interface operations {
             };
         };
     };
-    pay: {
+    pay_invoice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2322,7 +2322,7 @@ export interface operations {
             };
         };
     };
-    approve: {
+    approve_membership: {
         parameters: {
             query?: never;
             header?: never;
@@ -2363,7 +2363,7 @@ export interface operations {
             };
         };
     };
-    reject: {
+    reject_membership: {
         parameters: {
             query?: never;
             header?: never;
@@ -2513,7 +2513,7 @@ export interface operations {
             };
         };
     };
-    callback: {
+    payment_callback: {
         parameters: {
             query: {
                 Authority: string;

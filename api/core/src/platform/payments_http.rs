@@ -72,7 +72,7 @@ pub struct NewInvoice {
     )
 )]
 #[post("/invoices")]
-async fn create(
+async fn create_invoice(
     state: web::Data<AppState>,
     user: AuthUser,
     body: web::Json<NewInvoice>,
@@ -142,7 +142,7 @@ pub struct ListQuery {
     responses((status = 200, description = "Invoices", body = InvoiceList), (status = 401, description = "Not signed in", body = crate::error::ErrorBody))
 )]
 #[get("/invoices")]
-async fn list(
+async fn list_invoices(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<ListQuery>,
@@ -172,7 +172,7 @@ async fn own_invoice(state: &AppState, user: &AuthUser, id: String) -> Result<In
     responses((status = 200, description = "The invoice", body = InvoiceDto), (status = 404, description = "No such invoice of yours", body = crate::error::ErrorBody))
 )]
 #[get("/invoices/{id}")]
-async fn show(
+async fn show_invoice(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -207,7 +207,7 @@ fn public_base(state: &AppState, req: &HttpRequest) -> String {
     )
 )]
 #[post("/invoices/{id}/pay")]
-async fn pay(
+async fn pay_invoice(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
@@ -261,7 +261,7 @@ pub struct CallbackQuery {
     responses((status = 303, description = "To the invoice page in the web client"), (status = 404, description = "Unknown payment", body = crate::error::ErrorBody))
 )]
 #[get("/payments/callback")]
-async fn callback(state: web::Data<AppState>, q: web::Query<CallbackQuery>) -> Result<HttpResponse, ApiError> {
+async fn payment_callback(state: web::Data<AppState>, q: web::Query<CallbackQuery>) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let authority = q.authority.clone();
     let invoice = state.db(move |conn| payments::by_authority(conn, &authority)?.ok_or(ApiError::NotFound)).await?;
