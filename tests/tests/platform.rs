@@ -37,6 +37,15 @@ async fn demo_start_serves_swagger_and_the_demo_logins_work(backend: Backend) {
             me.expect_status(200)["grants"].as_array().unwrap().iter().map(|g| g["role"].as_str().unwrap()).collect();
         assert_eq!(roles, role.into_iter().collect::<Vec<_>>(), "{code}");
     }
+    // The demo associations, one with its admin.
+    let associations = app.get("/api/v1/associations", None).await;
+    assert_eq!(associations.expect_status(200)["items"].as_array().unwrap().len(), 3);
+    let admin = app.login("0067749828", "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = app.get("/api/v1/me", Some(&admin)).await;
+    assert_eq!(me.expect_status(200)["grants"][0]["role"], "association_admin");
     // A second start does not add the demo people again.
     let persons = app.count("persons");
     drop(app.cli(&["migrate"]));

@@ -178,7 +178,8 @@ function watch(page, expectedStatuses) {
 async function axe(page, label) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(`${label}: no serious accessibility violations`, serious.length === 0, serious.map((v) => `${v.id} (${v.nodes.length})`).join(', '));
+  const detail = serious.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`).join(', ');
+  check(`${label}: no serious accessibility violations`, serious.length === 0, detail);
 }
 
 async function noHorizontalScroll(page, label) {
@@ -487,8 +488,14 @@ async function recoveryAndAdmin(browser, lang, viewport) {
     await page.getByText(lang === 'fa' ? 'زنجیرهٔ گزارش سالم است' : 'hash chain is intact', { exact: false }).waitFor();
     await page.locator('#filter-action').fill('auth.password_reset_by_sms');
     await page.getByRole('button', { name: lang === 'fa' ? 'اعمال فیلتر' : 'Filter' }).click();
-    await page.getByTestId('audit-rows').getByText('auth.password_reset_by_sms').waitFor();
-    const rows = await page.getByTestId('audit-rows').locator('tr').count();
+    // The filtered page replaces the full one: wait until only the matching row is left.
+    let rows = 0;
+    for (let i = 0; i < 100; i++) {
+      rows = await page.getByTestId('audit-rows').locator('tr').count();
+      const match = await page.getByTestId('audit-rows').getByText('auth.password_reset_by_sms').count();
+      if (rows === 1 && match === 1) break;
+      await page.waitForTimeout(100);
+    }
     check(`${tag}: audit log filters by action`, rows === 1, String(rows));
     await axe(page, `${tag} audit log`);
     await noHorizontalScroll(page, `${tag} audit log`);
@@ -534,6 +541,84 @@ async function recoveryAndAdmin(browser, lang, viewport) {
   }
 }
 
+/** A person requests membership, the association's admin approves, the person sees it. */
+async function membership(browser, lang, viewport) {
+  const phone = viewport.width < 600;
+  const tag = `${lang} ${phone ? '360px' : 'desktop'} membership`;
+  const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
+  const server = await startServer();
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript((l) => {
+    if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
+  }, lang);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems = watch(page, new Set());
+  const L = labels[lang];
+  const signIn = async (code, password) => {
+    await page.goto(`${server.base}/login`);
+    await page.locator('#national_code').fill(code);
+    await page.locator('#password').fill(password);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+  };
+  const signOut = async () => {
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('button', { name: L.logout }).first().click();
+    await page.waitForURL(/\/login$/);
+  };
+  let stage = 'start';
+  try {
+    stage = 'the person asks to join';
+    const code = randomNationalCode();
+    const res = await fetch(`${server.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'کاوه', last_name: 'آهنگر' }),
+    });
+    check(`${tag}: person registered`, res.status === 201, String(res.status));
+    await signIn(code, GOOD);
+    await page.goto(`${server.base}/associations`);
+    await axe(page, `${tag} associations`);
+    await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+    await page.getByRole('heading', { level: 1, name: 'انجمن انفورماتیک پزشکی ایران' }).waitFor();
+    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'درخواست عضویت' : 'Request membership' }).click();
+    await page.getByTestId('membership-status').getByText(lang === 'fa' ? 'در انتظار بررسی' : 'Awaiting review').waitFor();
+    check(`${tag}: request recorded as pending`, true);
+    await axe(page, `${tag} association page`);
+    await page.screenshot({ path: shot('13-membership-requested'), fullPage: true });
+    await signOut();
+
+    stage = "the association's admin approves";
+    await signIn('0067749828', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+    await page.getByRole('link', { name: lang === 'fa' ? 'مدیریت اعضا' : 'Manage members' }).click();
+    const row = page.getByTestId('member-rows').locator('tr', { hasText: 'کاوه آهنگر' });
+    await row.waitFor();
+    await axe(page, `${tag} members`);
+    await page.screenshot({ path: shot('14-members'), fullPage: true });
+    await row.getByRole('button', { name: lang === 'fa' ? 'تأیید' : 'Approve' }).click();
+    await row.waitFor({ state: 'detached' });
+    check(`${tag}: approved and gone from the pending list`, true);
+    await signOut();
+
+    stage = 'the person sees it';
+    await signIn(code, GOOD);
+    await page.getByTestId('my-memberships').getByText(lang === 'fa' ? 'تأییدشده' : 'Approved').waitFor();
+    check(`${tag}: the person sees "approved"`, true);
+    await page.screenshot({ path: shot('15-membership-approved'), fullPage: true });
+  } catch (e) {
+    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
+    await page.screenshot({ path: shot('failure-membership'), fullPage: true }).catch(() => {});
+  } finally {
+    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
+    await context.close();
+    server.stop();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -545,6 +630,7 @@ try {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
       await scenario(browser, lang, viewport);
       await recoveryAndAdmin(browser, lang, viewport);
+      await membership(browser, lang, viewport);
     }
   }
 } finally {

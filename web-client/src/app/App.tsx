@@ -6,6 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, Route, BrowserRouter, Routes } from 'react-router';
 import { Layout } from '../components/Layout';
 import { AuditLogPage } from '../features/admin/AuditLogPage';
+import { AssociationPage } from '../features/associations/AssociationPage';
+import { AssociationsPage } from '../features/associations/AssociationsPage';
+import { MembersPage } from '../features/associations/MembersPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
@@ -64,10 +67,13 @@ export function App() {
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="forgot-password" element={<ForgotPasswordPage />} />
                 <Route path="sandbox-gateway/:authority" element={<SandboxGatewayPage />} />
+                <Route path="associations" element={<AssociationsPage />} />
+                <Route path="associations/:id" element={<AssociationPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />
                   <Route path="invoices" element={<InvoicesPage />} />
+                  <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>
                     <Route path="admin/audit-log" element={<AuditLogPage />} />

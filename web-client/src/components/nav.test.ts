@@ -22,13 +22,13 @@ function me(grants: Me['grants']): Me {
 
 describe('role-aware navigation', () => {
   it('offers sign-in and registration to visitors', () => {
-    expect(navItems(undefined, false, t).map((i) => i.key)).toEqual(['home', 'login', 'register']);
+    expect(navItems(undefined, false, t).map((i) => i.key)).toEqual(['home', 'associations', 'login', 'register']);
   });
 
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
-    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'profile', 'invoices']);
+    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'profile', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'profile', 'invoices', 'audit-log', 'outbox', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'profile', 'invoices', 'audit-log', 'outbox', 'api-docs']);
     const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
     expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
   });
@@ -38,5 +38,6 @@ describe('grant labels', () => {
   it('names the role and its scope', () => {
     expect(grantLabel({ role: 'engineer', scope_type: null, scope_id: null }, t)).toBe('roles.engineer');
     expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t)).toBe('roles.member — scope.association(7)');
+    expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t, { '7': 'انجمن فیزیوتراپی' })).toBe('roles.member — انجمن فیزیوتراپی');
   });
 });

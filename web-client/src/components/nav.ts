@@ -11,7 +11,10 @@ const ADMIN_ROLES = ['commission_admin', 'association_admin', 'directorate_admin
 
 /** What the navigation offers to this person: items appear as their roles allow. */
 export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) => string): NavItem[] {
-  const items: NavItem[] = [{ key: 'home', to: '/', label: t('nav.home') }];
+  const items: NavItem[] = [
+    { key: 'home', to: '/', label: t('nav.home') },
+    { key: 'associations', to: '/associations', label: t('nav.associations') },
+  ];
   if (!signedIn) {
     items.push({ key: 'login', to: '/login', label: t('nav.login') }, { key: 'register', to: '/register', label: t('nav.register') });
     return items;

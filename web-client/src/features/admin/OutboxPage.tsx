@@ -26,9 +26,9 @@ import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
 
 const STATUSES = ['pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
-const COLORS: Record<string, 'default' | 'success' | 'error' | 'warning' | 'info'> = {
-  pending: 'info',
-  sending: 'info',
+const COLORS: Record<string, 'default' | 'success' | 'error' | 'warning' | 'primary'> = {
+  pending: 'primary',
+  sending: 'primary',
   sent: 'default',
   delivered: 'success',
   undelivered: 'warning',

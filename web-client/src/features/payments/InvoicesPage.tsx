@@ -28,7 +28,7 @@ import { formatDate } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
 
-export const STATUS_COLORS: Record<string, 'warning' | 'success' | 'default'> = { pending: 'warning', paid: 'success', cancelled: 'default' };
+export const STATUS_COLORS: Record<string, 'primary' | 'success' | 'default'> = { pending: 'primary', paid: 'success', cancelled: 'default' };
 
 /** Sends the payer to the gateway for an invoice. */
 export function usePay() {

@@ -16,6 +16,7 @@ import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } fr
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { MyMemberships } from '../associations';
 import { GrantChips } from './GrantChips';
 
 const schema = () =>
@@ -115,6 +116,7 @@ export function ProfilePage() {
           {t('nav.changePassword')}
         </Button>
       </Paper>
+      <MyMemberships />
       <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 } }}>
         <Typography variant="h6" component="h2">
           {t('profile.edit')}

@@ -1,0 +1,155 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useParams } from 'react-router';
+import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { FormAlert } from '../../components/forms';
+import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+
+export const DEGREES: Schemas['DegreeLevel'][] = ['associate', 'bachelor', 'master', 'professional_doctorate', 'phd', 'specialist', 'subspecialist'];
+
+function RequestMembership({ id, qualifications }: { id: string; qualifications: Schemas['Qualification'][] }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [field, setField] = useState(qualifications[0]?.field ?? '');
+  const [degree, setDegree] = useState<string>(qualifications[0]?.degree_level ?? 'bachelor');
+  const request = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/associations/{id}/membership-requests', { params: { path: { id } }, body: { field, degree_level: degree } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['my-memberships'] }),
+  });
+  const fieldError = request.error instanceof ApiProblem ? request.error.fields.field?.join(' ') : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    request.mutate();
+  };
+  return (
+    <Paper variant="outlined" component="form" noValidate onSubmit={submit} sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2">
+        {t('associations.request')}
+      </Typography>
+      <FormAlert message={request.error && !fieldError ? request.error.message : null} />
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ my: 2 }}>
+        <TextField id="membership-field" label={t('associations.field')} value={field} onChange={(e) => setField(e.target.value)} error={Boolean(fieldError)} helperText={fieldError} fullWidth />
+        <TextField id="membership-degree" select label={t('associations.degree')} value={degree} onChange={(e) => setDegree(e.target.value)} sx={{ minWidth: 200 }}>
+          {DEGREES.map((d) => (
+            <MenuItem key={d} value={d}>
+              {t(`associations.degrees.${d}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <Button type="submit" variant="contained" disabled={request.isPending}>
+        {t('associations.request')}
+      </Button>
+    </Paper>
+  );
+}
+
+function AddAdmin({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const add = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/associations/{id}/admins', { params: { path: { id } }, body: { national_code: toAsciiDigits(code) } })),
+    onSuccess: () => setCode(''),
+  });
+  return (
+    <Stack
+      component="form"
+      direction="row"
+      spacing={1}
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        add.mutate();
+      }}
+    >
+      <TextField id="admin-national-code" size="small" label={t('associations.addAdmin')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} sx={{ flex: 1 }} error={Boolean(add.error)} helperText={add.error?.message ?? (add.isSuccess ? t('associations.adminAdded') : undefined)} />
+      <Button type="submit" disabled={add.isPending}>
+        {t('associations.add')}
+      </Button>
+    </Stack>
+  );
+}
+
+export function AssociationPage() {
+  const { t, i18n } = useTranslation();
+  const { id = '' } = useParams();
+  const { me, status } = useAuth();
+  const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
+  const mine = useQuery({ queryKey: ['my-memberships'], queryFn: () => unwrap(api.GET('/api/v1/me/memberships')), enabled: status === 'signed-in' });
+  const a = association.data;
+  const membership = mine.data?.items.find((m) => m.association_id === id);
+  const commission = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));
+  const manager = commission || Boolean(me?.grants.some((g) => g.role === 'association_admin' && g.scope_id === id));
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  if (association.error) return <FormAlert message={association.error.message} />;
+  if (!a) return null;
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {a.name}
+      </Typography>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <dl className="facts">
+          <dt>{t('associations.members')}</dt>
+          <dd data-testid="member-count">{n(a.member_count)}</dd>
+          {a.email && (
+            <>
+              <dt>{t('associations.email')}</dt>
+              <dd dir="ltr">{a.email}</dd>
+            </>
+          )}
+          {a.website && (
+            <>
+              <dt>{t('associations.website')}</dt>
+              <dd dir="ltr">
+                <a href={a.website} rel="noopener noreferrer" target="_blank">
+                  {a.website}
+                </a>
+              </dd>
+            </>
+          )}
+        </dl>
+        <Typography variant="subtitle1" component="h2" sx={{ mt: 2 }}>
+          {t('associations.qualifications')}
+        </Typography>
+        {a.qualifications.length === 0 ? (
+          <Typography color="text.secondary">{t('associations.noQualifications')}</Typography>
+        ) : (
+          <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', mt: 1 }}>
+            {a.qualifications.map((q) => (
+              <Chip key={`${q.field}-${q.degree_level}`} label={`${q.field} — ${t(`associations.degrees.${q.degree_level}`)}`} />
+            ))}
+          </Stack>
+        )}
+        {manager && (
+          <Stack spacing={2} sx={{ mt: 2 }}>
+            <Button variant="outlined" component={RouterLink} to={`/associations/${id}/members`} sx={{ alignSelf: 'flex-start' }}>
+              {t('associations.manage')}
+            </Button>
+            {commission && <AddAdmin id={id} />}
+          </Stack>
+        )}
+      </Paper>
+      {status === 'signed-in' &&
+        (membership && membership.status !== 'rejected' ? (
+          <Alert severity={membership.status === 'approved' ? 'success' : 'info'} data-testid="membership-status">
+            {t('associations.yourStatus', { status: t(`associations.statuses.${membership.status}`) })}
+          </Alert>
+        ) : (
+          <>
+            {membership?.reason && <Alert severity="warning">{membership.reason}</Alert>}
+            <RequestMembership id={id} qualifications={a.qualifications} />
+          </>
+        ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,146 @@
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import { Pager } from '../../components/Pager';
+import type { Lang } from '../../i18n';
+import { formatDate } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+
+const COLORS = { pending: 'primary', approved: 'success', rejected: 'default' } as const;
+
+/** The association's admins review requests and find members (AS-03, AS-04). */
+export function MembersPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const { id = '' } = useParams();
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState('pending');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const [rejecting, setRejecting] = useState<Schemas['MemberDto'] | null>(null);
+  const [reason, setReason] = useState('');
+  const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
+  const members = useQuery({
+    queryKey: ['members', id, status, q, page, perPage],
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/associations/{id}/members', { params: { path: { id }, query: { status: status || undefined, q: q.trim() || undefined, page: page + 1, per_page: perPage } } })),
+  });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['members', id] });
+    void queryClient.invalidateQueries({ queryKey: ['association', id] });
+  };
+  const approve = useMutation({ mutationFn: (mid: string) => unwrap(api.POST('/api/v1/memberships/{id}/approve', { params: { path: { id: mid } } })), onSuccess: refresh });
+  const reject = useMutation({
+    mutationFn: ({ mid, why }: { mid: string; why: string }) => unwrap(api.POST('/api/v1/memberships/{id}/reject', { params: { path: { id: mid } }, body: { reason: why } })),
+    onSuccess: () => {
+      setRejecting(null);
+      setReason('');
+      refresh();
+    },
+  });
+  const digits = (s: string) => (lang === 'fa' ? toPersianDigits(s) : s);
+  const failure = approve.error ?? members.error ?? null;
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('associations.membersTitle', { name: association.data?.name ?? '' })}
+      </Typography>
+      <FormAlert message={failure ? failure.message : null} />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+          <TextField id="members-status" select label={t('admin.status')} value={status} onChange={(e) => { setStatus(e.target.value); setPage(0); }} sx={{ minWidth: 180 }}>
+            <MenuItem value="">{t('admin.all')}</MenuItem>
+            {(['pending', 'approved', 'rejected'] as const).map((s) => (
+              <MenuItem key={s} value={s}>
+                {t(`associations.statuses.${s}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField id="members-search" label={t('associations.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(0); }} fullWidth />
+        </Stack>
+      </Paper>
+      <Paper variant="outlined">
+        <TableContainer tabIndex={0} role="region" aria-label={t('associations.membersTitle', { name: association.data?.name ?? '' })}>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('associations.person')}</TableCell>
+                <TableCell>{t('associations.nationalCode')}</TableCell>
+                <TableCell>{t('associations.field')}</TableCell>
+                <TableCell>{t('associations.requestedAt')}</TableCell>
+                <TableCell>{t('admin.status')}</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="member-rows">
+              {members.data?.items.map((m) => (
+                <TableRow key={m.id}>
+                  <TableCell>{`${m.first_name} ${m.last_name}`}</TableCell>
+                  <TableCell dir="ltr">{digits(m.national_code)}</TableCell>
+                  <TableCell>{`${m.field} — ${t(`associations.degrees.${m.degree_level}`)}`}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(m.requested_at, lang)}</TableCell>
+                  <TableCell>
+                    <Chip size="small" color={COLORS[m.status]} label={t(`associations.statuses.${m.status}`)} />
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {m.status === 'pending' && (
+                      <>
+                        <Button size="small" variant="contained" disabled={approve.isPending} onClick={() => approve.mutate(m.id)}>
+                          {t('associations.approve')}
+                        </Button>{' '}
+                        <Button size="small" onClick={() => setRejecting(m)}>
+                          {t('associations.reject')}
+                        </Button>
+                      </>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {members.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+        <Pager total={members.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+      </Paper>
+      <Dialog open={Boolean(rejecting)} onClose={() => setRejecting(null)} fullWidth>
+        <DialogTitle>{t('associations.rejectTitle')}</DialogTitle>
+        <DialogContent>
+          <Typography sx={{ mb: 2 }}>{rejecting ? `${rejecting.first_name} ${rejecting.last_name}` : ''}</Typography>
+          <TextField id="reject-reason" label={t('associations.reason')} value={reason} onChange={(e) => setReason(e.target.value)} error={Boolean(reject.error)} helperText={reject.error?.message} fullWidth multiline minRows={2} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setRejecting(null)}>{t('admin.cancel')}</Button>
+          <Button variant="contained" disabled={reject.isPending} onClick={() => rejecting && reject.mutate({ mid: rejecting.id, why: reason })}>
+            {t('associations.reject')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Stack>
+  );
+}

@@ -1,0 +1,1 @@
+export { MyMemberships } from './MyMemberships';
