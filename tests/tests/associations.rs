@@ -8,6 +8,7 @@ on_both_backends!(
     commission_creates_and_admins_edit_associations,
     qualifying_people_request_and_admins_decide,
     member_search_folds_persian_letters_and_filters,
+    public_status_check_needs_a_captcha_and_masks_the_email,
 );
 
 async fn commission(app: &TestApp) -> String {
@@ -229,4 +230,60 @@ async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
 
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+async fn public_status_check_needs_a_captcha_and_masks_the_email(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("ANJOMAN_CAPTCHA", "on")], &["--demo"]).await;
+    let with_captcha = |mut body: Value, id: &str, answer: &str| {
+        body["captcha_id"] = json!(id);
+        body["captcha_answer"] = json!(answer);
+        body
+    };
+    let (id, answer) = app.captcha().await;
+    let code = fresh_national_code();
+    let reg = json!({"national_code": code, "password": GOOD_PASSWORD, "first_name": "سارا", "last_name": "نوری", "email": "sara@example.ir"});
+    app.post("/api/v1/auth/register", None, &with_captcha(reg, &id, &answer)).await.expect_status(201);
+    let (id, answer) = app.captcha().await;
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &with_captcha(json!({"national_code": code, "password": GOOD_PASSWORD}), &id, &answer),
+        )
+        .await;
+    let token = login.expect_status(200)["access_token"].as_str().unwrap().to_owned();
+    let list = app.get("/api/v1/associations", None).await;
+    let physio = list.body["items"].as_array().unwrap().iter().find(|a| a["code"] == "physiotherapy").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/associations/{physio}/membership-requests"),
+        Some(&token),
+        &json!({"field": "فیزیوتراپی", "degree_level": "master"}),
+    )
+    .await
+    .expect_status(201);
+
+    // Without a captcha: refused.
+    app.post("/api/v1/membership-status", None, &json!({"national_code": code}))
+        .await
+        .expect_error(400, "validation_failed");
+    let (id, answer) = app.captcha().await;
+    let status =
+        app.post("/api/v1/membership-status", None, &with_captcha(json!({"national_code": code}), &id, &answer)).await;
+    let body = status.expect_status(200).clone();
+    assert_eq!(body["memberships"][0]["status"], "pending");
+    assert_eq!(body["memberships"][0]["association_name"], "انجمن فیزیوتراپی ایران");
+    assert_eq!(body["email_masked"], "s***@e******.ir");
+    // Unknown and membership-less national codes look the same.
+    let (id, answer) = app.captcha().await;
+    let unknown = app
+        .post(
+            "/api/v1/membership-status",
+            None,
+            &with_captcha(json!({"national_code": fresh_national_code()}), &id, &answer),
+        )
+        .await;
+    assert_eq!(unknown.expect_status(200).clone(), json!({"memberships": [], "email_masked": null}));
 }

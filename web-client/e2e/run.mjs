@@ -609,6 +609,18 @@ async function membership(browser, lang, viewport) {
     await page.getByTestId('my-memberships').getByText(lang === 'fa' ? 'تأییدشده' : 'Approved').waitFor();
     check(`${tag}: the person sees "approved"`, true);
     await page.screenshot({ path: shot('15-membership-approved'), fullPage: true });
+    await signOut();
+
+    stage = 'the public status check';
+    await page.goto(`${server.base}/associations`);
+    await page.getByRole('link', { name: lang === 'fa' ? 'پیگیری وضعیت عضویت' : 'Membership status' }).click();
+    await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'پیگیری وضعیت عضویت' : 'Membership status' }).waitFor();
+    await page.locator('#national_code').fill(code);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'پیگیری' : 'Check' }).click();
+    await page.getByTestId('status-answer').getByText(lang === 'fa' ? 'تأییدشده' : 'Approved').waitFor();
+    check(`${tag}: the public check shows "approved"`, true);
+    await axe(page, `${tag} status check`);
   } catch (e) {
     check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
     await page.screenshot({ path: shot('failure-membership'), fullPage: true }).catch(() => {});

@@ -29,7 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(my_memberships)
         .service(list_members)
         .service(approve_membership)
-        .service(reject_membership);
+        .service(reject_membership)
+        .service(membership_status);
 }
 
 /// Commission admins manage every association; association admins their own.
@@ -768,4 +769,97 @@ async fn reject_membership(
         ));
     }
     Ok(web::Json(decide(&state, &user, id.into_inner(), Decision::Reject, Some(reason)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StatusCheck {
+    pub national_code: String,
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusEntry {
+    pub association_id: String,
+    pub association_name: String,
+    pub status: MembershipStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusAnswer {
+    /// Empty for national codes with no memberships (registered or not).
+    pub memberships: Vec<StatusEntry>,
+    /// The registered e-mail with most of it hidden, e.g. `s***@e******.ir`.
+    pub email_masked: Option<String>,
+}
+
+/// Hides all but the first letter of the local part and of the domain's first label.
+pub fn mask_email(email: &str) -> String {
+    let Some((local, domain)) = email.split_once('@') else { return "***".into() };
+    let hide = |s: &str| {
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(first) => format!("{first}{}", "*".repeat(chars.count().max(2))),
+            None => "***".into(),
+        }
+    };
+    let (label, rest) = domain.split_once('.').unwrap_or((domain, ""));
+    if rest.is_empty() {
+        format!("{}@{}", hide(local), hide(label))
+    } else {
+        format!("{}@{}.{rest}", hide(local), hide(label))
+    }
+}
+
+/// The public membership-status check (ID-11): national code and captcha show, per association,
+/// whether membership is pending, approved or rejected, with the registered e-mail masked.
+#[utoipa::path(
+    tag = "associations",
+    request_body = StatusCheck,
+    responses(
+        (status = 200, description = "The memberships (none for unknown codes)", body = StatusAnswer),
+        (status = 400, description = "Invalid national code or captcha", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[post("/membership-status")]
+async fn membership_status(
+    state: web::Data<AppState>,
+    body: web::Json<StatusCheck>,
+) -> Result<web::Json<StatusAnswer>, ApiError> {
+    let body = body.into_inner();
+    let code = parse_person(&body.national_code, "national_code")?;
+    let st = state.clone();
+    let answer = state
+        .db(move |conn| {
+            if st.config.captcha_enabled {
+                anjoman_core::auth::captcha::verify(conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
+            }
+            let Some(person) = anjoman_identity::store::person_by_code(conn, code.as_str())? else {
+                return Ok(StatusAnswer { memberships: Vec::new(), email_masked: None });
+            };
+            let memberships = store::memberships_of_person(conn, &person.id)?
+                .into_iter()
+                .map(|(m, name)| StatusEntry {
+                    status: MembershipStatus::parse(&m.status).unwrap_or(MembershipStatus::Pending),
+                    association_id: m.association_id,
+                    association_name: name,
+                })
+                .collect::<Vec<_>>();
+            // Nothing about people without memberships, so the check reveals no registrations.
+            let email_masked = if memberships.is_empty() { None } else { person.email.as_deref().map(mask_email) };
+            Ok(StatusAnswer { memberships, email_masked })
+        })
+        .await?;
+    Ok(web::Json(answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email;
+
+    #[test]
+    fn masks_emails() {
+        assert_eq!(mask_email("sara@example.ir"), "s***@e******.ir");
+        assert_eq!(mask_email("a@b.co"), "a**@b**.co");
+    }
 }

@@ -455,6 +455,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/membership-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The public membership-status check (ID-11): national code and captcha show, per association,
+         *     whether membership is pending, approved or rejected, with the registered e-mail masked.
+         */
+        post: operations["membership_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memberships/{id}/approve": {
         parameters: {
             query?: never;
@@ -1084,6 +1104,22 @@ export interface components {
         SmsRecoveryStatus: {
             /** @description `pending`, `completed` (sign in with the national code as password) or `expired`. */
             status: string;
+        };
+        StatusAnswer: {
+            /** @description The registered e-mail with most of it hidden, e.g. `s***@e******.ir`. */
+            email_masked?: string | null;
+            /** @description Empty for national codes with no memberships (registered or not). */
+            memberships: components["schemas"]["StatusEntry"][];
+        };
+        StatusCheck: {
+            captcha_answer?: string | null;
+            captcha_id?: string | null;
+            national_code: string;
+        };
+        StatusEntry: {
+            association_id: string;
+            association_name: string;
+            status: components["schemas"]["MembershipStatus"];
         };
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer …`. */
@@ -2318,6 +2354,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipList"];
+                };
+            };
+        };
+    };
+    membership_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusCheck"];
+            };
+        };
+        responses: {
+            /** @description The memberships (none for unknown codes) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusAnswer"];
+                };
+            };
+            /** @description Invalid national code or captcha */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

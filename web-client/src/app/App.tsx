@@ -9,6 +9,7 @@ import { AuditLogPage } from '../features/admin/AuditLogPage';
 import { AssociationPage } from '../features/associations/AssociationPage';
 import { AssociationsPage } from '../features/associations/AssociationsPage';
 import { MembersPage } from '../features/associations/MembersPage';
+import { StatusCheckPage } from '../features/associations/StatusCheckPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
@@ -68,6 +69,7 @@ export function App() {
                 <Route path="forgot-password" element={<ForgotPasswordPage />} />
                 <Route path="sandbox-gateway/:authority" element={<SandboxGatewayPage />} />
                 <Route path="associations" element={<AssociationsPage />} />
+                <Route path="membership-status" element={<StatusCheckPage />} />
                 <Route path="associations/:id" element={<AssociationPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />

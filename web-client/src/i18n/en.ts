@@ -194,6 +194,11 @@ export const en: Messages = {
     rejectTitle: 'Reject the membership request',
     reason: 'Reason (shown to the applicant)',
     myMemberships: 'My memberships',
+    statusCheck: 'Membership status',
+    statusCheckIntro: 'Check with your national code where your membership request stands in each association.',
+    check: 'Check',
+    emailOnFile: 'E-mail on file: {{email}}',
+    noneFound: 'No membership or request was found for this national code.',
     noMemberships: 'You are not a member of any association yet.',
     statuses: { pending: 'Awaiting review', approved: 'Approved', rejected: 'Rejected' },
     degrees: {

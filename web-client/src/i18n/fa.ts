@@ -192,6 +192,11 @@ export const fa = {
     rejectTitle: 'رد درخواست عضویت',
     reason: 'دلیل (به متقاضی نشان داده می‌شود)',
     myMemberships: 'عضویت‌های من',
+    statusCheck: 'پیگیری وضعیت عضویت',
+    statusCheckIntro: 'با کد ملی خود ببینید درخواست عضویتتان در هر انجمن در چه وضعیتی است.',
+    check: 'پیگیری',
+    emailOnFile: 'رایانامهٔ ثبت‌شده: {{email}}',
+    noneFound: 'عضویت یا درخواستی با این کد ملی یافت نشد.',
     noMemberships: 'هنوز در انجمنی عضو نیستید.',
     statuses: { pending: 'در انتظار بررسی', approved: 'تأییدشده', rejected: 'ردشده' },
     degrees: {

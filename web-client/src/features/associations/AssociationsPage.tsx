@@ -68,9 +68,14 @@ export function AssociationsPage() {
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   return (
     <Stack spacing={2}>
-      <Typography variant="h5" component="h1">
-        {t('associations.title')}
-      </Typography>
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
+        <Typography variant="h5" component="h1">
+          {t('associations.title')}
+        </Typography>
+        <Button component={RouterLink} to="/membership-status">
+          {t('associations.statusCheck')}
+        </Button>
+      </Stack>
       {me?.grants.some((g) => g.role === 'commission_admin') && <CreateAssociation />}
       <FormAlert message={list.error ? list.error.message : null} />
       <Stack spacing={1.5} data-testid="association-list">
