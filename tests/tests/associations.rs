@@ -9,6 +9,7 @@ on_both_backends!(
     qualifying_people_request_and_admins_decide,
     member_search_folds_persian_letters_and_filters,
     public_status_check_needs_a_captcha_and_masks_the_email,
+    board_keeps_one_holder_per_single_seat_and_its_history,
 );
 
 async fn commission(app: &TestApp) -> String {
@@ -286,4 +287,63 @@ async fn public_status_check_needs_a_captcha_and_masks_the_email(backend: Backen
         )
         .await;
     assert_eq!(unknown.expect_status(200).clone(), json!({"memberships": [], "email_masked": null}));
+}
+
+async fn board_keeps_one_holder_per_single_seat_and_its_history(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let admin = commission(&app).await;
+    let created = association(&app, &admin, "cardiology").await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    app.put(
+        &format!("/api/v1/associations/{id}/qualifications"),
+        Some(&admin),
+        &json!([{"field": "قلب", "degree_level": "specialist"}]),
+    )
+    .await
+    .expect_status(200);
+    let mut members = Vec::new();
+    for (first, last) in [("بهرام", "شریفی"), ("شیرین", "آزاد"), ("کامران", "فرهی")] {
+        let (code, _) = person_named(&app, first, last).await;
+        app.post(
+            &format!("/api/v1/associations/{id}/members"),
+            Some(&admin),
+            &json!({"national_code": code, "field": "قلب", "degree_level": "specialist"}),
+        )
+        .await
+        .expect_status(201);
+        members.push(code);
+    }
+    let (outsider, outsider_token) = person_named(&app, "ناصر", "بیرونی").await;
+    let seat = |code: &str, position: &str| json!({"national_code": code, "position": position, "start_date": "2025-03-21", "end_date": "2028-03-20"});
+    let url = format!("/api/v1/associations/{id}/board");
+
+    app.post(&url, Some(&outsider_token), &seat(&members[0], "president")).await.expect_error(403, "forbidden");
+    app.post(&url, Some(&admin), &seat(&outsider, "president")).await.expect_error(400, "validation_failed");
+    app.post(&url, Some(&admin), &json!({"national_code": members[0], "position": "king", "start_date": "2025-13-01"}))
+        .await
+        .expect_error(400, "validation_failed");
+    let board = app.post(&url, Some(&admin), &seat(&members[0], "president")).await;
+    assert_eq!(board.expect_status(201)["current"][0]["position"], "president");
+    // A second current president is refused by the database; two board members are fine.
+    app.post(&url, Some(&admin), &seat(&members[1], "president")).await.expect_error(409, "position_taken");
+    app.post(&url, Some(&admin), &seat(&members[1], "board_member")).await.expect_status(201);
+    app.post(&url, Some(&admin), &seat(&members[2], "board_member")).await.expect_status(201);
+
+    let public = app.get(&url, None).await;
+    let current = public.expect_status(200)["current"].as_array().unwrap().clone();
+    assert_eq!(current.len(), 3);
+    assert_eq!(current[0]["first_name"], "بهرام");
+    let president = current[0]["id"].as_str().unwrap().to_owned();
+
+    // Closing the term moves it to history and frees the seat.
+    app.post(&format!("/api/v1/board-positions/{president}/close"), Some(&admin), &json!({"closed_on": "2026-01-01"}))
+        .await
+        .expect_status(204);
+    app.post(&format!("/api/v1/board-positions/{president}/close"), Some(&admin), &json!({}))
+        .await
+        .expect_error(409, "already_closed");
+    app.post(&url, Some(&admin), &seat(&members[1], "president")).await.expect_status(201);
+    let public = app.get(&url, None).await;
+    assert_eq!(public.body["past"][0]["closed_on"], "2026-01-01");
+    assert_eq!(public.body["current"][0]["first_name"], "شیرین");
 }

@@ -30,11 +30,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_members)
         .service(approve_membership)
         .service(reject_membership)
-        .service(membership_status);
+        .service(membership_status)
+        .service(crate::board::show_board)
+        .service(crate::board::assign_seat)
+        .service(crate::board::close_seat);
 }
 
 /// Commission admins manage every association; association admins their own.
-fn require_manager(user: &AuthUser, association_id: &str) -> Result<(), ApiError> {
+pub(crate) fn require_manager(user: &AuthUser, association_id: &str) -> Result<(), ApiError> {
     if user.has_role(Role::CommissionAdmin) {
         return Ok(());
     }

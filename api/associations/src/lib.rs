@@ -2,6 +2,7 @@
 //! their membership (AS-02), and memberships requested by people or registered by admins and
 //! decided by the association's admins (AS-03, AS-04).
 
+pub mod board;
 pub mod http;
 pub mod rules;
 pub mod store;

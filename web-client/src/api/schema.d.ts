@@ -57,6 +57,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/associations/{id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The association's board (public). */
+        get: operations["show_board"];
+        put?: never;
+        /** Assigns a board position to an approved member (the association's admins). */
+        post: operations["assign_seat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations/{id}/members": {
         parameters: {
             query?: never;
@@ -319,6 +337,23 @@ export interface paths {
         put?: never;
         /** Self-registration (ID-02): national code, password, name and contacts, with a captcha. */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/board-positions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Closes a term; the seat stays in the board's history (the association's admins). */
+        post: operations["close_seat"];
         delete?: never;
         options?: never;
         head?: never;
@@ -723,6 +758,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AssignSeat: {
+            /** @description `YYYY-MM-DD`, the planned end of the term. */
+            end_date?: string | null;
+            national_code: string;
+            position: string;
+            /** @description `YYYY-MM-DD` */
+            start_date: string;
+        };
         AssociationBody: {
             /** @description Short Latin code, e.g. `medical-informatics`; fixed once created. */
             code?: string | null;
@@ -793,6 +836,28 @@ export interface components {
             intact: boolean;
             reason?: string | null;
         };
+        Board: {
+            /** @description Current holders, in the order of positions. */
+            current: components["schemas"]["BoardSeat"][];
+            /** @description Closed terms, newest first. */
+            past: components["schemas"]["BoardSeat"][];
+        };
+        BoardSeat: {
+            /**
+             * Format: date
+             * @description Set when the term was closed; the seat is then history.
+             */
+            closed_on?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            first_name: string;
+            id: string;
+            last_name: string;
+            person_id: string;
+            position: components["schemas"]["Position"];
+            /** Format: date */
+            start_date: string;
+        };
         CaptchaResponse: {
             /** @description Send back with the answer as `captcha_id`. */
             captcha_id: string;
@@ -807,6 +872,10 @@ export interface components {
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
+        };
+        CloseSeat: {
+            /** @description `YYYY-MM-DD`; today when left out. */
+            closed_on?: string | null;
         };
         /**
          * @description Degree levels a qualification names (مقطع تحصیلی).
@@ -1002,6 +1071,11 @@ export interface components {
             mobile?: string | null;
             national_code: string;
         };
+        /**
+         * @description Positions on a board (سمت‌ها).
+         * @enum {string}
+         */
+        Position: "president" | "vice_president" | "secretary" | "treasurer" | "board_member" | "alternate_member" | "inspector" | "alternate_inspector";
         Qualification: {
             degree_level: components["schemas"]["DegreeLevel"];
             field: string;
@@ -1349,6 +1423,92 @@ export interface operations {
             };
             /** @description Not a commission admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current and past board */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description No such association */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    assign_seat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignSeat"];
+            };
+        };
+        responses: {
+            /** @description Assigned */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description Invalid fields, or not an approved member */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `position_taken`: a single-seat position has a current holder */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1991,6 +2151,49 @@ export interface operations {
                 };
             };
             /** @description `already_registered`: the national code has an account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    close_seat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The board position */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseSeat"];
+            };
+        };
+        responses: {
+            /** @description Closed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_closed` */
             409: {
                 headers: {
                     [name: string]: unknown;

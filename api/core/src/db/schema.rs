@@ -244,12 +244,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    board_positions (id) {
+        id -> Text,
+        association_id -> Text,
+        person_id -> Text,
+        position -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_codes -> persons (person_id));
 diesel::joinable!(memberships -> persons (person_id));
+diesel::joinable!(board_positions -> persons (person_id));
 diesel::joinable!(memberships -> associations (association_id));
 diesel::joinable!(association_qualifications -> associations (association_id));
 
@@ -273,4 +287,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     associations,
     association_qualifications,
     memberships,
+    board_positions,
 );
