@@ -602,7 +602,23 @@ async function membership(browser, lang, viewport) {
     await row.getByRole('button', { name: lang === 'fa' ? 'تأیید' : 'Approve' }).click();
     await row.waitFor({ state: 'detached' });
     check(`${tag}: approved and gone from the pending list`, true);
+
+    stage = 'the admin assigns a board position';
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+    await page.locator('#seat-national-code').fill(code);
+    await page.getByRole('button', { name: lang === 'fa' ? 'ثبت سمت' : 'Assign a position' }).click();
+    await page.getByTestId('board-current').getByText('کاوه آهنگر', { exact: false }).waitFor();
+    await axe(page, `${tag} association page (admin)`);
+    await page.screenshot({ path: shot('14b-board'), fullPage: true });
     await signOut();
+
+    stage = 'the board is public';
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+    const president = lang === 'fa' ? 'رئیس: کاوه آهنگر' : 'President: کاوه آهنگر';
+    await page.getByTestId('board-current').getByText(president).waitFor();
+    check(`${tag}: the board shows on the public page`, true);
 
     stage = 'the person sees it';
     await signIn(code, GOOD);

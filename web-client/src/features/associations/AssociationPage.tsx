@@ -14,6 +14,7 @@ import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { BoardSection } from './BoardSection';
 
 export const DEGREES: Schemas['DegreeLevel'][] = ['associate', 'bachelor', 'master', 'professional_doctorate', 'phd', 'specialist', 'subspecialist'];
 
@@ -139,6 +140,7 @@ export function AssociationPage() {
           </Stack>
         )}
       </Paper>
+      <BoardSection id={id} manager={manager} />
       {status === 'signed-in' &&
         (membership && membership.status !== 'rejected' ? (
           <Alert severity={membership.status === 'approved' ? 'success' : 'info'} data-testid="membership-status">

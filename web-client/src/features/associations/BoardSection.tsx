@@ -1,0 +1,139 @@
+import Button from '@mui/material/Button';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { DatePicker } from '@mui/x-date-pickers/DatePicker';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDate } from '../../lib/dates';
+import { toAsciiDigits } from '../../lib/digits';
+
+const POSITIONS: Schemas['Position'][] = ['president', 'vice_president', 'secretary', 'treasurer', 'board_member', 'alternate_member', 'inspector', 'alternate_inspector'];
+
+/** A picked calendar day as `YYYY-MM-DD`. */
+function isoDay(d: Date | null): string | null {
+  if (!d || Number.isNaN(d.getTime())) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const asDate = (day: string) => `${day}T12:00:00Z`;
+
+function AssignSeat({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [code, setCode] = useState('');
+  const [position, setPosition] = useState<string>('president');
+  const [start, setStart] = useState<Date | null>(new Date());
+  const [end, setEnd] = useState<Date | null>(null);
+  const assign = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/associations/{id}/board', {
+          params: { path: { id } },
+          body: { national_code: toAsciiDigits(code), position, start_date: isoDay(start) ?? '', end_date: isoDay(end) },
+        }),
+      ),
+    onSuccess: (board) => {
+      queryClient.setQueryData(['board', id], board);
+      setCode('');
+    },
+  });
+  const fieldError = (f: string) => (assign.error instanceof ApiProblem ? assign.error.fields[f]?.join(' ') : undefined);
+  return (
+    <Stack
+      component="form"
+      spacing={2}
+      sx={{ mt: 2 }}
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        assign.mutate();
+      }}
+    >
+      <Typography variant="subtitle1" component="h3">
+        {t('associations.assign')}
+      </Typography>
+      <FormAlert message={assign.error && !fieldError('national_code') ? assign.error.message : null} />
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2}>
+        <TextField id="seat-national-code" label={t('associations.nationalCode')} value={code} onChange={(e) => setCode(e.target.value)} error={Boolean(fieldError('national_code'))} helperText={fieldError('national_code')} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} fullWidth />
+        <TextField id="seat-position" select label={t('associations.position')} value={position} onChange={(e) => setPosition(e.target.value)} sx={{ minWidth: 200 }}>
+          {POSITIONS.map((p) => (
+            <MenuItem key={p} value={p}>
+              {t(`associations.positions.${p}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2}>
+        <DatePicker label={t('associations.startDate')} value={start} onChange={setStart} slotProps={{ textField: { fullWidth: true } }} />
+        <DatePicker label={t('associations.endDate')} value={end} onChange={setEnd} slotProps={{ textField: { fullWidth: true }, field: { clearable: true } }} />
+      </Stack>
+      <Button type="submit" variant="contained" disabled={assign.isPending} sx={{ alignSelf: 'flex-start' }}>
+        {t('associations.assign')}
+      </Button>
+    </Stack>
+  );
+}
+
+/** The board: current holders and past terms; its admins assign and close positions. */
+export function BoardSection({ id, manager }: { id: string; manager: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const board = useQuery({ queryKey: ['board', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}/board', { params: { path: { id } } })) });
+  const close = useMutation({
+    mutationFn: (seat: string) => unwrap(api.POST('/api/v1/board-positions/{id}/close', { params: { path: { id: seat } }, body: {} })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['board', id] }),
+  });
+  const seatText = (s: Schemas['BoardSeat']) =>
+    `${formatDate(asDate(s.start_date), lang)}${s.end_date ? ` – ${formatDate(asDate(s.end_date), lang)}` : ''}`;
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2">
+        {t('associations.board')}
+      </Typography>
+      {board.data?.current.length === 0 && <Typography color="text.secondary">{t('associations.noBoard')}</Typography>}
+      <List data-testid="board-current">
+        {board.data?.current.map((s) => (
+          <ListItem
+            key={s.id}
+            disableGutters
+            secondaryAction={
+              manager ? (
+                <Button size="small" disabled={close.isPending} onClick={() => close.mutate(s.id)}>
+                  {t('associations.closeTerm')}
+                </Button>
+              ) : undefined
+            }
+          >
+            <ListItemText primary={`${t(`associations.positions.${s.position}`)}: ${s.first_name} ${s.last_name}`} secondary={seatText(s)} />
+          </ListItem>
+        ))}
+      </List>
+      {Boolean(board.data?.past.length) && (
+        <>
+          <Typography variant="subtitle2" component="h3">
+            {t('associations.pastBoards')}
+          </Typography>
+          <List dense>
+            {board.data?.past.map((s) => (
+              <ListItem key={s.id} disableGutters>
+                <ListItemText primary={`${t(`associations.positions.${s.position}`)}: ${s.first_name} ${s.last_name}`} secondary={`${seatText(s)} (${formatDate(asDate(s.closed_on ?? s.start_date), lang)})`} />
+              </ListItem>
+            ))}
+          </List>
+        </>
+      )}
+      {manager && <AssignSeat id={id} />}
+    </Paper>
+  );
+}
