@@ -54,7 +54,8 @@ rust-tests:
 	  echo "PostgreSQL is not reachable at $(PG_URL): running SQLite only"; \
 	fi; \
 	mkdir -p test-output; \
-	python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install --quiet 'moto[server]'; \
+	python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install --quiet 'moto[server]' \
+	  || python3 -m pip install --quiet --break-system-packages 'moto[server]'; \
 	$(CARGO) build --quiet -p anjoman-server; \
 	$(CARGO) test --workspace --all-targets -- $$skip 2>&1 | tee test-output/rust.log; status=$$?; \
 	passed=$$(awk '/^test result:/ {s += $$4} END {print s+0}' test-output/rust.log); \
