@@ -599,6 +599,13 @@ async function membership(browser, lang, viewport) {
     await row.waitFor();
     await axe(page, `${tag} members`);
     await page.screenshot({ path: shot('14-members'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: lang === 'fa' ? 'خروجی CSV' : 'Export CSV' }).click(),
+    ]);
+    const csvPath = await download.path();
+    const csv = (await import('node:fs')).readFileSync(csvPath, 'utf8');
+    check(`${tag}: CSV export lists the request`, csv.includes(code) && csv.includes('کاوه'), csv.slice(0, 200));
     await row.getByRole('button', { name: lang === 'fa' ? 'تأیید' : 'Approve' }).click();
     await row.waitFor({ state: 'detached' });
     check(`${tag}: approved and gone from the pending list`, true);

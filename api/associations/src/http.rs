@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(approve_membership)
         .service(reject_membership)
         .service(membership_status)
+        .service(export_members)
         .service(crate::board::show_board)
         .service(crate::board::assign_seat)
         .service(crate::board::close_seat);
@@ -663,6 +664,79 @@ async fn list_members(
         })
         .collect();
     Ok(web::Json(MemberPage { total, page, per_page, items }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// `pending`, `approved` or `rejected`; all when left out.
+    pub status: Option<String>,
+    pub q: Option<String>,
+}
+
+fn csv_field(v: &str) -> String {
+    // Quote always; double inner quotes; keep spreadsheets from reading a leading = + - @ as a formula.
+    let guarded = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+/// The members as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Persian), with
+/// the same filters as the list (the association's admins, AS-04).
+#[utoipa::path(
+    tag = "associations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The association"), ExportQuery),
+    responses(
+        (status = 200, description = "CSV", content_type = "text/csv"),
+        (status = 403, description = "Not an admin of this association", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[get("/associations/{id}/members.csv")]
+async fn export_members(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let aid = id.into_inner();
+    require_manager(&user, &aid)?;
+    let q = q.into_inner();
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            MembershipStatus::parse(s)
+                .ok_or_else(|| ApiError::field("status", "وضعیت نامعتبر است.", "Unknown status."))?,
+        ),
+        None => None,
+    };
+    let text = q.q.filter(|t| !t.trim().is_empty());
+    let (code, rows) = {
+        let a = aid.clone();
+        state
+            .db(move |conn| {
+                let assoc = store::get(conn, &a)?.ok_or(ApiError::NotFound)?;
+                let (_, rows) = store::members(conn, &a, status, text.as_deref(), 0, i64::MAX)?;
+                Ok((assoc.code, rows))
+            })
+            .await?
+    };
+    let mut out = String::from("\u{FEFF}national_code,first_name,last_name,field,degree_level,status,requested_at\r\n");
+    for r in rows {
+        let m = &r.membership;
+        let cells = [
+            r.national_code.as_str(),
+            r.first_name.as_str(),
+            r.last_name.as_str(),
+            m.field.as_str(),
+            m.degree_level.as_str(),
+            m.status.as_str(),
+            &m.requested_at.and_utc().to_rfc3339(),
+        ];
+        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"members-{code}.csv\"")))
+        .body(out))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

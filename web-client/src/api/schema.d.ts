@@ -93,6 +93,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/associations/{id}/members.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The members as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Persian), with
+         *     the same filters as the list (the association's admins, AS-04).
+         */
+        get: operations["export_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations/{id}/membership-requests": {
         parameters: {
             query?: never;
@@ -1602,6 +1622,42 @@ export interface operations {
             };
             /** @description `already_member` or `already_requested` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_members: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `approved` or `rejected`; all when left out. */
+                status?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -181,6 +181,7 @@ export const en: Messages = {
     requested: 'Your request was recorded and awaits review.',
     yourStatus: 'Your membership: {{status}}',
     manage: 'Manage members',
+    export: 'Export CSV',
     addAdmin: 'Add an association admin (national code)',
     add: 'Add',
     adminAdded: 'The admin was added.',

@@ -179,6 +179,7 @@ export const fa = {
     requested: 'درخواست شما ثبت شد و در انتظار بررسی است.',
     yourStatus: 'وضعیت عضویت شما: {{status}}',
     manage: 'مدیریت اعضا',
+    export: 'خروجی CSV',
     addAdmin: 'افزودن مدیر انجمن (کد ملی)',
     add: 'افزودن',
     adminAdded: 'مدیر انجمن افزوده شد.',

@@ -61,7 +61,25 @@ export function MembersPage() {
     },
   });
   const digits = (s: string) => (lang === 'fa' ? toPersianDigits(s) : s);
-  const failure = approve.error ?? members.error ?? null;
+  // The export needs the bearer token, so it is fetched and handed to the browser as a file.
+  const exportCsv = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.GET('/api/v1/associations/{id}/members.csv', {
+          params: { path: { id }, query: { status: status || undefined, q: q.trim() || undefined } },
+          parseAs: 'blob',
+        }),
+      ),
+    onSuccess: (blob) => {
+      const url = URL.createObjectURL(blob as Blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `members-${association.data?.code ?? id}.csv`;
+      a.click();
+      URL.revokeObjectURL(url);
+    },
+  });
+  const failure = approve.error ?? exportCsv.error ?? members.error ?? null;
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
@@ -79,6 +97,9 @@ export function MembersPage() {
             ))}
           </TextField>
           <TextField id="members-search" label={t('associations.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(0); }} fullWidth />
+          <Button variant="outlined" disabled={exportCsv.isPending} onClick={() => exportCsv.mutate()} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+            {t('associations.export')}
+          </Button>
         </Stack>
       </Paper>
       <Paper variant="outlined">
