@@ -196,25 +196,43 @@ async function openMenuIfPhone(page, phone, lang) {
   if (phone) await page.getByRole('button', { name: labels[lang].menu }).click();
 }
 
-async function scenario(browser, lang, viewport) {
+/**
+ * Runs one browser scenario on its own server and browser context: the language preset, the
+ * watch for console errors and failed requests, a screenshot and a failed check when a step
+ * throws, and the clean-up. `body` gets the context and sets `s.stage` as it goes.
+ */
+async function withScenario(browser, lang, viewport, { label = '', failShot, env = {} }, body) {
   const phone = viewport.width < 600;
-  const tag = `${lang} ${phone ? '360px' : 'desktop'}`;
+  const tag = `${lang} ${phone ? '360px' : 'desktop'}${label ? ` ${label}` : ''}`;
   const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
-  const server = await startServer();
+  const server = await startServer(env);
   const context = await browser.newContext({ viewport, locale: lang === 'fa' ? 'fa-IR' : 'en-GB' });
   await context.addInitScript((l) => {
     if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
   }, lang);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  // 401 only where a wrong password is entered on purpose; nothing else may fail.
+  // Statuses a step provokes on purpose (a wrong password's 401); nothing else may fail.
   const expected = new Set();
   const problems = watch(page, expected);
-  const L = labels[lang];
-  let stage = 'start';
+  const s = { tag, phone, shot, server, context, page, expected, L: labels[lang], stage: 'start' };
   try {
+    await body(s);
+  } catch (e) {
+    check(`${tag}: scenario completed`, false, `${s.stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
+    await page.screenshot({ path: shot(failShot), fullPage: true }).catch(() => {});
+  } finally {
+    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
+    await context.close();
+    server.stop();
+  }
+}
+
+async function scenario(browser, lang, viewport) {
+  await withScenario(browser, lang, viewport, { label: '', failShot: 'failure' }, async (s) => {
+    const { tag, phone, shot, server, context, page, expected, L } = s;
     // Home: direction and language.
-    stage = 'Home: direction and language.';
+    s.stage = 'Home: direction and language.';
     await page.goto(`${server.base}/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     const dir = await page.evaluate(() => document.documentElement.dir);
@@ -223,7 +241,7 @@ async function scenario(browser, lang, viewport) {
     await page.screenshot({ path: shot('1-home'), fullPage: true });
 
     // Register: client-side validation in the page's language, then a real registration.
-    stage = "Register: client-side validation in the page's language, then a real registration.";
+    s.stage = "Register: client-side validation in the page's language, then a real registration.";
     await page.goto(`${server.base}/register`);
     await page.getByRole('heading', { name: L.register }).waitFor();
     await page.locator('form').getByRole('button', { name: L.register }).click();
@@ -264,7 +282,7 @@ async function scenario(browser, lang, viewport) {
     await noHorizontalScroll(page, `${tag} login`);
 
     // Sign in: a wrong password first (the envelope's message is shown), then the right one.
-    stage = "Sign in: a wrong password first (the envelope's message is shown), then the right one.";
+    s.stage = "Sign in: a wrong password first (the envelope's message is shown), then the right one.";
     expected.add(401);
     await page.locator('#national_code').fill(code);
     await page.locator('#password').fill('Wrong-pass 1');
@@ -285,7 +303,7 @@ async function scenario(browser, lang, viewport) {
     check(`${tag}: profile shows the national code`, shown === (lang === 'fa' ? persianDigits(code) : code), shown);
 
     // Profile: a Jalali (or Gregorian) birth date typed into the date field, saved and shown.
-    stage = 'Profile: a Jalali (or Gregorian) birth date typed into the date field, saved and shown.';
+    s.stage = 'Profile: a Jalali (or Gregorian) birth date typed into the date field, saved and shown.';
     // MUI's date field is a row of spin buttons (year, month, day); typing fills them in turn.
     const birthField = page.locator('.MuiPickersSectionList-root').first();
     await birthField.locator('[role="spinbutton"]').first().click();
@@ -301,7 +319,7 @@ async function scenario(browser, lang, viewport) {
     await page.screenshot({ path: shot('4-profile'), fullPage: true });
 
     // A reload keeps the session (refresh cookie), then sign out.
-    stage = 'A reload keeps the session (refresh cookie), then sign out.';
+    s.stage = 'A reload keeps the session (refresh cookie), then sign out.';
     await page.reload();
     await page.getByTestId('national-code').waitFor();
     check(`${tag}: session survives a reload`, true);
@@ -313,7 +331,7 @@ async function scenario(browser, lang, viewport) {
     check(`${tag}: signed out for good`, true);
 
     // Forced password change: nothing else is reachable until it is done.
-    stage = 'Forced password change: nothing else is reachable until it is done.';
+    s.stage = 'Forced password change: nothing else is reachable until it is done.';
     await page.locator('#national_code').fill(FORCED);
     await page.locator('#password').fill(FORCED);
     await page.locator('#captcha_answer').fill('12345');
@@ -349,19 +367,12 @@ async function scenario(browser, lang, viewport) {
     if (phone) await page.keyboard.press('Escape');
 
     // The language switch flips the direction.
-    stage = 'The language switch flips the direction.';
+    s.stage = 'The language switch flips the direction.';
     await page.getByRole('button', { name: lang === 'fa' ? 'تغییر زبان به انگلیسی' : 'Switch the language to Persian' }).click();
     const flipped = await page.evaluate(() => document.documentElement.dir);
     check(`${tag}: language switch flips direction`, flipped === (lang === 'fa' ? 'ltr' : 'rtl'), flipped);
     await page.screenshot({ path: shot('6-switched'), fullPage: true });
-  } catch (e) {
-    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
-    await page.screenshot({ path: shot('failure'), fullPage: true }).catch(() => {});
-  } finally {
-    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
-    await context.close();
-    server.stop();
-  }
+  });
 }
 
 /** Swagger UI loads under the same security headers, with no console errors. */
@@ -386,191 +397,163 @@ async function swaggerUi(browser) {
 
 /** Forgot password by both options, then the administrator's audit log and outbox. */
 async function recoveryAndAdmin(browser, lang, viewport) {
-  const phone = viewport.width < 600;
-  const tag = `${lang} ${phone ? '360px' : 'desktop'} recovery/admin`;
-  const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
   const smtp = await startSmtpSink();
-  const server = await startServer({ ANJOMAN_SMTP_URL: smtp.url });
-  const context = await browser.newContext({ viewport });
-  await context.addInitScript((l) => {
-    if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
-  }, lang);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems = watch(page, new Set());
-  const L = labels[lang];
-  let stage = 'start';
   try {
-    stage = 'a person with a mobile and an e-mail';
-    const code = randomNationalCode();
-    const mobile = '09127654321';
-    const email = `p${code}@example.ir`;
-    const res = await fetch(`${server.base}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Nima', last_name: 'Yushij', mobile, email }),
+    await withScenario(browser, lang, viewport, { label: 'recovery/admin', failShot: 'failure-recovery', env: { ANJOMAN_SMTP_URL: smtp.url } }, async (s) => {
+      const { tag, phone, shot, server, context, page, expected, L } = s;
+      s.stage = 'a person with a mobile and an e-mail';
+      const code = randomNationalCode();
+      const mobile = '09127654321';
+      const email = `p${code}@example.ir`;
+      const res = await fetch(`${server.base}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Nima', last_name: 'Yushij', mobile, email }),
+      });
+      check(`${tag}: person registered`, res.status === 201, String(res.status));
+
+      s.stage = 'option 1: code by e-mail, then a new password';
+      await page.goto(`${server.base}/login`);
+      await page.getByRole('link', { name: lang === 'fa' ? 'رمز عبور را فراموش کرده‌اید؟' : 'Forgot your password?' }).click();
+      await page.waitForURL(/\/forgot-password$/);
+      await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'بازیابی رمز عبور' : 'Password recovery' }).waitFor();
+      await axe(page, `${tag} forgot password`);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ارسال کد' : 'Send the code' }).click();
+      await page.locator('#code').waitFor();
+      const mail = await smtp.waitFor(email);
+      const otp = /\b(\d{6})\b/.exec(mail)?.[1];
+      check(`${tag}: reset code arrived by e-mail`, Boolean(otp), mail);
+      await page.locator('#code').fill(lang === 'fa' ? persianDigits(otp) : otp);
+      await page.locator('#new_password').fill(NEW_GOOD);
+      await page.locator('#new_password_repeat').fill(NEW_GOOD);
+      await page.screenshot({ path: shot('7-reset-code'), fullPage: true });
+      await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ثبت رمز عبور تازه' : 'Set the new password' }).click();
+      await page.waitForURL(/\/login\?reset=1$/);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#password').fill(NEW_GOOD);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+      check(`${tag}: new password works`, true);
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('button', { name: L.logout }).first().click();
+      await page.waitForURL(/\/login$/);
+
+      s.stage = 'option 2: the page shows a code, the person texts it, the page confirms by itself';
+      await page.goto(`${server.base}/forgot-password`);
+      await page.getByRole('tab', { name: lang === 'fa' ? 'ارسال پیامک از تلفن همراه' : 'Text from your mobile' }).click();
+      await page.locator('#national_code').fill(code);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'دریافت کد' : 'Get a code' }).click();
+      const shown = await page.getByTestId('sms-code').innerText();
+      const smsCode = shown.replace(/[\u06F0-\u06F9]/g, (c) => String(c.charCodeAt(0) - 0x06f0));
+      await page.screenshot({ path: shot('8-sms-code'), fullPage: true });
+      const body = JSON.stringify({ message_id: `e2e-${code}`, from: mobile, to: '10004346', text: smsCode });
+      const signature = `sha256=${createHmac('sha256', INBOUND_SECRET).update(body).digest('hex')}`;
+      const inbound = await fetch(`${server.base}/api/v1/sms/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-anjoman-signature': signature },
+        body,
+      });
+      check(`${tag}: gateway relay accepted`, inbound.status === 200, String(inbound.status));
+      await page.getByText(lang === 'fa' ? 'پیامک دریافت شد.' : 'Your text arrived.', { exact: false }).waitFor();
+      check(`${tag}: page confirmed the text by itself`, true);
+      await page.getByRole('link', { name: lang === 'fa' ? 'رفتن به صفحهٔ ورود' : 'Go to sign-in' }).click();
+      await page.locator('#national_code').fill(code);
+      await page.locator('#password').fill(code);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/change-password$/);
+      check(`${tag}: national code as password, change required`, true);
+
+      s.stage = 'administrator: outbox and audit log';
+      await context.clearCookies();
+      await page.evaluate(() => localStorage.removeItem('anjoman.session'));
+      await page.goto(`${server.base}/login`);
+      await page.locator('#national_code').fill('0084575948');
+      await page.locator('#password').fill('Anjoman-Demo-1403');
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('link', { name: lang === 'fa' ? 'پیام‌های ارسالی' : 'Outbox' }).click();
+      await page.waitForURL(/\/admin\/outbox$/);
+      await page.getByTestId('outbox-rows').getByText(email).waitFor();
+      check(`${tag}: outbox lists the e-mail sent`, true);
+      await axe(page, `${tag} outbox`);
+      await page.screenshot({ path: shot('9-outbox'), fullPage: true });
+      await page.goto(`${server.base}/admin/audit-log`);
+      await page.getByText(lang === 'fa' ? 'زنجیرهٔ گزارش سالم است' : 'hash chain is intact', { exact: false }).waitFor();
+      await page.locator('#filter-action').fill('auth.password_reset_by_sms');
+      await page.getByRole('button', { name: lang === 'fa' ? 'اعمال فیلتر' : 'Filter' }).click();
+      // The filtered page replaces the full one: wait until only the matching row is left.
+      let rows = 0;
+      for (let i = 0; i < 100; i++) {
+        rows = await page.getByTestId('audit-rows').locator('tr').count();
+        const match = await page.getByTestId('audit-rows').getByText('auth.password_reset_by_sms').count();
+        if (rows === 1 && match === 1) break;
+        await page.waitForTimeout(100);
+      }
+      check(`${tag}: audit log filters by action`, rows === 1, String(rows));
+      await axe(page, `${tag} audit log`);
+      await noHorizontalScroll(page, `${tag} audit log`);
+      await page.screenshot({ path: shot('10-audit-log'), fullPage: true });
+
+      s.stage = 'payments: the administrator issues an invoice, the member pays it at the sandbox gateway';
+      await page.goto(`${server.base}/invoices`);
+      await page.locator('#payer_national_code').fill('1234567891');
+      await page.locator('#amount_rials').fill(lang === 'fa' ? '۱۵۰۰۰۰۰' : '1500000');
+      await page.locator('#description').fill(lang === 'fa' ? 'حق عضویت ۱۴۰۵' : 'Membership fee 2026');
+      await page.getByRole('button', { name: lang === 'fa' ? 'صدور' : 'Issue', exact: true }).click();
+      await page.getByText(lang === 'fa' ? 'صورت‌حساب صادر شد.' : 'The invoice was issued.').waitFor();
+      await axe(page, `${tag} invoices (admin)`);
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('button', { name: L.logout }).first().click();
+      await page.waitForURL(/\/login$/);
+      await page.locator('#national_code').fill('1234567891');
+      await page.locator('#password').fill('Anjoman-Demo-1403');
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+      await page.goto(`${server.base}/invoices`);
+      await page.getByTestId('invoice-rows').getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay' }).click();
+      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+      const amount = await page.getByTestId('sandbox-amount').innerText();
+      check(`${tag}: the gateway shows the amount`, amount === (lang === 'fa' ? '۱٬۵۰۰٬۰۰۰ ریال' : '1,500,000 rials'), amount);
+      await axe(page, `${tag} sandbox gateway`);
+      await page.screenshot({ path: shot('11-sandbox-gateway'), fullPage: true });
+      await page.getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay', exact: true }).click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+      await page.getByTestId('invoice-status').getByText(lang === 'fa' ? 'پرداخت‌شده' : 'Paid').waitFor();
+      check(`${tag}: paid, verified and shown`, true);
+      await axe(page, `${tag} invoice`);
+      await page.screenshot({ path: shot('12-invoice-paid'), fullPage: true });
     });
-    check(`${tag}: person registered`, res.status === 201, String(res.status));
-
-    stage = 'option 1: code by e-mail, then a new password';
-    await page.goto(`${server.base}/login`);
-    await page.getByRole('link', { name: lang === 'fa' ? 'رمز عبور را فراموش کرده‌اید؟' : 'Forgot your password?' }).click();
-    await page.waitForURL(/\/forgot-password$/);
-    await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'بازیابی رمز عبور' : 'Password recovery' }).waitFor();
-    await axe(page, `${tag} forgot password`);
-    await page.locator('#national_code').fill(code);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ارسال کد' : 'Send the code' }).click();
-    await page.locator('#code').waitFor();
-    const mail = await smtp.waitFor(email);
-    const otp = /\b(\d{6})\b/.exec(mail)?.[1];
-    check(`${tag}: reset code arrived by e-mail`, Boolean(otp), mail);
-    await page.locator('#code').fill(lang === 'fa' ? persianDigits(otp) : otp);
-    await page.locator('#new_password').fill(NEW_GOOD);
-    await page.locator('#new_password_repeat').fill(NEW_GOOD);
-    await page.screenshot({ path: shot('7-reset-code'), fullPage: true });
-    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'ثبت رمز عبور تازه' : 'Set the new password' }).click();
-    await page.waitForURL(/\/login\?reset=1$/);
-    await page.locator('#national_code').fill(code);
-    await page.locator('#password').fill(NEW_GOOD);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.waitForURL(/\/profile$/);
-    check(`${tag}: new password works`, true);
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('button', { name: L.logout }).first().click();
-    await page.waitForURL(/\/login$/);
-
-    stage = 'option 2: the page shows a code, the person texts it, the page confirms by itself';
-    await page.goto(`${server.base}/forgot-password`);
-    await page.getByRole('tab', { name: lang === 'fa' ? 'ارسال پیامک از تلفن همراه' : 'Text from your mobile' }).click();
-    await page.locator('#national_code').fill(code);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: lang === 'fa' ? 'دریافت کد' : 'Get a code' }).click();
-    const shown = await page.getByTestId('sms-code').innerText();
-    const smsCode = shown.replace(/[\u06F0-\u06F9]/g, (c) => String(c.charCodeAt(0) - 0x06f0));
-    await page.screenshot({ path: shot('8-sms-code'), fullPage: true });
-    const body = JSON.stringify({ message_id: `e2e-${code}`, from: mobile, to: '10004346', text: smsCode });
-    const signature = `sha256=${createHmac('sha256', INBOUND_SECRET).update(body).digest('hex')}`;
-    const inbound = await fetch(`${server.base}/api/v1/sms/inbound`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-anjoman-signature': signature },
-      body,
-    });
-    check(`${tag}: gateway relay accepted`, inbound.status === 200, String(inbound.status));
-    await page.getByText(lang === 'fa' ? 'پیامک دریافت شد.' : 'Your text arrived.', { exact: false }).waitFor();
-    check(`${tag}: page confirmed the text by itself`, true);
-    await page.getByRole('link', { name: lang === 'fa' ? 'رفتن به صفحهٔ ورود' : 'Go to sign-in' }).click();
-    await page.locator('#national_code').fill(code);
-    await page.locator('#password').fill(code);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.waitForURL(/\/change-password$/);
-    check(`${tag}: national code as password, change required`, true);
-
-    stage = 'administrator: outbox and audit log';
-    await context.clearCookies();
-    await page.evaluate(() => localStorage.removeItem('anjoman.session'));
-    await page.goto(`${server.base}/login`);
-    await page.locator('#national_code').fill('0084575948');
-    await page.locator('#password').fill('Anjoman-Demo-1403');
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.waitForURL(/\/profile$/);
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('link', { name: lang === 'fa' ? 'پیام‌های ارسالی' : 'Outbox' }).click();
-    await page.waitForURL(/\/admin\/outbox$/);
-    await page.getByTestId('outbox-rows').getByText(email).waitFor();
-    check(`${tag}: outbox lists the e-mail sent`, true);
-    await axe(page, `${tag} outbox`);
-    await page.screenshot({ path: shot('9-outbox'), fullPage: true });
-    await page.goto(`${server.base}/admin/audit-log`);
-    await page.getByText(lang === 'fa' ? 'زنجیرهٔ گزارش سالم است' : 'hash chain is intact', { exact: false }).waitFor();
-    await page.locator('#filter-action').fill('auth.password_reset_by_sms');
-    await page.getByRole('button', { name: lang === 'fa' ? 'اعمال فیلتر' : 'Filter' }).click();
-    // The filtered page replaces the full one: wait until only the matching row is left.
-    let rows = 0;
-    for (let i = 0; i < 100; i++) {
-      rows = await page.getByTestId('audit-rows').locator('tr').count();
-      const match = await page.getByTestId('audit-rows').getByText('auth.password_reset_by_sms').count();
-      if (rows === 1 && match === 1) break;
-      await page.waitForTimeout(100);
-    }
-    check(`${tag}: audit log filters by action`, rows === 1, String(rows));
-    await axe(page, `${tag} audit log`);
-    await noHorizontalScroll(page, `${tag} audit log`);
-    await page.screenshot({ path: shot('10-audit-log'), fullPage: true });
-
-    stage = 'payments: the administrator issues an invoice, the member pays it at the sandbox gateway';
-    await page.goto(`${server.base}/invoices`);
-    await page.locator('#payer_national_code').fill('1234567891');
-    await page.locator('#amount_rials').fill(lang === 'fa' ? '۱۵۰۰۰۰۰' : '1500000');
-    await page.locator('#description').fill(lang === 'fa' ? 'حق عضویت ۱۴۰۵' : 'Membership fee 2026');
-    await page.getByRole('button', { name: lang === 'fa' ? 'صدور' : 'Issue', exact: true }).click();
-    await page.getByText(lang === 'fa' ? 'صورت‌حساب صادر شد.' : 'The invoice was issued.').waitFor();
-    await axe(page, `${tag} invoices (admin)`);
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('button', { name: L.logout }).first().click();
-    await page.waitForURL(/\/login$/);
-    await page.locator('#national_code').fill('1234567891');
-    await page.locator('#password').fill('Anjoman-Demo-1403');
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.waitForURL(/\/profile$/);
-    await page.goto(`${server.base}/invoices`);
-    await page.getByTestId('invoice-rows').getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay' }).click();
-    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-    const amount = await page.getByTestId('sandbox-amount').innerText();
-    check(`${tag}: the gateway shows the amount`, amount === (lang === 'fa' ? '۱٬۵۰۰٬۰۰۰ ریال' : '1,500,000 rials'), amount);
-    await axe(page, `${tag} sandbox gateway`);
-    await page.screenshot({ path: shot('11-sandbox-gateway'), fullPage: true });
-    await page.getByRole('button', { name: lang === 'fa' ? 'پرداخت' : 'Pay', exact: true }).click();
-    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-    await page.getByTestId('invoice-status').getByText(lang === 'fa' ? 'پرداخت‌شده' : 'Paid').waitFor();
-    check(`${tag}: paid, verified and shown`, true);
-    await axe(page, `${tag} invoice`);
-    await page.screenshot({ path: shot('12-invoice-paid'), fullPage: true });
-  } catch (e) {
-    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
-    await page.screenshot({ path: shot('failure-recovery'), fullPage: true }).catch(() => {});
   } finally {
-    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
-    await context.close();
-    server.stop();
     smtp.close();
   }
 }
 
 /** A person requests membership, the association's admin approves, the person sees it. */
 async function membership(browser, lang, viewport) {
-  const phone = viewport.width < 600;
-  const tag = `${lang} ${phone ? '360px' : 'desktop'} membership`;
-  const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
-  const server = await startServer();
-  const context = await browser.newContext({ viewport });
-  await context.addInitScript((l) => {
-    if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
-  }, lang);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems = watch(page, new Set());
-  const L = labels[lang];
-  const signIn = async (code, password) => {
-    await page.goto(`${server.base}/login`);
-    await page.locator('#national_code').fill(code);
-    await page.locator('#password').fill(password);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.waitForURL(/\/profile$/);
-  };
-  const signOut = async () => {
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('button', { name: L.logout }).first().click();
-    await page.waitForURL(/\/login$/);
-  };
-  let stage = 'start';
-  try {
-    stage = 'the person asks to join';
+  await withScenario(browser, lang, viewport, { label: 'membership', failShot: 'failure-membership' }, async (s) => {
+    const { tag, phone, shot, server, context, page, expected, L } = s;
+    const signIn = async (code, password) => {
+      await page.goto(`${server.base}/login`);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#password').fill(password);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+    };
+    const signOut = async () => {
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('button', { name: L.logout }).first().click();
+      await page.waitForURL(/\/login$/);
+    };
+    s.stage = 'the person asks to join';
     const code = randomNationalCode();
     const res = await fetch(`${server.base}/api/v1/auth/register`, {
       method: 'POST',
@@ -590,7 +573,7 @@ async function membership(browser, lang, viewport) {
     await page.screenshot({ path: shot('13-membership-requested'), fullPage: true });
     await signOut();
 
-    stage = "the association's admin approves";
+    s.stage = "the association's admin approves";
     await signIn('0067749828', 'Anjoman-Demo-1403');
     await page.goto(`${server.base}/associations`);
     await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
@@ -610,7 +593,7 @@ async function membership(browser, lang, viewport) {
     await row.waitFor({ state: 'detached' });
     check(`${tag}: approved and gone from the pending list`, true);
 
-    stage = 'the admin assigns a board position';
+    s.stage = 'the admin assigns a board position';
     await page.goto(`${server.base}/associations`);
     await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
     await page.locator('#seat-national-code').fill(code);
@@ -620,21 +603,21 @@ async function membership(browser, lang, viewport) {
     await page.screenshot({ path: shot('14b-board'), fullPage: true });
     await signOut();
 
-    stage = 'the board is public';
+    s.stage = 'the board is public';
     await page.goto(`${server.base}/associations`);
     await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
     const president = lang === 'fa' ? 'رئیس: کاوه آهنگر' : 'President: کاوه آهنگر';
     await page.getByTestId('board-current').getByText(president).waitFor();
     check(`${tag}: the board shows on the public page`, true);
 
-    stage = 'the person sees it';
+    s.stage = 'the person sees it';
     await signIn(code, GOOD);
     await page.getByTestId('my-memberships').getByText(lang === 'fa' ? 'تأییدشده' : 'Approved').waitFor();
     check(`${tag}: the person sees "approved"`, true);
     await page.screenshot({ path: shot('15-membership-approved'), fullPage: true });
     await signOut();
 
-    stage = 'the public status check';
+    s.stage = 'the public status check';
     await page.goto(`${server.base}/associations`);
     await page.getByRole('link', { name: lang === 'fa' ? 'پیگیری وضعیت عضویت' : 'Membership status' }).click();
     await page.getByRole('heading', { level: 1, name: lang === 'fa' ? 'پیگیری وضعیت عضویت' : 'Membership status' }).waitFor();
@@ -644,14 +627,7 @@ async function membership(browser, lang, viewport) {
     await page.getByTestId('status-answer').getByText(lang === 'fa' ? 'تأییدشده' : 'Approved').waitFor();
     check(`${tag}: the public check shows "approved"`, true);
     await axe(page, `${tag} status check`);
-  } catch (e) {
-    check(`${tag}: scenario completed`, false, `${stage}: ${String(e.message).split('\n')[0]} (at ${page.url()})`);
-    await page.screenshot({ path: shot('failure-membership'), fullPage: true }).catch(() => {});
-  } finally {
-    check(`${tag}: no console errors or failed requests`, problems.length === 0, problems.join(' | '));
-    await context.close();
-    server.stop();
-  }
+  });
 }
 
 const browser = await chromium.launch({

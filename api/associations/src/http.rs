@@ -171,9 +171,8 @@ async fn create_association(
     body: web::Json<AssociationBody>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_any(&[Role::CommissionAdmin])?;
-    let mut checked = input(&body, true)?;
+    let checked = input(&body, true)?;
     if checked.name.is_none() {
-        checked.name = Some(String::new());
         return Err(ApiError::field("name", "نام انجمن الزامی است.", "The name is required."));
     }
     let actor = user.person_id.clone();
