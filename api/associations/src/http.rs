@@ -3,9 +3,10 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
 use anjoman_core::db::write_tx;
 use anjoman_core::http::AppState;
+use anjoman_core::platform::files::Purpose;
 use anjoman_core::platform::http::page_bounds;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -34,11 +35,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(export_members)
         .service(crate::board::show_board)
         .service(crate::board::assign_seat)
-        .service(crate::board::close_seat);
+        .service(crate::board::close_seat)
+        .service(crate::import::import_members)
+        .service(crate::import::import_template)
+        .service(crate::news::list_news)
+        .service(crate::news::association_news)
+        .service(crate::news::show_news)
+        .service(crate::news::create_news)
+        .service(crate::news::edit_news)
+        .service(crate::news::publish_news)
+        .service(crate::news::unpublish_news)
+        .service(crate::messages::list_mailboxes)
+        .service(crate::messages::list_messages)
+        .service(crate::messages::show_message)
+        .service(crate::messages::mark_message)
+        .service(crate::messages::send_message);
 }
 
 /// Commission admins manage every association; association admins their own.
-pub(crate) fn require_manager(user: &AuthUser, association_id: &str) -> Result<(), ApiError> {
+pub(crate) fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
     if user.has_role(Role::CommissionAdmin) {
         return Ok(());
     }
@@ -60,6 +75,8 @@ pub struct AssociationDto {
     pub phone: Option<String>,
     pub website: Option<String>,
     pub statute_date: Option<NaiveDate>,
+    /// Where to download the logo, if it has one.
+    pub logo_url: Option<String>,
     /// Approved members.
     pub member_count: i64,
     pub qualifications: Vec<Qualification>,
@@ -75,6 +92,7 @@ fn dto(a: Association, member_count: i64, quals: Vec<(String, String)>) -> Assoc
         phone: a.phone,
         website: a.website,
         statute_date: a.statute_date,
+        logo_url: a.logo_file_id.as_deref().map(crate::files::url),
         member_count,
         qualifications: quals
             .into_iter()
@@ -139,6 +157,8 @@ pub struct AssociationBody {
     pub website: Option<String>,
     /// `YYYY-MM-DD`
     pub statute_date: Option<String>,
+    /// A file uploaded with purpose `association_logo`.
+    pub logo_file_id: Option<String>,
 }
 
 fn input(b: &AssociationBody, with_code: bool) -> Result<rules::AssociationInput, ApiError> {
@@ -149,6 +169,7 @@ fn input(b: &AssociationBody, with_code: bool) -> Result<rules::AssociationInput
         b.phone.as_deref(),
         b.website.as_deref(),
         b.statute_date.as_deref(),
+        b.logo_file_id.as_deref(),
     )
 }
 
@@ -179,6 +200,9 @@ async fn create_association(
     let id = state
         .db(move |conn| {
             write_tx(conn, |conn| {
+                if let Some(Some(logo)) = &checked.logo_file_id {
+                    crate::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
+                }
                 let id = store::insert(conn, &checked).map_err(|e| match ApiError::from(e) {
                     ApiError::Conflict { .. } => ApiError::Conflict {
                         code: "code_taken",
@@ -229,6 +253,9 @@ async fn edit_association(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
+                if let Some(Some(logo)) = &checked.logo_file_id {
+                    crate::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
+                }
                 store::update(conn, &aid, &checked)?;
                 audit::record(conn, Event::new("association.updated", "association", Some(&aid)).by(&actor))?;
                 Ok::<_, ApiError>(())

@@ -48,6 +48,28 @@ impl DegreeLevel {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|d| d.as_str() == s)
     }
+
+    /// The code or its Persian name as people write it in spreadsheets (ی/ي, ک/ك, ZWNJ folded).
+    pub fn from_label(s: &str) -> Option<Self> {
+        let key = search_key(s).replace(['-', '_'], " ");
+        let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(d) = Self::parse(&key.replace(' ', "_")) {
+            return Some(d);
+        }
+        let d = match key.as_str() {
+            "کاردانی" | "فوق دیپلم" => DegreeLevel::Associate,
+            "کارشناسی" | "لیسانس" => DegreeLevel::Bachelor,
+            "کارشناسی ارشد" | "فوق لیسانس" => DegreeLevel::Master,
+            "دکترای عمومی" | "دکتری عمومی" | "دکترای حرفه ای" | "دکتری حرفه ای" => {
+                DegreeLevel::ProfessionalDoctorate
+            }
+            "دکترای تخصصی" | "دکتری تخصصی" | "دکترا" | "دکتری" => DegreeLevel::Phd,
+            "تخصص" | "متخصص" => DegreeLevel::Specialist,
+            "فوق تخصص" | "فلوشیپ" => DegreeLevel::Subspecialist,
+            _ => return None,
+        };
+        Some(d)
+    }
 }
 
 /// A field of study as stored and compared: Persian-normalised, lower case.
@@ -112,6 +134,8 @@ pub struct AssociationInput {
     pub phone: Option<Option<String>>,
     pub website: Option<Option<String>>,
     pub statute_date: Option<Option<chrono::NaiveDate>>,
+    /// A file uploaded for `association_logo`; `Some(None)` removes the logo.
+    pub logo_file_id: Option<Option<String>>,
 }
 
 pub fn association_input(
@@ -121,6 +145,7 @@ pub fn association_input(
     phone: Option<&str>,
     website: Option<&str>,
     statute_date: Option<&str>,
+    logo_file_id: Option<&str>,
 ) -> Result<AssociationInput, ApiError> {
     let mut e = FieldErrors::new();
     let code = code.map(|c| {
@@ -182,8 +207,9 @@ pub fn association_input(
             d
         })
     });
+    let logo_file_id = optional(logo_file_id);
     e.into_result()?;
-    Ok(AssociationInput { code, name, email, phone, website, statute_date })
+    Ok(AssociationInput { code, name, email, phone, website, statute_date, logo_file_id })
 }
 
 #[cfg(test)]
@@ -196,6 +222,16 @@ mod tests {
         assert_eq!(transition(MembershipStatus::Pending, Decision::Reject).unwrap(), MembershipStatus::Rejected);
         assert_eq!(transition(MembershipStatus::Approved, Decision::Approve).unwrap_err().code(), "already_approved");
         assert_eq!(transition(MembershipStatus::Rejected, Decision::Approve).unwrap_err().code(), "already_rejected");
+    }
+
+    #[test]
+    fn degree_labels_in_persian_or_as_codes() {
+        assert_eq!(DegreeLevel::from_label("کارشناسی ارشد"), Some(DegreeLevel::Master));
+        assert_eq!(DegreeLevel::from_label("كارشناسي"), Some(DegreeLevel::Bachelor));
+        assert_eq!(DegreeLevel::from_label("فوق\u{200c}تخصص"), Some(DegreeLevel::Subspecialist));
+        assert_eq!(DegreeLevel::from_label(" professional_doctorate "), Some(DegreeLevel::ProfessionalDoctorate));
+        assert_eq!(DegreeLevel::from_label("PhD"), Some(DegreeLevel::Phd));
+        assert_eq!(DegreeLevel::from_label("دیپلم"), None);
     }
 
     #[test]

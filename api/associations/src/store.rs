@@ -62,6 +62,7 @@ pub fn insert(conn: &mut DbConn, input: &AssociationInput) -> QueryResult<String
             a::phone.eq(input.phone.clone().flatten()),
             a::website.eq(input.website.clone().flatten()),
             a::statute_date.eq(input.statute_date.flatten()),
+            a::logo_file_id.eq(input.logo_file_id.clone().flatten()),
             a::created_at.eq(at),
             a::updated_at.eq(at),
         ))
@@ -77,6 +78,7 @@ struct Changes<'x> {
     phone: Option<Option<&'x str>>,
     website: Option<Option<&'x str>>,
     statute_date: Option<Option<NaiveDate>>,
+    logo_file_id: Option<Option<&'x str>>,
     updated_at: NaiveDateTime,
 }
 
@@ -87,6 +89,7 @@ pub fn update(conn: &mut DbConn, id: &str, input: &AssociationInput) -> QueryRes
         phone: input.phone.as_ref().map(Option::as_deref),
         website: input.website.as_ref().map(Option::as_deref),
         statute_date: input.statute_date,
+        logo_file_id: input.logo_file_id.as_ref().map(Option::as_deref),
         updated_at: now(),
     };
     diesel::update(a::table.find(id)).set(&changes).execute(conn).map(|_| ())

@@ -94,6 +94,9 @@ pub enum ApiError {
     Validation(FieldErrors),
     /// 400 with a specific code, for malformed requests that are not about one field.
     BadRequest { code: &'static str, msg: Msg },
+    /// 400 with a specific code, a summary and per-field messages (e.g. `import_rejected` with
+    /// one entry per rejected row of a file).
+    Rejected { code: &'static str, msg: Msg, fields: FieldErrors },
     /// 401 `unauthorized`: missing, invalid or expired credentials.
     Unauthorized(Msg),
     /// 401 `invalid_credentials`: the national code/password pair is wrong (or unknown).
@@ -138,7 +141,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
+            Self::BadRequest { code, .. } | Self::Conflict { code, .. } | Self::Rejected { code, .. } => code,
             Self::Unauthorized(_) => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
@@ -156,7 +159,10 @@ impl ApiError {
             Self::Validation(_) => {
                 Msg::new("برخی از مقادیر واردشده نامعتبر است.", "Some of the values you entered are invalid.")
             }
-            Self::BadRequest { msg, .. } | Self::Conflict { msg, .. } | Self::Unauthorized(msg) => msg.clone(),
+            Self::BadRequest { msg, .. }
+            | Self::Conflict { msg, .. }
+            | Self::Rejected { msg, .. }
+            | Self::Unauthorized(msg) => msg.clone(),
             Self::InvalidCredentials => {
                 Msg::new("کد ملی یا رمز عبور نادرست است.", "The national code or password is incorrect.")
             }
@@ -184,7 +190,7 @@ impl ApiError {
     /// The envelope in one language.
     pub fn body(&self, lang: Lang) -> ErrorBody {
         let fields = match self {
-            Self::Validation(f) => {
+            Self::Validation(f) | Self::Rejected { fields: f, .. } => {
                 f.0.iter().map(|(k, v)| (k.clone(), v.iter().map(|m| m.get(lang).to_owned()).collect())).collect()
             }
             _ => BTreeMap::new(),
@@ -216,7 +222,7 @@ impl std::error::Error for ApiError {}
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) | Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) | Self::BadRequest { .. } | Self::Rejected { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,

@@ -31,6 +31,15 @@ pub struct InboundSms {
 /// that marks the invoice paid.
 pub type PaymentHandler = fn(&mut DbConn, &crate::platform::payments::Invoice) -> Result<(), ApiError>;
 
+/// A domain's grant to read a private file: true when `user` may read the file `file_id`
+/// (message recipients read its attachments).
+pub type FileReader = fn(&mut DbConn, &str, &crate::auth::CurrentUser) -> Result<bool, ApiError>;
+
+/// A domain's lock on a person's own profile and contact changes (ID-10): `Some(reason)` refuses
+/// them. The elections domain locks them while an election of one of the person's associations
+/// is open.
+pub type ProfileLock = fn(&mut DbConn, &str) -> Result<Option<Msg>, ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
@@ -38,6 +47,8 @@ pub struct Hooks {
     pub inbound_sms: Vec<InboundSmsHandler>,
     /// Invoice purpose → handler.
     pub payment_handlers: Vec<(&'static str, PaymentHandler)>,
+    pub file_readers: Vec<FileReader>,
+    pub profile_locks: Vec<ProfileLock>,
 }
 
 /// What every handler can reach: the pool, the configuration and the token keys.

@@ -154,16 +154,23 @@ async fn register(
         .db(move |conn| {
             check_captcha(&st, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
             write_tx(conn, |conn| {
-                if store::person_id_by_code(conn, person.national_code.as_str())?.is_some() {
-                    return Err(already_registered());
-                }
-                // A password equal to the national code is refused by the policy, so a new
-                // self-registered account never starts with a forced change.
-                let id = store::insert_person(conn, &person, &hash, false).map_err(|e| match ApiError::from(e) {
+                let race = |e: diesel::result::Error| match ApiError::from(e) {
                     // Lost a race with a concurrent registration of the same code.
                     ApiError::Conflict { .. } => already_registered(),
                     other => other,
-                })?;
+                };
+                // A password equal to the national code is refused by the policy, so a new
+                // self-registered account never starts with a forced change.
+                let id = match store::person_id_by_code(conn, person.national_code.as_str())? {
+                    Some(id) if store::account(conn, &id)?.is_some() => return Err(already_registered()),
+                    // Imported by an association without an account (AS-04): this is its owner.
+                    Some(id) => {
+                        store::claim_person_record(conn, &id, &person)?;
+                        store::insert_account(conn, &id, &hash, false).map_err(race)?;
+                        id
+                    }
+                    None => store::insert_person(conn, &person, &hash, false).map_err(race)?,
+                };
                 audit::record(
                     conn,
                     Event::new("person.registered", "person", Some(&id))
@@ -580,6 +587,7 @@ pub struct UpdateMeRequest {
         (status = 400, description = "Invalid fields", body = anjoman_core::error::ErrorBody),
         (status = 401, description = "Not signed in", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "`password_change_required`", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`profile_locked`: an election of one of the person's associations is open (ID-10); the e-mail can then change only by SMS", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[patch("/me")]
@@ -601,10 +609,17 @@ async fn update_me(
     )?;
     let ip = client_ip(&req, state.config.trust_forwarded_for);
     let person_id = user.person_id.clone();
+    let hooks = state.hooks.clone();
     let (person, grants) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let before = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
+                // ID-10: locked while an election of one of the person's associations is open.
+                for lock in &hooks.profile_locks {
+                    if let Some(reason) = lock(conn, &person_id)? {
+                        return Err(ApiError::Conflict { code: "profile_locked", msg: reason });
+                    }
+                }
                 store::update_person(conn, &person_id, &changes)?;
                 let after = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
                 audit::record(

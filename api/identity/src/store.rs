@@ -68,6 +68,14 @@ pub fn insert_person(
     password_hash: &str,
     must_change_password: bool,
 ) -> QueryResult<String> {
+    let id = insert_person_record(conn, p)?;
+    insert_account(conn, &id, password_hash, must_change_password)?;
+    Ok(id)
+}
+
+/// Inserts a person without an account (members imported by an association, AS-04); they sign
+/// up later with their national code and get an account for this same record.
+pub fn insert_person_record(conn: &mut DbConn, p: &NewPerson) -> QueryResult<String> {
     let id = new_id();
     let at = now();
     diesel::insert_into(persons::table)
@@ -83,17 +91,33 @@ pub fn insert_person(
             persons::updated_at.eq(at),
         ))
         .execute(conn)?;
+    Ok(id)
+}
+
+pub fn insert_account(conn: &mut DbConn, person_id: &str, password_hash: &str, must_change: bool) -> QueryResult<()> {
+    let at = now();
     diesel::insert_into(accounts::table)
         .values((
-            accounts::person_id.eq(&id),
+            accounts::person_id.eq(person_id),
             accounts::password_hash.eq(password_hash),
-            accounts::must_change_password.eq(must_change_password),
+            accounts::must_change_password.eq(must_change),
             accounts::password_changed_at.eq(at),
             accounts::disabled.eq(false),
             accounts::created_at.eq(at),
         ))
-        .execute(conn)?;
-    Ok(id)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A person record without an account, claimed by its owner signing up: the names and contacts
+/// the association recorded stay (voting codes go to that mobile); missing contacts are filled in.
+pub fn claim_person_record(conn: &mut DbConn, id: &str, p: &NewPerson) -> QueryResult<()> {
+    let missing_mobile = persons::table.find(id).filter(persons::mobile.is_null());
+    diesel::update(missing_mobile).set(persons::mobile.eq(&p.mobile)).execute(conn)?;
+    let missing_email = persons::table.find(id).filter(persons::email.is_null());
+    diesel::update(missing_email).set(persons::email.eq(&p.email)).execute(conn)?;
+    diesel::update(persons::table.find(id)).set(persons::updated_at.eq(now())).execute(conn)?;
+    Ok(())
 }
 
 /// Grants a role (with its scope) unless the person already holds exactly that grant.

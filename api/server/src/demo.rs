@@ -123,6 +123,7 @@ fn seed_associations(conn: &mut DbConn) -> diesel::QueryResult<()> {
             phone: None,
             website: Some(Some(format!("https://{code}.example.ir"))),
             statute_date: None,
+            logo_file_id: None,
         };
         let id = store::insert(conn, &input)?;
         let pairs: Vec<(String, String)> = quals.iter().map(|(f, d)| (rules::field_key(f), (*d).to_owned())).collect();

@@ -95,7 +95,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
             }
             drop(conn);
-            let state = AppState::new(pool, config)?;
+            let state = AppState::new(pool, config)?.with_hooks(startup::hooks());
             actix_web::rt::System::new().block_on(startup::serve(state)).map_err(|e| e.to_string())
         }
         Command::CreateAdmin { national_code, password, first_name, last_name } => {

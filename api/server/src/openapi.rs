@@ -22,7 +22,9 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
     tags(
         (name = "auth", description = "Registration, login, tokens and passwords"),
         (name = "me", description = "The signed-in person"),
-        (name = "associations", description = "Scientific associations, what qualifies for membership, memberships"),
+        (name = "associations", description = "Scientific associations, what qualifies for membership, memberships, boards, member import and export"),
+        (name = "news", description = "Associations' news: drafts, publishing, public lists"),
+        (name = "messages", description = "Letters between the commission, associations and members; inboxes"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),
         (name = "files", description = "Uploads checked by content; downloads by purpose"),

@@ -23,6 +23,14 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
      form-action 'self'; frame-ancestors 'none'";
 
+/// What the domains plug into one another: who may read which files, what locks profiles.
+pub fn hooks() -> anjoman_core::http::Hooks {
+    anjoman_core::http::Hooks {
+        file_readers: vec![anjoman_associations::messages::may_read_attachment],
+        ..Default::default()
+    }
+}
+
 /// Every documented route. The OpenAPI document is collected from these same calls.
 pub fn routes<T>(app: App<T>) -> UtoipaApp<T>
 where

@@ -113,6 +113,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/associations/{id}/members/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports members from CSV (the association's admins, AS-04). The body is the file: UTF-8,
+         *     comma-separated, a heading line naming the columns `national_code`, `field`, `degree_level`
+         *     and optionally `first_name`, `last_name`, `mobile`, `email` (Persian headings work too:
+         *     کد ملی، نام، نام خانوادگی، رشته، مقطع، تلفن همراه، رایانامه). Names are required for people who
+         *     are not registered yet. Degree levels are codes or their Persian names.
+         * @description All rows or none: when any row is rejected, nothing changes and the answer is
+         *     `import_rejected` with one entry per problem in `fields`, keyed `rows[<line>].<column>`.
+         */
+        post: operations["import_members"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations/{id}/membership-requests": {
         parameters: {
             query?: never;
@@ -127,6 +152,24 @@ export interface paths {
          *     reason, when the field and degree do not qualify.
          */
         post: operations["request_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{id}/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An association's published news; with `drafts=true` its admins see drafts too. */
+        get: operations["association_news"];
+        put?: never;
+        /** Writes a news item for the association: a draft, or published at once (its admins). */
+        post: operations["create_news"];
         delete?: never;
         options?: never;
         head?: never;
@@ -472,6 +515,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's mailboxes (their own, the commission's, their associations') with unread counts. */
+        get: operations["list_mailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{mailbox}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mailbox's inbox or sent folder, newest first. */
+        get: operations["list_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{mailbox}/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Opens a message; opening a received one marks it read. */
+        get: operations["show_message"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{mailbox}/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a received message read or unread again. */
+        post: operations["mark_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -502,6 +613,23 @@ export interface paths {
         };
         /** The caller's memberships in every association, with their status. */
         get: operations["my_memberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members-import-template.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CSV to start from: the heading line and one example row. */
+        get: operations["import_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -558,6 +686,92 @@ export interface paths {
         put?: never;
         /** Rejects a pending request with a reason the person sees (the association's admins). */
         post: operations["reject_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a letter or message (AS-07) from the commission's or an association's mailbox. */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published news of every association, newest first (public, AS-08). */
+        get: operations["list_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/news/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One news item: public once published; drafts only to the association's admins. */
+        get: operations["show_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits a news item, published or not (the association's admins). */
+        patch: operations["edit_news"];
+        trace?: never;
+    };
+    "/api/v1/news/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes a draft: it becomes public, dated now. */
+        post: operations["publish_news"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/news/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Takes an item off the public lists; it stays as a draft. */
+        post: operations["unpublish_news"];
         delete?: never;
         options?: never;
         head?: never;
@@ -791,6 +1005,8 @@ export interface components {
             code?: string | null;
             /** @description An empty string clears it (also below). */
             email?: string | null;
+            /** @description A file uploaded with purpose `association_logo`. */
+            logo_file_id?: string | null;
             name?: string | null;
             phone?: string | null;
             /** @description `YYYY-MM-DD` */
@@ -803,6 +1019,8 @@ export interface components {
             created_at: string;
             email?: string | null;
             id: string;
+            /** @description Where to download the logo, if it has one. */
+            logo_url?: string | null;
             /**
              * Format: int64
              * @description Approved members.
@@ -817,6 +1035,30 @@ export interface components {
         };
         AssociationList: {
             items: components["schemas"]["AssociationDto"][];
+        };
+        AttachmentDto: {
+            content_type: string;
+            id: string;
+            name?: string | null;
+            /** Format: int64 */
+            size_bytes: number;
+            url: string;
+        };
+        /** @description Who a message went to, as the sender chose. */
+        Audience: {
+            /** @description The associations written to; empty for all of them (`to` = `associations`). */
+            association_ids?: string[];
+            /** @description Members of this degree level only (`to` = `members`). */
+            degree_level?: string | null;
+            /** @description Members of this field only (`to` = `members`). */
+            field?: string | null;
+            /**
+             * Format: int64
+             * @description How many mailboxes it reached.
+             */
+            recipient_count: number;
+            /** @description `associations`, `commission` or `members` */
+            to: string;
         };
         AuditEntry: {
             action: string;
@@ -939,6 +1181,15 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        ImportReport: {
+            dry_run: boolean;
+            /** @description Members added (0 on a dry run). */
+            imported: number;
+            /** @description Of them, people who were not registered and were recorded without an account. */
+            new_people: number;
+            /** @description Rows read (blank lines aside). */
+            rows: number;
+        };
         InboundSmsOutcome: {
             /** @description What was done: e.g. `password_reset`, `email_changed`, `duplicate`, `unrecognised`. */
             outcome: string;
@@ -983,6 +1234,18 @@ export interface components {
             password: string;
             /** @description The SPA sets this: the refresh token then comes as an httpOnly cookie, not in the body. */
             use_cookie?: boolean;
+        };
+        MailboxDto: {
+            /** @description `person`, `commission` or `association` */
+            kind: string;
+            /** @description Its name in paths: `me`, `commission` or the association's id. */
+            mailbox: string;
+            name?: string | null;
+            /** Format: int64 */
+            unread: number;
+        };
+        MailboxList: {
+            items: components["schemas"]["MailboxDto"][];
         };
         MeResponse: components["schemas"]["PersonResponse"] & {
             /** @description The person's roles, each with its scope. */
@@ -1032,6 +1295,37 @@ export interface components {
          * @enum {string}
          */
         MembershipStatus: "pending" | "approved" | "rejected";
+        MessageDto: components["schemas"]["MessageSummary"] & {
+            attachments: components["schemas"]["AttachmentDto"][];
+            /** @description Plain text. */
+            body: string;
+        };
+        MessagePage: {
+            items: components["schemas"]["MessageSummary"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Unread messages in this mailbox's inbox, whatever the folder asked for.
+             */
+            unread: number;
+        };
+        MessageSummary: {
+            /** Format: int64 */
+            attachment_count: number;
+            audience: components["schemas"]["Audience"];
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /** @description In an inbox: whether it was read (by anyone with access to the mailbox). Unset in sent. */
+            read?: boolean | null;
+            sender: components["schemas"]["Sender"];
+            subject: string;
+        };
         NewInvoice: {
             /**
              * Format: int64
@@ -1040,6 +1334,41 @@ export interface components {
             amount_rials: number;
             description: string;
             payer_national_code: string;
+        };
+        NewsBody: {
+            body?: string | null;
+            /** @description A file uploaded with purpose `news_image`; an empty string removes the image. */
+            image_file_id?: string | null;
+            /** @description On creation: publish at once instead of keeping a draft. */
+            publish?: boolean | null;
+            title?: string | null;
+        };
+        NewsItem: {
+            association_id: string;
+            association_name: string;
+            /** @description Plain text; line breaks separate paragraphs. */
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            image_url?: string | null;
+            /**
+             * Format: date-time
+             * @description Unset while a draft (never published, or unpublished).
+             */
+            published_at?: string | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        NewsPage: {
+            items: components["schemas"]["NewsItem"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         /** @description A message as administrators see it: never its text, which may hold a code or password. */
         OutboxMessage: {
@@ -1103,6 +1432,9 @@ export interface components {
         QualificationBody: {
             degree_level: string;
             field: string;
+        };
+        ReadMark: {
+            read: boolean;
         };
         RecoveryAccepted: {
             /** @description The same for every national code, registered or not. */
@@ -1185,6 +1517,30 @@ export interface components {
          * @enum {string}
          */
         ScopeKind: "association" | "province" | "distributor";
+        SendMessage: {
+            /** @description `to` = `associations`: which ones; empty or left out for all. */
+            association_ids?: string[];
+            /** @description Files uploaded by the sender with purpose `attachment` (at most 10). */
+            attachment_ids?: string[];
+            body: string;
+            /** @description `to` = `members`: only approved members of this degree level (optional). */
+            degree_level?: string | null;
+            /** @description `to` = `members`: only approved members of this field (optional). */
+            field?: string | null;
+            /** @description The sending mailbox: `commission`, or an association's id. */
+            from: string;
+            subject: string;
+            /** @description From the commission: `associations`. From an association: `commission` or `members`. */
+            to: string;
+        };
+        Sender: {
+            /** @description The association's id (`commission` for the commission). */
+            id: string;
+            /** @description `commission` or `association` */
+            kind: string;
+            /** @description The association's name; the commission's is shown by the client in its language. */
+            name?: string | null;
+        };
         SmsRecoveryResponse: {
             /** @description The code to text. */
             code: string;
@@ -1667,6 +2023,55 @@ export interface operations {
             };
         };
     };
+    import_members: {
+        parameters: {
+            query?: {
+                /** @description Only check the rows and report; import nothing. */
+                dry_run?: boolean | null;
+            };
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The CSV file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported (or, on a dry run, would import) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `import_rejected` with the rejected rows in `fields`; `import_columns_missing`, `import_empty`, `import_not_utf8`, `import_too_large` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     request_membership: {
         parameters: {
             query?: never;
@@ -1703,6 +2108,97 @@ export interface operations {
             };
             /** @description `already_requested` or `already_member` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    association_news: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                per_page?: number | null;
+                /** @description Drafts too (the association's admins only). */
+                drafts?: boolean | null;
+            };
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsPage"];
+                };
+            };
+            /** @description Drafts asked for by someone not an admin of this association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such association */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2265,7 +2761,7 @@ export interface operations {
             query: {
                 /**
                  * @description `profile_photo`, `candidate_photo`, `candidate_resume`, `candidate_programme`,
-                 *     `officer_document`, `engineer_document` or `attachment`
+                 *     `officer_document`, `engineer_document`, `attachment`, `association_logo` or `news_image`
                  */
                 purpose: string;
                 /** @description The original file name, kept only for downloads' `Content-Disposition`. */
@@ -2517,6 +3013,162 @@ export interface operations {
             };
         };
     };
+    list_mailboxes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailboxes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxList"];
+                };
+            };
+        };
+    };
+    list_messages: {
+        parameters: {
+            query?: {
+                /** @description `inbox` (default) or `sent` */
+                folder?: string | null;
+                /** @description Inbox: only unread messages. */
+                unread_only?: boolean | null;
+                page?: number | null;
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description `me`, `commission` or an association's id */
+                mailbox: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Unknown folder or invalid paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not this mailbox's holder */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `me`, `commission` or an association's id */
+                mailbox: string;
+                /** @description The message */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Not this mailbox's holder */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not in this mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `me`, `commission` or an association's id */
+                mailbox: string;
+                /** @description The message */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadMark"];
+            };
+        };
+        responses: {
+            /** @description Marked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not this mailbox's holder */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not received by this mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -2595,6 +3247,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `profile_locked`: an election of one of the person's associations is open (ID-10); the e-mail can then change only by SMS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     my_memberships: {
@@ -2613,6 +3274,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipList"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
                 };
             };
         };
@@ -2735,6 +3416,250 @@ export interface operations {
                 };
             };
             /** @description `already_approved` or `already_rejected` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description Sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description Invalid fields, an unknown association or attachment, or no recipients */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description May not send from this mailbox */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_news: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                per_page?: number | null;
+                /** @description Drafts too (the association's admins only). */
+                drafts?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsPage"];
+                };
+            };
+            /** @description Invalid paging */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The news item */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description No such published item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The news item */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The news item */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_published` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unpublish_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The news item */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unpublished */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_published` */
             409: {
                 headers: {
                     [name: string]: unknown;

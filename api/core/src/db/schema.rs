@@ -257,6 +257,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    news (id) {
+        id -> Text,
+        association_id -> Text,
+        title -> Text,
+        body -> Text,
+        image_file_id -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        sender_kind -> Text,
+        sender_id -> Text,
+        sent_by -> Text,
+        subject -> Text,
+        body -> Text,
+        audience -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_recipients (id) {
+        id -> Text,
+        message_id -> Text,
+        mailbox_kind -> Text,
+        mailbox_id -> Text,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    message_attachments (message_id, file_id) {
+        message_id -> Text,
+        file_id -> Text,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
@@ -266,6 +310,10 @@ diesel::joinable!(memberships -> persons (person_id));
 diesel::joinable!(board_positions -> persons (person_id));
 diesel::joinable!(memberships -> associations (association_id));
 diesel::joinable!(association_qualifications -> associations (association_id));
+diesel::joinable!(news -> associations (association_id));
+diesel::joinable!(message_recipients -> messages (message_id));
+diesel::joinable!(message_attachments -> messages (message_id));
+diesel::joinable!(message_attachments -> files (file_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     persons,
@@ -288,4 +336,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     association_qualifications,
     memberships,
     board_positions,
+    news,
+    messages,
+    message_recipients,
+    message_attachments,
 );

@@ -70,12 +70,16 @@ pub enum Purpose {
     OfficerDocument,
     /// An engineer's archive and degree images (EN-04, EN-06): the province's experts only.
     EngineerDocument,
-    /// An attachment of a message (AS-07).
+    /// An attachment of a message (AS-07): its sender, and the mailboxes it went to.
     Attachment,
+    /// An association's logo (AS-01): public.
+    AssociationLogo,
+    /// A news item's image (AS-06): public once chosen; drafts' images too, as they reveal little.
+    NewsImage,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 7] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::ProfilePhoto,
         Purpose::CandidatePhoto,
         Purpose::CandidateResume,
@@ -83,6 +87,8 @@ impl Purpose {
         Purpose::OfficerDocument,
         Purpose::EngineerDocument,
         Purpose::Attachment,
+        Purpose::AssociationLogo,
+        Purpose::NewsImage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +100,8 @@ impl Purpose {
             Purpose::OfficerDocument => "officer_document",
             Purpose::EngineerDocument => "engineer_document",
             Purpose::Attachment => "attachment",
+            Purpose::AssociationLogo => "association_logo",
+            Purpose::NewsImage => "news_image",
         }
     }
 
@@ -103,7 +111,8 @@ impl Purpose {
 
     pub fn max_bytes(self) -> usize {
         match self {
-            Purpose::ProfilePhoto | Purpose::CandidatePhoto => 2 * MB,
+            Purpose::ProfilePhoto | Purpose::CandidatePhoto | Purpose::AssociationLogo => 2 * MB,
+            Purpose::NewsImage => 5 * MB,
             Purpose::CandidateResume | Purpose::CandidateProgramme => 5 * MB,
             Purpose::OfficerDocument | Purpose::EngineerDocument | Purpose::Attachment => 10 * MB,
         }
@@ -111,7 +120,7 @@ impl Purpose {
 
     pub fn kinds(self) -> &'static [Kind] {
         match self {
-            Purpose::ProfilePhoto | Purpose::CandidatePhoto => IMAGES,
+            Purpose::ProfilePhoto | Purpose::CandidatePhoto | Purpose::AssociationLogo | Purpose::NewsImage => IMAGES,
             Purpose::CandidateResume | Purpose::CandidateProgramme => &[Kind::Pdf],
             Purpose::OfficerDocument | Purpose::EngineerDocument | Purpose::Attachment => DOCUMENTS,
         }
@@ -119,7 +128,14 @@ impl Purpose {
 
     /// Readable by anyone, signed in or not.
     pub fn public(self) -> bool {
-        matches!(self, Purpose::CandidatePhoto | Purpose::CandidateResume | Purpose::CandidateProgramme)
+        matches!(
+            self,
+            Purpose::CandidatePhoto
+                | Purpose::CandidateResume
+                | Purpose::CandidateProgramme
+                | Purpose::AssociationLogo
+                | Purpose::NewsImage
+        )
     }
 
     /// Besides the owner, who may read a private file of this purpose.

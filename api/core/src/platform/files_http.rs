@@ -19,7 +19,7 @@ use crate::platform::files::{Kind, Purpose, clean_name, sha256_hex, storage_key}
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UploadQuery {
     /// `profile_photo`, `candidate_photo`, `candidate_resume`, `candidate_programme`,
-    /// `officer_document`, `engineer_document` or `attachment`
+    /// `officer_document`, `engineer_document`, `attachment`, `association_logo` or `news_image`
     pub purpose: String,
     /// The original file name, kept only for downloads' `Content-Disposition`.
     pub name: Option<String>,
@@ -160,6 +160,7 @@ async fn download(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let fid = id.clone();
     let row: (String, String, String, String, Option<String>) = state
         .db(move |conn| {
             files::table
@@ -178,7 +179,8 @@ async fn download(
         .await?;
     let (purpose, owner, content_type, key, name) = row;
     let purpose = Purpose::parse(&purpose).ok_or(ApiError::Internal)?;
-    if !purpose.may_read(&owner, user.as_ref()) {
+    let allowed = purpose.may_read(&owner, user.as_ref()) || granted_by_domain(&state, &fid, user.as_ref()).await?;
+    if !allowed {
         return Err(if user.is_none() {
             ApiError::Unauthorized(Msg::new("برای دیدن این پرونده وارد شوید.", "Sign in to read this file."))
         } else {
@@ -201,6 +203,25 @@ async fn download(
             if purpose.public() { "public, max-age=3600" } else { "private, no-store" },
         ))
         .body(bytes))
+}
+
+/// Whether a domain lets this signed-in user read the file (a message's recipients its attachments).
+async fn granted_by_domain(state: &AppState, file_id: &str, user: Option<&CurrentUser>) -> Result<bool, ApiError> {
+    let Some(user) = user.cloned() else { return Ok(false) };
+    if state.hooks.file_readers.is_empty() {
+        return Ok(false);
+    }
+    let (hooks, file_id) = (state.hooks.clone(), file_id.to_owned());
+    state
+        .db(move |conn| {
+            for reader in &hooks.file_readers {
+                if reader(conn, &file_id, &user)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })
+        .await
 }
 
 fn utf8_percent(s: &str) -> String {
