@@ -630,18 +630,160 @@ async function membership(browser, lang, viewport) {
   });
 }
 
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63504858f01f0003e402207b860edc0000000049454e44ae426082', 'hex');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+/** A members CSV of `n` distinct people; `bad` lines (1-based data rows) get a broken national code. */
+function membersCsv(n, bad = []) {
+  const lines = ['کد ملی,نام,نام خانوادگی,رشته,مقطع'];
+  const seen = new Set();
+  for (let i = 1; lines.length <= n; i++) {
+    let code = randomNationalCode();
+    while (seen.has(code)) code = randomNationalCode();
+    seen.add(code);
+    lines.push(`${bad.includes(i) ? '12345' : code},عضو,شمارهٔ ${i},انفورماتیک پزشکی,کارشناسی ارشد`);
+  }
+  return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`);
+}
+
+async function content(browser, lang, viewport) {
+  await withScenario(browser, lang, viewport, { label: 'news/messages', failShot: 'failure-content' }, async (s) => {
+    const { tag, phone, shot, server, page, expected, L } = s;
+    const fa = lang === 'fa';
+    const signIn = async (code, password) => {
+      await page.goto(`${server.base}/login`);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#password').fill(password);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+    };
+    const signOut = async () => {
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('button', { name: L.logout }).first().click();
+      await page.waitForURL(/\/login$/);
+    };
+    const openAssociation = async () => {
+      await page.goto(`${server.base}/associations`);
+      await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+      await page.getByRole('heading', { level: 1, name: 'انجمن انفورماتیک پزشکی ایران' }).waitFor();
+    };
+
+    s.stage = 'the admin sets a logo';
+    await signIn('0067749828', 'Anjoman-Demo-1403');
+    await openAssociation();
+    await page.getByRole('button', { name: fa ? 'ویرایش مشخصات' : 'Edit profile' }).click();
+    await page.getByTestId('logo-input').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('dialog').getByRole('img').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: L.save }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const logo = page.getByRole('img', { name: fa ? 'نشان' : 'Logo' });
+    await logo.waitFor();
+    check(`${tag}: the logo shows on the association page`, (await logo.getAttribute('src'))?.startsWith('/api/v1/files/'));
+
+    s.stage = 'the admin publishes news';
+    const headline = `${fa ? 'خبر آزمایشی' : 'Test news'} ${Date.now()}`;
+    await page.getByRole('button', { name: fa ? 'نوشتن خبر' : 'Write news' }).click();
+    await page.locator('#news-title').fill(headline);
+    await page.locator('#news-body').fill('نخستین بند خبر.\nبند دوم خبر.');
+    await page.getByTestId('news-image-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('dialog').locator('img').waitFor();
+    await page.locator('#news-publish').check();
+    await axe(page, `${tag} news editor`);
+    await page.getByRole('dialog').getByRole('button', { name: L.save }).click();
+    await page.getByTestId('news-admin-list').getByText(headline).waitFor();
+    await page.screenshot({ path: shot('16-news-admin'), fullPage: true });
+
+    s.stage = 'the admin imports members from CSV';
+    await page.getByRole('link', { name: fa ? 'مدیریت اعضا' : 'Manage members' }).click();
+    await page.getByRole('button', { name: fa ? 'ورود گروهی اعضا (CSV)' : 'Import members (CSV)' }).click();
+    expected.add(400);
+    await page.getByTestId('import-input').setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: membersCsv(20, [7]) });
+    const rejectedRow = page.getByTestId('import-rejected').locator('tr');
+    await rejectedRow.first().waitFor();
+    check(`${tag}: the one bad row is reported by its line`, (await rejectedRow.count()) === 1 && (await rejectedRow.first().innerText()).includes(fa ? '۸' : '8'), await rejectedRow.first().innerText());
+    await axe(page, `${tag} import report`);
+    await page.screenshot({ path: shot('17-import-rejected'), fullPage: true });
+    const rows = phone ? 1000 : 10000;
+    await page.getByTestId('import-input').setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: membersCsv(rows) });
+    const confirm = page.getByRole('button', { name: fa ? `ثبت ${persianDigits(String(rows))} عضو` : `Import ${rows} members` });
+    await confirm.waitFor({ timeout: 60_000 });
+    await confirm.click();
+    await page.getByRole('dialog').getByRole('status').getByText(fa ? 'عضو ثبت شد' : 'members were imported').waitFor({ timeout: 120_000 });
+    check(`${tag}: ${rows} members imported after the check`, true);
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'بستن' : 'Close' }).click();
+    await page.locator('#members-status').click();
+    await page.getByRole('option', { name: fa ? 'تأییدشده' : 'Approved' }).click();
+    await page.locator('#members-search').fill(`شمارهٔ ${rows}`);
+    await page.getByTestId('member-rows').getByText(`عضو شمارهٔ ${rows}`, { exact: true }).waitFor();
+    await signOut();
+
+    s.stage = 'the news is public';
+    await page.goto(`${server.base}/news`);
+    await page.getByRole('heading', { level: 1, name: fa ? 'اخبار' : 'News' }).waitFor();
+    await page.getByTestId('news-card').filter({ hasText: headline }).click();
+    await page.getByRole('heading', { level: 1, name: headline }).waitFor();
+    await page.getByText('بند دوم خبر.').waitFor();
+    check(`${tag}: published news is visible publicly`, true);
+    await axe(page, `${tag} news item`);
+    await noHorizontalScroll(page, `${tag} news item`);
+
+    s.stage = 'the commission writes a letter';
+    const subject = `${fa ? 'نامهٔ آزمایشی' : 'Test letter'} ${Date.now()}`;
+    await signIn('0084575948', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/messages`);
+    await page.getByRole('heading', { level: 1, name: fa ? 'پیام‌ها' : 'Messages' }).waitFor();
+    await page.getByRole('tab', { name: fa ? 'کمیسیون انجمن‌ها' : 'Commission of associations' }).click();
+    await page.getByRole('button', { name: fa ? 'پیام تازه' : 'New message' }).click();
+    await page.locator('#message-associations').fill('انفورماتیک');
+    await page.getByRole('option', { name: 'انجمن انفورماتیک پزشکی ایران' }).click();
+    await page.locator('#message-subject').fill(subject);
+    await page.locator('#message-body').fill('متن نامهٔ کمیسیون.');
+    await page.getByTestId('attachment-input').setInputFiles({ name: 'circular.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('dialog').getByText('circular.pdf').waitFor();
+    await axe(page, `${tag} compose`);
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'ارسال' : 'Send' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: fa ? 'فرستاده‌ها' : 'Sent' }).click();
+    await page.getByTestId('message-rows').getByText(subject).waitFor();
+    await signOut();
+
+    s.stage = "the association's inbox";
+    await signIn('0067749828', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/messages`);
+    await page.getByRole('tab', { name: /انجمن انفورماتیک پزشکی ایران/ }).click();
+    const letter = page.getByTestId('message-rows').locator('tr', { hasText: subject });
+    await letter.waitFor();
+    check(`${tag}: the letter arrives unread`, (await letter.getAttribute('data-unread')) === 'true');
+    await axe(page, `${tag} inbox`);
+    await page.screenshot({ path: shot('18-inbox'), fullPage: true });
+    await letter.getByRole('button', { name: subject }).click();
+    await page.getByTestId('message-body').getByText('متن نامهٔ کمیسیون.').waitFor();
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('dialog').getByText('circular.pdf').click()]);
+    check(`${tag}: the attachment downloads`, (await file.suggestedFilename()) === 'circular.pdf', await file.suggestedFilename());
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'بستن' : 'Close' }).click();
+    await page.waitForFunction((subj) => [...document.querySelectorAll('[data-testid=message-rows] tr')].some((r) => r.textContent.includes(subj) && r.dataset.unread === 'false'), subject);
+    check(`${tag}: opened, the letter is read`, true);
+    await noHorizontalScroll(page, `${tag} inbox`);
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+// E2E_ONLY=content (or main, recovery, membership, swagger) runs one scenario while working on it.
+const only = process.env.E2E_ONLY;
+const wanted = (name) => !only || only.split(',').includes(name);
 try {
-  await swaggerUi(browser);
+  if (wanted('swagger')) await swaggerUi(browser);
   for (const lang of ['fa', 'en']) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
-      await scenario(browser, lang, viewport);
-      await recoveryAndAdmin(browser, lang, viewport);
-      await membership(browser, lang, viewport);
+      if (wanted('main')) await scenario(browser, lang, viewport);
+      if (wanted('recovery')) await recoveryAndAdmin(browser, lang, viewport);
+      if (wanted('membership')) await membership(browser, lang, viewport);
+      if (wanted('content')) await content(browser, lang, viewport);
     }
   }
 } finally {

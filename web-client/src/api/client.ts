@@ -37,6 +37,11 @@ export function setAccessToken(token: string | null): void {
   else localStorage.removeItem(SESSION_HINT);
 }
 
+/** The current access token, for requests made outside the typed client (uploads). */
+export function currentAccessToken(): string | null {
+  return accessToken;
+}
+
 export function mayHaveSession(): boolean {
   return localStorage.getItem(SESSION_HINT) === '1';
 }

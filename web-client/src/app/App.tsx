@@ -11,6 +11,8 @@ import { AssociationsPage } from '../features/associations/AssociationsPage';
 import { MembersPage } from '../features/associations/MembersPage';
 import { StatusCheckPage } from '../features/associations/StatusCheckPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
+import { MessagesPage } from '../features/messages/MessagesPage';
+import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
@@ -71,10 +73,13 @@ export function App() {
                 <Route path="associations" element={<AssociationsPage />} />
                 <Route path="membership-status" element={<StatusCheckPage />} />
                 <Route path="associations/:id" element={<AssociationPage />} />
+                <Route path="news" element={<NewsPage />} />
+                <Route path="news/:id" element={<NewsItemPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />
                   <Route path="invoices" element={<InvoicesPage />} />
+                  <Route path="messages" element={<MessagesPage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>

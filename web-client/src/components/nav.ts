@@ -14,12 +14,14 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   const items: NavItem[] = [
     { key: 'home', to: '/', label: t('nav.home') },
     { key: 'associations', to: '/associations', label: t('nav.associations') },
+    { key: 'news', to: '/news', label: t('nav.news') },
   ];
   if (!signedIn) {
     items.push({ key: 'login', to: '/login', label: t('nav.login') }, { key: 'register', to: '/register', label: t('nav.register') });
     return items;
   }
   items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
+  items.push({ key: 'messages', to: '/messages', label: t('nav.messages') });
   items.push({ key: 'invoices', to: '/invoices', label: t('nav.invoices') });
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
     items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });

@@ -39,3 +39,13 @@ export function jalaliParts(iso: string | Date): { year: number; month: number; 
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
   return { year: get('year'), month: get('month'), day: get('day') };
 }
+
+/** A picked calendar day as `YYYY-MM-DD`. */
+export function isoDay(d: Date | null): string | null {
+  if (!d || Number.isNaN(d.getTime())) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A `YYYY-MM-DD` day as an instant at its noon, so every time zone shows the same day. */
+export const asDate = (day: string) => `${day}T12:00:00Z`;

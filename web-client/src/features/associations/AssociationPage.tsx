@@ -14,9 +14,11 @@ import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import Avatar from '@mui/material/Avatar';
+import { NewsSection } from '../news/NewsSection';
 import { BoardSection } from './BoardSection';
+import { DEGREES, ProfileEditor, QualificationsEditor } from './ProfileEditor';
 
-export const DEGREES: Schemas['DegreeLevel'][] = ['associate', 'bachelor', 'master', 'professional_doctorate', 'phd', 'specialist', 'subspecialist'];
 
 function RequestMembership({ id, qualifications }: { id: string; qualifications: Schemas['Qualification'][] }) {
   const { t } = useTranslation();
@@ -91,17 +93,27 @@ export function AssociationPage() {
   const commission = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));
   const manager = commission || Boolean(me?.grants.some((g) => g.role === 'association_admin' && g.scope_id === id));
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  const [editing, setEditing] = useState<'profile' | 'qualifications' | null>(null);
   if (association.error) return <FormAlert message={association.error.message} />;
   if (!a) return null;
   return (
     <Stack spacing={2}>
-      <Typography variant="h5" component="h1">
-        {a.name}
-      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        {a.logo_url && <Avatar src={a.logo_url} alt={t('associations.logo')} variant="rounded" sx={{ width: 56, height: 56 }} />}
+        <Typography variant="h5" component="h1">
+          {a.name}
+        </Typography>
+      </Stack>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <dl className="facts">
           <dt>{t('associations.members')}</dt>
           <dd data-testid="member-count">{n(a.member_count)}</dd>
+          {a.phone && (
+            <>
+              <dt>{t('associations.phone')}</dt>
+              <dd dir="ltr">{a.phone}</dd>
+            </>
+          )}
           {a.email && (
             <>
               <dt>{t('associations.email')}</dt>
@@ -122,7 +134,9 @@ export function AssociationPage() {
         <Typography variant="subtitle1" component="h2" sx={{ mt: 2 }}>
           {t('associations.qualifications')}
         </Typography>
-        {a.qualifications.length === 0 ? (
+        {editing === 'qualifications' ? (
+          <QualificationsEditor association={a} onDone={() => setEditing(null)} />
+        ) : a.qualifications.length === 0 ? (
           <Typography color="text.secondary">{t('associations.noQualifications')}</Typography>
         ) : (
           <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', mt: 1 }}>
@@ -133,14 +147,24 @@ export function AssociationPage() {
         )}
         {manager && (
           <Stack spacing={2} sx={{ mt: 2 }}>
-            <Button variant="outlined" component={RouterLink} to={`/associations/${id}/members`} sx={{ alignSelf: 'flex-start' }}>
-              {t('associations.manage')}
-            </Button>
+            <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+              <Button variant="outlined" component={RouterLink} to={`/associations/${id}/members`}>
+                {t('associations.manage')}
+              </Button>
+              <Button variant="outlined" onClick={() => setEditing('profile')}>
+                {t('associations.editProfile')}
+              </Button>
+              <Button variant="outlined" onClick={() => setEditing('qualifications')} disabled={editing === 'qualifications'}>
+                {t('associations.editQualifications')}
+              </Button>
+            </Stack>
             {commission && <AddAdmin id={id} />}
           </Stack>
         )}
       </Paper>
       <BoardSection id={id} manager={manager} />
+      <NewsSection id={id} manager={manager} />
+      {editing === 'profile' && <ProfileEditor association={a} open onClose={() => setEditing(null)} />}
       {status === 'signed-in' &&
         (membership && membership.status !== 'rejected' ? (
           <Alert severity={membership.status === 'approved' ? 'success' : 'info'} data-testid="membership-status">

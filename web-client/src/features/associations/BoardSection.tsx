@@ -14,19 +14,11 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
-import { formatDate } from '../../lib/dates';
+import { asDate, formatDate, isoDay } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 
 const POSITIONS: Schemas['Position'][] = ['president', 'vice_president', 'secretary', 'treasurer', 'board_member', 'alternate_member', 'inspector', 'alternate_inspector'];
 
-/** A picked calendar day as `YYYY-MM-DD`. */
-function isoDay(d: Date | null): string | null {
-  if (!d || Number.isNaN(d.getTime())) return null;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-const asDate = (day: string) => `${day}T12:00:00Z`;
 
 function AssignSeat({ id }: { id: string }) {
   const { t } = useTranslation();

@@ -25,6 +25,8 @@ import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { ImportDialog } from './ImportDialog';
+import { RegisterMemberDialog } from './RegisterMemberDialog';
 
 const COLORS = { pending: 'primary', approved: 'success', rejected: 'default' } as const;
 
@@ -40,6 +42,7 @@ export function MembersPage() {
   const [perPage, setPerPage] = useState(25);
   const [rejecting, setRejecting] = useState<Schemas['MemberDto'] | null>(null);
   const [reason, setReason] = useState('');
+  const [dialog, setDialog] = useState<'import' | 'register' | null>(null);
   const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
   const members = useQuery({
     queryKey: ['members', id, status, q, page, perPage],
@@ -101,7 +104,17 @@ export function MembersPage() {
             {t('associations.export')}
           </Button>
         </Stack>
+        <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
+          <Button variant="contained" onClick={() => setDialog('register')}>
+            {t('associations.registerMember')}
+          </Button>
+          <Button variant="outlined" onClick={() => setDialog('import')}>
+            {t('import.title')}
+          </Button>
+        </Stack>
       </Paper>
+      {dialog === 'import' && <ImportDialog id={id} onClose={() => setDialog(null)} onImported={refresh} />}
+      {dialog === 'register' && <RegisterMemberDialog id={id} qualifications={association.data?.qualifications ?? []} onClose={() => setDialog(null)} onDone={refresh} />}
       <Paper variant="outlined">
         <TableContainer tabIndex={0} role="region" aria-label={t('associations.membersTitle', { name: association.data?.name ?? '' })}>
           <Table size="small">

@@ -1,0 +1,139 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem, type Schemas } from '../../api/client';
+import { toPersianDigits } from '../../lib/digits';
+import { rejectedRows } from '../../lib/importReport';
+import { sendWithProgress } from '../../lib/upload';
+
+type Report = Schemas['ImportReport'];
+
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'sending'; dryRun: boolean; sent: number }
+  | { kind: 'checked'; report: Report }
+  | { kind: 'done'; report: Report }
+  | { kind: 'failed'; problem: ApiProblem };
+
+/**
+ * Imports members from a CSV (AS-04): the file is checked first (nothing changes), every
+ * rejected row is listed with why; only a clean file can be imported, and all of it at once.
+ */
+export function ImportDialog({ id, onClose, onImported }: { id: string; onClose: () => void; onImported: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [file, setFile] = useState<File | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  const send = async (chosen: File, dryRun: boolean) => {
+    setPhase({ kind: 'sending', dryRun, sent: 0 });
+    try {
+      const report = await sendWithProgress<Report>('POST', `/api/v1/associations/${encodeURIComponent(id)}/members/import?dry_run=${dryRun}`, chosen, 'text/csv', (sent) =>
+        setPhase({ kind: 'sending', dryRun, sent }),
+      );
+      setPhase(dryRun ? { kind: 'checked', report } : { kind: 'done', report });
+      if (!dryRun) onImported();
+    } catch (e) {
+      setPhase({ kind: 'failed', problem: e instanceof ApiProblem ? e : new ApiProblem(0, undefined, String(e)) });
+    }
+  };
+  const busy = phase.kind === 'sending';
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="md">
+      <DialogTitle>{t('import.title')}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <Typography>{t('import.intro')}</Typography>
+          <Link href="/api/v1/members-import-template.csv" download>
+            {t('import.template')}
+          </Link>
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+            <Button variant="outlined" component="label" disabled={busy}>
+              {t('import.choose')}
+              <input
+                hidden
+                type="file"
+                accept=".csv,text/csv"
+                data-testid="import-input"
+                onChange={(e) => {
+                  const chosen = e.target.files?.[0] ?? null;
+                  e.target.value = '';
+                  setFile(chosen);
+                  if (chosen) void send(chosen, true);
+                }}
+              />
+            </Button>
+            <Typography dir="auto">{file?.name ?? ''}</Typography>
+          </Stack>
+          {phase.kind === 'sending' && (
+            <Stack spacing={1} data-testid="import-progress">
+              <Typography>{phase.sent < 1 ? t('import.uploading', { percent: n(Math.round(phase.sent * 100)) }) : phase.dryRun ? t('import.checking') : t('import.writing')}</Typography>
+              {phase.sent < 1 ? <LinearProgress variant="determinate" value={phase.sent * 100} aria-label={t('import.title')} /> : <LinearProgress aria-label={t('import.title')} />}
+            </Stack>
+          )}
+          {phase.kind === 'checked' && (
+            <Alert severity="info" role="status">
+              {t('import.checked', { rows: n(phase.report.rows), fresh: n(phase.report.new_people) })}
+            </Alert>
+          )}
+          {phase.kind === 'done' && (
+            <Alert severity="success" role="status">
+              {t('import.done', { rows: n(phase.report.imported), fresh: n(phase.report.new_people) })}
+            </Alert>
+          )}
+          {phase.kind === 'failed' && (
+            <>
+              <Alert severity="error" role="alert">
+                {phase.problem.message}
+              </Alert>
+              {phase.problem.code === 'import_rejected' && (
+                <TableContainer sx={{ maxHeight: 320 }} tabIndex={0} role="region" aria-label={t('import.rejectedRows')}>
+                  <Table size="small" stickyHeader>
+                    <TableHead>
+                      <TableRow>
+                        <TableCell>{t('import.line')}</TableCell>
+                        <TableCell>{t('import.problem')}</TableCell>
+                      </TableRow>
+                    </TableHead>
+                    <TableBody data-testid="import-rejected">
+                      {rejectedRows(phase.problem.fields).map((r) => (
+                        <TableRow key={r.line}>
+                          <TableCell>{n(r.line)}</TableCell>
+                          <TableCell>{r.problems.join(' ')}</TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </TableContainer>
+              )}
+            </>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          {phase.kind === 'done' ? t('messages.close') : t('admin.cancel')}
+        </Button>
+        {phase.kind === 'checked' && file && (
+          <Button variant="contained" onClick={() => void send(file, false)}>
+            {t('import.confirm', { rows: n(phase.report.rows) })}
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

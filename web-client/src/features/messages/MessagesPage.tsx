@@ -1,0 +1,364 @@
+import AttachFileIcon from '@mui/icons-material/AttachFile';
+import Autocomplete from '@mui/material/Autocomplete';
+import Badge from '@mui/material/Badge';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Tab from '@mui/material/Tab';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Tabs from '@mui/material/Tabs';
+import TextField from '@mui/material/TextField';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
+import Typography from '@mui/material/Typography';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import { Pager } from '../../components/Pager';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+import { uploadFile } from '../../lib/upload';
+import { DEGREES } from '../associations/ProfileEditor';
+
+type Mailbox = Schemas['MailboxDto'];
+type Summary = Schemas['MessageSummary'];
+
+function useMailboxName() {
+  const { t } = useTranslation();
+  return (m: Pick<Mailbox, 'kind' | 'name'>) => (m.kind === 'person' ? t('messages.mine') : m.kind === 'commission' ? t('messages.commission') : (m.name ?? ''));
+}
+
+function senderName(t: (k: string) => string, s: Schemas['Sender']): string {
+  return s.kind === 'commission' ? t('messages.commission') : (s.name ?? '');
+}
+
+/** Downloads a private file with the session's token and hands it to the browser. */
+async function download(file: Schemas['AttachmentDto']) {
+  const blob = await unwrap(api.GET('/api/v1/files/{id}', { params: { path: { id: file.id } }, parseAs: 'blob' }));
+  const url = URL.createObjectURL(blob as Blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name ?? file.id;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+function MessageView({ mailbox, id, onClose }: { mailbox: string; id: string; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['messages', mailbox] });
+    void queryClient.invalidateQueries({ queryKey: ['mailboxes'] });
+  };
+  const message = useQuery({
+    queryKey: ['message', mailbox, id],
+    queryFn: async () => {
+      const m = await unwrap(api.GET('/api/v1/mailboxes/{mailbox}/messages/{id}', { params: { path: { mailbox, id } } }));
+      refresh();
+      return m;
+    },
+  });
+  const unread = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/mailboxes/{mailbox}/messages/{id}/read', { params: { path: { mailbox, id } }, body: { read: false } })),
+    onSuccess: () => {
+      refresh();
+      onClose();
+    },
+  });
+  const fetchFile = useMutation({ mutationFn: download });
+  const m = message.data;
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="md">
+      <DialogTitle>{m?.subject ?? ''}</DialogTitle>
+      <DialogContent>
+        <FormAlert message={(message.error ?? unread.error ?? fetchFile.error)?.message ?? null} />
+        {m && (
+          <>
+            <Typography variant="body2" color="text.secondary" gutterBottom>
+              {`${t('messages.from')}: ${senderName(t, m.sender)} · ${formatDateTime(m.created_at, lang)}`}
+            </Typography>
+            <div data-testid="message-body">
+              {m.body.split(/\n+/).map((p, i) => (
+                <Typography key={i} component="p" sx={{ mb: 2 }}>
+                  {p}
+                </Typography>
+              ))}
+            </div>
+            {m.attachments.length > 0 && (
+              <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+                {m.attachments.map((f) => (
+                  <Chip key={f.id} icon={<AttachFileIcon />} label={f.name ?? f.id} onClick={() => fetchFile.mutate(f)} />
+                ))}
+              </Stack>
+            )}
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        {m?.read === true && (
+          <Button disabled={unread.isPending} onClick={() => unread.mutate()}>
+            {t('messages.markUnread')}
+          </Button>
+        )}
+        <Button variant="contained" onClick={onClose}>
+          {t('messages.close')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Writes from the commission's or an association's mailbox (AS-07). */
+function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const commission = from.kind === 'commission';
+  const [to, setTo] = useState(commission ? 'associations' : 'members');
+  const [chosen, setChosen] = useState<Schemas['AssociationDto'][]>([]);
+  const [field, setField] = useState('');
+  const [degree, setDegree] = useState('');
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [files, setFiles] = useState<Schemas['FileInfo'][]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
+  const associations = useQuery({ queryKey: ['associations'], queryFn: () => unwrap(api.GET('/api/v1/associations')), enabled: commission });
+  const upload = useMutation({
+    mutationFn: (file: File) => uploadFile(file, 'attachment', setProgress),
+    onSuccess: (info) => setFiles((f) => [...f, info]),
+    onSettled: () => setProgress(null),
+  });
+  const send = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/messages', {
+          body: {
+            from: from.mailbox,
+            to,
+            association_ids: chosen.map((a) => a.id),
+            field: to === 'members' && field.trim() ? field : null,
+            degree_level: to === 'members' && degree ? degree : null,
+            subject,
+            body,
+            attachment_ids: files.map((f) => f.id),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['messages', from.mailbox] });
+      onClose();
+    },
+  });
+  const fieldError = (f: string) => (send.error instanceof ApiProblem ? send.error.fields[f]?.join(' ') : undefined);
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="md">
+      <DialogTitle>{t('messages.compose')}</DialogTitle>
+      <DialogContent>
+        <FormAlert message={send.error ? [send.error.message, fieldError('to'), fieldError('attachment_ids')].filter(Boolean).join(' ') : null} />
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          {commission ? (
+            <Autocomplete
+              multiple
+              id="message-associations"
+              options={associations.data?.items ?? []}
+              getOptionLabel={(a) => a.name}
+              value={chosen}
+              onChange={(_, v) => setChosen(v)}
+              renderInput={(params) => <TextField {...params} label={t('messages.toAssociations')} helperText={chosen.length === 0 ? t('messages.allAssociations') : fieldError('association_ids')} />}
+            />
+          ) : (
+            <TextField id="message-to" select label={t('messages.to')} value={to} onChange={(e) => setTo(e.target.value)}>
+              <MenuItem value="members">{t('messages.toMembers')}</MenuItem>
+              <MenuItem value="commission">{t('messages.commission')}</MenuItem>
+            </TextField>
+          )}
+          {to === 'members' && (
+            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+              <TextField id="message-field" label={t('messages.onlyField')} value={field} onChange={(e) => setField(e.target.value)} fullWidth />
+              <TextField id="message-degree" select label={t('messages.onlyDegree')} value={degree} onChange={(e) => setDegree(e.target.value)} sx={{ minWidth: 200 }}>
+                <MenuItem value="">{t('admin.all')}</MenuItem>
+                {DEGREES.map((d) => (
+                  <MenuItem key={d} value={d}>
+                    {t(`associations.degrees.${d}`)}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Stack>
+          )}
+          <TextField id="message-subject" label={t('messages.subject')} value={subject} onChange={(e) => setSubject(e.target.value)} error={Boolean(fieldError('subject'))} helperText={fieldError('subject')} fullWidth />
+          <TextField id="message-body" label={t('messages.body')} value={body} onChange={(e) => setBody(e.target.value)} error={Boolean(fieldError('body'))} helperText={fieldError('body')} fullWidth multiline minRows={6} />
+          <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+            <Button variant="outlined" component="label" startIcon={<AttachFileIcon />} disabled={upload.isPending || files.length >= 10}>
+              {t('messages.attach')}
+              <input
+                hidden
+                type="file"
+                accept="application/pdf,image/png,image/jpeg,image/webp"
+                data-testid="attachment-input"
+                onChange={(e) => {
+                  const file = e.target.files?.[0];
+                  if (file) upload.mutate(file);
+                  e.target.value = '';
+                }}
+              />
+            </Button>
+            {files.map((f) => (
+              <Chip key={f.id} label={f.name ?? f.id} onDelete={() => setFiles(files.filter((x) => x.id !== f.id))} />
+            ))}
+          </Stack>
+          {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
+          <FormAlert message={upload.error ? upload.error.message : null} />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('admin.cancel')}</Button>
+        <Button variant="contained" disabled={send.isPending || upload.isPending} onClick={() => send.mutate()}>
+          {t('messages.send')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** Inboxes and sent folders of the person's mailboxes: their own, the commission's, their associations'. */
+export function MessagesPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const name = useMailboxName();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [folder, setFolder] = useState<'inbox' | 'sent'>('inbox');
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const [open, setOpen] = useState<string | null>(null);
+  const [composing, setComposing] = useState(false);
+  const mailboxes = useQuery({ queryKey: ['mailboxes'], queryFn: () => unwrap(api.GET('/api/v1/mailboxes')) });
+  const boxes = mailboxes.data?.items ?? [];
+  // Start in the first mailbox with unread messages, else one's own.
+  const current = boxes.find((b) => b.mailbox === selected) ?? boxes.find((b) => b.unread > 0) ?? boxes[0];
+  const mailbox = current?.mailbox ?? 'me';
+  const messages = useQuery({
+    queryKey: ['messages', mailbox, folder, page, perPage],
+    placeholderData: keepPreviousData,
+    enabled: Boolean(current),
+    queryFn: () => unwrap(api.GET('/api/v1/mailboxes/{mailbox}/messages', { params: { path: { mailbox }, query: { folder, page: page + 1, per_page: perPage } } })),
+  });
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  const who = (m: Summary) =>
+    folder === 'sent'
+      ? m.audience.to === 'commission'
+        ? t('messages.commission')
+        : m.audience.to === 'members'
+          ? `${t('messages.toMembers')} (${n(m.audience.recipient_count)})`
+          : `${t('messages.toAssociationsShort')} (${n(m.audience.recipient_count)})`
+      : senderName(t, m.sender);
+  return (
+    <Stack spacing={2}>
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center' }}>
+        <Typography variant="h5" component="h1">
+          {t('messages.title')}
+        </Typography>
+        {current && current.kind !== 'person' && (
+          <Button variant="contained" onClick={() => setComposing(true)}>
+            {t('messages.compose')}
+          </Button>
+        )}
+      </Stack>
+      <FormAlert message={(mailboxes.error ?? messages.error)?.message ?? null} />
+      {boxes.length > 1 && (
+        <Tabs
+          value={mailbox}
+          onChange={(_, v: string) => {
+            setSelected(v);
+            setFolder('inbox');
+            setPage(0);
+          }}
+          variant="scrollable"
+          aria-label={t('messages.mailboxes')}
+        >
+          {boxes.map((b) => (
+            <Tab
+              key={b.mailbox}
+              value={b.mailbox}
+              label={
+                <Badge color="primary" badgeContent={b.unread > 0 ? n(b.unread) : undefined} sx={{ px: 1.5 }}>
+                  {name(b)}
+                </Badge>
+              }
+            />
+          ))}
+        </Tabs>
+      )}
+      {current && current.kind !== 'person' && (
+        <ToggleButtonGroup
+          exclusive
+          size="small"
+          value={folder}
+          onChange={(_, v: 'inbox' | 'sent' | null) => {
+            if (v) {
+              setFolder(v);
+              setPage(0);
+            }
+          }}
+          aria-label={t('messages.folder')}
+        >
+          <ToggleButton value="inbox">{t('messages.inbox')}</ToggleButton>
+          <ToggleButton value="sent">{t('messages.sent')}</ToggleButton>
+        </ToggleButtonGroup>
+      )}
+      <Paper variant="outlined">
+        <TableContainer tabIndex={0} role="region" aria-label={t('messages.title')}>
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('messages.subject')}</TableCell>
+                <TableCell>{folder === 'sent' ? t('messages.to') : t('messages.from')}</TableCell>
+                <TableCell>{t('messages.date')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="message-rows">
+              {messages.data?.items.map((m) => {
+                const unread = m.read === false;
+                return (
+                  <TableRow key={m.id} hover onClick={() => setOpen(m.id)} sx={{ cursor: 'pointer' }} data-unread={unread ? 'true' : 'false'}>
+                    <TableCell sx={{ fontWeight: unread ? 700 : 400 }}>
+                      <Button variant="text" size="small" onClick={() => setOpen(m.id)} sx={{ fontWeight: 'inherit', textAlign: 'start' }}>
+                        {m.subject}
+                      </Button>
+                      {unread && <Chip size="small" color="primary" label={t('messages.unread')} sx={{ mx: 1 }} />}
+                      {m.attachment_count > 0 && <AttachFileIcon fontSize="small" titleAccess={t('messages.hasAttachments')} sx={{ verticalAlign: 'middle' }} />}
+                    </TableCell>
+                    <TableCell>{who(m)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.created_at, lang)}</TableCell>
+                  </TableRow>
+                );
+              })}
+              {messages.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={3}>{t('messages.empty')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+        <Pager total={messages.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+      </Paper>
+      {open && <MessageView mailbox={mailbox} id={open} onClose={() => setOpen(null)} />}
+      {composing && current && <Compose from={current} onClose={() => setComposing(false)} />}
+    </Stack>
+  );
+}
