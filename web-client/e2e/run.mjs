@@ -596,6 +596,17 @@ async function membership(browser, lang, viewport) {
     s.stage = 'the admin assigns a board position';
     await page.goto(`${server.base}/associations`);
     await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
+    // The demo board has a president: the admin ends that term first, after confirming.
+    const sitting = page.getByTestId('board-current').locator('li', { hasText: lang === 'fa' ? /^رئیس:/ : /^President:/ });
+    const former = (await sitting.innerText()).split('\n')[0].split(':')[1].trim();
+    await sitting.getByRole('button', { name: lang === 'fa' ? 'پایان دوره' : 'Close term' }).click();
+    await page.getByRole('dialog').getByText(former, { exact: false }).waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in, so contrast is judged at full opacity
+    await axe(page, `${tag} close-term confirmation`);
+    await page.getByRole('dialog').getByRole('button', { name: lang === 'fa' ? 'پایان دوره' : 'Close term' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await sitting.waitFor({ state: 'detached' });
+    check(`${tag}: the closed term leaves the current board`, true);
     await page.locator('#seat-national-code').fill(code);
     await page.getByRole('button', { name: lang === 'fa' ? 'ثبت سمت' : 'Assign a position' }).click();
     await page.getByTestId('board-current').getByText('کاوه آهنگر', { exact: false }).waitFor();

@@ -214,6 +214,7 @@ export const en: Messages = {
     startDate: 'Term starts',
     endDate: 'Term ends',
     closeTerm: 'Close term',
+    closeTermConfirm: 'End the term of {{name}} as {{position}} today? It moves to the board’s history and cannot be reopened.',
     positions: {
       president: 'President',
       vice_president: 'Vice-president',

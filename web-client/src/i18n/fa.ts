@@ -212,6 +212,7 @@ export const fa = {
     startDate: 'آغاز دوره',
     endDate: 'پایان دوره',
     closeTerm: 'پایان دوره',
+    closeTermConfirm: 'دورهٔ {{name}} در سمت {{position}} امروز پایان یابد؟ این دوره به سابقهٔ هیئت‌مدیره می‌رود و بازگشت‌پذیر نیست.',
     positions: {
       president: 'رئیس',
       vice_president: 'نایب‌رئیس',

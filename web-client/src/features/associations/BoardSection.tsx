@@ -12,6 +12,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { asDate, formatDate, isoDay } from '../../lib/dates';
@@ -82,9 +83,13 @@ export function BoardSection({ id, manager }: { id: string; manager: boolean }) 
   const lang = i18n.language as Lang;
   const queryClient = useQueryClient();
   const board = useQuery({ queryKey: ['board', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}/board', { params: { path: { id } } })) });
+  const [closing, setClosing] = useState<Schemas['BoardSeat'] | null>(null);
   const close = useMutation({
     mutationFn: (seat: string) => unwrap(api.POST('/api/v1/board-positions/{id}/close', { params: { path: { id: seat } }, body: {} })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['board', id] }),
+    onSuccess: () => {
+      setClosing(null);
+      void queryClient.invalidateQueries({ queryKey: ['board', id] });
+    },
   });
   const seatText = (s: Schemas['BoardSeat']) =>
     `${formatDate(asDate(s.start_date), lang)}${s.end_date ? ` – ${formatDate(asDate(s.end_date), lang)}` : ''}`;
@@ -101,7 +106,7 @@ export function BoardSection({ id, manager }: { id: string; manager: boolean }) 
             disableGutters
             secondaryAction={
               manager ? (
-                <Button size="small" disabled={close.isPending} onClick={() => close.mutate(s.id)}>
+                <Button size="small" disabled={close.isPending} onClick={() => setClosing(s)}>
                   {t('associations.closeTerm')}
                 </Button>
               ) : undefined
@@ -126,6 +131,17 @@ export function BoardSection({ id, manager }: { id: string; manager: boolean }) 
         </>
       )}
       {manager && <AssignSeat id={id} />}
+      <FormAlert message={close.error ? close.error.message : null} />
+      {closing && (
+        <ConfirmDialog
+          title={t('associations.closeTerm')}
+          text={t('associations.closeTermConfirm', { position: t(`associations.positions.${closing.position}`), name: `${closing.first_name} ${closing.last_name}` })}
+          confirm={t('associations.closeTerm')}
+          busy={close.isPending}
+          onConfirm={() => close.mutate(closing.id)}
+          onCancel={() => setClosing(null)}
+        />
+      )}
     </Paper>
   );
 }
