@@ -53,7 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Commission admins manage every association; association admins their own.
-pub(crate) fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
+pub fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
     if user.has_role(Role::CommissionAdmin) {
         return Ok(());
     }

@@ -103,6 +103,8 @@ pub enum ApiError {
     InvalidCredentials,
     /// 403 `forbidden`: authenticated but not allowed.
     Forbidden,
+    /// 403 with a specific code and message, e.g. `not_on_roll`.
+    Denied { code: &'static str, msg: Msg },
     /// 403 `password_change_required`: the account must change its password first.
     PasswordChangeRequired,
     /// 404 `not_found`.
@@ -141,7 +143,10 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } | Self::Rejected { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Rejected { code, .. }
+            | Self::Denied { code, .. } => code,
             Self::Unauthorized(_) => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden => "forbidden",
@@ -162,6 +167,7 @@ impl ApiError {
             Self::BadRequest { msg, .. }
             | Self::Conflict { msg, .. }
             | Self::Rejected { msg, .. }
+            | Self::Denied { msg, .. }
             | Self::Unauthorized(msg) => msg.clone(),
             Self::InvalidCredentials => {
                 Msg::new("کد ملی یا رمز عبور نادرست است.", "The national code or password is incorrect.")
@@ -224,7 +230,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Validation(_) | Self::BadRequest { .. } | Self::Rejected { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::PasswordChangeRequired | Self::Denied { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -24,6 +24,8 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
         (name = "me", description = "The signed-in person"),
         (name = "associations", description = "Scientific associations, what qualifies for membership, memberships, boards, member import and export"),
         (name = "news", description = "Associations' news: drafts, publishing, public lists"),
+        (name = "elections", description = "Board elections: set-up, lifecycle, public pages, tally and results"),
+        (name = "voting", description = "Voting: confirmation codes by e-mail, SMS or inbound SMS, and casting the ballot"),
         (name = "messages", description = "Letters between the commission, associations and members; inboxes"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),

@@ -27,6 +27,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 pub fn hooks() -> anjoman_core::http::Hooks {
     anjoman_core::http::Hooks {
         file_readers: vec![anjoman_associations::messages::may_read_attachment],
+        profile_locks: vec![anjoman_elections::voting::election_lock],
+        sms_recovery_guards: vec![anjoman_elections::voting::election_lock],
+        inbound_sms: vec![anjoman_elections::voting::inbound_vote_code],
         ..Default::default()
     }
 }
@@ -40,6 +43,7 @@ where
         scope::scope("/api/v1")
             .configure(anjoman_identity::configure)
             .configure(anjoman_associations::configure)
+            .configure(anjoman_elections::configure)
             .configure(anjoman_core::platform::http::configure),
     )
 }
@@ -99,6 +103,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     anjoman_core::platform::payments::set_sandbox_address(addr);
     if config.workers {
         actix_web::rt::spawn(anjoman_core::platform::payments::reconcile_forever(state.clone()));
+        actix_web::rt::spawn(anjoman_elections::worker::run_forever(state.pool.clone(), config.clone()));
     }
     let web_dir = config.web_dir.clone();
     let server = HttpServer::new(move || app(state.clone(), metrics.clone(), web_dir.clone())).listen(listener)?.run();

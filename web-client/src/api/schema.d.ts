@@ -75,6 +75,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/associations/{id}/elections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a draft election with its contests (the association's admins, EL-01). */
+        post: operations["create_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/associations/{id}/members": {
         parameters: {
             query?: never;
@@ -417,6 +434,282 @@ export interface paths {
         put?: never;
         /** Closes a term; the seat stays in the board's history (the association's admins). */
         post: operations["close_seat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Elections, newest first: public ones to everyone; drafts to their association's admins (EL-05). */
+        get: operations["list_elections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An election with its contests and candidates (public once published). */
+        get: operations["show_election"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits an election before it opens (draft or published). */
+        patch: operations["edit_election"];
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/ballot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Casts the ballot with the confirmation code (EL-08, EL-09): once, whatever the number of
+         *     devices or concurrent requests. Who voted and what was voted go to separate tables.
+         */
+        post: operations["cast_ballot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/bulletin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public bulletin of an election: the tracking codes of its ballots. */
+        get: operations["bulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels an election that is not yet counted, with a reason. */
+        post: operations["cancel_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds an approved member as a candidate of a contest, before voting opens (EL-03). */
+        post: operations["add_candidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extends the end of an open election, with a reason (the only change once voting opened). */
+        post: operations["extend_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/my-vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the signed-in person stands in an election: on the roll, voted, code asked for. */
+        get: operations["my_vote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes a draft: candidates become public and members are told (EL-02, EL-13). */
+        post: operations["publish_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/publish-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publishes the counted results; members are told (EL-13). */
+        post: operations["publish_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results of an election (EL-11). */
+        get: operations["show_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results as CSV: contest, candidate, election code, votes, rank, outcome. */
+        get: operations["results_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/tally": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Counts a closed election (EL-11): per contest votes, ranks, elected, alternates and ties. */
+        post: operations["tally_election"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/turnout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live turnout for the association's admins and the commission, never partial results (EL-11). */
+        get: operations["turnout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/vote-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends (or shows) the confirmation code by the channel the voter picked (EL-07). */
+        post: operations["request_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/vote-code/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends the live SMS code by e-mail now, instead of waiting for the automatic fallback. */
+        post: operations["email_code_now"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1120,6 +1413,47 @@ export interface components {
             /** Format: date */
             start_date: string;
         };
+        Bulletin: {
+            /** @description Every cast ballot's tracking code, sorted (so their order tells nothing). */
+            tracking_codes: string[];
+        };
+        CandidateBody: {
+            academic_rank?: string | null;
+            contest_id: string;
+            /** @description The number voters find the candidate by. */
+            election_code: string;
+            field?: string | null;
+            national_code: string;
+            /** @description Files uploaded with purposes `candidate_photo`, `candidate_resume`, `candidate_programme`. */
+            photo_file_id?: string | null;
+            programme_file_id?: string | null;
+            resume_file_id?: string | null;
+            university?: string | null;
+        };
+        CandidateDto: {
+            academic_rank?: string | null;
+            contest_id: string;
+            election_code: string;
+            field?: string | null;
+            first_name: string;
+            id: string;
+            last_name: string;
+            photo_url?: string | null;
+            programme_url?: string | null;
+            resume_url?: string | null;
+            university?: string | null;
+        };
+        CandidateResult: {
+            candidate_id: string;
+            outcome: components["schemas"]["Outcome"];
+            /**
+             * Format: int64
+             * @description 1 for the most votes; equal votes share a rank.
+             */
+            rank: number;
+            /** Format: int64 */
+            votes: number;
+        };
         CaptchaResponse: {
             /** @description Send back with the answer as `captcha_id`. */
             captcha_id: string;
@@ -1131,6 +1465,18 @@ export interface components {
             /** @description The numeric image, PNG, base64-encoded. */
             image_png_base64: string;
         };
+        Cast: {
+            /** @description Find it on the election's public bulletin. */
+            tracking_code: string;
+        };
+        CastBallot: {
+            /** @description Contest id → the chosen candidates' ids (at most the contest's maximum; none is allowed). */
+            choices: {
+                [key: string]: string[];
+            };
+            /** @description The confirmation code (EL-07). */
+            code: string;
+        };
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
@@ -1139,11 +1485,118 @@ export interface components {
             /** @description `YYYY-MM-DD`; today when left out. */
             closed_on?: string | null;
         };
+        CodeIssued: {
+            channel: string;
+            /** @description Inbound channel only: the code to text, and the number to text it to. */
+            code?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            send_to_number?: string | null;
+            /** @description Where it went, mostly hidden (e-mail and SMS). */
+            sent_to?: string | null;
+        };
+        CodeRequest: {
+            /** @description `email`, `sms`, or `inbound` (the code is shown here; text it from the registered mobile). */
+            channel: string;
+        };
+        ContestBody: {
+            /**
+             * Format: int32
+             * @description Alternates (علی‌البدل) after the elected; 0 when none.
+             */
+            alternates?: number;
+            /** Format: int32 */
+            max_selections: number;
+            /** Format: int32 */
+            seats: number;
+            title: string;
+        };
+        ContestDto: {
+            /** Format: int32 */
+            alternates: number;
+            /** @description In Persian alphabetical order of their names. */
+            candidates: components["schemas"]["CandidateDto"][];
+            id: string;
+            /** Format: int32 */
+            max_selections: number;
+            /** Format: int32 */
+            seats: number;
+            title: string;
+        };
+        ContestResult: {
+            /** Format: int64 */
+            ballots: number;
+            /**
+             * Format: int64
+             * @description Ballots that chose no one in this contest.
+             */
+            blank: number;
+            candidates: components["schemas"]["CandidateResult"][];
+            contest_id: string;
+            /** @description True when a tie crosses the last elected or alternate place. */
+            tie: boolean;
+        };
         /**
          * @description Degree levels a qualification names (مقطع تحصیلی).
          * @enum {string}
          */
         DegreeLevel: "associate" | "bachelor" | "master" | "professional_doctorate" | "phd" | "specialist" | "subspecialist";
+        ElectionBody: {
+            /** @description On creation only. */
+            contests?: components["schemas"]["ContestBody"][] | null;
+            description?: string | null;
+            /** Format: date-time */
+            ends_at?: string | null;
+            /**
+             * Format: date-time
+             * @description UTC, ISO-8601.
+             */
+            starts_at?: string | null;
+            support_contact?: string | null;
+            title?: string | null;
+        };
+        ElectionDto: {
+            association_id: string;
+            association_name: string;
+            contests: components["schemas"]["ContestDto"][];
+            description: string;
+            /**
+             * Format: int64
+             * @description The electorate: frozen at opening; before that, the approved members now.
+             */
+            electorate: number;
+            /** Format: date-time */
+            ends_at: string;
+            id: string;
+            roll_frozen: boolean;
+            /**
+             * Format: date-time
+             * @description The server's clock, for the remaining time shown to voters.
+             */
+            server_time: string;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["Status"];
+            /** @description Where voters get help, e.g. a messenger group. */
+            support_contact?: string | null;
+            title: string;
+        };
+        ElectionList: {
+            items: components["schemas"]["ElectionSummary"][];
+        };
+        ElectionSummary: {
+            association_id: string;
+            association_name: string;
+            /** Format: int64 */
+            electorate: number;
+            /** Format: date-time */
+            ends_at: string;
+            id: string;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["Status"];
+            title: string;
+        };
         /** @description The JSON envelope of every error response. */
         ErrorBody: {
             /**
@@ -1157,6 +1610,11 @@ export interface components {
             };
             /** @description Human-readable message in the language of `Accept-Language` (Persian by default). */
             message: string;
+        };
+        ExtendBody: {
+            /** Format: date-time */
+            ends_at: string;
+            reason: string;
         };
         FileInfo: {
             content_type: string;
@@ -1326,6 +1784,19 @@ export interface components {
             sender: components["schemas"]["Sender"];
             subject: string;
         };
+        MyVote: {
+            /** @description The live confirmation code's channel, if one was asked for. */
+            channel?: string | null;
+            /** @description Inbound channel: whether the voter's SMS has arrived. */
+            confirmed_by_sms: boolean;
+            /** Format: date-time */
+            ends_at: string;
+            on_roll: boolean;
+            /** Format: date-time */
+            server_time: string;
+            status: components["schemas"]["Status"];
+            voted: boolean;
+        };
         NewInvoice: {
             /**
              * Format: int64
@@ -1398,6 +1869,8 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @enum {string} */
+        Outcome: "elected" | "alternate" | "tied" | "not_elected";
         PaymentStart: {
             /** @description Send the payer's browser here. */
             redirect_url: string;
@@ -1435,6 +1908,9 @@ export interface components {
         };
         ReadMark: {
             read: boolean;
+        };
+        ReasonBody: {
+            reason: string;
         };
         RecoveryAccepted: {
             /** @description The same for every national code, registered or not. */
@@ -1481,6 +1957,13 @@ export interface components {
             code: string;
             national_code: string;
             new_password: string;
+        };
+        Results: {
+            contests: components["schemas"]["ContestResult"][];
+            /** Format: int64 */
+            roll_size: number;
+            /** Format: int64 */
+            voted: number;
         };
         /**
          * @description The roles of ID-08. A person holds roles through grants, each with an optional scope.
@@ -1555,6 +2038,11 @@ export interface components {
             /** @description `pending`, `completed` (sign in with the national code as password) or `expired`. */
             status: string;
         };
+        /**
+         * @description Where an election is in its life (EL-02).
+         * @enum {string}
+         */
+        Status: "draft" | "published" | "open" | "closed" | "tallied" | "results_published" | "cancelled";
         StatusAnswer: {
             /** @description The registered e-mail with most of it hidden, e.g. `s***@e******.ir`. */
             email_masked?: string | null;
@@ -1585,6 +2073,16 @@ export interface components {
             refresh_token?: string | null;
             /** @example Bearer */
             token_type: string;
+        };
+        Turnout: {
+            /**
+             * Format: int64
+             * @description The frozen roll (unset before opening).
+             */
+            roll_size?: number | null;
+            status: components["schemas"]["Status"];
+            /** Format: int64 */
+            voted: number;
         };
         UpdateMeRequest: {
             /**
@@ -1885,6 +2383,51 @@ export interface operations {
             };
             /** @description `position_taken`: a single-seat position has a current holder */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The association */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElectionBody"];
+            };
+        };
+        responses: {
+            /** @description Created as a draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this association */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2746,6 +3289,641 @@ export interface operations {
                 };
             };
             /** @description `already_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_elections: {
+        parameters: {
+            query?: {
+                association_id?: string | null;
+                /**
+                 * @description `upcoming` (published), `running` (open), `past` (closed and after) or `all` (default);
+                 *     drafts only to their association's admins with `all`.
+                 */
+                when?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Elections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionList"];
+                };
+            };
+        };
+    };
+    show_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The election */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description No such election (or a draft) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElectionBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `wrong_election_state`: voting has opened */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cast_ballot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CastBallot"];
+            };
+        };
+        responses: {
+            /** @description Cast */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cast"];
+                };
+            };
+            /** @description Invalid choices, or a wrong or expired code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not on the roll */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_voted`, `voting_closed`, `code_exhausted`, or `sms_not_arrived` (inbound channel) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tracking codes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description No such public election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_candidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateBody"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description Invalid fields, not an approved member, or a file of the wrong kind */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_candidate`, `election_code_taken` or `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    extend_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendBody"];
+            };
+        };
+        responses: {
+            /** @description Extended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description Not later than the current end, or no reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The voter's state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyVote"];
+                };
+            };
+        };
+    };
+    publish_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description A contest has no candidates, or the start has passed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElectionDto"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Results"];
+                };
+            };
+            /** @description `results_not_available` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    results_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description `results_not_available` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tally_election: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Results"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    turnout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Turnout */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Turnout"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Issued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeIssued"];
+                };
+            };
+            /** @description Unknown channel, or no e-mail or mobile on file for it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_on_roll`: not on the roll ("you are not a member of this association") */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `voting_closed` or `already_voted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    email_code_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new code went by e-mail */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeIssued"];
+                };
+            };
+            /** @description No e-mail on file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `voting_closed` or `already_voted` */
             409: {
                 headers: {
                     [name: string]: unknown;

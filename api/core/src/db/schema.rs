@@ -301,6 +301,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    elections (id) {
+        id -> Text,
+        association_id -> Text,
+        title -> Text,
+        description -> Text,
+        support_contact -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        roll_size -> Nullable<BigInt>,
+        reminder_sent_at -> Nullable<Timestamp>,
+        results -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contests (id) {
+        id -> Text,
+        election_id -> Text,
+        title -> Text,
+        seats -> Integer,
+        alternates -> Integer,
+        max_selections -> Integer,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    candidates (id) {
+        id -> Text,
+        election_id -> Text,
+        contest_id -> Text,
+        person_id -> Text,
+        election_code -> Text,
+        university -> Nullable<Text>,
+        field -> Nullable<Text>,
+        academic_rank -> Nullable<Text>,
+        photo_file_id -> Nullable<Text>,
+        resume_file_id -> Nullable<Text>,
+        programme_file_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    voter_roll (election_id, person_id) {
+        election_id -> Text,
+        person_id -> Text,
+    }
+}
+
+diesel::table! {
+    participations (election_id, person_id) {
+        election_id -> Text,
+        person_id -> Text,
+    }
+}
+
+diesel::table! {
+    ballots (id) {
+        id -> Text,
+        election_id -> Text,
+        tracking_code -> Text,
+        choices -> Text,
+    }
+}
+
+diesel::table! {
+    vote_codes (id) {
+        id -> Text,
+        election_id -> Text,
+        person_id -> Text,
+        channel -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        outbox_id -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        email_fallback_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
@@ -311,6 +398,10 @@ diesel::joinable!(board_positions -> persons (person_id));
 diesel::joinable!(memberships -> associations (association_id));
 diesel::joinable!(association_qualifications -> associations (association_id));
 diesel::joinable!(news -> associations (association_id));
+diesel::joinable!(elections -> associations (association_id));
+diesel::joinable!(contests -> elections (election_id));
+diesel::joinable!(candidates -> contests (contest_id));
+diesel::joinable!(candidates -> persons (person_id));
 diesel::joinable!(message_recipients -> messages (message_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 diesel::joinable!(message_attachments -> files (file_id));
@@ -340,4 +431,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     message_recipients,
     message_attachments,
+    elections,
+    contests,
+    candidates,
+    voter_roll,
+    participations,
+    ballots,
+    vote_codes,
 );

@@ -1,0 +1,285 @@
+//! Election rules that need no database: the lifecycle, ballot checks, Persian ordering and the
+//! tally.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anjoman_core::{ApiError, FieldErrors, Msg};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where an election is in its life (EL-02).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Published,
+    Open,
+    Closed,
+    Tallied,
+    ResultsPublished,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Draft,
+        Status::Published,
+        Status::Open,
+        Status::Closed,
+        Status::Tallied,
+        Status::ResultsPublished,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Open => "open",
+            Status::Closed => "closed",
+            Status::Tallied => "tallied",
+            Status::ResultsPublished => "results_published",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Visible to the public (candidates and all).
+    pub fn public(self) -> bool {
+        !matches!(self, Status::Draft)
+    }
+}
+
+/// Refuses a step from the wrong state, naming the state.
+pub fn require(current: Status, allowed: &[Status]) -> Result<(), ApiError> {
+    if allowed.contains(&current) {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        code: "wrong_election_state",
+        msg: Msg::new(
+            format!("این کار در وضعیت کنونی انتخابات ({}) ممکن نیست.", current.as_str()),
+            format!("Not possible while the election is {}.", current.as_str()),
+        ),
+    })
+}
+
+/// A contest as the ballot check and the tally see it.
+#[derive(Debug, Clone)]
+pub struct ContestRule {
+    pub id: String,
+    pub seats: i32,
+    pub alternates: i32,
+    pub max_selections: i32,
+    pub candidates: Vec<String>,
+}
+
+/// Checks a ballot: only this election's contests, each candidate of its own contest, none twice,
+/// at most the maximum per contest (fewer and none are allowed). Returns it normalised: every
+/// contest present, choices sorted.
+pub fn check_ballot(
+    contests: &[ContestRule],
+    choices: &HashMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+    let mut e = FieldErrors::new();
+    for key in choices.keys() {
+        if !contests.iter().any(|c| c.id == *key) {
+            e.add(
+                &format!("choices.{key}"),
+                Msg::new("این رقابت در این انتخابات نیست.", "No such contest in this election."),
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    for c in contests {
+        let picked = choices.get(&c.id).cloned().unwrap_or_default();
+        let unique: HashSet<&String> = picked.iter().collect();
+        if unique.len() != picked.len() {
+            e.add(
+                &format!("choices.{}", c.id),
+                Msg::new("نامزدی دو بار انتخاب شده است.", "A candidate is chosen twice."),
+            );
+        }
+        if picked.len() > c.max_selections as usize {
+            e.add(
+                &format!("choices.{}", c.id),
+                Msg::new(
+                    format!("حداکثر {} نامزد در این رقابت.", c.max_selections),
+                    format!("At most {} candidates in this contest.", c.max_selections),
+                ),
+            );
+        }
+        if picked.iter().any(|p| !c.candidates.contains(p)) {
+            e.add(
+                &format!("choices.{}", c.id),
+                Msg::new("نامزد انتخاب‌شده در این رقابت نیست.", "A chosen candidate is not in this contest."),
+            );
+        }
+        let mut sorted = picked;
+        sorted.sort();
+        out.insert(c.id.clone(), sorted);
+    }
+    e.into_result()?;
+    Ok(out)
+}
+
+/// A sort key in Persian alphabetical order (پ، چ، ژ، گ in their places, ی/ي and ک/ك alike).
+pub fn persian_sort_key(text: &str) -> Vec<u32> {
+    const ALPHABET: &str = "آاأإءبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهۀةی";
+    anjoman_core::text::search_key(text)
+        .chars()
+        .map(|c| match ALPHABET.chars().position(|a| a == c) {
+            Some(i) => 0x10000 + i as u32,
+            None => c as u32,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Elected,
+    Alternate,
+    /// Shares its vote count across the last elected or alternate place: the tie must be broken
+    /// by the association's rules.
+    Tied,
+    NotElected,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CandidateResult {
+    pub candidate_id: String,
+    pub votes: i64,
+    /// 1 for the most votes; equal votes share a rank.
+    pub rank: i64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ContestResult {
+    pub contest_id: String,
+    pub ballots: i64,
+    /// Ballots that chose no one in this contest.
+    pub blank: i64,
+    pub candidates: Vec<CandidateResult>,
+    /// True when a tie crosses the last elected or alternate place.
+    pub tie: bool,
+}
+
+/// Counts ballots per contest: votes, ranks, the elected by seats, then alternates; ties at a
+/// boundary are reported, never broken silently.
+pub fn tally(contests: &[ContestRule], ballots: &[BTreeMap<String, Vec<String>>]) -> Vec<ContestResult> {
+    contests
+        .iter()
+        .map(|c| {
+            let mut votes: HashMap<&str, i64> = c.candidates.iter().map(|id| (id.as_str(), 0)).collect();
+            let mut blank = 0;
+            for b in ballots {
+                let picked = b.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+                if picked.is_empty() {
+                    blank += 1;
+                }
+                for p in picked {
+                    if let Some(v) = votes.get_mut(p.as_str()) {
+                        *v += 1;
+                    }
+                }
+            }
+            let mut ordered: Vec<(&str, i64)> = votes.into_iter().collect();
+            ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let seats = c.seats.max(0) as usize;
+            let alt_end = seats + c.alternates.max(0) as usize;
+            let mut tie = false;
+            let candidates = ordered
+                .iter()
+                .enumerate()
+                .map(|(i, (id, v))| {
+                    let rank = ordered.iter().filter(|(_, x)| x > v).count() as i64 + 1;
+                    let first = ordered.iter().position(|(_, x)| x == v).unwrap_or(i);
+                    let last = ordered.iter().rposition(|(_, x)| x == v).unwrap_or(i);
+                    // The group of equal votes straddles a boundary.
+                    let straddles = |b: usize| b > 0 && first < b && last >= b;
+                    let outcome = if *v > 0 && (straddles(seats) || straddles(alt_end)) {
+                        tie = true;
+                        Outcome::Tied
+                    } else if i < seats && *v > 0 {
+                        Outcome::Elected
+                    } else if i < alt_end && *v > 0 {
+                        Outcome::Alternate
+                    } else {
+                        Outcome::NotElected
+                    };
+                    CandidateResult { candidate_id: (*id).to_owned(), votes: *v, rank, outcome }
+                })
+                .collect();
+            ContestResult { contest_id: c.id.clone(), ballots: ballots.len() as i64, blank, candidates, tie }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contest() -> ContestRule {
+        ContestRule {
+            id: "board".into(),
+            seats: 2,
+            alternates: 1,
+            max_selections: 2,
+            candidates: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+        }
+    }
+
+    fn ballot(picks: &[&str]) -> BTreeMap<String, Vec<String>> {
+        BTreeMap::from([("board".to_owned(), picks.iter().map(|s| (*s).to_owned()).collect())])
+    }
+
+    #[test]
+    fn ballots_are_checked() {
+        let c = [contest()];
+        let ok = HashMap::from([("board".to_owned(), vec!["b".to_owned(), "a".to_owned()])]);
+        assert_eq!(check_ballot(&c, &ok).unwrap()["board"], vec!["a", "b"]);
+        assert!(check_ballot(&c, &HashMap::new()).unwrap()["board"].is_empty(), "blank is allowed");
+        let too_many = HashMap::from([("board".to_owned(), vec!["a".into(), "b".into(), "c".into()])]);
+        assert!(check_ballot(&c, &too_many).is_err());
+        let twice = HashMap::from([("board".to_owned(), vec!["a".into(), "a".into()])]);
+        assert!(check_ballot(&c, &twice).is_err());
+        let stranger = HashMap::from([("board".to_owned(), vec!["z".into()])]);
+        assert!(check_ballot(&c, &stranger).is_err());
+        let other_contest = HashMap::from([("inspector".to_owned(), vec![])]);
+        assert!(check_ballot(&c, &other_contest).is_err());
+    }
+
+    #[test]
+    fn tally_ranks_elects_and_reports_ties() {
+        let ballots = [ballot(&["a", "b"]), ballot(&["a", "c"]), ballot(&["a", "b"]), ballot(&["c"]), ballot(&[])];
+        let r = &tally(&[contest()], &ballots)[0];
+        let by = |id: &str| r.candidates.iter().find(|x| x.candidate_id == id).unwrap().clone();
+        assert_eq!((by("a").votes, by("a").rank), (3, 1));
+        assert!(matches!(by("a").outcome, Outcome::Elected));
+        // b and c have 2 each and share the second seat: a tie, reported.
+        assert_eq!((by("b").votes, by("c").votes, by("b").rank, by("c").rank), (2, 2, 2, 2));
+        assert!(matches!(by("b").outcome, Outcome::Tied) && matches!(by("c").outcome, Outcome::Tied));
+        assert!(r.tie);
+        assert!(matches!(by("d").outcome, Outcome::NotElected));
+        assert_eq!((r.ballots, r.blank), (5, 1));
+
+        let clear = [ballot(&["a", "b"]), ballot(&["a", "b"]), ballot(&["a", "c"])];
+        let r = &tally(&[contest()], &clear)[0];
+        assert!(!r.tie);
+        let outcome = |id: &str| r.candidates.iter().find(|x| x.candidate_id == id).unwrap().outcome.clone();
+        assert!(matches!(outcome("b"), Outcome::Elected));
+        assert!(matches!(outcome("c"), Outcome::Alternate));
+    }
+
+    #[test]
+    fn persian_order_puts_letters_in_their_places() {
+        let mut names = vec!["یزدانی", "گودرزی", "کاظمی", "پارسا", "بهرامی", "چمران", "آرین"];
+        names.sort_by_key(|n| persian_sort_key(n));
+        assert_eq!(names, vec!["آرین", "بهرامی", "پارسا", "چمران", "کاظمی", "گودرزی", "یزدانی"]);
+    }
+}

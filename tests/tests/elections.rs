@@ -1,0 +1,407 @@
+//! Elections (EL-01..09, EL-11..13): set-up, the worker opening and closing on the server clock,
+//! the frozen roll, voting with codes by e-mail and by inbound SMS, one ballot under 50
+//! concurrent requests, secrecy of the stored ballot, tally and results; on both backends.
+
+use std::time::Duration;
+
+use anjoman_tests::fakes::sign;
+use anjoman_tests::{
+    Answer, Backend, GOOD_PASSWORD, INBOUND_SMS_SECRET, TestApp, fresh_national_code, on_both_backends,
+};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+on_both_backends!(
+    an_election_runs_from_draft_to_published_results,
+    fifty_concurrent_casts_make_one_ballot,
+    stored_ballots_cannot_be_linked_to_voters,
+);
+
+const TICK: &[(&str, &str)] = &[("ANJOMAN_ELECTION_TICK_MS", "200")];
+
+async fn commission(app: &TestApp) -> String {
+    app.login("0084575948", "Anjoman-Demo-1403").await.expect_status(200)["access_token"].as_str().unwrap().to_owned()
+}
+
+struct Person {
+    code: String,
+    token: String,
+    email: String,
+    mobile: String,
+}
+
+async fn person(app: &TestApp, first: &str) -> Person {
+    let code = fresh_national_code();
+    let email = format!("{}@example.ir", &code);
+    let mobile = format!("0912{}", &code[..7]);
+    let body = json!({"national_code": code, "password": GOOD_PASSWORD, "first_name": first, "last_name": "آزمون", "email": email, "mobile": mobile});
+    app.post("/api/v1/auth/register", None, &body).await.expect_status(201);
+    let token = app.login(&code, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
+    Person { code, token, email, mobile }
+}
+
+/// An association with its admin and `n` approved members.
+async fn association(app: &TestApp, code: &str, n: usize) -> (String, Person, Vec<Person>) {
+    let commission = commission(app).await;
+    let created = app
+        .post("/api/v1/associations", Some(&commission), &json!({"code": code, "name": format!("انجمن {code}")}))
+        .await;
+    let id = created.expect_status(201)["id"].as_str().unwrap().to_owned();
+    let admin = person(app, "مدیر").await;
+    app.post(&format!("/api/v1/associations/{id}/admins"), Some(&commission), &json!({"national_code": admin.code}))
+        .await
+        .expect_status(204);
+    let quals = json!([{"field": "انفورماتیک پزشکی", "degree_level": "master"}]);
+    app.put(&format!("/api/v1/associations/{id}/qualifications"), Some(&admin.token), &quals).await.expect_status(200);
+    let mut members = Vec::new();
+    for i in 0..n {
+        let p = person(app, &format!("عضو{i}")).await;
+        approve(app, &id, &admin, &p).await;
+        members.push(p);
+    }
+    (id, admin, members)
+}
+
+async fn approve(app: &TestApp, association: &str, admin: &Person, p: &Person) {
+    app.post(
+        &format!("/api/v1/associations/{association}/members"),
+        Some(&admin.token),
+        &json!({"national_code": p.code, "field": "انفورماتیک پزشکی", "degree_level": "master"}),
+    )
+    .await
+    .expect_status(201);
+}
+
+fn at(seconds: i64) -> String {
+    (Utc::now() + chrono::Duration::seconds(seconds)).to_rfc3339()
+}
+
+/// The newest code e-mailed to this address, read from the outbox.
+fn emailed_code(app: &TestApp, email: &str) -> String {
+    use anjoman_core::db::schema::outbox_messages as om;
+    let mut conn = app.db.connect();
+    let body: String = om::table
+        .filter(om::recipient.eq(email))
+        .filter(om::purpose.eq("vote_code"))
+        .order(om::created_at.desc())
+        .select(om::body)
+        .first(&mut conn)
+        .expect("a code was e-mailed");
+    let digits: String = body.split(':').nth(1).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
+    assert_eq!(digits.len(), 6, "{body}");
+    digits
+}
+
+async fn wait_for_status(app: &TestApp, id: &str, status: &str) -> Value {
+    for _ in 0..150 {
+        let e = app.get(&format!("/api/v1/elections/{id}"), None).await;
+        if e.body["status"] == status {
+            return e.body.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("election {id} never became {status}");
+}
+
+async fn cast(app: &TestApp, token: &str, id: &str, choices: Value, code: &str) -> Answer {
+    app.post(&format!("/api/v1/elections/{id}/ballot"), Some(token), &json!({"choices": choices, "code": code})).await
+}
+
+async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
+    let app = TestApp::spawn_with(backend, TICK, &["--demo"]).await;
+    let (aid, admin, members) = association(&app, "el-flow", 4).await;
+    let outsider = person(&app, "بیرونی").await;
+    let url = format!("/api/v1/associations/{aid}/elections");
+
+    let bad = app
+        .post(&url, Some(&admin.token), &json!({"title": "", "starts_at": at(-10), "ends_at": at(-20), "contests": []}))
+        .await;
+    let fields = bad.expect_error(400, "validation_failed")["fields"].clone();
+    assert!(fields["title"].is_array() && fields["ends_at"].is_array() && fields["contests"].is_array(), "{fields}");
+    let body = json!({
+        "title": "انتخابات هیئت‌مدیره ۱۴۰۵",
+        "description": "دورهٔ سه‌ساله",
+        "starts_at": at(4),
+        "ends_at": at(14),
+        "contests": [
+            {"title": "هیئت‌مدیره", "seats": 2, "alternates": 1, "max_selections": 2},
+            {"title": "بازرس", "seats": 1, "max_selections": 1}
+        ]
+    });
+    app.post(&url, Some(&outsider.token), &body).await.expect_error(403, "forbidden");
+    let created = app.post(&url, Some(&admin.token), &body).await;
+    let election = created.expect_status(201).clone();
+    let id = election["id"].as_str().unwrap().to_owned();
+    assert_eq!(election["status"], "draft");
+    let board = election["contests"][0]["id"].as_str().unwrap().to_owned();
+    let inspector = election["contests"][1]["id"].as_str().unwrap().to_owned();
+    app.get(&format!("/api/v1/elections/{id}"), None).await.expect_error(404, "not_found");
+
+    // Candidates: approved members only, one election code each.
+    let cand_url = format!("/api/v1/elections/{id}/candidates");
+    let add = |contest: &str, who: &str, code: &str| json!({"contest_id": contest, "national_code": who, "election_code": code, "university": "دانشگاه تهران", "academic_rank": "دانشیار"});
+    app.post(&cand_url, Some(&admin.token), &add(&board, &outsider.code, "9"))
+        .await
+        .expect_error(400, "validation_failed");
+    app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({}))
+        .await
+        .expect_error(400, "validation_failed");
+    for (i, m) in members.iter().take(3).enumerate() {
+        app.post(&cand_url, Some(&admin.token), &add(&board, &m.code, &format!("1{i}"))).await.expect_status(201);
+    }
+    app.post(&cand_url, Some(&admin.token), &add(&inspector, &members[3].code, "10"))
+        .await
+        .expect_error(409, "election_code_taken");
+    let full = app.post(&cand_url, Some(&admin.token), &add(&inspector, &members[3].code, "20")).await;
+    let contests = full.expect_status(201)["contests"].clone();
+    let cands: Vec<String> =
+        contests[0]["candidates"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+    let inspector_cand = contests[1]["candidates"][0]["id"].as_str().unwrap().to_owned();
+
+    let announcements = app.count("outbox_messages");
+    app.post(&format!("/api/v1/elections/{id}/extend"), Some(&admin.token), &json!({"ends_at": at(30), "reason": "x"}))
+        .await
+        .expect_error(409, "wrong_election_state");
+    let published = app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({})).await;
+    assert_eq!(published.expect_status(200)["status"], "published");
+    assert!(app.count("outbox_messages") >= announcements + 8, "announcement by e-mail and SMS to the 4 members");
+    assert_eq!(app.get(&format!("/api/v1/elections/{id}"), None).await.expect_status(200)["electorate"], 4);
+    let code_early = app
+        .post(&format!("/api/v1/elections/{id}/vote-code"), Some(&members[0].token), &json!({"channel": "email"}))
+        .await;
+    code_early.expect_error(409, "voting_closed");
+
+    // The worker opens it on the server clock and freezes the roll.
+    let open = wait_for_status(&app, &id, "open").await;
+    assert_eq!((open["roll_frozen"].clone(), open["electorate"].clone()), (json!(true), json!(4)));
+    let late = person(&app, "دیرآمده").await;
+    approve(&app, &aid, &admin, &late).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/elections/{id}"), None).await.body["electorate"],
+        4,
+        "late approvals do not change the roll"
+    );
+    for who in [&late, &outsider] {
+        let refused = app
+            .post(&format!("/api/v1/elections/{id}/vote-code"), Some(&who.token), &json!({"channel": "email"}))
+            .await;
+        assert!(refused.expect_error(403, "not_on_roll")["message"].as_str().unwrap().contains("عضو این انجمن نیستید"));
+    }
+    app.patch(&format!("/api/v1/elections/{id}"), Some(&admin.token), &json!({"title": "x"}))
+        .await
+        .expect_error(409, "wrong_election_state");
+    // ID-10: the personal page is locked while the election is open.
+    app.patch("/api/v1/me", Some(&members[0].token), &json!({"first_name": "تغییر"}))
+        .await
+        .expect_error(409, "profile_locked");
+
+    // Voter 0 and voter 1 ask for codes by e-mail; a code of another voter does not work.
+    let (v0, v1, v2) = (&members[0], &members[1], &members[2]);
+    for v in [v0, v1] {
+        let issued =
+            app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&v.token), &json!({"channel": "email"})).await;
+        assert!(issued.expect_status(201)["sent_to"].as_str().unwrap().contains("***"));
+    }
+    let (code0, code1) = (emailed_code(&app, &v0.email), emailed_code(&app, &v1.email));
+    let good = json!({ board.clone(): [cands[0], cands[1]], inspector.clone(): [inspector_cand] });
+    cast(&app, &v1.token, &id, good.clone(), &code0).await.expect_error(400, "validation_failed");
+    let too_many = json!({ board.clone(): [cands[0], cands[1], cands[2]] });
+    cast(&app, &v0.token, &id, too_many, &code0).await.expect_error(400, "validation_failed");
+    let wrong_contest = json!({ inspector.clone(): [cands[0]] });
+    cast(&app, &v0.token, &id, wrong_contest, &code0).await.expect_error(400, "validation_failed");
+    let wrong = if code0 == "000000" { "111111" } else { "000000" };
+    cast(&app, &v0.token, &id, good.clone(), wrong).await.expect_error(400, "validation_failed");
+    assert_eq!((app.count("ballots"), app.count("participations")), (0, 0), "nothing stored by refusals");
+
+    let receipt = cast(&app, &v0.token, &id, good.clone(), &code0).await;
+    let tracking = receipt.expect_status(201)["tracking_code"].as_str().unwrap().to_owned();
+    cast(&app, &v0.token, &id, good.clone(), &code0).await.expect_error(409, "already_voted");
+    let blank_board = json!({ inspector.clone(): [inspector_cand] });
+    cast(&app, &v1.token, &id, blank_board, &code1).await.expect_status(201);
+    let bulletin = app.get(&format!("/api/v1/elections/{id}/bulletin"), None).await;
+    assert!(bulletin.expect_status(200)["tracking_codes"].as_array().unwrap().iter().any(|t| t == tracking.as_str()));
+
+    // Voter 2 confirms by texting the code shown on screen from the registered mobile.
+    let shown =
+        app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&v2.token), &json!({"channel": "inbound"})).await;
+    let shown_code = shown.expect_status(201)["code"].as_str().unwrap().to_owned();
+    let only_first = json!({ board.clone(): [cands[0]] });
+    cast(&app, &v2.token, &id, only_first.clone(), &shown_code).await.expect_error(409, "sms_not_arrived");
+    let webhook = json!({"message_id": format!("m-{}", fresh_national_code()), "from": v2.mobile, "to": "10004346", "text": shown_code});
+    let raw = serde_json::to_vec(&webhook).unwrap();
+    let signed = app
+        .client
+        .post(app.url("/api/v1/sms/inbound"))
+        .header("content-type", "application/json")
+        .header("x-anjoman-signature", sign(INBOUND_SMS_SECRET, &raw))
+        .body(raw);
+    app.send(signed).await.expect_status(200);
+    let mine = app.get(&format!("/api/v1/elections/{id}/my-vote"), Some(&v2.token)).await;
+    assert_eq!(mine.expect_status(200)["confirmed_by_sms"], true);
+    cast(&app, &v2.token, &id, only_first, &shown_code).await.expect_status(201);
+
+    let turnout = app.get(&format!("/api/v1/elections/{id}/turnout"), Some(&admin.token)).await;
+    assert_eq!((turnout.expect_status(200)["voted"].clone(), turnout.body["roll_size"].clone()), (json!(3), json!(4)));
+    app.get(&format!("/api/v1/elections/{id}/turnout"), Some(&v0.token)).await.expect_error(403, "forbidden");
+    app.get(&format!("/api/v1/elections/{id}/results"), Some(&admin.token))
+        .await
+        .expect_error(409, "results_not_available");
+    app.post(&format!("/api/v1/elections/{id}/tally"), Some(&admin.token), &json!({}))
+        .await
+        .expect_error(409, "wrong_election_state");
+    let end: chrono::DateTime<Utc> = open["ends_at"].as_str().unwrap().parse().unwrap();
+    let later = (end + chrono::Duration::seconds(2)).to_rfc3339();
+    app.post(&format!("/api/v1/elections/{id}/extend"), Some(&admin.token), &json!({"ends_at": at(1), "reason": "x"}))
+        .await
+        .expect_error(400, "validation_failed");
+    let extended = app
+        .post(
+            &format!("/api/v1/elections/{id}/extend"),
+            Some(&admin.token),
+            &json!({"ends_at": later, "reason": "قطعی اینترنت"}),
+        )
+        .await;
+    assert_ne!(extended.expect_status(200)["ends_at"], open["ends_at"]);
+
+    // Closed by the worker; counted; published.
+    wait_for_status(&app, &id, "closed").await;
+    let results = app.post(&format!("/api/v1/elections/{id}/tally"), Some(&admin.token), &json!({})).await;
+    let r = results.expect_status(200).clone();
+    assert_eq!((r["voted"].clone(), r["roll_size"].clone()), (json!(3), json!(4)));
+    let board_result = &r["contests"][0];
+    assert_eq!((board_result["ballots"].clone(), board_result["blank"].clone()), (json!(3), json!(1)));
+    let votes = |cid: &str| {
+        board_result["candidates"].as_array().unwrap().iter().find(|c| c["candidate_id"] == cid).unwrap().clone()
+    };
+    assert_eq!((votes(&cands[0])["votes"].clone(), votes(&cands[0])["outcome"].clone()), (json!(2), json!("elected")));
+    assert_eq!((votes(&cands[1])["votes"].clone(), votes(&cands[1])["outcome"].clone()), (json!(1), json!("elected")));
+    assert_eq!(votes(&cands[2])["votes"], 0);
+    assert_eq!(r["contests"][1]["candidates"][0]["votes"], 2);
+    app.get(&format!("/api/v1/elections/{id}/results"), None).await.expect_error(409, "results_not_available");
+    app.post(&format!("/api/v1/elections/{id}/publish-results"), Some(&admin.token), &json!({}))
+        .await
+        .expect_status(200);
+    let public = app.get(&format!("/api/v1/elections/{id}/results"), None).await;
+    assert_eq!(public.expect_status(200)["contests"][0]["ballots"], 3);
+    let csv = app.client.get(app.url(&format!("/api/v1/elections/{id}/results.csv"))).send().await.unwrap();
+    assert!(csv.text().await.unwrap().contains("elected"));
+    let past = app.get("/api/v1/elections?when=past", None).await;
+    assert!(past.expect_status(200)["items"].as_array().unwrap().iter().any(|e| e["id"] == id.as_str()));
+    // The lock is lifted once voting closed.
+    app.patch("/api/v1/me", Some(&v0.token), &json!({"first_name": "تغییر"})).await.expect_status(200);
+
+    let audit = app.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(&commission(&app).await)).await;
+    let actions: Vec<String> = audit.expect_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for a in [
+        "election.created",
+        "election.published",
+        "election.opened",
+        "election.roll_frozen",
+        "election.extended",
+        "election.closed",
+        "election.tallied",
+        "election.results_published",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+}
+
+async fn fifty_concurrent_casts_make_one_ballot(backend: Backend) {
+    let app = TestApp::spawn_with(backend, TICK, &["--demo"]).await;
+    let (aid, admin, members) = association(&app, "el-race", 1).await;
+    let voter = &members[0];
+    let body = json!({"title": "انتخابات", "description": "", "starts_at": at(3), "ends_at": at(120), "contests": [{"title": "هیئت‌مدیره", "seats": 1, "max_selections": 1}]});
+    let e = app
+        .post(&format!("/api/v1/associations/{aid}/elections"), Some(&admin.token), &body)
+        .await
+        .expect_status(201)
+        .clone();
+    let (id, contest) = (e["id"].as_str().unwrap().to_owned(), e["contests"][0]["id"].as_str().unwrap().to_owned());
+    let with = app
+        .post(
+            &format!("/api/v1/elections/{id}/candidates"),
+            Some(&admin.token),
+            &json!({"contest_id": contest, "national_code": voter.code, "election_code": "1"}),
+        )
+        .await;
+    let cand = with.expect_status(201)["contests"][0]["candidates"][0]["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({})).await.expect_status(200);
+    // Several devices: several sessions of the same voter.
+    let mut tokens = vec![voter.token.clone()];
+    for _ in 0..4 {
+        tokens.push(
+            app.login(&voter.code, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned(),
+        );
+    }
+    wait_for_status(&app, &id, "open").await;
+    app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&voter.token), &json!({"channel": "email"}))
+        .await
+        .expect_status(201);
+    let code = emailed_code(&app, &voter.email);
+    let choices = json!({ contest.clone(): [cand] });
+    let attempts = (0..50).map(|i| {
+        let (app, token, id, choices, code) =
+            (&app, tokens[i % tokens.len()].clone(), id.clone(), choices.clone(), code.clone());
+        async move { cast(app, &token, &id, choices, &code).await }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let created = answers.iter().filter(|a| a.status == 201).count();
+    let refused: Vec<_> = answers.iter().filter(|a| a.status != 201).collect();
+    assert_eq!(created, 1, "{:?}", answers.iter().map(|a| (a.status, a.body["code"].clone())).collect::<Vec<_>>());
+    assert!(
+        refused.iter().all(|a| a.status == 409 && a.body["code"] == "already_voted"),
+        "{:?}",
+        refused.iter().map(|a| (a.status, a.body.clone())).collect::<Vec<_>>()
+    );
+    assert_eq!((app.count("ballots"), app.count("participations")), (1, 1));
+}
+
+async fn stored_ballots_cannot_be_linked_to_voters(backend: Backend) {
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        kind: String,
+    }
+    let app = TestApp::spawn(backend).await;
+    let mut conn = app.db.connect();
+    let columns = |conn: &mut anjoman_core::db::DbConn, table: &str| -> Vec<Column> {
+        let sql = match backend {
+            Backend::Sqlite => format!("SELECT name, type AS kind FROM pragma_table_info('{table}')"),
+            Backend::Postgres => format!(
+                "SELECT column_name::text AS name, data_type::text AS kind FROM information_schema.columns WHERE table_name = '{table}' AND table_schema = current_schema()"
+            ),
+        };
+        diesel::sql_query(sql).load(conn).expect("columns")
+    };
+    let ballot = columns(&mut conn, "ballots");
+    let mut names: Vec<&str> = ballot.iter().map(|c| c.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["choices", "election_id", "id", "tracking_code"], "no person, time or sequence in a ballot");
+    assert!(
+        ballot.iter().all(|c| !c.kind.to_lowercase().contains("time") && !c.kind.to_lowercase().contains("int")),
+        "no times or counters"
+    );
+    let mut who: Vec<String> = columns(&mut conn, "participations").into_iter().map(|c| c.name).collect();
+    who.sort();
+    assert_eq!(who, ["election_id", "person_id"], "participation carries no ballot id and no time");
+    if backend == Backend::Sqlite {
+        #[derive(QueryableByName)]
+        struct Sql {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            sql: String,
+        }
+        let ddl: Vec<Sql> =
+            diesel::sql_query("SELECT sql FROM sqlite_master WHERE name IN ('ballots', 'participations')")
+                .load(&mut conn)
+                .unwrap();
+        assert!(ddl.iter().all(|d| d.sql.contains("WITHOUT ROWID")), "no insertion-ordered rowid");
+    }
+}
