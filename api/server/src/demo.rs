@@ -67,6 +67,15 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         role: None,
         must_change_password: false,
     },
+    DemoLogin {
+        national_code: "0061234567",
+        password: DEMO,
+        who: "voter: a member of the medical informatics association, with an open election (رأی‌دهنده)",
+        first_name: "بهاره",
+        last_name: "صالحی",
+        role: None,
+        must_change_password: false,
+    },
 ];
 
 /// Associations of the seeds (001), with what qualifies for each.
@@ -147,7 +156,97 @@ fn seed_associations(conn: &mut DbConn) -> diesel::QueryResult<()> {
     }
     seed_board(conn, &ids[0])?;
     seed_news(conn, &ids, &admin)?;
-    seed_messages(conn, &ids, &commission, &admin)
+    seed_messages(conn, &ids, &commission, &admin)?;
+    seed_election(conn, &ids[0], &admin)
+}
+
+/// The demo voter as an approved member, and an election of medical informatics that the
+/// worker opens at its first pass (published, start just passed), open for a week.
+fn seed_election(conn: &mut DbConn, association: &str, admin: &str) -> diesel::QueryResult<()> {
+    use anjoman_associations::rules::MembershipStatus;
+    use anjoman_associations::store::{NewMembership, insert_membership};
+    use anjoman_core::db::schema::{candidates as cand, contests as ct, elections as el, memberships as m};
+    use anjoman_core::db::{new_id, now};
+    let voter =
+        anjoman_identity::store::person_id_by_code(conn, "0061234567")?.ok_or(diesel::result::Error::NotFound)?;
+    diesel::update(persons::table.find(&voter))
+        .set((persons::email.eq("voter@example.ir"), persons::mobile.eq("09120001234")))
+        .execute(conn)?;
+    insert_membership(
+        conn,
+        &NewMembership {
+            association_id: association,
+            person_id: &voter,
+            field: "انفورماتیک پزشکی",
+            degree_level: "master",
+            status: MembershipStatus::Approved,
+            source: "admin",
+            decided_by: Some(admin),
+        },
+    )?;
+    anjoman_identity::store::grant_role(
+        conn,
+        &voter,
+        Role::Member,
+        Some((anjoman_core::auth::ScopeKind::Association, association)),
+        None,
+    )?;
+    let (id, at) = (new_id(), now());
+    diesel::insert_into(el::table)
+        .values((
+            el::id.eq(&id),
+            el::association_id.eq(association),
+            el::title.eq("انتخابات هیئت‌مدیرهٔ انجمن انفورماتیک پزشکی ۱۴۰۵"),
+            el::description.eq("انتخاب هیئت‌مدیره و بازرس برای دورهٔ سه‌ساله. پرسش‌ها را در گروه پشتیبانی بپرسید."),
+            el::support_contact.eq("https://t.me/anjoman_support_example"),
+            el::starts_at.eq(at - chrono::Duration::minutes(1)),
+            el::ends_at.eq(at + chrono::Duration::days(7)),
+            el::status.eq("published"),
+            el::created_by.eq(admin),
+            el::created_at.eq(at),
+            el::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let approved: Vec<String> = m::table
+        .filter(m::association_id.eq(association))
+        .filter(m::status.eq("approved"))
+        .filter(m::person_id.ne(&voter))
+        .order(m::person_id)
+        .limit(6)
+        .select(m::person_id)
+        .load(conn)?;
+    for (k, (title, seats, alternates, max)) in [("هیئت‌مدیره", 3, 2, 3), ("بازرس", 1, 0, 1)].into_iter().enumerate()
+    {
+        let contest = new_id();
+        diesel::insert_into(ct::table)
+            .values((
+                ct::id.eq(&contest),
+                ct::election_id.eq(&id),
+                ct::title.eq(title),
+                ct::seats.eq(seats),
+                ct::alternates.eq(alternates),
+                ct::max_selections.eq(max),
+                ct::sort_order.eq(k as i32),
+            ))
+            .execute(conn)?;
+        let range = if k == 0 { 0..4 } else { 4..6 };
+        for (n, person) in approved[range.clone()].iter().enumerate() {
+            diesel::insert_into(cand::table)
+                .values((
+                    cand::id.eq(new_id()),
+                    cand::election_id.eq(&id),
+                    cand::contest_id.eq(&contest),
+                    cand::person_id.eq(person),
+                    cand::election_code.eq(format!("{}", 100 + range.start + n)),
+                    cand::university.eq(Some("دانشگاه علوم پزشکی تهران")),
+                    cand::field.eq(Some("انفورماتیک پزشکی")),
+                    cand::academic_rank.eq(Some(if n % 2 == 0 { "دانشیار" } else { "استادیار" })),
+                    cand::created_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 const FIRST_NAMES: [&str; 16] = [
