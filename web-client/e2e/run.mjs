@@ -779,6 +779,91 @@ async function content(browser, lang, viewport) {
   });
 }
 
+async function voting(browser, lang, viewport) {
+  const smtp = await startSmtpSink();
+  try {
+    await withScenario(browser, lang, viewport, { label: 'voting', failShot: 'failure-voting', env: { ANJOMAN_SMTP_URL: smtp.url, ANJOMAN_ELECTION_TICK_MS: '300' } }, async (s) => {
+      const { tag, phone, shot, server, page, L } = s;
+      const fa = lang === 'fa';
+      const signIn = async (code, password) => {
+        await page.goto(`${server.base}/login`);
+        await page.locator('#national_code').fill(code);
+        await page.locator('#password').fill(password);
+        await page.locator('#captcha_answer').fill('12345');
+        await page.locator('form').getByRole('button', { name: L.login }).click();
+        await page.waitForURL(/\/profile$/);
+      };
+      const signOut = async () => {
+        await openMenuIfPhone(page, phone, lang);
+        await page.getByRole('button', { name: L.logout }).first().click();
+        await page.waitForURL(/\/login$/);
+      };
+      const title = 'انتخابات هیئت‌مدیرهٔ انجمن انفورماتیک پزشکی ۱۴۰۵';
+      const openElection = async () => {
+        await page.goto(`${server.base}/elections`);
+        await page.getByRole('heading', { level: 1, name: fa ? 'انتخابات' : 'Elections' }).waitFor();
+        await page.getByTestId('election-list').getByText(title).click();
+        await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      };
+
+      s.stage = 'a non-member is told so';
+      const code = randomNationalCode();
+      await fetch(`${server.base}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Sohrab', last_name: 'Sepehri' }),
+      });
+      await signIn(code, GOOD);
+      await openElection();
+      await axe(page, `${tag} election page`);
+      await page.getByRole('link', { name: fa ? 'رأی می‌دهم' : 'Vote' }).click();
+      await page.getByTestId('vote-blocked').getByText(fa ? 'شما عضو این انجمن نیستید.' : 'You are not a member of this association.').waitFor();
+      check(`${tag}: a non-member is told "not a member of this association"`, true);
+      await signOut();
+
+      s.stage = 'the member votes with the e-mail code';
+      await signIn('0061234567', 'Anjoman-Demo-1403');
+      await openElection();
+      await page.getByRole('link', { name: fa ? 'رأی می‌دهم' : 'Vote' }).click();
+      await page.getByTestId('remaining').waitFor();
+      check(`${tag}: the remaining time is shown`, /\d|[۰-۹]/.test(await page.getByTestId('remaining').innerText()));
+      await axe(page, `${tag} vote: channel`);
+      await page.getByRole('button', { name: fa ? 'ادامه' : 'Next' }).click();
+      const boxes = page.getByRole('checkbox');
+      await boxes.first().waitFor();
+      await boxes.nth(0).check();
+      await boxes.nth(1).check();
+      await boxes.nth(4).check();
+      await axe(page, `${tag} vote: choices`);
+      await page.screenshot({ path: shot('19-vote-choices'), fullPage: true });
+      await page.getByRole('button', { name: fa ? 'بازبینی انتخاب‌ها' : 'Review my choices' }).click();
+      await page.getByTestId('review').waitFor();
+      const mail = await smtp.waitFor('voter@example.ir');
+      const otp = /(\d{6})/.exec(mail)?.[1];
+      check(`${tag}: the voting code arrived by e-mail`, Boolean(otp), mail);
+      await page.locator('#vote-code').fill(fa ? persianDigits(otp) : otp);
+      await page.waitForTimeout(400); // the cast button's colour transition as it becomes enabled
+      await axe(page, `${tag} vote: review`);
+      await page.getByRole('button', { name: fa ? 'ثبت نهایی رأی' : 'Cast my ballot' }).click();
+      const tracking = (await page.getByTestId('tracking-code').innerText()).trim();
+      check(`${tag}: a tracking code after casting`, /^[0-9A-F]{16}$/.test(tracking), tracking);
+      await axe(page, `${tag} vote: done`);
+      await noHorizontalScroll(page, `${tag} vote: done`);
+      await page.screenshot({ path: shot('20-vote-done'), fullPage: true });
+      const id = page.url().split('/elections/')[1]?.split('/')[0];
+      const bulletin = await (await fetch(`${server.base}/api/v1/elections/${id}/bulletin`)).json();
+      check(`${tag}: the tracking code is on the public bulletin`, bulletin.tracking_codes.includes(tracking), JSON.stringify(bulletin));
+
+      s.stage = 'no second ballot';
+      await page.goto(`${server.base}/elections/${id}/vote`);
+      await page.getByTestId('vote-blocked').waitFor();
+      check(`${tag}: voting again is refused`, (await page.getByTestId('vote-blocked').innerText()).includes(fa ? 'پیش‌تر ثبت شده' : 'already cast'));
+    });
+  } finally {
+    smtp.close();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -795,6 +880,7 @@ try {
       if (wanted('recovery')) await recoveryAndAdmin(browser, lang, viewport);
       if (wanted('membership')) await membership(browser, lang, viewport);
       if (wanted('content')) await content(browser, lang, viewport);
+      if (wanted('voting')) await voting(browser, lang, viewport);
     }
   }
 } finally {

@@ -12,6 +12,8 @@ import { MembersPage } from '../features/associations/MembersPage';
 import { StatusCheckPage } from '../features/associations/StatusCheckPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
+import { ElectionPage, ElectionsPage } from '../features/elections/ElectionsPages';
+import { VotePage } from '../features/elections/VotePage';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
@@ -74,12 +76,15 @@ export function App() {
                 <Route path="membership-status" element={<StatusCheckPage />} />
                 <Route path="associations/:id" element={<AssociationPage />} />
                 <Route path="news" element={<NewsPage />} />
+                <Route path="elections" element={<ElectionsPage />} />
+                <Route path="elections/:id" element={<ElectionPage />} />
                 <Route path="news/:id" element={<NewsItemPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
                   <Route path="change-password" element={<ChangePasswordPage />} />
                   <Route path="invoices" element={<InvoicesPage />} />
                   <Route path="messages" element={<MessagesPage />} />
+                  <Route path="elections/:id/vote" element={<VotePage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>

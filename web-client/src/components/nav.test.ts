@@ -22,13 +22,13 @@ function me(grants: Me['grants']): Me {
 
 describe('role-aware navigation', () => {
   it('offers sign-in and registration to visitors', () => {
-    expect(navItems(undefined, false, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'login', 'register']);
+    expect(navItems(undefined, false, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'login', 'register']);
   });
 
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
-    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'profile', 'messages', 'invoices']);
+    expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'profile', 'messages', 'invoices', 'audit-log', 'outbox', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'audit-log', 'outbox', 'api-docs']);
     const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
     expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
   });

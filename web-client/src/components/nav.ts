@@ -15,6 +15,7 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
     { key: 'home', to: '/', label: t('nav.home') },
     { key: 'associations', to: '/associations', label: t('nav.associations') },
     { key: 'news', to: '/news', label: t('nav.news') },
+    { key: 'elections', to: '/elections', label: t('nav.elections') },
   ];
   if (!signedIn) {
     items.push({ key: 'login', to: '/login', label: t('nav.login') }, { key: 'register', to: '/register', label: t('nav.register') });

@@ -1,0 +1,197 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardActionArea from '@mui/material/CardActionArea';
+import CardContent from '@mui/material/CardContent';
+import Chip from '@mui/material/Chip';
+import Link from '@mui/material/Link';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useParams } from 'react-router';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+
+type When = 'running' | 'upcoming' | 'past';
+
+/** Upcoming, running and past elections of every association (EL-05). */
+export function ElectionsPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const [when, setWhen] = useState<When>('running');
+  const list = useQuery({ queryKey: ['elections', when], queryFn: () => unwrap(api.GET('/api/v1/elections', { params: { query: { when } } })) });
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('elections.title')}
+      </Typography>
+      <Tabs value={when} onChange={(_, v: When) => setWhen(v)} aria-label={t('elections.title')}>
+        {(['running', 'upcoming', 'past'] as const).map((w) => (
+          <Tab key={w} value={w} label={t(`elections.when.${w}`)} />
+        ))}
+      </Tabs>
+      <FormAlert message={list.error ? list.error.message : null} />
+      {list.data?.items.length === 0 && <Typography color="text.secondary">{t('elections.none')}</Typography>}
+      <Stack spacing={2} data-testid="election-list">
+        {list.data?.items.map((e) => (
+          <Card key={e.id} variant="outlined">
+            <CardActionArea component={RouterLink} to={`/elections/${e.id}`}>
+              <CardContent>
+                <Typography variant="h6" component="h2">
+                  {e.title}
+                </Typography>
+                <Typography color="text.secondary">{e.association_name}</Typography>
+                <Typography variant="body2">
+                  {`${t('elections.starts')}: ${formatDateTime(e.starts_at, lang)} · ${t('elections.electorate')}: ${n(e.electorate)}`}
+                </Typography>
+                <Chip size="small" sx={{ mt: 1 }} label={t(`elections.statuses.${e.status}`)} />
+              </CardContent>
+            </CardActionArea>
+          </Card>
+        ))}
+      </Stack>
+    </Stack>
+  );
+}
+
+function ResultsTable({ election, results }: { election: Schemas['ElectionDto']; results: Schemas['Results'] }) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  const name = (id: string) => {
+    for (const c of election.contests) {
+      const x = c.candidates.find((k) => k.id === id);
+      if (x) return `${x.first_name} ${x.last_name}`;
+    }
+    return id;
+  };
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid="results">
+      <Typography variant="h6" component="h2">
+        {t('elections.results')}
+      </Typography>
+      <Typography>{t('elections.turnout', { voted: n(results.voted), roll: n(results.roll_size) })}</Typography>
+      {results.contests.map((c) => (
+        <Stack key={c.contest_id} sx={{ mt: 2 }}>
+          <Typography variant="subtitle1" component="h3">
+            {election.contests.find((x) => x.id === c.contest_id)?.title}
+          </Typography>
+          {c.tie && <Alert severity="warning">{t('elections.tie')}</Alert>}
+          <List dense>
+            {c.candidates.map((x) => (
+              <ListItem key={x.candidate_id} disableGutters>
+                <ListItemText primary={`${n(x.rank)}. ${name(x.candidate_id)} — ${n(x.votes)} ${t('elections.votes')}`} secondary={t(`elections.outcomes.${x.outcome}`)} />
+              </ListItem>
+            ))}
+          </List>
+        </Stack>
+      ))}
+      <Button href={`/api/v1/elections/${election.id}/results.csv`} download>
+        {t('elections.resultsCsv')}
+      </Button>
+    </Paper>
+  );
+}
+
+/** An election: introduction, contests and candidates in Persian order, results once published. */
+export function ElectionPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const { id = '' } = useParams();
+  const election = useQuery({ queryKey: ['election', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
+  const e = election.data;
+  const results = useQuery({
+    queryKey: ['election-results', id],
+    enabled: e?.status === 'results_published',
+    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/results', { params: { path: { id } } })),
+  });
+  if (election.error) return <FormAlert message={election.error.message} />;
+  if (!e) return null;
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {e.title}
+      </Typography>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography color="text.secondary" gutterBottom>
+          <RouterLink to={`/associations/${e.association_id}`}>{e.association_name}</RouterLink>
+        </Typography>
+        <dl className="facts">
+          <dt>{t('elections.status')}</dt>
+          <dd>{t(`elections.statuses.${e.status}`)}</dd>
+          <dt>{t('elections.starts')}</dt>
+          <dd>{formatDateTime(e.starts_at, lang)}</dd>
+          <dt>{t('elections.ends')}</dt>
+          <dd>{formatDateTime(e.ends_at, lang)}</dd>
+          <dt>{t('elections.electorate')}</dt>
+          <dd>{n(e.electorate)}</dd>
+        </dl>
+        {e.description.split(/\n+/).map((p, i) => (
+          <Typography key={i} component="p" sx={{ mb: 1 }}>
+            {p}
+          </Typography>
+        ))}
+        {e.support_contact && (
+          <Typography>
+            {`${t('elections.support')}: `}
+            <Link href={e.support_contact} rel="noopener noreferrer" target="_blank" dir="ltr">
+              {e.support_contact}
+            </Link>
+          </Typography>
+        )}
+        {e.status === 'open' && (
+          <Button variant="contained" component={RouterLink} to={`/elections/${e.id}/vote`} sx={{ mt: 2 }}>
+            {t('elections.vote')}
+          </Button>
+        )}
+      </Paper>
+      {results.data && <ResultsTable election={e} results={results.data} />}
+      {e.contests.map((c) => (
+        <Paper key={c.id} variant="outlined" sx={{ p: 2 }}>
+          <Typography variant="h6" component="h2">
+            {c.title}
+          </Typography>
+          <Typography color="text.secondary">{t('elections.contestRule', { seats: n(c.seats), max: n(c.max_selections) })}</Typography>
+          <List data-testid="candidates">
+            {c.candidates.map((k) => (
+              <ListItem key={k.id} disableGutters>
+                <ListItemText
+                  primary={`${k.first_name} ${k.last_name} (${t('elections.code')} ${lang === 'fa' ? toPersianDigits(k.election_code) : k.election_code})`}
+                  secondary={
+                    <>
+                      {[k.academic_rank, k.university, k.field].filter(Boolean).join(' · ')}
+                      {k.resume_url && (
+                        <>
+                          {' · '}
+                          <Link href={k.resume_url}>{t('elections.resume')}</Link>
+                        </>
+                      )}
+                      {k.programme_url && (
+                        <>
+                          {' · '}
+                          <Link href={k.programme_url}>{t('elections.programme')}</Link>
+                        </>
+                      )}
+                    </>
+                  }
+                />
+              </ListItem>
+            ))}
+          </List>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
