@@ -282,6 +282,14 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     app.post(&format!("/api/v1/elections/{id}/publish-results"), Some(&admin.token), &json!({}))
         .await
         .expect_status(200);
+    // EL-13: the reminder before closing and the results notice went through the outbox.
+    let purposes = |purpose: &str| {
+        use anjoman_core::db::schema::outbox_messages as om;
+        let mut conn = app.db.connect();
+        om::table.filter(om::purpose.eq(purpose)).count().get_result::<i64>(&mut conn).unwrap()
+    };
+    assert!(purposes("election_reminder") > 0, "a reminder before closing");
+    assert_eq!(purposes("election_results"), 10, "e-mail and SMS to the five approved members");
     let public = app.get(&format!("/api/v1/elections/{id}/results"), None).await;
     assert_eq!(public.expect_status(200)["contests"][0]["ballots"], 3);
     let csv = app.client.get(app.url(&format!("/api/v1/elections/{id}/results.csv"))).send().await.unwrap();

@@ -864,6 +864,111 @@ async function voting(browser, lang, viewport) {
   }
 }
 
+async function electionAdmin(browser, lang, viewport) {
+  await withScenario(browser, lang, viewport, { label: 'election admin', failShot: 'failure-election-admin', env: { ANJOMAN_ELECTION_TICK_MS: '300' } }, async (s) => {
+    const { tag, phone, shot, server, page, L } = s;
+    const fa = lang === 'fa';
+    const signIn = async (code, password) => {
+      await page.goto(`${server.base}/login`);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#password').fill(password);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.waitForURL(/\/profile$/);
+    };
+    const signOut = async () => {
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('button', { name: L.logout }).first().click();
+      await page.waitForURL(/\/login$/);
+    };
+    const api = async (method, path, token, body) => {
+      const res = await fetch(`${server.base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    };
+    const reloadUntil = async (text, seconds) => {
+      const until = Date.now() + seconds * 1000;
+      while (Date.now() < until) {
+        // Give the page time to restore the session and render before judging.
+        const seen = await page.getByText(text, { exact: false }).first().waitFor({ timeout: 2000 }).then(() => true, () => false);
+        if (seen) return;
+        await page.reload();
+      }
+      throw new Error(`never saw "${text}"`);
+    };
+
+    s.stage = 'the admin creates an election (API) and runs it from the page';
+    const login = await api('POST', '/api/v1/auth/login', null, { national_code: '0067749828', password: 'Anjoman-Demo-1403' });
+    const assoc = (await api('GET', '/api/v1/associations', null)).body.items.find((a) => a.code === 'medical-informatics');
+    const title = `${fa ? 'انتخابات بازرس' : 'Inspector election'} ${Date.now()}`;
+    const now = Date.now();
+    const created = await api('POST', `/api/v1/associations/${assoc.id}/elections`, login.body.access_token, {
+      title,
+      description: fa ? 'انتخاب بازرس انجمن' : 'Choosing the inspector',
+      starts_at: new Date(now + 25_000).toISOString(),
+      ends_at: new Date(now + 55_000).toISOString(),
+      contests: [{ title: fa ? 'بازرس' : 'Inspector', seats: 1, max_selections: 1 }],
+    });
+    check(`${tag}: election created as a draft`, created.status === 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    await signIn('0067749828', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/elections/${id}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.locator('#candidate-national_code').fill('0061234567');
+    await page.locator('#candidate-election_code').fill('7');
+    await page.getByTestId('election-admin').getByRole('button', { name: fa ? 'افزودن نامزد' : 'Add a candidate' }).click();
+    await page.getByTestId('candidates').getByText('بهاره صالحی', { exact: false }).waitFor();
+    await axe(page, `${tag} election admin (draft)`);
+    await page.getByRole('button', { name: fa ? 'انتشار' : 'Publish', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'انتشار' : 'Publish' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await reloadUntil(fa ? 'رأی‌گیری باز' : 'Voting open', 40);
+    check(`${tag}: the worker opened the election`, true);
+    await signOut();
+
+    s.stage = 'the member votes by texting the code';
+    await signIn('0061234567', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/elections/${id}/vote`);
+    await page.getByRole('radio', { name: fa ? 'کدی نشانم بده تا از تلفن همراه ثبت‌شده پیامک کنم' : 'Show me a code to text from my registered mobile' }).check();
+    await page.getByRole('button', { name: fa ? 'ادامه' : 'Next' }).click();
+    await page.getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: fa ? 'بازبینی انتخاب‌ها' : 'Review my choices' }).click();
+    const instructions = page.getByTestId('inbound-instructions');
+    await instructions.waitFor();
+    const shown = /([0-9۰-۹]{6})/.exec(await instructions.innerText())?.[1] ?? '';
+    const digits = shown.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+    const body = JSON.stringify({ message_id: `e2e-vote-${Date.now()}`, from: '09120001234', to: '10004346', text: digits });
+    const signature = `sha256=${createHmac('sha256', INBOUND_SECRET).update(body).digest('hex')}`;
+    const relayed = await fetch(`${server.base}/api/v1/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-anjoman-signature': signature }, body });
+    check(`${tag}: the voter's SMS was relayed`, relayed.status === 200, String(relayed.status));
+    await page.getByText(fa ? 'پیامک شما رسید' : 'Your SMS arrived', { exact: false }).waitFor();
+    check(`${tag}: the page confirmed the SMS by itself`, true);
+    await page.waitForTimeout(400);
+    await axe(page, `${tag} vote by SMS: review`);
+    await page.getByRole('button', { name: fa ? 'ثبت نهایی رأی' : 'Cast my ballot' }).click();
+    await page.getByTestId('tracking-code').waitFor();
+    await signOut();
+
+    s.stage = 'closing, counting and publishing the results';
+    await signIn('0067749828', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/elections/${id}`);
+    await reloadUntil(fa ? 'شمارش آرا' : 'Count the votes', 60);
+    await page.getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
+    await page.getByRole('button', { name: fa ? 'اعلام نتایج' : 'Publish the results' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'اعلام نتایج' : 'Publish the results' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await signOut();
+    await page.goto(`${server.base}/elections/${id}`);
+    const results = page.getByTestId('results');
+    await results.waitFor();
+    const text = await results.innerText();
+    check(`${tag}: the published results show the elected candidate`, text.includes('بهاره صالحی') && text.includes(fa ? 'برگزیده' : 'Elected'), text);
+    await axe(page, `${tag} results`);
+    await noHorizontalScroll(page, `${tag} results`);
+    await page.screenshot({ path: shot('21-results'), fullPage: true });
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -881,6 +986,7 @@ try {
       if (wanted('membership')) await membership(browser, lang, viewport);
       if (wanted('content')) await content(browser, lang, viewport);
       if (wanted('voting')) await voting(browser, lang, viewport);
+      if (wanted('electionAdmin')) await electionAdmin(browser, lang, viewport);
     }
   }
 } finally {

@@ -15,6 +15,7 @@ import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 import Avatar from '@mui/material/Avatar';
+import { AssociationElections } from '../elections/ElectionAdmin';
 import { NewsSection } from '../news/NewsSection';
 import { BoardSection } from './BoardSection';
 import { DEGREES, ProfileEditor, QualificationsEditor } from './ProfileEditor';
@@ -163,6 +164,7 @@ export function AssociationPage() {
         )}
       </Paper>
       <BoardSection id={id} manager={manager} />
+      <AssociationElections associationId={id} manager={manager} />
       <NewsSection id={id} manager={manager} />
       {editing === 'profile' && <ProfileEditor association={a} open onClose={() => setEditing(null)} />}
       {status === 'signed-in' &&

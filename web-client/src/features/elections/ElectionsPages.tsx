@@ -18,6 +18,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { ElectionAdminPanel } from './ElectionAdmin';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
@@ -109,7 +111,9 @@ export function ElectionPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const { id = '' } = useParams();
-  const election = useQuery({ queryKey: ['election', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
+  const { me, status } = useAuth();
+  // Drafts are visible to their admins only: wait until the session is restored before asking.
+  const election = useQuery({ queryKey: ['election', id], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
   const e = election.data;
   const results = useQuery({
     queryKey: ['election-results', id],
@@ -119,11 +123,13 @@ export function ElectionPage() {
   if (election.error) return <FormAlert message={election.error.message} />;
   if (!e) return null;
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  const manager = Boolean(me?.grants.some((g) => g.role === 'commission_admin' || (g.role === 'association_admin' && g.scope_id === e.association_id)));
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
         {e.title}
       </Typography>
+      {manager && <ElectionAdminPanel election={e} />}
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Typography color="text.secondary" gutterBottom>
           <RouterLink to={`/associations/${e.association_id}`}>{e.association_name}</RouterLink>

@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
@@ -78,7 +79,9 @@ export function NewsItemPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const { id = '' } = useParams();
-  const item = useQuery({ queryKey: ['news-item', id], queryFn: () => unwrap(api.GET('/api/v1/news/{id}', { params: { path: { id } } })) });
+  const { status } = useAuth();
+  // Drafts are visible to their admins only: wait until the session is restored before asking.
+  const item = useQuery({ queryKey: ['news-item', id, status], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/news/{id}', { params: { path: { id } } })) });
   if (item.error) return <FormAlert message={item.error.message} />;
   const n = item.data;
   if (!n) return null;

@@ -1,0 +1,332 @@
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import IconButton from '@mui/material/IconButton';
+import LinearProgress from '@mui/material/LinearProgress';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import DeleteIcon from '@mui/icons-material/Delete';
+import { DateTimePicker } from '@mui/x-date-pickers/DateTimePicker';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useNavigate } from 'react-router';
+import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { uploadFile } from '../../lib/upload';
+
+type Election = Schemas['ElectionDto'];
+
+function problemText(error: unknown): string | null {
+  if (!error) return null;
+  if (error instanceof ApiProblem) return [error.message, ...Object.values(error.fields).flat()].join(' ');
+  return String(error);
+}
+
+/** A new election with its contests (EL-01), created as a draft. */
+function CreateElection({ associationId, onClose }: { associationId: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [support, setSupport] = useState('');
+  const [starts, setStarts] = useState<Date | null>(null);
+  const [ends, setEnds] = useState<Date | null>(null);
+  const [contests, setContests] = useState([{ title: '', seats: '1', alternates: '0', max_selections: '1' }]);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/associations/{id}/elections', {
+          params: { path: { id: associationId } },
+          body: {
+            title,
+            description,
+            support_contact: support,
+            starts_at: starts?.toISOString() ?? null,
+            ends_at: ends?.toISOString() ?? null,
+            contests: contests.map((c) => ({ title: c.title, seats: Number(toAsciiDigits(c.seats)) || 0, alternates: Number(toAsciiDigits(c.alternates)) || 0, max_selections: Number(toAsciiDigits(c.max_selections)) || 0 })),
+          },
+        }),
+      ),
+    onSuccess: (e) => void navigate(`/elections/${e.id}`),
+  });
+  const set = (i: number, key: 'title' | 'seats' | 'alternates' | 'max_selections', v: string) => setContests(contests.map((c, j) => (j === i ? { ...c, [key]: v } : c)));
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="md">
+      <DialogTitle>{t('electionAdmin.create')}</DialogTitle>
+      <DialogContent>
+        <FormAlert message={problemText(create.error)} />
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          <TextField id="election-title" label={t('electionAdmin.title')} value={title} onChange={(e) => setTitle(e.target.value)} fullWidth />
+          <TextField id="election-description" label={t('electionAdmin.description')} value={description} onChange={(e) => setDescription(e.target.value)} fullWidth multiline minRows={3} />
+          <TextField id="election-support" label={t('electionAdmin.support')} value={support} onChange={(e) => setSupport(e.target.value)} fullWidth slotProps={{ htmlInput: { dir: 'ltr' } }} />
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <DateTimePicker label={t('elections.starts')} value={starts} onChange={setStarts} ampm={false} slotProps={{ textField: { fullWidth: true, id: 'election-starts' } }} />
+            <DateTimePicker label={t('elections.ends')} value={ends} onChange={setEnds} ampm={false} slotProps={{ textField: { fullWidth: true, id: 'election-ends' } }} />
+          </Stack>
+          <Typography variant="subtitle1" component="h3">
+            {t('electionAdmin.contests')}
+          </Typography>
+          {contests.map((c, i) => (
+            <Stack key={i} direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: 'center' }}>
+              <TextField id={`contest-${i}-title`} size="small" label={t('electionAdmin.contestTitle')} value={c.title} onChange={(e) => set(i, 'title', e.target.value)} fullWidth />
+              <TextField id={`contest-${i}-seats`} size="small" label={t('electionAdmin.seats')} value={c.seats} onChange={(e) => set(i, 'seats', e.target.value)} sx={{ width: 110 }} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
+              <TextField id={`contest-${i}-alternates`} size="small" label={t('electionAdmin.alternates')} value={c.alternates} onChange={(e) => set(i, 'alternates', e.target.value)} sx={{ width: 110 }} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
+              <TextField id={`contest-${i}-max`} size="small" label={t('electionAdmin.max')} value={c.max_selections} onChange={(e) => set(i, 'max_selections', e.target.value)} sx={{ width: 110 }} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
+              <IconButton aria-label={t('electionAdmin.removeContest')} disabled={contests.length === 1} onClick={() => setContests(contests.filter((_, j) => j !== i))}>
+                <DeleteIcon />
+              </IconButton>
+            </Stack>
+          ))}
+          <Button sx={{ alignSelf: 'flex-start' }} onClick={() => setContests([...contests, { title: '', seats: '1', alternates: '0', max_selections: '1' }])}>
+            {t('electionAdmin.addContest')}
+          </Button>
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('admin.cancel')}</Button>
+        <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate()}>
+          {t('electionAdmin.createDraft')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** The association's elections on its page (AS-08); its admins also see drafts and create them. */
+export function AssociationElections({ associationId, manager }: { associationId: string; manager: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const [creating, setCreating] = useState(false);
+  const { status } = useAuth();
+  const list = useQuery({ queryKey: ['elections', 'association', associationId, manager], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections', { params: { query: { association_id: associationId } } })) });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center' }}>
+        <Typography variant="h6" component="h2">
+          {t('elections.title')}
+        </Typography>
+        {manager && (
+          <Button variant="outlined" onClick={() => setCreating(true)}>
+            {t('electionAdmin.create')}
+          </Button>
+        )}
+      </Stack>
+      {list.data?.items.length === 0 && <Typography color="text.secondary">{t('elections.none')}</Typography>}
+      <List data-testid="association-elections">
+        {list.data?.items.map((e) => (
+          <ListItem key={e.id} disableGutters>
+            <ListItemText primary={<RouterLink to={`/elections/${e.id}`}>{e.title}</RouterLink>} secondary={`${t(`elections.statuses.${e.status}`)} · ${formatDateTime(e.starts_at, lang)}`} />
+          </ListItem>
+        ))}
+      </List>
+      {creating && <CreateElection associationId={associationId} onClose={() => setCreating(false)} />}
+    </Paper>
+  );
+}
+
+function AddCandidate({ election }: { election: Election }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [contest, setContest] = useState(election.contests[0]?.id ?? '');
+  const [values, setValues] = useState({ national_code: '', election_code: '', university: '', field: '', academic_rank: '' });
+  const [files, setFiles] = useState<Record<string, string>>({});
+  const [progress, setProgress] = useState<number | null>(null);
+  const upload = useMutation({
+    mutationFn: ({ file, purpose }: { file: File; purpose: string }) => uploadFile(file, purpose, setProgress).then((info) => ({ purpose, info })),
+    onSuccess: ({ purpose, info }) => setFiles((f) => ({ ...f, [purpose]: info.id })),
+    onSettled: () => setProgress(null),
+  });
+  const add = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/elections/{id}/candidates', {
+          params: { path: { id: election.id } },
+          body: {
+            contest_id: contest,
+            ...values,
+            national_code: toAsciiDigits(values.national_code),
+            photo_file_id: files.candidate_photo ?? null,
+            resume_file_id: files.candidate_resume ?? null,
+            programme_file_id: files.candidate_programme ?? null,
+          },
+        }),
+      ),
+    onSuccess: (e) => {
+      queryClient.setQueryData(['election', election.id], e);
+      setValues({ national_code: '', election_code: '', university: '', field: '', academic_rank: '' });
+      setFiles({});
+    },
+  });
+  return (
+    <Stack spacing={2}>
+      <Typography variant="subtitle1" component="h3">
+        {t('electionAdmin.addCandidate')}
+      </Typography>
+      <FormAlert message={problemText(add.error ?? upload.error)} />
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={1}>
+        <TextField id="candidate-contest" select size="small" label={t('electionAdmin.contest')} value={contest} onChange={(e) => setContest(e.target.value)} sx={{ minWidth: 180 }}>
+          {election.contests.map((c) => (
+            <MenuItem key={c.id} value={c.id}>
+              {c.title}
+            </MenuItem>
+          ))}
+        </TextField>
+        {(['national_code', 'election_code', 'university', 'field', 'academic_rank'] as const).map((f) => (
+          <TextField key={f} id={`candidate-${f}`} size="small" label={t(`electionAdmin.${f}`)} value={values[f]} onChange={(e) => setValues({ ...values, [f]: e.target.value })} fullWidth />
+        ))}
+      </Stack>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        {(['candidate_photo', 'candidate_resume', 'candidate_programme'] as const).map((purpose) => (
+          <Button key={purpose} variant={files[purpose] ? 'contained' : 'outlined'} component="label" size="small" disabled={upload.isPending}>
+            {t(`electionAdmin.${purpose}`)}
+            <input
+              hidden
+              type="file"
+              accept={purpose === 'candidate_photo' ? 'image/png,image/jpeg,image/webp' : 'application/pdf'}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) upload.mutate({ file, purpose });
+                e.target.value = '';
+              }}
+            />
+          </Button>
+        ))}
+      </Stack>
+      {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
+      <Button variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={add.isPending} onClick={() => add.mutate()}>
+        {t('electionAdmin.addCandidate')}
+      </Button>
+    </Stack>
+  );
+}
+
+type Step = 'publish' | 'cancel' | 'tally' | 'publish-results';
+
+/** What the association's admins do with an election, by its state (EL-02, EL-11). */
+export function ElectionAdminPanel({ election }: { election: Election }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  const [confirming, setConfirming] = useState<Step | null>(null);
+  const [reason, setReason] = useState('');
+  const [newEnd, setNewEnd] = useState<Date | null>(null);
+  const id = election.id;
+  const turnout = useQuery({
+    queryKey: ['turnout', id],
+    enabled: ['open', 'closed', 'tallied', 'results_published'].includes(election.status),
+    refetchInterval: election.status === 'open' ? 10_000 : false,
+    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/turnout', { params: { path: { id } } })),
+  });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['election', id] });
+    void queryClient.invalidateQueries({ queryKey: ['election-results', id] });
+    void queryClient.invalidateQueries({ queryKey: ['turnout', id] });
+  };
+  const act = useMutation({
+    mutationFn: async (step: Step) => {
+      const path = { params: { path: { id } } };
+      if (step === 'publish') return unwrap(api.POST('/api/v1/elections/{id}/publish', path));
+      if (step === 'cancel') return unwrap(api.POST('/api/v1/elections/{id}/cancel', { ...path, body: { reason } }));
+      if (step === 'tally') return unwrap(api.POST('/api/v1/elections/{id}/tally', path));
+      return unwrap(api.POST('/api/v1/elections/{id}/publish-results', path));
+    },
+    onSuccess: () => {
+      setConfirming(null);
+      refresh();
+    },
+  });
+  const extend = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/extend', { params: { path: { id } }, body: { ends_at: newEnd?.toISOString() ?? '', reason } })),
+    onSuccess: () => {
+      setReason('');
+      refresh();
+    },
+  });
+  const s = election.status;
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid="election-admin">
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('electionAdmin.manage')}
+      </Typography>
+      <FormAlert message={problemText(act.error ?? extend.error)} />
+      {turnout.data && (
+        <Typography data-testid="turnout" sx={{ mb: 2 }}>
+          {t('elections.turnout', { voted: n(turnout.data.voted), roll: n(turnout.data.roll_size ?? election.electorate) })}
+        </Typography>
+      )}
+      <Stack spacing={2}>
+        {(s === 'draft' || s === 'published') && <AddCandidate election={election} />}
+        <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+          {s === 'draft' && (
+            <Button variant="contained" onClick={() => setConfirming('publish')}>
+              {t('electionAdmin.publish')}
+            </Button>
+          )}
+          {s === 'closed' && (
+            <Button variant="contained" onClick={() => setConfirming('tally')}>
+              {t('electionAdmin.tally')}
+            </Button>
+          )}
+          {s === 'tallied' && (
+            <Button variant="contained" onClick={() => setConfirming('publish-results')}>
+              {t('electionAdmin.publishResults')}
+            </Button>
+          )}
+          {['draft', 'published', 'open', 'closed'].includes(s) && (
+            <Button color="error" onClick={() => setConfirming('cancel')}>
+              {t('electionAdmin.cancelElection')}
+            </Button>
+          )}
+        </Stack>
+        {s === 'open' && (
+          <Stack direction={{ xs: 'column', md: 'row' }} spacing={1}>
+            <DateTimePicker label={t('electionAdmin.newEnd')} value={newEnd} onChange={setNewEnd} ampm={false} slotProps={{ textField: { size: 'small' } }} />
+            <TextField id="extend-reason" size="small" label={t('electionAdmin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} fullWidth />
+            <Button disabled={extend.isPending} onClick={() => extend.mutate()}>
+              {t('electionAdmin.extend')}
+            </Button>
+          </Stack>
+        )}
+      </Stack>
+      {confirming && confirming !== 'cancel' && (
+        <ConfirmDialog
+          title={t(`electionAdmin.confirm.${confirming}.title`)}
+          text={t(`electionAdmin.confirm.${confirming}.text`)}
+          confirm={t(`electionAdmin.confirm.${confirming}.title`)}
+          busy={act.isPending}
+          onConfirm={() => act.mutate(confirming)}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
+      {confirming === 'cancel' && (
+        <Dialog open onClose={() => setConfirming(null)} fullWidth>
+          <DialogTitle>{t('electionAdmin.cancelElection')}</DialogTitle>
+          <DialogContent>
+            <Typography sx={{ mb: 2 }}>{t('electionAdmin.cancelText')}</Typography>
+            <TextField id="cancel-reason" label={t('electionAdmin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} fullWidth />
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setConfirming(null)}>{t('admin.cancel')}</Button>
+            <Button color="error" variant="contained" disabled={act.isPending} onClick={() => act.mutate('cancel')}>
+              {t('electionAdmin.cancelElection')}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </Paper>
+  );
+}
