@@ -16,6 +16,8 @@ on_both_backends!(
     an_election_runs_from_draft_to_published_results,
     fifty_concurrent_casts_make_one_ballot,
     stored_ballots_cannot_be_linked_to_voters,
+    three_processes_open_and_close_an_election_once,
+    an_undelivered_sms_code_goes_by_email,
 );
 
 const TICK: &[(&str, &str)] = &[("ANJOMAN_ELECTION_TICK_MS", "200")];
@@ -412,4 +414,94 @@ async fn stored_ballots_cannot_be_linked_to_voters(backend: Backend) {
                 .unwrap();
         assert!(ddl.iter().all(|d| d.sql.contains("WITHOUT ROWID")), "no insertion-ordered rowid");
     }
+}
+
+/// A published election of `aid` with one contest and `candidate` in it, opening in `start` s.
+async fn published(
+    app: &TestApp,
+    aid: &str,
+    admin: &Person,
+    candidate: &Person,
+    start: i64,
+    end: i64,
+) -> (String, String, String) {
+    let body = json!({"title": "انتخابات", "description": "", "starts_at": at(start), "ends_at": at(end), "contests": [{"title": "هیئت‌مدیره", "seats": 1, "max_selections": 1}]});
+    let e = app
+        .post(&format!("/api/v1/associations/{aid}/elections"), Some(&admin.token), &body)
+        .await
+        .expect_status(201)
+        .clone();
+    let (id, contest) = (e["id"].as_str().unwrap().to_owned(), e["contests"][0]["id"].as_str().unwrap().to_owned());
+    let with = app
+        .post(
+            &format!("/api/v1/elections/{id}/candidates"),
+            Some(&admin.token),
+            &json!({"contest_id": contest, "national_code": candidate.code, "election_code": "1"}),
+        )
+        .await;
+    let cand = with.expect_status(201)["contests"][0]["candidates"][0]["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({})).await.expect_status(200);
+    (id, contest, cand)
+}
+
+async fn three_processes_open_and_close_an_election_once(backend: Backend) {
+    let first = TestApp::spawn_with(backend, TICK, &["--demo"]).await;
+    let second = TestApp::spawn_sharing(&first, TICK).await;
+    let third = TestApp::spawn_sharing(&first, TICK).await;
+    let (aid, admin, members) = association(&first, "el-procs", 3).await;
+    let (id, _, _) = published(&first, &aid, &admin, &members[0], 3, 6).await;
+    wait_for_status(&second, &id, "closed").await;
+    let audit =
+        first.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(&commission(&first).await)).await;
+    let actions: Vec<String> = audit.expect_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for once in ["election.opened", "election.roll_frozen", "election.closed"] {
+        assert_eq!(actions.iter().filter(|a| *a == once).count(), 1, "{once} once in {actions:?}");
+    }
+    assert_eq!(third.count(&format!("voter_roll WHERE election_id = '{id}'")), 3, "the roll frozen once");
+    assert_eq!(first.get(&format!("/api/v1/elections/{id}"), None).await.body["electorate"], 3);
+}
+
+async fn an_undelivered_sms_code_goes_by_email(backend: Backend) {
+    let env = [("ANJOMAN_ELECTION_TICK_MS", "200"), ("ANJOMAN_VOTE_SMS_FALLBACK_SECONDS", "1")];
+    let app = TestApp::spawn_with(backend, &env, &["--demo"]).await;
+    let (aid, admin, members) = association(&app, "el-fallback", 1).await;
+    let voter = &members[0];
+    let (id, contest, cand) = published(&app, &aid, &admin, voter, 3, 120).await;
+    // A password equal to the national code (an issued one) is refused before anything else.
+    let forced =
+        app.login("0010350829", "0010350829").await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&forced), &json!({"channel": "sms"}))
+        .await
+        .expect_error(403, "password_change_required");
+    wait_for_status(&app, &id, "open").await;
+    let sent =
+        app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&voter.token), &json!({"channel": "sms"})).await;
+    assert!(sent.expect_status(201)["sent_to"].as_str().unwrap().contains("****"));
+    // The log SMS provider never reports delivery: after the fallback time the code goes by e-mail.
+    let mut code = None;
+    for _ in 0..100 {
+        {
+            use anjoman_core::db::schema::outbox_messages as om;
+            let mut conn = app.db.connect();
+            let n: i64 = om::table
+                .filter(om::recipient.eq(&voter.email))
+                .filter(om::purpose.eq("vote_code"))
+                .count()
+                .get_result(&mut conn)
+                .unwrap();
+            if n > 0 {
+                code = Some(emailed_code(&app, &voter.email));
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let code = code.expect("the SMS code was e-mailed");
+    let choices = json!({ contest: [cand] });
+    cast(&app, &voter.token, &id, choices, &code).await.expect_status(201);
 }
