@@ -966,6 +966,11 @@ async function electionAdmin(browser, lang, viewport) {
     await axe(page, `${tag} results`);
     await noHorizontalScroll(page, `${tag} results`);
     await page.screenshot({ path: shot('21-results'), fullPage: true });
+    await page.getByRole('link', { name: fa ? 'صورت‌جلسهٔ چاپی' : 'Printable minutes' }).click();
+    const minutes = page.getByTestId('minutes');
+    await minutes.getByText('بهاره صالحی').waitFor();
+    check(`${tag}: the printable minutes list the count`, (await minutes.innerText()).includes(fa ? 'امضای' : 'Signed by'));
+    await axe(page, `${tag} minutes`);
   });
 }
 

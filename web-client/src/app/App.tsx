@@ -13,6 +13,7 @@ import { StatusCheckPage } from '../features/associations/StatusCheckPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ElectionPage, ElectionsPage } from '../features/elections/ElectionsPages';
+import { MinutesPage } from '../features/elections/MinutesPage';
 import { VotePage } from '../features/elections/VotePage';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
@@ -78,6 +79,7 @@ export function App() {
                 <Route path="news" element={<NewsPage />} />
                 <Route path="elections" element={<ElectionsPage />} />
                 <Route path="elections/:id" element={<ElectionPage />} />
+                <Route path="elections/:id/minutes" element={<MinutesPage />} />
                 <Route path="news/:id" element={<NewsItemPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />

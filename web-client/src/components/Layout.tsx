@@ -47,7 +47,7 @@ export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang
       <a href="#main" className="skip-link">
         {t('app.skip')}
       </a>
-      <AppBar position="sticky" elevation={0}>
+      <AppBar position="sticky" elevation={0} className="no-print">
         <Toolbar sx={{ gap: 1 }}>
           {narrow && (
             <IconButton color="inherit" edge="start" aria-label={t('nav.menu')} onClick={() => setOpen(true)}>

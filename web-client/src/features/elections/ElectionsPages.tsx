@@ -99,9 +99,14 @@ function ResultsTable({ election, results }: { election: Schemas['ElectionDto'];
           </List>
         </Stack>
       ))}
-      <Button href={`/api/v1/elections/${election.id}/results.csv`} download>
-        {t('elections.resultsCsv')}
-      </Button>
+      <Stack direction="row" spacing={1}>
+        <Button href={`/api/v1/elections/${election.id}/results.csv`} download>
+          {t('elections.resultsCsv')}
+        </Button>
+        <Button component={RouterLink} to={`/elections/${election.id}/minutes`}>
+          {t('minutes.open')}
+        </Button>
+      </Stack>
     </Paper>
   );
 }
