@@ -197,6 +197,10 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     app.patch("/api/v1/me", Some(&members[0].token), &json!({"first_name": "تغییر"}))
         .await
         .expect_error(409, "profile_locked");
+    // ... and SMS recovery (ID-05 option 2) is refused.
+    app.post("/api/v1/auth/recovery/sms", None, &json!({"national_code": members[0].code}))
+        .await
+        .expect_error(409, "sms_recovery_unavailable");
 
     // Voter 0 and voter 1 ask for codes by e-mail; a code of another voter does not work.
     let (v0, v1, v2) = (&members[0], &members[1], &members[2]);

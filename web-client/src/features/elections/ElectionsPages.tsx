@@ -1,4 +1,6 @@
 import Alert from '@mui/material/Alert';
+import Avatar from '@mui/material/Avatar';
+import ListItemAvatar from '@mui/material/ListItemAvatar';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardActionArea from '@mui/material/CardActionArea';
@@ -178,6 +180,9 @@ export function ElectionPage() {
           <List data-testid="candidates">
             {c.candidates.map((k) => (
               <ListItem key={k.id} disableGutters>
+                <ListItemAvatar>
+                  <Avatar src={k.photo_url ?? undefined} alt={`${k.first_name} ${k.last_name}`} />
+                </ListItemAvatar>
                 <ListItemText
                   primary={`${k.first_name} ${k.last_name} (${t('elections.code')} ${lang === 'fa' ? toPersianDigits(k.election_code) : k.election_code})`}
                   secondary={
