@@ -173,6 +173,7 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         .post(&format!("/api/v1/elections/{id}/vote-code"), Some(&members[0].token), &json!({"channel": "email"}))
         .await;
     code_early.expect_error(409, "voting_closed");
+    cast(&app, &members[0].token, &id, json!({}), "123456").await.expect_error(409, "voting_closed");
 
     // The worker opens it on the server clock and freezes the roll.
     let open = wait_for_status(&app, &id, "open").await;
@@ -212,6 +213,17 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     let (code0, code1) = (emailed_code(&app, &v0.email), emailed_code(&app, &v1.email));
     let good = json!({ board.clone(): [cands[0], cands[1]], inspector.clone(): [inspector_cand] });
     cast(&app, &v1.token, &id, good.clone(), &code0).await.expect_error(400, "validation_failed");
+    // A candidate of another election (the demo's open one) is refused.
+    let running = app.get("/api/v1/elections?when=running", None).await;
+    let other =
+        running.expect_status(200)["items"].as_array().unwrap().iter().find(|e| e["id"] != id.as_str()).cloned();
+    let other_id = other.expect("the demo election")["id"].as_str().unwrap().to_owned();
+    let other_cand = app.get(&format!("/api/v1/elections/{other_id}"), None).await.body["contests"][0]["candidates"][0]
+        ["id"]
+        .clone();
+    cast(&app, &v0.token, &id, json!({ board.clone(): [other_cand] }), &code0)
+        .await
+        .expect_error(400, "validation_failed");
     let too_many = json!({ board.clone(): [cands[0], cands[1], cands[2]] });
     cast(&app, &v0.token, &id, too_many, &code0).await.expect_error(400, "validation_failed");
     let wrong_contest = json!({ inspector.clone(): [cands[0]] });
@@ -272,6 +284,7 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
 
     // Closed by the worker; counted; published.
     wait_for_status(&app, &id, "closed").await;
+    cast(&app, &members[3].token, &id, json!({}), "123456").await.expect_error(409, "voting_closed");
     let results = app.post(&format!("/api/v1/elections/{id}/tally"), Some(&admin.token), &json!({})).await;
     let r = results.expect_status(200).clone();
     assert_eq!((r["voted"].clone(), r["roll_size"].clone()), (json!(3), json!(4)));
