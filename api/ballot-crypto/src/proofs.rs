@@ -1,0 +1,163 @@
+//! Zero-knowledge proofs, made non-interactive by Fiat–Shamir ([`crate::challenge`]).
+//!
+//! - [`RangeProof`]: a ciphertext `(a, b)` under `Y` encrypts some `v` in `0..=max`. For each `j`
+//!   the statement is "`log_G a = log_Y (b - j·G)`"; one branch is proven, the others simulated,
+//!   and the challenges must add up to the hash (Cramer–Damgård–Schoenmakers).
+//! - [`DleqProof`]: `log_G X = log_H Z` (Chaum–Pedersen): a trustee's partial decryption
+//!   `D = x·a` matches its verification key `X = x·G`.
+//! - [`SchnorrProof`]: knowledge of `log_G X` (a trustee's key possession).
+
+use crate::elgamal::Ciphertext;
+use crate::{Error, Point, Scalar, challenge, g, random_scalar};
+
+/// Proof that a ciphertext encrypts a value in `0..=max`: one `(c_j, s_j)` per value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeProof {
+    pub challenges: Vec<Scalar>,
+    pub responses: Vec<Scalar>,
+}
+
+fn branch_commitments(y: &Point, ct: &Ciphertext, j: u64, c: &Scalar, s: &Scalar) -> (Point, Point) {
+    let shifted = ct.b - g() * Scalar::from(j);
+    (g() * s - ct.a * c, y * s - shifted * c)
+}
+
+fn range_hash(election: &str, label: &str, y: &Point, ct: &Ciphertext, commitments: &[(Point, Point)]) -> Scalar {
+    let mut points = vec![*y, ct.a, ct.b];
+    for (a, b) in commitments {
+        points.push(*a);
+        points.push(*b);
+    }
+    challenge(label, election, &points)
+}
+
+impl RangeProof {
+    /// Proves that `ct = Enc(v; r)` under `y` with `v <= max`. `label` binds the proof to its place
+    /// in the ballot (e.g. `contest-3/choice-1`).
+    pub fn prove(election: &str, label: &str, y: &Point, ct: &Ciphertext, v: u64, r: &Scalar, max: u64) -> Self {
+        assert!(v <= max, "the value must be in range");
+        let n = (max + 1) as usize;
+        let mut challenges = vec![Scalar::ZERO; n];
+        let mut responses = vec![Scalar::ZERO; n];
+        let mut commitments = vec![(g(), g()); n];
+        let w = random_scalar();
+        for j in 0..n {
+            if j as u64 == v {
+                commitments[j] = (g() * w, y * w);
+            } else {
+                challenges[j] = random_scalar();
+                responses[j] = random_scalar();
+                commitments[j] = branch_commitments(y, ct, j as u64, &challenges[j], &responses[j]);
+            }
+        }
+        let c = range_hash(election, label, y, ct, &commitments);
+        let others: Scalar = challenges.iter().sum();
+        challenges[v as usize] = c - others;
+        responses[v as usize] = w + challenges[v as usize] * r;
+        Self { challenges, responses }
+    }
+
+    pub fn verify(&self, election: &str, label: &str, y: &Point, ct: &Ciphertext, max: u64) -> Result<(), Error> {
+        let n = (max + 1) as usize;
+        if self.challenges.len() != n || self.responses.len() != n {
+            return Err(Error::Proof("range proof of the wrong size"));
+        }
+        let commitments: Vec<(Point, Point)> =
+            (0..n).map(|j| branch_commitments(y, ct, j as u64, &self.challenges[j], &self.responses[j])).collect();
+        let c = range_hash(election, label, y, ct, &commitments);
+        let sum: Scalar = self.challenges.iter().sum();
+        if sum == c { Ok(()) } else { Err(Error::Proof("range proof")) }
+    }
+}
+
+/// Chaum–Pedersen proof that `log_G X = log_H Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DleqProof {
+    pub challenge: Scalar,
+    pub response: Scalar,
+}
+
+impl DleqProof {
+    pub fn prove(election: &str, label: &str, x: &Scalar, h: &Point) -> Self {
+        let (big_x, z) = (g() * x, h * x);
+        let w = random_scalar();
+        let c = challenge(label, election, &[big_x, *h, z, g() * w, h * w]);
+        Self { challenge: c, response: w + c * x }
+    }
+
+    pub fn verify(&self, election: &str, label: &str, big_x: &Point, h: &Point, z: &Point) -> Result<(), Error> {
+        let t1 = g() * self.response - big_x * self.challenge;
+        let t2 = h * self.response - z * self.challenge;
+        if challenge(label, election, &[*big_x, *h, *z, t1, t2]) == self.challenge {
+            Ok(())
+        } else {
+            Err(Error::Proof("equality of discrete logarithms"))
+        }
+    }
+}
+
+/// Schnorr proof of knowledge of `log_G X`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchnorrProof {
+    pub challenge: Scalar,
+    pub response: Scalar,
+}
+
+impl SchnorrProof {
+    pub fn prove(election: &str, label: &str, x: &Scalar) -> Self {
+        let w = random_scalar();
+        let c = challenge(label, election, &[g() * x, g() * w]);
+        Self { challenge: c, response: w + c * x }
+    }
+
+    pub fn verify(&self, election: &str, label: &str, big_x: &Point) -> Result<(), Error> {
+        let t = g() * self.response - big_x * self.challenge;
+        if challenge(label, election, &[*big_x, t]) == self.challenge {
+            Ok(())
+        } else {
+            Err(Error::Proof("key possession"))
+        }
+    }
+}
+
+/// One contest of an encrypted ballot: a ciphertext per candidate, each proven 0 or 1, and a proof
+/// that their sum is at most `max`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncryptedContest {
+    pub choices: Vec<Ciphertext>,
+    pub choice_proofs: Vec<RangeProof>,
+    pub sum_proof: RangeProof,
+}
+
+/// Encrypts one contest's selection (`selected[i]` for candidate `i`) with all its proofs.
+pub fn encrypt_contest(election: &str, contest: &str, y: &Point, selected: &[bool], max: u64) -> EncryptedContest {
+    let count = selected.iter().filter(|s| **s).count() as u64;
+    assert!(count <= max, "more selections than allowed");
+    let mut choices = Vec::new();
+    let mut choice_proofs = Vec::new();
+    let mut r_sum = Scalar::ZERO;
+    for (i, s) in selected.iter().enumerate() {
+        let v = u64::from(*s);
+        let (ct, r) = crate::elgamal::encrypt(y, v);
+        choice_proofs.push(RangeProof::prove(election, &format!("{contest}/choice-{i}"), y, &ct, v, &r, 1));
+        choices.push(ct);
+        r_sum += r;
+    }
+    let sum = choices.iter().fold(Ciphertext::zero(), |acc, c| acc + *c);
+    let sum_proof = RangeProof::prove(election, &format!("{contest}/sum"), y, &sum, count, &r_sum, max);
+    EncryptedContest { choices, choice_proofs, sum_proof }
+}
+
+impl EncryptedContest {
+    /// Checks every proof: `candidates` ciphertexts, each 0 or 1, summing to at most `max`.
+    pub fn verify(&self, election: &str, contest: &str, y: &Point, candidates: usize, max: u64) -> Result<(), Error> {
+        if self.choices.len() != candidates || self.choice_proofs.len() != candidates {
+            return Err(Error::Proof("wrong number of choices"));
+        }
+        for (i, (ct, p)) in self.choices.iter().zip(&self.choice_proofs).enumerate() {
+            p.verify(election, &format!("{contest}/choice-{i}"), y, ct, 1)?;
+        }
+        let sum = self.choices.iter().fold(Ciphertext::zero(), |acc, c| acc + *c);
+        self.sum_proof.verify(election, &format!("{contest}/sum"), y, &sum, max)
+    }
+}
