@@ -216,6 +216,20 @@ async function withScenario(browser, lang, viewport, { label = '', failShot, env
   const expected = new Set();
   const problems = watch(page, expected);
   const s = { tag, phone, shot, server, context, page, expected, L: labels[lang], stage: 'start' };
+  const L = labels[lang];
+  s.signIn = async (code, password) => {
+    await page.goto(`${server.base}/login`);
+    await page.locator('#national_code').fill(code);
+    await page.locator('#password').fill(password);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.waitForURL(/\/profile$/);
+  };
+  s.signOut = async () => {
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('button', { name: L.logout }).first().click();
+    await page.waitForURL(/\/login$/);
+  };
   try {
     await body(s);
   } catch (e) {
@@ -540,19 +554,7 @@ async function recoveryAndAdmin(browser, lang, viewport) {
 async function membership(browser, lang, viewport) {
   await withScenario(browser, lang, viewport, { label: 'membership', failShot: 'failure-membership' }, async (s) => {
     const { tag, phone, shot, server, context, page, expected, L } = s;
-    const signIn = async (code, password) => {
-      await page.goto(`${server.base}/login`);
-      await page.locator('#national_code').fill(code);
-      await page.locator('#password').fill(password);
-      await page.locator('#captcha_answer').fill('12345');
-      await page.locator('form').getByRole('button', { name: L.login }).click();
-      await page.waitForURL(/\/profile$/);
-    };
-    const signOut = async () => {
-      await openMenuIfPhone(page, phone, lang);
-      await page.getByRole('button', { name: L.logout }).first().click();
-      await page.waitForURL(/\/login$/);
-    };
+    const { signIn, signOut } = s;
     s.stage = 'the person asks to join';
     const code = randomNationalCode();
     const res = await fetch(`${server.base}/api/v1/auth/register`, {
@@ -661,19 +663,7 @@ async function content(browser, lang, viewport) {
   await withScenario(browser, lang, viewport, { label: 'news/messages', failShot: 'failure-content' }, async (s) => {
     const { tag, phone, shot, server, page, expected, L } = s;
     const fa = lang === 'fa';
-    const signIn = async (code, password) => {
-      await page.goto(`${server.base}/login`);
-      await page.locator('#national_code').fill(code);
-      await page.locator('#password').fill(password);
-      await page.locator('#captcha_answer').fill('12345');
-      await page.locator('form').getByRole('button', { name: L.login }).click();
-      await page.waitForURL(/\/profile$/);
-    };
-    const signOut = async () => {
-      await openMenuIfPhone(page, phone, lang);
-      await page.getByRole('button', { name: L.logout }).first().click();
-      await page.waitForURL(/\/login$/);
-    };
+    const { signIn, signOut } = s;
     const openAssociation = async () => {
       await page.goto(`${server.base}/associations`);
       await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
@@ -785,19 +775,7 @@ async function voting(browser, lang, viewport) {
     await withScenario(browser, lang, viewport, { label: 'voting', failShot: 'failure-voting', env: { ANJOMAN_SMTP_URL: smtp.url, ANJOMAN_ELECTION_TICK_MS: '300' } }, async (s) => {
       const { tag, phone, shot, server, page, L } = s;
       const fa = lang === 'fa';
-      const signIn = async (code, password) => {
-        await page.goto(`${server.base}/login`);
-        await page.locator('#national_code').fill(code);
-        await page.locator('#password').fill(password);
-        await page.locator('#captcha_answer').fill('12345');
-        await page.locator('form').getByRole('button', { name: L.login }).click();
-        await page.waitForURL(/\/profile$/);
-      };
-      const signOut = async () => {
-        await openMenuIfPhone(page, phone, lang);
-        await page.getByRole('button', { name: L.logout }).first().click();
-        await page.waitForURL(/\/login$/);
-      };
+      const { signIn, signOut } = s;
       const title = 'انتخابات هیئت‌مدیرهٔ انجمن انفورماتیک پزشکی ۱۴۰۵';
       const openElection = async () => {
         await page.goto(`${server.base}/elections`);
@@ -868,19 +846,7 @@ async function electionAdmin(browser, lang, viewport) {
   await withScenario(browser, lang, viewport, { label: 'election admin', failShot: 'failure-election-admin', env: { ANJOMAN_ELECTION_TICK_MS: '300' } }, async (s) => {
     const { tag, phone, shot, server, page, L } = s;
     const fa = lang === 'fa';
-    const signIn = async (code, password) => {
-      await page.goto(`${server.base}/login`);
-      await page.locator('#national_code').fill(code);
-      await page.locator('#password').fill(password);
-      await page.locator('#captcha_answer').fill('12345');
-      await page.locator('form').getByRole('button', { name: L.login }).click();
-      await page.waitForURL(/\/profile$/);
-    };
-    const signOut = async () => {
-      await openMenuIfPhone(page, phone, lang);
-      await page.getByRole('button', { name: L.logout }).first().click();
-      await page.waitForURL(/\/login$/);
-    };
+    const { signIn, signOut } = s;
     const api = async (method, path, token, body) => {
       const res = await fetch(`${server.base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
       return { status: res.status, body: await res.json().catch(() => null) };

@@ -5,7 +5,6 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
@@ -15,9 +14,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import { asDate, isoDay } from '../../lib/dates';
-import { uploadFile } from '../../lib/upload';
 
 export const DEGREES: Schemas['DegreeLevel'][] = ['associate', 'bachelor', 'master', 'professional_doctorate', 'phd', 'specialist', 'subspecialist'];
 
@@ -35,12 +34,7 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
   });
   const [statute, setStatute] = useState<Date | null>(association.statute_date ? new Date(asDate(association.statute_date)) : null);
   const [logo, setLogo] = useState<{ id: string; url: string } | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
-  const upload = useMutation({
-    mutationFn: (file: File) => uploadFile(file, 'association_logo', setProgress),
-    onSuccess: (info) => setLogo({ id: info.id, url: info.url }),
-    onSettled: () => setProgress(null),
-  });
+  const [uploading, setUploading] = useState(false);
   const save = useMutation({
     mutationFn: () =>
       unwrap(
@@ -79,28 +73,14 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
           <DatePicker label={t('associations.statuteDate')} value={statute} onChange={setStatute} slotProps={{ textField: { fullWidth: true, helperText: fieldError('statute_date') }, field: { clearable: true } }} />
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
             <Avatar src={logoUrl ?? undefined} alt={t('associations.logo')} variant="rounded" sx={{ width: 64, height: 64 }} />
-            <Button variant="outlined" component="label" disabled={upload.isPending}>
-              {t('associations.chooseLogo')}
-              <input
-                hidden
-                type="file"
-                accept="image/png,image/jpeg,image/webp"
-                data-testid="logo-input"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) upload.mutate(file);
-                  e.target.value = '';
-                }}
-              />
-            </Button>
+            <FileButton purpose="association_logo" accept="image/png,image/jpeg,image/webp" label={t('associations.chooseLogo')} testId="logo-input" onUploaded={(info) => setLogo({ id: info.id, url: info.url })} onBusy={setUploading} />
           </Stack>
-          {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
-          <FormAlert message={upload.error ? upload.error.message : fieldError('logo_file_id') ?? null} />
+          <FormAlert message={fieldError('logo_file_id') ?? null} />
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || upload.isPending} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending || uploading} onClick={() => save.mutate()}>
           {t('profile.save')}
         </Button>
       </DialogActions>

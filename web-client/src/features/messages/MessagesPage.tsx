@@ -7,7 +7,6 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -27,12 +26,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
-import { uploadFile } from '../../lib/upload';
 import { DEGREES } from '../associations/ProfileEditor';
 
 type Mailbox = Schemas['MailboxDto'];
@@ -136,13 +135,8 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [files, setFiles] = useState<Schemas['FileInfo'][]>([]);
-  const [progress, setProgress] = useState<number | null>(null);
+  const [uploading, setUploading] = useState(false);
   const associations = useQuery({ queryKey: ['associations'], queryFn: () => unwrap(api.GET('/api/v1/associations')), enabled: commission });
-  const upload = useMutation({
-    mutationFn: (file: File) => uploadFile(file, 'attachment', setProgress),
-    onSuccess: (info) => setFiles((f) => [...f, info]),
-    onSettled: () => setProgress(null),
-  });
   const send = useMutation({
     mutationFn: () =>
       unwrap(
@@ -203,31 +197,16 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
           <TextField id="message-subject" label={t('messages.subject')} value={subject} onChange={(e) => setSubject(e.target.value)} error={Boolean(fieldError('subject'))} helperText={fieldError('subject')} fullWidth />
           <TextField id="message-body" label={t('messages.body')} value={body} onChange={(e) => setBody(e.target.value)} error={Boolean(fieldError('body'))} helperText={fieldError('body')} fullWidth multiline minRows={6} />
           <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
-            <Button variant="outlined" component="label" startIcon={<AttachFileIcon />} disabled={upload.isPending || files.length >= 10}>
-              {t('messages.attach')}
-              <input
-                hidden
-                type="file"
-                accept="application/pdf,image/png,image/jpeg,image/webp"
-                data-testid="attachment-input"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) upload.mutate(file);
-                  e.target.value = '';
-                }}
-              />
-            </Button>
+            <FileButton purpose="attachment" accept="application/pdf,image/png,image/jpeg,image/webp" label={t('messages.attach')} startIcon={<AttachFileIcon />} testId="attachment-input" disabled={files.length >= 10} onUploaded={(info) => setFiles((f) => [...f, info])} onBusy={setUploading} />
             {files.map((f) => (
               <Chip key={f.id} label={f.name ?? f.id} onDelete={() => setFiles(files.filter((x) => x.id !== f.id))} />
             ))}
           </Stack>
-          {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
-          <FormAlert message={upload.error ? upload.error.message : null} />
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={send.isPending || upload.isPending} onClick={() => send.mutate()}>
+        <Button variant="contained" disabled={send.isPending || uploading} onClick={() => send.mutate()}>
           {t('messages.send')}
         </Button>
       </DialogActions>

@@ -5,7 +5,6 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -19,10 +18,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
-import { uploadFile } from '../../lib/upload';
 import { NewsCard } from './NewsPages';
 
 type Item = Schemas['NewsItem'];
@@ -35,12 +34,7 @@ function NewsEditor({ associationId, item, onClose }: { associationId: string; i
   const [body, setBody] = useState(item?.body ?? '');
   const [publish, setPublish] = useState(false);
   const [image, setImage] = useState<{ id: string; url: string } | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
-  const upload = useMutation({
-    mutationFn: (file: File) => uploadFile(file, 'news_image', setProgress),
-    onSuccess: (info) => setImage({ id: info.id, url: info.url }),
-    onSettled: () => setProgress(null),
-  });
+  const [uploading, setUploading] = useState(false);
   const save = useMutation({
     mutationFn: () => {
       const fields = { title, body, ...(image ? { image_file_id: image.id } : {}) };
@@ -66,29 +60,14 @@ function NewsEditor({ associationId, item, onClose }: { associationId: string; i
           <TextField id="news-body" label={t('news.body')} value={body} onChange={(e) => setBody(e.target.value)} error={Boolean(fieldError('body'))} helperText={fieldError('body')} fullWidth multiline minRows={6} />
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
             {imageUrl && <img src={imageUrl} alt="" style={{ height: 64, borderRadius: 4 }} />}
-            <Button variant="outlined" component="label" disabled={upload.isPending}>
-              {t('news.chooseImage')}
-              <input
-                hidden
-                type="file"
-                accept="image/png,image/jpeg,image/webp"
-                data-testid="news-image-input"
-                onChange={(e) => {
-                  const file = e.target.files?.[0];
-                  if (file) upload.mutate(file);
-                  e.target.value = '';
-                }}
-              />
-            </Button>
+            <FileButton purpose="news_image" accept="image/png,image/jpeg,image/webp" label={t('news.chooseImage')} testId="news-image-input" onUploaded={(info) => setImage({ id: info.id, url: info.url })} onBusy={setUploading} />
           </Stack>
-          {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
-          <FormAlert message={upload.error ? upload.error.message : null} />
           {!item && <FormControlLabel control={<Switch id="news-publish" checked={publish} onChange={(e) => setPublish(e.target.checked)} />} label={t('news.publishNow')} />}
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || upload.isPending} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending || uploading} onClick={() => save.mutate()}>
           {t('profile.save')}
         </Button>
       </DialogActions>
