@@ -16,8 +16,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod ceremony;
 pub mod elgamal;
 pub mod proofs;
+pub mod record;
 pub mod threshold;
 pub mod wire;
 

@@ -17,9 +17,12 @@ pub struct RangeProof {
     pub responses: Vec<Scalar>,
 }
 
+/// The commitments a branch's challenge and response imply. They are public values (published
+/// in the proof, or about to be), so variable-time arithmetic leaks nothing.
 fn branch_commitments(y: &Point, ct: &Ciphertext, j: u64, c: &Scalar, s: &Scalar) -> (Point, Point) {
+    use curve25519_dalek::traits::VartimeMultiscalarMul;
     let shifted = ct.b - g() * Scalar::from(j);
-    (g() * s - ct.a * c, y * s - shifted * c)
+    (Point::vartime_double_scalar_mul_basepoint(&-c, &ct.a, s), Point::vartime_multiscalar_mul([*s, -c], [*y, shifted]))
 }
 
 fn range_hash(election: &str, label: &str, y: &Point, ct: &Ciphertext, commitments: &[(Point, Point)]) -> Scalar {
@@ -120,17 +123,41 @@ impl SchnorrProof {
     }
 }
 
-/// One contest of an encrypted ballot: a ciphertext per candidate, each proven 0 or 1, and a proof
-/// that their sum is at most `max`.
+/// One contest of an encrypted ballot: a ciphertext per candidate, each proven 0 or 1; a "blank"
+/// ciphertext, proven 0 or 1, that is 1 exactly when no one is chosen; and a proof that
+/// `Σ choices + max·blank` lies in `1..=max` — so a contest has between one and `max` choices, or
+/// none and the blank mark, and the blank ballots are counted like candidates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncryptedContest {
     pub choices: Vec<Ciphertext>,
     pub choice_proofs: Vec<RangeProof>,
+    pub blank: Ciphertext,
+    pub blank_proof: RangeProof,
     pub sum_proof: RangeProof,
+}
+
+/// `Σ choices + max·blank - G`: encrypts `selections - 1` (or `max - 1` for a blank contest),
+/// which the sum proof shows to lie in `0..max`.
+pub fn shifted_sum(choices: &[Ciphertext], blank: &Ciphertext, max: u64) -> Ciphertext {
+    let sum = choices.iter().fold(Ciphertext::zero(), |acc, c| acc + *c);
+    let m = Scalar::from(max);
+    Ciphertext { a: sum.a + blank.a * m, b: sum.b + blank.b * m - g() }
+}
+
+/// The labels that bind each proof to its place in the ballot.
+pub fn choice_label(contest: &str, i: usize) -> String {
+    format!("{contest}/choice-{i}")
+}
+pub fn blank_label(contest: &str) -> String {
+    format!("{contest}/blank")
+}
+pub fn sum_label(contest: &str) -> String {
+    format!("{contest}/sum")
 }
 
 /// Encrypts one contest's selection (`selected[i]` for candidate `i`) with all its proofs.
 pub fn encrypt_contest(election: &str, contest: &str, y: &Point, selected: &[bool], max: u64) -> EncryptedContest {
+    assert!(max >= 1, "a contest allows at least one selection");
     let count = selected.iter().filter(|s| **s).count() as u64;
     assert!(count <= max, "more selections than allowed");
     let mut choices = Vec::new();
@@ -139,25 +166,35 @@ pub fn encrypt_contest(election: &str, contest: &str, y: &Point, selected: &[boo
     for (i, s) in selected.iter().enumerate() {
         let v = u64::from(*s);
         let (ct, r) = crate::elgamal::encrypt(y, v);
-        choice_proofs.push(RangeProof::prove(election, &format!("{contest}/choice-{i}"), y, &ct, v, &r, 1));
+        choice_proofs.push(RangeProof::prove(election, &choice_label(contest, i), y, &ct, v, &r, 1));
         choices.push(ct);
         r_sum += r;
     }
-    let sum = choices.iter().fold(Ciphertext::zero(), |acc, c| acc + *c);
-    let sum_proof = RangeProof::prove(election, &format!("{contest}/sum"), y, &sum, count, &r_sum, max);
-    EncryptedContest { choices, choice_proofs, sum_proof }
+    let is_blank = u64::from(count == 0);
+    let (blank, r_blank) = crate::elgamal::encrypt(y, is_blank);
+    let blank_proof = RangeProof::prove(election, &blank_label(contest), y, &blank, is_blank, &r_blank, 1);
+    let shifted = shifted_sum(&choices, &blank, max);
+    let value = count + max * is_blank - 1;
+    let r_shifted = r_sum + r_blank * Scalar::from(max);
+    let sum_proof = RangeProof::prove(election, &sum_label(contest), y, &shifted, value, &r_shifted, max - 1);
+    EncryptedContest { choices, choice_proofs, blank, blank_proof, sum_proof }
 }
 
 impl EncryptedContest {
-    /// Checks every proof: `candidates` ciphertexts, each 0 or 1, summing to at most `max`.
+    /// Checks every proof: `candidates` ciphertexts and the blank mark, each 0 or 1, with between
+    /// one and `max` choices or else the blank mark.
     pub fn verify(&self, election: &str, contest: &str, y: &Point, candidates: usize, max: u64) -> Result<(), Error> {
+        if max == 0 {
+            return Err(Error::Proof("a contest allows at least one selection"));
+        }
         if self.choices.len() != candidates || self.choice_proofs.len() != candidates {
             return Err(Error::Proof("wrong number of choices"));
         }
         for (i, (ct, p)) in self.choices.iter().zip(&self.choice_proofs).enumerate() {
-            p.verify(election, &format!("{contest}/choice-{i}"), y, ct, 1)?;
+            p.verify(election, &choice_label(contest, i), y, ct, 1)?;
         }
-        let sum = self.choices.iter().fold(Ciphertext::zero(), |acc, c| acc + *c);
-        self.sum_proof.verify(election, &format!("{contest}/sum"), y, &sum, max)
+        self.blank_proof.verify(election, &blank_label(contest), y, &self.blank, 1)?;
+        let shifted = shifted_sum(&self.choices, &self.blank, max);
+        self.sum_proof.verify(election, &sum_label(contest), y, &shifted, max - 1)
     }
 }

@@ -4,8 +4,10 @@
 use curve25519_dalek::ristretto::CompressedRistretto;
 use serde::{Deserialize, Serialize};
 
+use crate::ceremony::EncryptedShare;
 use crate::elgamal::Ciphertext;
-use crate::proofs::{EncryptedContest, RangeProof};
+use crate::proofs::{DleqProof, EncryptedContest, RangeProof, SchnorrProof};
+use crate::threshold::{Dealing, PartialDecryption};
 use crate::{Error, Point, Scalar};
 
 pub const VERSION: u32 = 1;
@@ -49,6 +51,8 @@ pub struct ContestJson {
     pub contest: String,
     pub choices: Vec<CiphertextJson>,
     pub choice_proofs: Vec<RangeProofJson>,
+    pub blank: CiphertextJson,
+    pub blank_proof: RangeProofJson,
     pub sum_proof: RangeProofJson,
 }
 
@@ -60,11 +64,11 @@ pub struct BallotJson {
     pub contests: Vec<ContestJson>,
 }
 
-fn ct_json(c: &Ciphertext) -> CiphertextJson {
+pub fn ct_json(c: &Ciphertext) -> CiphertextJson {
     CiphertextJson { a: point_hex(&c.a), b: point_hex(&c.b) }
 }
 
-fn ct_parse(c: &CiphertextJson) -> Result<Ciphertext, Error> {
+pub fn ct_parse(c: &CiphertextJson) -> Result<Ciphertext, Error> {
     Ok(Ciphertext { a: parse_point(&c.a)?, b: parse_point(&c.b)? })
 }
 
@@ -87,6 +91,8 @@ pub fn contest_json(contest: &str, c: &EncryptedContest) -> ContestJson {
         contest: contest.to_owned(),
         choices: c.choices.iter().map(ct_json).collect(),
         choice_proofs: c.choice_proofs.iter().map(proof_json).collect(),
+        blank: ct_json(&c.blank),
+        blank_proof: proof_json(&c.blank_proof),
         sum_proof: proof_json(&c.sum_proof),
     }
 }
@@ -95,6 +101,8 @@ pub fn contest_parse(c: &ContestJson) -> Result<EncryptedContest, Error> {
     Ok(EncryptedContest {
         choices: c.choices.iter().map(ct_parse).collect::<Result<_, _>>()?,
         choice_proofs: c.choice_proofs.iter().map(proof_parse).collect::<Result<_, _>>()?,
+        blank: ct_parse(&c.blank)?,
+        blank_proof: proof_parse(&c.blank_proof)?,
         sum_proof: proof_parse(&c.sum_proof)?,
     })
 }
@@ -134,4 +142,135 @@ pub fn verify_ballot(
             Ok(parsed)
         })
         .collect()
+}
+
+/// The tracking code of a ballot: SHA-256 of its canonical JSON (as [`serde_json::to_string`]
+/// writes [`BallotJson`]), in unpadded base64url — what the voter sees and the bulletin lists.
+pub fn tracker(ballot: &BallotJson) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::to_string(ballot).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchnorrJson {
+    pub challenge: String,
+    pub response: String,
+}
+
+pub fn schnorr_json(p: &SchnorrProof) -> SchnorrJson {
+    SchnorrJson { challenge: scalar_hex(&p.challenge), response: scalar_hex(&p.response) }
+}
+
+pub fn schnorr_parse(p: &SchnorrJson) -> Result<SchnorrProof, Error> {
+    Ok(SchnorrProof { challenge: parse_scalar(&p.challenge)?, response: parse_scalar(&p.response)? })
+}
+
+/// A trustee's transport key, published in the ceremony's first round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransportKeyJson {
+    pub trustee: u32,
+    pub key: String,
+    pub proof: SchnorrJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncryptedShareJson {
+    pub to: u32,
+    pub ephemeral: String,
+    pub masked: String,
+}
+
+/// A trustee's dealing, published in the second round: commitments, key proof, encrypted shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealingJson {
+    pub trustee: u32,
+    pub commitments: Vec<String>,
+    pub proof: SchnorrJson,
+    pub shares: Vec<EncryptedShareJson>,
+}
+
+pub fn dealing_json(d: &Dealing, shares: &[EncryptedShare]) -> DealingJson {
+    DealingJson {
+        trustee: d.trustee,
+        commitments: d.commitments.iter().map(point_hex).collect(),
+        proof: schnorr_json(&d.proof),
+        shares: shares
+            .iter()
+            .map(|s| EncryptedShareJson { to: s.to, ephemeral: point_hex(&s.ephemeral), masked: scalar_hex(&s.masked) })
+            .collect(),
+    }
+}
+
+pub fn dealing_parse(d: &DealingJson) -> Result<(Dealing, Vec<EncryptedShare>), Error> {
+    let dealing = Dealing {
+        trustee: d.trustee,
+        commitments: d.commitments.iter().map(|c| parse_point(c)).collect::<Result<_, _>>()?,
+        proof: schnorr_parse(&d.proof)?,
+    };
+    let shares = d
+        .shares
+        .iter()
+        .map(|s| {
+            Ok(EncryptedShare { to: s.to, ephemeral: parse_point(&s.ephemeral)?, masked: parse_scalar(&s.masked)? })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok((dealing, shares))
+}
+
+/// One partial decryption: `x_j·a` and the proof that it matches the trustee's verification key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactorJson {
+    pub factor: String,
+    pub challenge: String,
+    pub response: String,
+}
+
+pub fn factor_json(p: &PartialDecryption) -> FactorJson {
+    FactorJson {
+        factor: point_hex(&p.factor),
+        challenge: scalar_hex(&p.proof.challenge),
+        response: scalar_hex(&p.proof.response),
+    }
+}
+
+pub fn factor_parse(trustee: u32, f: &FactorJson) -> Result<PartialDecryption, Error> {
+    Ok(PartialDecryption {
+        trustee,
+        factor: parse_point(&f.factor)?,
+        proof: DleqProof { challenge: parse_scalar(&f.challenge)?, response: parse_scalar(&f.response)? },
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestFactorsJson {
+    pub contest: String,
+    pub choices: Vec<FactorJson>,
+    pub blank: FactorJson,
+}
+
+/// A trustee's partial decryption of the whole aggregate, contest by contest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialDecryptionJson {
+    pub version: u32,
+    pub election: String,
+    pub trustee: u32,
+    pub contests: Vec<ContestFactorsJson>,
+}
+
+/// The homomorphic sum of every ballot, per contest: a ciphertext per candidate and the blanks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestAggregateJson {
+    pub contest: String,
+    pub choices: Vec<CiphertextJson>,
+    pub blank: CiphertextJson,
+}
+
+/// The label under which slot `i` of a contest's aggregate is decrypted (`None`: the blanks).
+pub fn tally_label(contest: &str, slot: Option<usize>) -> String {
+    match slot {
+        Some(i) => format!("tally/{contest}/choice-{i}"),
+        None => format!("tally/{contest}/blank"),
+    }
 }
