@@ -1,9 +1,17 @@
-//! Elections (EL-01..09, EL-11..13): set-up, the worker opening and closing on the server clock,
-//! the frozen roll, voting with codes by e-mail and by inbound SMS, one ballot under 50
-//! concurrent requests, secrecy of the stored ballot, tally and results; on both backends.
+//! Elections (EL-01..13): set-up, the trustees' key ceremony, the worker opening and closing on
+//! the server clock, the frozen roll, voting with codes by e-mail and by inbound SMS with
+//! encrypted ballots checked by their proofs, one ballot under 50 concurrent requests, secrecy of
+//! the stored ballot, the tally from the trustees' partial decryptions, results and the election
+//! record checked by `anjoman verify-election`; on both backends.
 
 use std::time::Duration;
 
+use anjoman_ballot_crypto::ceremony::{combine_shares, encrypt_share, transport_keypair};
+use anjoman_ballot_crypto::proofs::{RangeProof, encrypt_contest};
+use anjoman_ballot_crypto::record::{ContestParams, ElectionRecord, decrypt_aggregate, verify_record};
+use anjoman_ballot_crypto::threshold::Polynomial;
+use anjoman_ballot_crypto::wire::{self, BallotJson, DealingJson, TransportKeyJson};
+use anjoman_ballot_crypto::{Scalar, elgamal};
 use anjoman_tests::fakes::sign;
 use anjoman_tests::{
     Answer, Backend, GOOD_PASSWORD, INBOUND_SMS_SECRET, TestApp, fresh_national_code, on_both_backends,
@@ -75,6 +83,13 @@ async fn approve(app: &TestApp, association: &str, admin: &Person, p: &Person) {
     .expect_status(201);
 }
 
+fn proof_json(p: &RangeProof) -> wire::RangeProofJson {
+    wire::RangeProofJson {
+        challenges: p.challenges.iter().map(wire::scalar_hex).collect(),
+        responses: p.responses.iter().map(wire::scalar_hex).collect(),
+    }
+}
+
 fn at(seconds: i64) -> String {
     (Utc::now() + chrono::Duration::seconds(seconds)).to_rfc3339()
 }
@@ -106,8 +121,100 @@ async fn wait_for_status(app: &TestApp, id: &str, status: &str) -> Value {
     panic!("election {id} never became {status}");
 }
 
-async fn cast(app: &TestApp, token: &str, id: &str, choices: Value, code: &str) -> Answer {
-    app.post(&format!("/api/v1/elections/{id}/ballot"), Some(token), &json!({"choices": choices, "code": code})).await
+async fn cast(app: &TestApp, token: &str, id: &str, ballot: &Value, code: &str) -> Answer {
+    app.post(&format!("/api/v1/elections/{id}/ballot"), Some(token), &json!({"ballot": ballot, "code": code})).await
+}
+
+/// The key ceremony over the API, each trustee doing its part (as the browser does) with its
+/// secrets kept here; returns each trustee's key share.
+async fn ceremony(app: &TestApp, id: &str, trustees: &[&Person], threshold: u32) -> Vec<Scalar> {
+    let url = |step: &str| format!("/api/v1/elections/{id}/ceremony/{step}");
+    let mut secrets = Vec::new();
+    for (i, t) in trustees.iter().enumerate() {
+        let j = i as u32 + 1;
+        let (secret, key, proof) = transport_keypair(id, j);
+        let body = TransportKeyJson { trustee: j, key: wire::point_hex(&key), proof: wire::schnorr_json(&proof) };
+        app.post(&url("transport"), Some(&t.token), &json!({"transport": body})).await.expect_status(200);
+        secrets.push(secret);
+    }
+    let state = app.get(&format!("/api/v1/elections/{id}/ceremony"), Some(&trustees[0].token)).await;
+    let transports: Vec<TransportKeyJson> =
+        serde_json::from_value(state.expect_status(200)["transports"].clone()).unwrap();
+    for (i, t) in trustees.iter().enumerate() {
+        let j = i as u32 + 1;
+        let poly = Polynomial::random(j, threshold);
+        let shares: Vec<_> = transports
+            .iter()
+            .map(|x| encrypt_share(id, j, x.trustee, &wire::parse_point(&x.key).unwrap(), &poly.share_for(x.trustee)))
+            .collect();
+        let dealing = wire::dealing_json(&poly.dealing(id), &shares);
+        app.post(&url("dealing"), Some(&t.token), &json!({"dealing": dealing})).await.expect_status(200);
+    }
+    let state = app.get(&format!("/api/v1/elections/{id}/ceremony"), Some(&trustees[0].token)).await;
+    let dealings: Vec<DealingJson> = serde_json::from_value(state.expect_status(200)["dealings"].clone()).unwrap();
+    let parsed: Vec<_> = dealings.iter().map(|d| wire::dealing_parse(d).unwrap()).collect();
+    let mut out = Vec::new();
+    for (i, t) in trustees.iter().enumerate() {
+        let j = i as u32 + 1;
+        let received: Vec<_> = parsed.iter().map(|(d, s)| (d, s.iter().find(|x| x.to == j).unwrap())).collect();
+        let x = combine_shares(id, j, &secrets[i], &received).unwrap();
+        let vk = wire::point_hex(&(anjoman_ballot_crypto::g() * x));
+        let done = app.post(&url("confirm"), Some(&t.token), &json!({"verification_key": vk})).await;
+        done.expect_status(200);
+        out.push(x);
+    }
+    out
+}
+
+/// The election's contests in ballot order, and its key.
+async fn ballot_shape(app: &TestApp, id: &str) -> (Vec<ContestParams>, anjoman_ballot_crypto::Point) {
+    let e = app.get(&format!("/api/v1/elections/{id}"), None).await.expect_status(200).clone();
+    let contests = e["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| ContestParams {
+            id: c["id"].as_str().unwrap().to_owned(),
+            candidates: c["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["id"].as_str().unwrap().to_owned())
+                .collect(),
+            max: c["max_selections"].as_u64().unwrap(),
+        })
+        .collect();
+    (contests, wire::parse_point(e["public_key"].as_str().expect("the key ceremony is done")).unwrap())
+}
+
+/// An encrypted ballot choosing these candidates (by id), made as the browser makes it.
+async fn encrypted(app: &TestApp, id: &str, chosen: &[&str]) -> Value {
+    let (contests, y) = ballot_shape(app, id).await;
+    let parts = contests
+        .iter()
+        .map(|c| {
+            let picks: Vec<bool> = c.candidates.iter().map(|x| chosen.contains(&x.as_str())).collect();
+            // Tests of refusals ask for more than allowed: encrypt with the bigger maximum.
+            let max = c.max.max(picks.iter().filter(|p| **p).count() as u64);
+            wire::contest_json(&c.id, &encrypt_contest(id, &c.id, &y, &picks, max))
+        })
+        .collect();
+    serde_json::to_value(BallotJson { version: wire::VERSION, election: id.into(), contests: parts }).unwrap()
+}
+
+/// Trustee `j` decrypts the aggregate with its share.
+async fn decrypt(app: &TestApp, id: &str, trustee: &Person, j: u32, share: &Scalar) -> Answer {
+    let (contests, _) = ballot_shape(app, id).await;
+    let agg = app.get(&format!("/api/v1/elections/{id}/aggregate"), None).await.expect_status(200).clone();
+    let agg: Vec<wire::ContestAggregateJson> = serde_json::from_value(agg["contests"].clone()).unwrap();
+    let sums = anjoman_ballot_crypto::record::aggregate_parse(&contests, &agg).unwrap();
+    let pd = decrypt_aggregate(id, j, share, &contests, &sums);
+    app.post(
+        &format!("/api/v1/elections/{id}/partial-decryption"),
+        Some(&trustee.token),
+        &json!({"partial_decryption": pd}),
+    )
+    .await
 }
 
 async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
@@ -121,11 +228,23 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         .await;
     let fields = bad.expect_error(400, "validation_failed")["fields"].clone();
     assert!(fields["title"].is_array() && fields["ends_at"].is_array() && fields["contests"].is_array(), "{fields}");
+    let no_trustees = json!({"title": "x", "starts_at": at(60), "ends_at": at(120), "contests": [{"title": "x", "seats": 1, "max_selections": 1}], "trustees": [outsider.code, outsider.code, "123"], "trustee_threshold": 4});
+    let fields =
+        app.post(&url, Some(&admin.token), &no_trustees).await.expect_error(400, "validation_failed")["fields"].clone();
+    assert!(
+        fields["trustees[1]"].is_array() && fields["trustees[2]"].is_array() && fields["trustee_threshold"].is_array(),
+        "{fields}"
+    );
+    assert_eq!(app.count("elections WHERE title = 'x'"), 0, "nothing created");
+    // Three trustees, any two of whom decrypt.
+    let trustees = [&admin, &members[3], &outsider];
     let body = json!({
         "title": "انتخابات هیئت‌مدیره ۱۴۰۵",
         "description": "دورهٔ سه‌ساله",
-        "starts_at": at(4),
-        "ends_at": at(14),
+        "trustees": [admin.code, members[3].code, outsider.code],
+        "trustee_threshold": 2,
+        "starts_at": at(6),
+        "ends_at": at(16),
         "contests": [
             {"title": "هیئت‌مدیره", "seats": 2, "alternates": 1, "max_selections": 2},
             {"title": "بازرس", "seats": 1, "max_selections": 1}
@@ -161,6 +280,59 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         contests[0]["candidates"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
     let inspector_cand = contests[1]["candidates"][0]["id"].as_str().unwrap().to_owned();
 
+    // EL-10: no publishing before the trustees have made the key; each step checked.
+    app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({}))
+        .await
+        .expect_error(409, "key_ceremony_incomplete");
+    let (_, key, proof) = transport_keypair(&id, 1);
+    let stranger = TransportKeyJson { trustee: 1, key: wire::point_hex(&key), proof: wire::schnorr_json(&proof) };
+    app.post(
+        &format!("/api/v1/elections/{id}/ceremony/transport"),
+        Some(&members[0].token),
+        &json!({"transport": stranger}),
+    )
+    .await
+    .expect_error(403, "not_a_trustee");
+    let (_, key, proof) = transport_keypair(&id, 1);
+    let misplaced = TransportKeyJson { trustee: 2, key: wire::point_hex(&key), proof: wire::schnorr_json(&proof) };
+    app.post(
+        &format!("/api/v1/elections/{id}/ceremony/transport"),
+        Some(&admin.token),
+        &json!({"transport": misplaced}),
+    )
+    .await
+    .expect_error(400, "validation_failed");
+    let early = wire::dealing_json(&Polynomial::random(1, 2).dealing(&id), &[]);
+    app.post(&format!("/api/v1/elections/{id}/ceremony/dealing"), Some(&admin.token), &json!({"dealing": early}))
+        .await
+        .expect_error(409, "ceremony_waiting");
+    app.get(&format!("/api/v1/elections/{id}/ceremony"), Some(&members[0].token)).await.expect_error(404, "not_found");
+    let duty = |who: &Person| {
+        let (app, id, token) = (&app, id.clone(), who.token.clone());
+        async move {
+            let all = app.get("/api/v1/trusteeships", Some(&token)).await;
+            all.expect_status(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["election_id"] == id.as_str())
+                .cloned()
+        }
+    };
+    assert_eq!(duty(&outsider).await.unwrap()["action_needed"], true, "a trustee finds the draft's ceremony");
+    assert!(duty(&members[0]).await.is_none());
+    let shares = ceremony(&app, &id, &trustees, 2).await;
+    assert_eq!(duty(&outsider).await.unwrap()["action_needed"], false);
+    let again = app.get(&format!("/api/v1/elections/{id}/ceremony"), Some(&outsider.token)).await;
+    assert_eq!((again.expect_status(200)["phase"].clone(), again.body["me"].clone()), (json!("done"), json!(3)));
+    app.patch(
+        &format!("/api/v1/elections/{id}"),
+        Some(&admin.token),
+        &json!({"trustees": [admin.code], "trustee_threshold": 1}),
+    )
+    .await
+    .expect_error(409, "ceremony_started");
+
     let announcements = app.count("outbox_messages");
     app.post(&format!("/api/v1/elections/{id}/extend"), Some(&admin.token), &json!({"ends_at": at(30), "reason": "x"}))
         .await
@@ -173,7 +345,8 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         .post(&format!("/api/v1/elections/{id}/vote-code"), Some(&members[0].token), &json!({"channel": "email"}))
         .await;
     code_early.expect_error(409, "voting_closed");
-    cast(&app, &members[0].token, &id, json!({}), "123456").await.expect_error(409, "voting_closed");
+    let early_ballot = encrypted(&app, &id, &[]).await;
+    cast(&app, &members[0].token, &id, &early_ballot, "123456").await.expect_error(409, "voting_closed");
 
     // The worker opens it on the server clock and freezes the roll.
     let open = wait_for_status(&app, &id, "open").await;
@@ -211,41 +384,72 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         assert!(issued.expect_status(201)["sent_to"].as_str().unwrap().contains("***"));
     }
     let (code0, code1) = (emailed_code(&app, &v0.email), emailed_code(&app, &v1.email));
-    let good = json!({ board.clone(): [cands[0], cands[1]], inspector.clone(): [inspector_cand] });
-    cast(&app, &v1.token, &id, good.clone(), &code0).await.expect_error(400, "validation_failed");
-    // A candidate of another election (the demo's open one) is refused.
+    let good = encrypted(&app, &id, &[&cands[0], &cands[1], &inspector_cand]).await;
+    cast(&app, &v1.token, &id, &good, &code0).await.expect_error(400, "validation_failed");
+    // Plaintext choices are not a ballot.
+    let plain = json!({"choices": { board.clone(): [cands[0]] }, "code": code0});
+    assert_eq!(app.post(&format!("/api/v1/elections/{id}/ballot"), Some(&v0.token), &plain).await.status, 400);
+    // A ballot made for another election (the demo's open one) is refused by its proofs.
     let running = app.get("/api/v1/elections?when=running", None).await;
     let other =
         running.expect_status(200)["items"].as_array().unwrap().iter().find(|e| e["id"] != id.as_str()).cloned();
     let other_id = other.expect("the demo election")["id"].as_str().unwrap().to_owned();
-    let other_cand = app.get(&format!("/api/v1/elections/{other_id}"), None).await.body["contests"][0]["candidates"][0]
-        ["id"]
-        .clone();
-    cast(&app, &v0.token, &id, json!({ board.clone(): [other_cand] }), &code0)
+    let mut foreign: BallotJson = serde_json::from_value(good.clone()).unwrap();
+    foreign.election = other_id;
+    let refused = cast(&app, &v0.token, &id, &serde_json::to_value(&foreign).unwrap(), &code0).await;
+    assert!(refused.expect_error(400, "validation_failed")["fields"]["ballot"].is_array());
+    // Three on a board of at most two: the sum proof fails.
+    let too_many = encrypted(&app, &id, &[&cands[0], &cands[1], &cands[2]]).await;
+    cast(&app, &v0.token, &id, &too_many, &code0).await.expect_error(400, "validation_failed");
+    // A 2 in one slot (two votes for one candidate), with a proof made for 0..=2: refused.
+    let (shape, y) = ballot_shape(&app, &id).await;
+    let mut twice: BallotJson = serde_json::from_value(good.clone()).unwrap();
+    let r = anjoman_ballot_crypto::random_scalar();
+    let two = elgamal::encrypt_with(&y, 2, &r);
+    let label = format!("{}/choice-0", shape[0].id);
+    twice.contests[0].choices[0] = wire::ct_json(&two);
+    twice.contests[0].choice_proofs[0] = proof_json(&RangeProof::prove(&id, &label, &y, &two, 2, &r, 2));
+    cast(&app, &v0.token, &id, &serde_json::to_value(&twice).unwrap(), &code0)
         .await
         .expect_error(400, "validation_failed");
-    let too_many = json!({ board.clone(): [cands[0], cands[1], cands[2]] });
-    cast(&app, &v0.token, &id, too_many, &code0).await.expect_error(400, "validation_failed");
-    let wrong_contest = json!({ inspector.clone(): [cands[0]] });
-    cast(&app, &v0.token, &id, wrong_contest, &code0).await.expect_error(400, "validation_failed");
+    // One changed digit in a proof.
+    let mut changed: BallotJson = serde_json::from_value(good.clone()).unwrap();
+    let digit = &mut changed.contests[1].sum_proof.challenges[0];
+    digit.replace_range(5..6, if &digit[5..6] == "0" { "1" } else { "0" });
+    cast(&app, &v0.token, &id, &serde_json::to_value(&changed).unwrap(), &code0)
+        .await
+        .expect_error(400, "validation_failed");
     let wrong = if code0 == "000000" { "111111" } else { "000000" };
-    cast(&app, &v0.token, &id, good.clone(), wrong).await.expect_error(400, "validation_failed");
+    cast(&app, &v0.token, &id, &good, wrong).await.expect_error(400, "validation_failed");
     assert_eq!((app.count("ballots"), app.count("participations")), (0, 0), "nothing stored by refusals");
 
-    let receipt = cast(&app, &v0.token, &id, good.clone(), &code0).await;
+    let receipt = cast(&app, &v0.token, &id, &good, &code0).await;
     let tracking = receipt.expect_status(201)["tracking_code"].as_str().unwrap().to_owned();
-    cast(&app, &v0.token, &id, good.clone(), &code0).await.expect_error(409, "already_voted");
-    let blank_board = json!({ inspector.clone(): [inspector_cand] });
-    cast(&app, &v1.token, &id, blank_board, &code1).await.expect_status(201);
+    assert_eq!(tracking, wire::tracker(&serde_json::from_value(good.clone()).unwrap()), "the hash of the ballot");
+    cast(&app, &v0.token, &id, &good, &code0).await.expect_error(409, "already_voted");
+    // Someone else's encrypted ballot, replayed: refused, and the code not used up.
+    cast(&app, &v1.token, &id, &good, &code1).await.expect_error(409, "duplicate_ballot");
+    let blank_board = encrypted(&app, &id, &[&inspector_cand]).await;
+    cast(&app, &v1.token, &id, &blank_board, &code1).await.expect_status(201);
     let bulletin = app.get(&format!("/api/v1/elections/{id}/bulletin"), None).await;
     assert!(bulletin.expect_status(200)["tracking_codes"].as_array().unwrap().iter().any(|t| t == tracking.as_str()));
+    let entry = app.get(&format!("/api/v1/elections/{id}/bulletin/{tracking}"), None).await;
+    assert_eq!(entry.expect_status(200)["ballot"], good, "the bulletin holds the ballot as cast");
+    app.get(&format!("/api/v1/elections/{id}/bulletin/nothing-like-it"), None).await.expect_error(404, "not_found");
+    // The database holds ciphertexts only: no candidate id in any stored ballot.
+    {
+        use anjoman_core::db::schema::ballots as b;
+        let mut conn = app.db.connect();
+        let stored: Vec<String> = b::table.select(b::content).load(&mut conn).unwrap();
+        assert!(stored.iter().all(|x| cands.iter().chain([&inspector_cand]).all(|c| !x.contains(c.as_str()))));
+    }
 
     // Voter 2 confirms by texting the code shown on screen from the registered mobile.
     let shown =
         app.post(&format!("/api/v1/elections/{id}/vote-code"), Some(&v2.token), &json!({"channel": "inbound"})).await;
     let shown_code = shown.expect_status(201)["code"].as_str().unwrap().to_owned();
-    let only_first = json!({ board.clone(): [cands[0]] });
-    cast(&app, &v2.token, &id, only_first.clone(), &shown_code).await.expect_error(409, "sms_not_arrived");
+    let only_first = encrypted(&app, &id, &[&cands[0]]).await;
+    cast(&app, &v2.token, &id, &only_first, &shown_code).await.expect_error(409, "sms_not_arrived");
     let webhook = json!({"message_id": format!("m-{}", fresh_national_code()), "from": v2.mobile, "to": "10004346", "text": shown_code});
     let raw = serde_json::to_vec(&webhook).unwrap();
     let signed = app
@@ -257,7 +461,7 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     app.send(signed).await.expect_status(200);
     let mine = app.get(&format!("/api/v1/elections/{id}/my-vote"), Some(&v2.token)).await;
     assert_eq!(mine.expect_status(200)["confirmed_by_sms"], true);
-    cast(&app, &v2.token, &id, only_first, &shown_code).await.expect_status(201);
+    cast(&app, &v2.token, &id, &only_first, &shown_code).await.expect_status(201);
 
     let turnout = app.get(&format!("/api/v1/elections/{id}/turnout"), Some(&admin.token)).await;
     assert_eq!((turnout.expect_status(200)["voted"].clone(), turnout.body["roll_size"].clone()), (json!(3), json!(4)));
@@ -284,8 +488,17 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
 
     // Closed by the worker; counted; published.
     wait_for_status(&app, &id, "closed").await;
-    cast(&app, &members[3].token, &id, json!({}), "123456").await.expect_error(409, "voting_closed");
-    let results = app.post(&format!("/api/v1/elections/{id}/tally"), Some(&admin.token), &json!({})).await;
+    cast(&app, &members[3].token, &id, &early_ballot, "123456").await.expect_error(409, "voting_closed");
+    // The count needs two trustees' partial decryptions, each checked by its proof.
+    let tally = format!("/api/v1/elections/{id}/tally");
+    app.post(&tally, Some(&admin.token), &json!({})).await.expect_error(409, "awaiting_trustees");
+    decrypt(&app, &id, &members[0], 1, &shares[0]).await.expect_error(403, "not_a_trustee");
+    decrypt(&app, &id, &outsider, 3, &shares[0]).await.expect_error(400, "validation_failed");
+    decrypt(&app, &id, &outsider, 3, &shares[2]).await.expect_status(200);
+    decrypt(&app, &id, &outsider, 3, &shares[2]).await.expect_error(409, "already_done");
+    app.post(&tally, Some(&admin.token), &json!({})).await.expect_error(409, "awaiting_trustees");
+    decrypt(&app, &id, &admin, 1, &shares[0]).await.expect_status(200);
+    let results = app.post(&tally, Some(&admin.token), &json!({})).await;
     let r = results.expect_status(200).clone();
     assert_eq!((r["voted"].clone(), r["roll_size"].clone()), (json!(3), json!(4)));
     let board_result = &r["contests"][0];
@@ -313,6 +526,24 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     assert_eq!(public.expect_status(200)["contests"][0]["ballots"], 3);
     let csv = app.client.get(app.url(&format!("/api/v1/elections/{id}/results.csv"))).send().await.unwrap();
     assert!(csv.text().await.unwrap().contains("elected"));
+    // The election record checks out, by the library and by `anjoman verify-election`; a changed
+    // count does not.
+    let record = app.client.get(app.url(&format!("/api/v1/elections/{id}/record"))).send().await.unwrap();
+    let record: ElectionRecord = record.json().await.unwrap();
+    assert_eq!((record.ballots.len(), record.partial_decryptions.len()), (3, 2));
+    verify_record(&record).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("record.json");
+    std::fs::write(&path, serde_json::to_string(&record).unwrap()).unwrap();
+    let ok = std::process::Command::new(anjoman_tests::binary()).arg("verify-election").arg(&path).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("3 ballots"));
+    let mut forged = record.clone();
+    forged.counts[0].choices[0] += 1;
+    std::fs::write(&path, serde_json::to_string(&forged).unwrap()).unwrap();
+    let bad = std::process::Command::new(anjoman_tests::binary()).arg("verify-election").arg(&path).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("counts of"), "{}", String::from_utf8_lossy(&bad.stderr));
     let past = app.get("/api/v1/elections?when=past", None).await;
     assert!(past.expect_status(200)["items"].as_array().unwrap().iter().any(|e| e["id"] == id.as_str()));
     // The lock is lifted once voting closed.
@@ -332,6 +563,10 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
         "election.roll_frozen",
         "election.extended",
         "election.closed",
+        "election.trustee_transport",
+        "election.trustee_dealing",
+        "election.trustee_confirmed",
+        "election.trustee_decrypted",
         "election.tallied",
         "election.results_published",
     ] {
@@ -343,22 +578,7 @@ async fn fifty_concurrent_casts_make_one_ballot(backend: Backend) {
     let app = TestApp::spawn_with(backend, TICK, &["--demo"]).await;
     let (aid, admin, members) = association(&app, "el-race", 1).await;
     let voter = &members[0];
-    let body = json!({"title": "انتخابات", "description": "", "starts_at": at(3), "ends_at": at(120), "contests": [{"title": "هیئت‌مدیره", "seats": 1, "max_selections": 1}]});
-    let e = app
-        .post(&format!("/api/v1/associations/{aid}/elections"), Some(&admin.token), &body)
-        .await
-        .expect_status(201)
-        .clone();
-    let (id, contest) = (e["id"].as_str().unwrap().to_owned(), e["contests"][0]["id"].as_str().unwrap().to_owned());
-    let with = app
-        .post(
-            &format!("/api/v1/elections/{id}/candidates"),
-            Some(&admin.token),
-            &json!({"contest_id": contest, "national_code": voter.code, "election_code": "1"}),
-        )
-        .await;
-    let cand = with.expect_status(201)["contests"][0]["candidates"][0]["id"].as_str().unwrap().to_owned();
-    app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({})).await.expect_status(200);
+    let (id, _, cand) = published(&app, &aid, &admin, voter, 3, 120).await;
     // Several devices: several sessions of the same voter.
     let mut tokens = vec![voter.token.clone()];
     for _ in 0..4 {
@@ -371,11 +591,14 @@ async fn fifty_concurrent_casts_make_one_ballot(backend: Backend) {
         .await
         .expect_status(201);
     let code = emailed_code(&app, &voter.email);
-    let choices = json!({ contest.clone(): [cand] });
-    let attempts = (0..50).map(|i| {
-        let (app, token, id, choices, code) =
-            (&app, tokens[i % tokens.len()].clone(), id.clone(), choices.clone(), code.clone());
-        async move { cast(app, &token, &id, choices, &code).await }
+    // Each device encrypts its own ballot (different ciphertexts, different trackers).
+    let mut ballots = Vec::new();
+    for _ in 0..50 {
+        ballots.push(encrypted(&app, &id, &[&cand]).await);
+    }
+    let attempts = ballots.iter().enumerate().map(|(i, ballot)| {
+        let (app, token, id, code) = (&app, tokens[i % tokens.len()].clone(), id.clone(), code.clone());
+        async move { cast(app, &token, &id, ballot, &code).await }
     });
     let answers = futures_util::future::join_all(attempts).await;
     let created = answers.iter().filter(|a| a.status == 201).count();
@@ -411,7 +634,7 @@ async fn stored_ballots_cannot_be_linked_to_voters(backend: Backend) {
     let ballot = columns(&mut conn, "ballots");
     let mut names: Vec<&str> = ballot.iter().map(|c| c.name.as_str()).collect();
     names.sort();
-    assert_eq!(names, ["choices", "election_id", "id", "tracking_code"], "no person, time or sequence in a ballot");
+    assert_eq!(names, ["content", "election_id", "id", "tracking_code"], "no person, time or sequence in a ballot");
     assert!(
         ballot.iter().all(|c| !c.kind.to_lowercase().contains("time") && !c.kind.to_lowercase().contains("int")),
         "no times or counters"
@@ -442,7 +665,7 @@ async fn published(
     start: i64,
     end: i64,
 ) -> (String, String, String) {
-    let body = json!({"title": "انتخابات", "description": "", "starts_at": at(start), "ends_at": at(end), "contests": [{"title": "هیئت‌مدیره", "seats": 1, "max_selections": 1}]});
+    let body = json!({"title": "انتخابات", "description": "", "starts_at": at(start), "ends_at": at(end), "contests": [{"title": "هیئت‌مدیره", "seats": 1, "max_selections": 1}], "trustees": [admin.code], "trustee_threshold": 1});
     let e = app
         .post(&format!("/api/v1/associations/{aid}/elections"), Some(&admin.token), &body)
         .await
@@ -457,6 +680,7 @@ async fn published(
         )
         .await;
     let cand = with.expect_status(201)["contests"][0]["candidates"][0]["id"].as_str().unwrap().to_owned();
+    ceremony(app, &id, &[admin], 1).await;
     app.post(&format!("/api/v1/elections/{id}/publish"), Some(&admin.token), &json!({})).await.expect_status(200);
     (id, contest, cand)
 }
@@ -488,7 +712,7 @@ async fn an_undelivered_sms_code_goes_by_email(backend: Backend) {
     let app = TestApp::spawn_with(backend, &env, &["--demo"]).await;
     let (aid, admin, members) = association(&app, "el-fallback", 1).await;
     let voter = &members[0];
-    let (id, contest, cand) = published(&app, &aid, &admin, voter, 3, 120).await;
+    let (id, _, cand) = published(&app, &aid, &admin, voter, 3, 120).await;
     // A password equal to the national code (an issued one) is refused before anything else.
     let forced =
         app.login("0010350829", "0010350829").await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
@@ -519,6 +743,6 @@ async fn an_undelivered_sms_code_goes_by_email(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let code = code.expect("the SMS code was e-mailed");
-    let choices = json!({ contest: [cand] });
-    cast(&app, &voter.token, &id, choices, &code).await.expect_status(201);
+    let ballot = encrypted(&app, &id, &[&cand]).await;
+    cast(&app, &voter.token, &id, &ballot, &code).await.expect_status(201);
 }

@@ -3,10 +3,10 @@
 // on a 360 px phone. Any console error, page error, failed request or unexpected error status
 // fails the run; so does a serious accessibility violation (axe-core). Screenshots go to
 // ../test-output/e2e/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -819,18 +819,40 @@ async function voting(browser, lang, viewport) {
       const mail = await smtp.waitFor('voter@example.ir');
       const otp = /(\d{6})/.exec(mail)?.[1];
       check(`${tag}: the voting code arrived by e-mail`, Boolean(otp), mail);
+      s.stage = 'the voter audits an encrypted ballot, then casts a fresh one';
+      const sealedTracker = page.getByTestId('sealed-tracker');
+      await sealedTracker.waitFor();
+      const first = (await sealedTracker.innerText()).trim();
+      await page.getByTestId('audit').click();
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'وارسی این برگهٔ رمزشده' : 'Audit this encrypted ballot' }).click();
+      const audit = page.getByTestId('audit-result');
+      await audit.waitFor();
+      const audited = await audit.innerText();
+      check(`${tag}: the audited ballot opens to the voter's choices, checked on the device`, audited.includes(first) && audited.includes(fa ? 'همهٔ اثبات‌ها درست است' : 'every proof holds'), audited);
+      await page.waitForFunction((old) => {
+        const t = document.querySelector('[data-testid="sealed-tracker"]')?.textContent?.trim();
+        return t && t !== old;
+      }, first);
+      const toCast = (await sealedTracker.innerText()).trim();
+      check(`${tag}: the audited ballot is discarded and a new one sealed`, toCast !== first && /^[A-Za-z0-9_-]{43}$/.test(toCast), `${first} / ${toCast}`);
       await page.locator('#vote-code').fill(fa ? persianDigits(otp) : otp);
       await page.waitForTimeout(400); // the cast button's colour transition as it becomes enabled
       await axe(page, `${tag} vote: review`);
+      await page.screenshot({ path: shot('19b-vote-review-audit'), fullPage: true });
       await page.getByRole('button', { name: fa ? 'ثبت نهایی رأی' : 'Cast my ballot' }).click();
       const tracking = (await page.getByTestId('tracking-code').innerText()).trim();
-      check(`${tag}: a tracking code after casting`, /^[0-9A-F]{16}$/.test(tracking), tracking);
+      check(`${tag}: the tracking code is the hash of the ballot sealed on the review page`, tracking === toCast, `${tracking} / ${toCast}`);
       await axe(page, `${tag} vote: done`);
       await noHorizontalScroll(page, `${tag} vote: done`);
       await page.screenshot({ path: shot('20-vote-done'), fullPage: true });
       const id = page.url().split('/elections/')[1]?.split('/')[0];
       const bulletin = await (await fetch(`${server.base}/api/v1/elections/${id}/bulletin`)).json();
-      check(`${tag}: the tracking code is on the public bulletin`, bulletin.tracking_codes.includes(tracking), JSON.stringify(bulletin));
+      check(`${tag}: the tracking code is on the public bulletin`, bulletin.tracking_codes.includes(tracking) && !bulletin.tracking_codes.includes(first), JSON.stringify(bulletin));
+      await page.getByTestId('find-on-bulletin').click();
+      await page.getByTestId('bulletin-found').waitFor();
+      check(`${tag}: the voter finds the ballot in the public box by its tracking code`, true);
+      await axe(page, `${tag} bulletin`);
+      await noHorizontalScroll(page, `${tag} bulletin`);
 
       s.stage = 'no second ballot';
       await page.goto(`${server.base}/elections/${id}/vote`);
@@ -867,12 +889,15 @@ async function electionAdmin(browser, lang, viewport) {
     const assoc = (await api('GET', '/api/v1/associations', null)).body.items.find((a) => a.code === 'medical-informatics');
     const title = `${fa ? 'انتخابات بازرس' : 'Inspector election'} ${Date.now()}`;
     const now = Date.now();
+    // Two trustees, both needed to decrypt: the admin and a member (each in their own browser).
     const created = await api('POST', `/api/v1/associations/${assoc.id}/elections`, login.body.access_token, {
       title,
       description: fa ? 'انتخاب بازرس انجمن' : 'Choosing the inspector',
-      starts_at: new Date(now + 25_000).toISOString(),
-      ends_at: new Date(now + 55_000).toISOString(),
+      starts_at: new Date(now + 45_000).toISOString(),
+      ends_at: new Date(now + 75_000).toISOString(),
       contests: [{ title: fa ? 'بازرس' : 'Inspector', seats: 1, max_selections: 1 }],
+      trustees: ['0067749828', '1234567891'],
+      trustee_threshold: 2,
     });
     check(`${tag}: election created as a draft`, created.status === 201, JSON.stringify(created.body));
     const id = created.body.id;
@@ -884,6 +909,49 @@ async function electionAdmin(browser, lang, viewport) {
     await page.getByTestId('election-admin').getByRole('button', { name: fa ? 'افزودن نامزد' : 'Add a candidate' }).click();
     await page.getByTestId('candidates').getByText('بهاره صالحی', { exact: false }).waitFor();
     await axe(page, `${tag} election admin (draft)`);
+
+    s.stage = 'the two trustees make the election key, each in their own browser';
+    const other = await s.context.browser().newContext({ viewport, locale: fa ? 'fa-IR' : 'en-GB' });
+    await other.addInitScript((l) => localStorage.setItem('anjoman.lang', l), lang);
+    const page2 = await other.newPage();
+    page2.setDefaultTimeout(15_000);
+    const problems2 = watch(page2, new Set());
+    const T = fa
+      ? { transport: 'ساخت کلید انتقال من', dealing: 'پخش سهم‌های من', confirm: 'وارسی سهم‌ها و ذخیرهٔ پروندهٔ کلید', decrypt: 'انتخاب پروندهٔ کلید و رمزگشایی' }
+      : { transport: 'Make my transport key', dealing: 'Deal my shares', confirm: 'Check my shares and save my key file', decrypt: 'Choose my key file and decrypt' };
+    try {
+      await page2.goto(`${server.base}/login`);
+      await page2.locator('#national_code').fill('1234567891');
+      await page2.locator('#password').fill('Anjoman-Demo-1403');
+      await page2.locator('#captcha_answer').fill('12345');
+      await page2.locator('form').getByRole('button', { name: L.login }).click();
+      await page2.waitForURL(/\/profile$/);
+      // The member is no admin: the draft is reached through "elections where you are a trustee".
+      await page2.goto(`${server.base}/elections`);
+      await page2.getByTestId('trusteeships').getByRole('link', { name: title }).click();
+      await page2.getByTestId('ceremony-step').waitFor();
+      await page.getByTestId('trustee-page').click();
+      await page.getByTestId('ceremony-step').waitFor();
+      await axe(page, `${tag} trustee: ceremony`);
+      await page.screenshot({ path: shot('20b-trustee-ceremony'), fullPage: true });
+      const keyFiles = [];
+      for (const name of ['transport', 'dealing', 'confirm']) {
+        for (const [p, who] of [[page, 'admin'], [page2, 'member']]) {
+          const button = p.getByRole('button', { name: T[name] });
+          await button.waitFor({ timeout: 20_000 });
+          if (name === 'confirm') {
+            const [download] = await Promise.all([p.waitForEvent('download'), button.click()]);
+            keyFiles.push({ who, path: await download.path() });
+            await p.getByTestId('key-saved').waitFor();
+          } else {
+            await button.click();
+          }
+        }
+      }
+      await page.getByTestId('ceremony-done').waitFor({ timeout: 20_000 });
+      check(`${tag}: the trustees made the election key in their browsers, each keeping a key file`, keyFiles.length === 2);
+      await page.goto(`${server.base}/elections/${id}`);
+      await page.getByTestId('ceremony-state').getByText(fa ? 'کلید انتخابات آماده است' : 'The election key is ready').waitFor();
     await page.getByRole('button', { name: fa ? 'انتشار' : 'Publish', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: fa ? 'انتشار' : 'Publish' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -914,10 +982,28 @@ async function electionAdmin(browser, lang, viewport) {
     await page.getByTestId('tracking-code').waitFor();
     await signOut();
 
-    s.stage = 'closing, counting and publishing the results';
+    s.stage = 'closing; the trustees decrypt the totals; counting and publishing the results';
     await signIn('0067749828', 'Anjoman-Demo-1403');
     await page.goto(`${server.base}/elections/${id}`);
     await reloadUntil(fa ? 'شمارش آرا' : 'Count the votes', 60);
+    // One trustee of the two needed has decrypted: the count waits, and says why.
+    await page.goto(`${server.base}/elections/${id}/trustee`);
+    await page.getByTestId('key-file').setInputFiles(keyFiles[0].path);
+    await page.getByTestId('decrypted').waitFor();
+    await axe(page, `${tag} trustee: decrypted`);
+    await page.goto(`${server.base}/elections/${id}`);
+    s.expected.add(409);
+    await page.getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
+    await page.getByText(fa ? 'امین باید رمزگشایی کنند' : 'trustees must decrypt before the count', { exact: false }).waitFor();
+    check(`${tag}: the count waits for the threshold of trustees`, true);
+    // A key file of another trustee is refused on the device, before anything is sent.
+    await page2.goto(`${server.base}/elections/${id}/trustee`);
+    await page2.getByTestId('key-file').setInputFiles(keyFiles[0].path);
+    await page2.getByText(fa ? 'این پروندهٔ کلید شما برای این انتخابات نیست' : 'This is not your key file for this election').waitFor();
+    await page2.getByTestId('key-file').setInputFiles(keyFiles[1].path);
+    await page2.getByTestId('decrypted').waitFor();
+    check(`${tag}: the second trustee decrypted with their own key file`, true);
     await page.getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
     await page.getByRole('dialog').getByRole('button', { name: fa ? 'شمارش آرا' : 'Count the votes' }).click();
     await page.getByRole('button', { name: fa ? 'اعلام نتایج' : 'Publish the results' }).click();
@@ -937,6 +1023,17 @@ async function electionAdmin(browser, lang, viewport) {
     await minutes.getByText('بهاره صالحی').waitFor();
     check(`${tag}: the printable minutes list the count`, (await minutes.innerText()).includes(fa ? 'امضای' : 'Signed by'));
     await axe(page, `${tag} minutes`);
+
+    s.stage = 'the election record verifies with anjoman verify-election';
+    const record = await fetch(`${server.base}/api/v1/elections/${id}/record`);
+    const recordPath = join(shots, `record-${lang}-${phone ? 'phone' : 'desktop'}.json`);
+    writeFileSync(recordPath, Buffer.from(await record.arrayBuffer()));
+    const verified = spawnSync(binary, ['verify-election', recordPath], { encoding: 'utf8' });
+    check(`${tag}: anjoman verify-election accepts the record`, verified.status === 0 && verified.stdout.includes('1 ballots'), verified.stdout + verified.stderr);
+    } finally {
+      check(`${tag} second trustee's browser: no console errors or failed requests`, problems2.length === 0, problems2.join(' | '));
+      await other.close();
+    }
   });
 }
 

@@ -38,6 +38,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(show_results)
         .service(results_csv)
         .service(bulletin)
+        .service(crate::verifiable::bulletin_entry)
+        .service(crate::verifiable::election_record)
+        .service(crate::verifiable::my_trusteeships)
+        .service(crate::verifiable::show_ceremony)
+        .service(crate::verifiable::publish_transport)
+        .service(crate::verifiable::publish_dealing)
+        .service(crate::verifiable::confirm_share)
+        .service(crate::verifiable::restart_ceremony)
+        .service(crate::verifiable::show_aggregate)
+        .service(crate::verifiable::submit_partial)
         .service(crate::voting::my_vote)
         .service(crate::voting::request_code)
         .service(crate::voting::email_code_now)
@@ -85,7 +95,15 @@ pub struct ElectionDto {
     /// The electorate: frozen at opening; before that, the approved members now.
     pub electorate: i64,
     pub roll_frozen: bool,
+    /// Candidates within a contest are in ballot order: an encrypted ballot's choices follow it.
     pub contests: Vec<ContestDto>,
+    /// The trustees who hold the election key in shares (EL-10), and how many must decrypt.
+    pub trustees: Vec<crate::verifiable::TrusteeDto>,
+    pub trustee_threshold: i32,
+    /// The key ceremony's step: `transport`, `dealing`, `confirm` or `done`.
+    pub ceremony_phase: String,
+    /// The election key ballots are encrypted under (hex), once the ceremony is done.
+    pub public_key: Option<String>,
     /// The server's clock, for the remaining time shown to voters.
     pub server_time: DateTime<Utc>,
 }
@@ -127,6 +145,7 @@ pub(crate) fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiErro
             max_selections: c.max_selections,
         })
         .collect();
+    let trustees = crate::verifiable::trustees(conn, &e.id)?;
     let electorate = match e.roll_size {
         Some(n) => n,
         None => approved_members(conn, &e.association_id)?,
@@ -144,6 +163,10 @@ pub(crate) fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiErro
         roll_frozen: e.roll_size.is_some(),
         electorate,
         contests,
+        trustee_threshold: e.trustee_threshold,
+        ceremony_phase: crate::verifiable::phase(&trustees).into(),
+        trustees: crate::verifiable::trustee_dtos(&trustees),
+        public_key: e.public_key,
         server_time: Utc::now(),
     })
 }
@@ -274,6 +297,12 @@ pub struct ElectionBody {
     pub ends_at: Option<DateTime<Utc>>,
     /// On creation only.
     pub contests: Option<Vec<ContestBody>>,
+    /// The trustees' national codes (1 to 9, each with an account): they make the election key
+    /// in a ceremony and decrypt the totals (EL-10). Required on creation; changeable in a draft
+    /// until the ceremony starts.
+    pub trustees: Option<Vec<String>>,
+    /// How many of the trustees must decrypt (1 to their number). Required with `trustees`.
+    pub trustee_threshold: Option<i32>,
 }
 
 struct CheckedElection {
@@ -358,7 +387,9 @@ async fn create_election(
     let aid = id.into_inner();
     require_manager(&user, &aid)?;
     let c = check_election(&body, true, None)?;
-    let contests = body.into_inner().contests.unwrap_or_default();
+    let body = body.into_inner();
+    let contests = body.contests.unwrap_or_default();
+    let (trustees, threshold) = (body.trustees.unwrap_or_default(), body.trustee_threshold.unwrap_or(0));
     let actor = user.person_id.clone();
     let out = state
         .db(move |conn| {
@@ -393,6 +424,7 @@ async fn create_election(
                         ))
                         .execute(conn)?;
                 }
+                crate::verifiable::set_trustees(conn, &id, &trustees, threshold)?;
                 audit::record(
                     conn,
                     Event::new("election.created", "election", Some(&id))
@@ -439,6 +471,14 @@ async fn edit_election(
                 let e = managed(conn, &user, &id)?;
                 rules::require(e.state(), &[Status::Draft, Status::Published])?;
                 let c = check_election(&body, false, Some(&e))?;
+                if body.trustees.is_some() || body.trustee_threshold.is_some() {
+                    rules::require(e.state(), &[Status::Draft])?;
+                    let codes = match &body.trustees {
+                        Some(t) => t.clone(),
+                        None => crate::verifiable::trustee_codes(conn, &id)?,
+                    };
+                    crate::verifiable::set_trustees(conn, &id, &codes, body.trustee_threshold.unwrap_or(e.trustee_threshold))?;
+                }
                 let before = serde_json::json!({"title": e.title, "starts_at": e.starts_at, "ends_at": e.ends_at});
                 diesel::update(el::table.find(&id))
                     .set((
@@ -671,7 +711,7 @@ pub(crate) fn notify_members(
     responses(
         (status = 200, description = "Published", body = ElectionDto),
         (status = 400, description = "A contest has no candidates, or the start has passed", body = anjoman_core::error::ErrorBody),
-        (status = 409, description = "`wrong_election_state`", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`wrong_election_state`, or `key_ceremony_incomplete`", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/elections/{id}/publish")]
@@ -700,6 +740,15 @@ async fn publish_election(
                         "هر رقابت دست‌کم یک نامزد لازم دارد.",
                         "Every contest needs a candidate.",
                     ));
+                }
+                if e.public_key.is_none() {
+                    return Err(ApiError::Conflict {
+                        code: "key_ceremony_incomplete",
+                        msg: Msg::new(
+                            "امینان هنوز کلید انتخابات را نساخته‌اند؛ پیش از اعلام، مراسم کلید را کامل کنید.",
+                            "The trustees have not made the election key yet; finish the key ceremony before publishing.",
+                        ),
+                    });
                 }
                 transition(conn, &id, Status::Draft, Status::Published)?;
                 let text = format!(
@@ -866,12 +915,13 @@ pub struct Results {
     pub contests: Vec<ContestResult>,
 }
 
-/// Counts a closed election (EL-11): per contest votes, ranks, elected, alternates and ties.
+/// Counts a closed election (EL-11) from the trustees' partial decryptions of the encrypted
+/// totals: per contest votes, ranks, elected, alternates and ties.
 #[utoipa::path(
     tag = "elections",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The election")),
-    responses((status = 200, description = "Counted", body = Results), (status = 409, description = "`wrong_election_state`", body = anjoman_core::error::ErrorBody))
+    responses((status = 200, description = "Counted", body = Results), (status = 409, description = "`wrong_election_state`, or `awaiting_trustees`: fewer trustees than the threshold have decrypted", body = anjoman_core::error::ErrorBody))
 )]
 #[post("/elections/{id}/tally")]
 async fn tally_election(
@@ -886,18 +936,31 @@ async fn tally_election(
                 let e = managed(conn, &user, &id)?;
                 rules::require(e.state(), &[Status::Closed])?;
                 let contests = store::contest_rules(conn, &id)?;
-                let raw: Vec<String> = b::table.filter(b::election_id.eq(&id)).select(b::choices).load(conn)?;
-                let ballots: Vec<_> = raw.iter().filter_map(|c| serde_json::from_str(c).ok()).collect();
+                let counts = crate::verifiable::decrypt_counts(conn, &e)?;
+                let ballots: i64 = b::table.filter(b::election_id.eq(&id)).count().get_result(conn)?;
                 let voted: i64 = pa::table.filter(pa::election_id.eq(&id)).count().get_result(conn)?;
-                let results =
-                    Results { roll_size: e.roll_size.unwrap_or(0), voted, contests: rules::tally(&contests, &ballots) };
+                let results = Results {
+                    roll_size: e.roll_size.unwrap_or(0),
+                    voted,
+                    contests: contests
+                        .iter()
+                        .zip(&counts)
+                        .map(|(c, n)| {
+                            let votes: Vec<i64> = n.choices.iter().map(|v| *v as i64).collect();
+                            rules::rank(c, &votes, ballots, n.blank as i64)
+                        })
+                        .collect(),
+                };
                 let json = serde_json::to_string(&results).map_err(|_| ApiError::Internal)?;
+                let counts_json = serde_json::to_string(&counts).map_err(|_| ApiError::Internal)?;
                 if !transition(conn, &id, Status::Closed, Status::Tallied)? {
                     return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Closed])
                         .err()
                         .unwrap_or(ApiError::Internal));
                 }
-                diesel::update(el::table.find(&id)).set(el::results.eq(&json)).execute(conn)?;
+                diesel::update(el::table.find(&id))
+                    .set((el::results.eq(&json), el::counts.eq(&counts_json)))
+                    .execute(conn)?;
                 audit::record(
                     conn,
                     Event::new("election.tallied", "election", Some(&id))
@@ -945,7 +1008,11 @@ async fn publish_results(
 }
 
 /// The results: public once published; the association's admins see them once counted.
-fn load_results(conn: &mut DbConn, user: Option<&CurrentUser>, id: &str) -> Result<(Election, Results), ApiError> {
+pub(crate) fn load_results(
+    conn: &mut DbConn,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<(Election, Results), ApiError> {
     let e = store::get(conn, id)?;
     let visible = match e.state() {
         Status::ResultsPublished => true,

@@ -22,6 +22,10 @@ pub struct Election {
     pub roll_size: Option<i64>,
     pub results: Option<String>,
     pub created_at: NaiveDateTime,
+    pub trustee_threshold: i32,
+    pub public_key: Option<String>,
+    pub aggregate: Option<String>,
+    pub counts: Option<String>,
 }
 
 impl Election {
@@ -84,21 +88,22 @@ pub fn candidates(conn: &mut DbConn, election: &str) -> QueryResult<Vec<Candidat
             p::last_name,
         ))
         .load(conn)?;
+    // The id breaks ties, so the order (which is also the order of an encrypted ballot's
+    // choices) is the same on every query.
     rows.sort_by_cached_key(|c| {
-        (crate::rules::persian_sort_key(&c.last_name), crate::rules::persian_sort_key(&c.first_name))
+        (crate::rules::persian_sort_key(&c.last_name), crate::rules::persian_sort_key(&c.first_name), c.id.clone())
     });
     Ok(rows)
 }
 
-/// The contests with their candidates, for checking ballots and counting them.
+/// The contests with their candidates in ballot order, for counting.
 pub fn contest_rules(conn: &mut DbConn, election: &str) -> QueryResult<Vec<ContestRule>> {
     let contests = contests(conn, election)?;
-    let pairs: Vec<(String, String)> =
-        cand::table.filter(cand::election_id.eq(election)).select((cand::contest_id, cand::id)).load(conn)?;
+    let cands = candidates(conn, election)?;
     Ok(contests
         .into_iter()
         .map(|c| ContestRule {
-            candidates: pairs.iter().filter(|(ct, _)| *ct == c.id).map(|(_, id)| id.clone()).collect(),
+            candidates: cands.iter().filter(|x| x.contest_id == c.id).map(|x| x.id.clone()).collect(),
             id: c.id,
             seats: c.seats,
             alternates: c.alternates,

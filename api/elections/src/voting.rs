@@ -1,8 +1,6 @@
 //! Voting (EL-06..09): who may vote, the confirmation code by the channel the voter picks, and
 //! casting the ballot once — stored apart from who voted.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{
@@ -20,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::rules::{self, Status};
+use crate::rules::Status;
 use crate::store;
 
 const CODE_MINUTES: i64 = 10;
@@ -324,16 +322,45 @@ pub async fn email_code_now(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CastBallot {
-    /// Contest id → the chosen candidates' ids (at most the contest's maximum; none is allowed).
-    pub choices: HashMap<String, Vec<String>>,
+    /// The encrypted ballot made in the voter's browser (EL-10): `{version, election, contests:
+    /// [{contest, choices, choice_proofs, blank, blank_proof, sum_proof}]}`, one ciphertext per
+    /// candidate in the order of the election page, each proven 0 or 1, and the contest's total
+    /// proven within its maximum. Plaintext choices are not accepted.
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
+    pub ballot: serde_json::Value,
     /// The confirmation code (EL-07).
     pub code: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Cast {
-    /// Find it on the election's public bulletin.
+    /// The hash of the encrypted ballot (SHA-256, base64url): find it on the public bulletin.
     pub tracking_code: String,
+}
+
+fn ballot_refused(why: impl std::fmt::Display) -> ApiError {
+    ApiError::field(
+        "ballot",
+        &format!("برگهٔ رمزشده پذیرفته نشد: {why}"),
+        &format!("The encrypted ballot was refused: {why}"),
+    )
+}
+
+/// Parses and checks an encrypted ballot against the election's key and contests; returns its
+/// canonical JSON and tracking code. CPU work, run off the request threads.
+fn check_encrypted(
+    election: &str,
+    key: &str,
+    params: &[anjoman_ballot_crypto::record::ContestParams],
+    ballot: serde_json::Value,
+) -> Result<(String, String), ApiError> {
+    use anjoman_ballot_crypto::wire;
+    let parsed: wire::BallotJson = serde_json::from_value(ballot).map_err(ballot_refused)?;
+    let y = wire::parse_point(key).map_err(|_| ApiError::Internal)?;
+    let shape: Vec<_> = params.iter().map(|c| c.shape()).collect();
+    wire::verify_ballot(&parsed, election, &y, &shape).map_err(ballot_refused)?;
+    let canonical = serde_json::to_string(&parsed).map_err(|_| ApiError::Internal)?;
+    Ok((canonical, wire::tracker(&parsed)))
 }
 
 enum Outcome {
@@ -361,9 +388,9 @@ fn wrong_code(exhausted: bool) -> ApiError {
     request_body = CastBallot,
     responses(
         (status = 201, description = "Cast", body = Cast),
-        (status = 400, description = "Invalid choices, or a wrong or expired code", body = anjoman_core::error::ErrorBody),
+        (status = 400, description = "The encrypted ballot does not verify (field `ballot`), or a wrong or expired code", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "Not on the roll", body = anjoman_core::error::ErrorBody),
-        (status = 409, description = "`already_voted`, `voting_closed`, `code_exhausted`, or `sms_not_arrived` (inbound channel)", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`already_voted`, `voting_closed`, `code_exhausted`, `duplicate_ballot`, or `sms_not_arrived` (inbound channel)", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/elections/{id}/ballot")]
@@ -375,6 +402,27 @@ pub async fn cast_ballot(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.into_inner();
+    // The cheap refusals first, then the proofs (off the database), then the cast itself.
+    let (person, election) = (user.person_id.clone(), id.clone());
+    let (key, params) = state
+        .db(move |conn| {
+            let e = open_now(conn, &election)?;
+            if !on_roll(conn, &election, &person)? {
+                return Err(not_on_roll());
+            }
+            if has_voted(conn, &election, &person)? {
+                return Err(already_voted());
+            }
+            let params = crate::verifiable::ballot_params(conn, &election)?;
+            Ok((e.public_key.unwrap_or_default(), params))
+        })
+        .await?;
+    let election = id.clone();
+    let ballot = body.ballot;
+    let (content, tracking) = web::block(move || check_encrypted(&election, &key, &params, ballot))
+        .await
+        .map_err(|_| ApiError::Internal)??;
+    let code = body.code;
     let outcome = state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -385,8 +433,6 @@ pub async fn cast_ballot(
                 if has_voted(conn, &id, &user.person_id)? {
                     return Err(already_voted());
                 }
-                let contests = store::contest_rules(conn, &id)?;
-                let choices = rules::check_ballot(&contests, &body.choices)?;
                 let live: Option<(String, String, i32, String, Option<NaiveDateTime>)> = vc::table
                     .filter(vc::election_id.eq(&id))
                     .filter(vc::person_id.eq(&user.person_id))
@@ -406,7 +452,7 @@ pub async fn cast_ballot(
                 if attempts >= MAX_ATTEMPTS {
                     return Ok(Outcome::Refused(wrong_code(true)));
                 }
-                if hash(&code_id, &anjoman_core::text::normalize_digits(body.code.trim())) != code_hash {
+                if hash(&code_id, &anjoman_core::text::normalize_digits(code.trim())) != code_hash {
                     // Counted, and kept: the refusal must not roll this back.
                     diesel::update(vc::table.find(&code_id)).set(vc::attempts.eq(vc::attempts + 1)).execute(conn)?;
                     return Ok(Outcome::Refused(wrong_code(attempts + 1 >= MAX_ATTEMPTS)));
@@ -420,6 +466,19 @@ pub async fn cast_ballot(
                         ),
                     }));
                 }
+                // The same encrypted ballot twice (a replay of someone else's): refused before
+                // anything is written, so the transaction stays usable on PostgreSQL.
+                let replay: bool = diesel::select(diesel::dsl::exists(b::table.filter(b::tracking_code.eq(&tracking))))
+                    .get_result(conn)?;
+                if replay {
+                    return Ok(Outcome::Refused(ApiError::Conflict {
+                        code: "duplicate_ballot",
+                        msg: Msg::new(
+                            "این برگهٔ رمزشده پیش‌تر در صندوق انداخته شده است.",
+                            "This encrypted ballot is already in the ballot box.",
+                        ),
+                    }));
+                }
                 // Who voted: the primary key refuses a second row, also under concurrency.
                 diesel::insert_into(pa::table)
                     .values((pa::election_id.eq(&id), pa::person_id.eq(&user.person_id)))
@@ -428,17 +487,14 @@ pub async fn cast_ballot(
                         ApiError::Conflict { .. } => already_voted(),
                         other => other,
                     })?;
-                // What was voted: a random id, no person, no time.
+                // What was voted: a random id, no person, no time; only ciphertexts and proofs.
                 let ballot_id = uuid::Uuid::new_v4().simple().to_string();
-                let json = serde_json::to_string(&choices).map_err(|_| ApiError::Internal)?;
-                let digest = hex::encode(Sha256::digest(format!("{ballot_id}:{json}").as_bytes()));
-                let tracking = digest[..16].to_uppercase();
                 diesel::insert_into(b::table)
                     .values((
                         b::id.eq(&ballot_id),
                         b::election_id.eq(&id),
                         b::tracking_code.eq(&tracking),
-                        b::choices.eq(&json),
+                        b::content.eq(&content),
                     ))
                     .execute(conn)?;
                 diesel::delete(vc::table.filter(vc::election_id.eq(&id)).filter(vc::person_id.eq(&user.person_id)))

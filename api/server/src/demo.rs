@@ -117,11 +117,18 @@ pub fn seed(conn: &mut DbConn, config: &Config) -> Result<bool, String> {
             "demo",
         )?;
     }
-    conn.transaction(seed_associations).map_err(|e| e.to_string())?;
+    let keys = conn.transaction(seed_associations).map_err(|e| e.to_string())?;
+    // The demo election's trustees' key files: in a real election each is made and kept on its
+    // trustee's own device; here they are written beside the database so the count can be tried.
+    let dir = config.data_dir.join("demo-trustee-keys");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for (name, content) in keys {
+        std::fs::write(dir.join(name), content).map_err(|e| e.to_string())?;
+    }
     Ok(true)
 }
 
-fn seed_associations(conn: &mut DbConn) -> diesel::QueryResult<()> {
+fn seed_associations(conn: &mut DbConn) -> diesel::QueryResult<Vec<(String, String)>> {
     use anjoman_associations::{rules, store};
     use anjoman_core::auth::ScopeKind;
     let admin =
@@ -160,9 +167,13 @@ fn seed_associations(conn: &mut DbConn) -> diesel::QueryResult<()> {
     seed_election(conn, &ids[0], &admin)
 }
 
+/// The demo trustees of the election: the association's admin, a member, the commission admin.
+pub const DEMO_TRUSTEES: [&str; 3] = ["0067749828", "1234567891", "0084575948"];
+
 /// The demo voter as an approved member, and an election of medical informatics that the
-/// worker opens at its first pass (published, start just passed), open for a week.
-fn seed_election(conn: &mut DbConn, association: &str, admin: &str) -> diesel::QueryResult<()> {
+/// worker opens at its first pass (published, start just passed), open for a week, with three
+/// trustees (any two decrypt) whose ceremony is done. Returns the trustees' key files.
+fn seed_election(conn: &mut DbConn, association: &str, admin: &str) -> diesel::QueryResult<Vec<(String, String)>> {
     use anjoman_associations::rules::MembershipStatus;
     use anjoman_associations::store::{NewMembership, insert_membership};
     use anjoman_core::db::schema::{candidates as cand, contests as ct, elections as el, memberships as m};
@@ -207,6 +218,7 @@ fn seed_election(conn: &mut DbConn, association: &str, admin: &str) -> diesel::Q
             el::updated_at.eq(at),
         ))
         .execute(conn)?;
+    let keys = seed_trustees(conn, &id)?;
     let approved: Vec<String> = m::table
         .filter(m::association_id.eq(association))
         .filter(m::status.eq("approved"))
@@ -246,7 +258,45 @@ fn seed_election(conn: &mut DbConn, association: &str, admin: &str) -> diesel::Q
                 .execute(conn)?;
         }
     }
-    Ok(())
+    Ok(keys)
+}
+
+/// The ceremony, run in one place for the demo (in a real election each trustee runs its part in
+/// the browser and keeps its key share).
+fn seed_trustees(conn: &mut DbConn, election: &str) -> diesel::QueryResult<Vec<(String, String)>> {
+    use anjoman_ballot_crypto::{ceremony, threshold, wire};
+    use anjoman_core::db::schema::{election_trustees as tr, elections as el};
+    let (records, shares) = ceremony::run_locally(election, DEMO_TRUSTEES.len() as u32, 2);
+    let mut dealings = Vec::new();
+    let mut files = Vec::new();
+    for (i, code) in DEMO_TRUSTEES.iter().enumerate() {
+        let person = anjoman_identity::store::person_id_by_code(conn, code)?.ok_or(diesel::result::Error::NotFound)?;
+        let r = &records[i];
+        diesel::insert_into(tr::table)
+            .values((
+                tr::election_id.eq(election),
+                tr::trustee.eq(r.trustee as i32),
+                tr::person_id.eq(&person),
+                tr::transport.eq(serde_json::to_string(&r.transport).unwrap_or_default()),
+                tr::dealing.eq(serde_json::to_string(&r.dealing).unwrap_or_default()),
+                tr::verification_key.eq(&r.verification_key),
+            ))
+            .execute(conn)?;
+        dealings.push(wire::dealing_parse(&r.dealing).map_err(|_| diesel::result::Error::NotFound)?.0);
+        let file = serde_json::json!({
+            "kind": "anjoman-trustee-key",
+            "version": wire::VERSION,
+            "election": election,
+            "trustee": r.trustee,
+            "key_share": wire::scalar_hex(&shares[i]),
+            "verification_key": r.verification_key,
+        });
+        files.push((format!("trustee-{}-{code}.json", r.trustee), format!("{file:#}\n")));
+    }
+    diesel::update(el::table.find(election))
+        .set((el::trustee_threshold.eq(2), el::public_key.eq(wire::point_hex(&threshold::election_key(&dealings)))))
+        .execute(conn)?;
+    Ok(files)
 }
 
 const FIRST_NAMES: [&str; 16] = [

@@ -53,6 +53,13 @@ enum Command {
     },
     /// Verify the hash chain of the audit log; names the first broken entry.
     VerifyAudit,
+    /// Re-check an election record (downloaded from /api/v1/elections/{id}/record): the
+    /// trustees' keys and proofs, every ballot's proofs, the aggregate, the partial decryptions and
+    /// the counts. Needs no database; exits non-zero at the first inconsistency.
+    VerifyElection {
+        /// The record's JSON file.
+        record: std::path::PathBuf,
+    },
 }
 
 fn init_logging() {
@@ -81,6 +88,9 @@ fn run(cli: Cli) -> Result<(), String> {
         let doc = openapi::document().to_pretty_json().map_err(|e| e.to_string())?;
         println!("{doc}");
         return Ok(());
+    }
+    if let Command::VerifyElection { record } = &cli.command {
+        return verify_election(record);
     }
     let config = Config::from_env().map_err(|e| e.to_string())?;
     match cli.command {
@@ -125,7 +135,32 @@ fn run(cli: Cli) -> Result<(), String> {
             let (_, mut conn) = open_database(&config)?;
             verify_audit(&mut conn)
         }
+        Command::VerifyElection { .. } => unreachable!("handled before the configuration is read"),
     }
+}
+
+/// `anjoman verify-election RECORD`.
+fn verify_election(path: &std::path::Path) -> Result<(), String> {
+    use anjoman_ballot_crypto::record::{ElectionRecord, verify_record};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let record: ElectionRecord =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not an election record: {e}", path.display()))?;
+    let started = std::time::Instant::now();
+    let ok = verify_record(&record).map_err(|e| format!("election record inconsistent at {e}"))?;
+    println!(
+        "election record verified: {} ({}): {} trustees (threshold {}), {} ballots, decrypted by {} trustees, in {:.2?}",
+        record.title,
+        record.election,
+        ok.trustees,
+        record.threshold,
+        ok.ballots,
+        ok.decrypting_trustees,
+        started.elapsed()
+    );
+    for c in &record.counts {
+        println!("  {}: {:?}, blank {}", c.contest, c.choices, c.blank);
+    }
+    Ok(())
 }
 
 fn verify_audit(conn: &mut DbConn) -> Result<(), String> {

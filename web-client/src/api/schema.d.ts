@@ -475,6 +475,23 @@ export interface paths {
         patch: operations["edit_election"];
         trace?: never;
     };
+    "/api/v1/elections/{id}/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The encrypted totals the trustees decrypt, once voting has closed. */
+        get: operations["show_aggregate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/elections/{id}/ballot": {
         parameters: {
             query?: never;
@@ -504,6 +521,23 @@ export interface paths {
         };
         /** The public bulletin of an election: the tracking codes of its ballots. */
         get: operations["bulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/bulletin/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ballot on the public bulletin, by its tracking code: a voter checks that theirs is there. */
+        get: operations["bulletin_entry"];
         put?: never;
         post?: never;
         delete?: never;
@@ -546,6 +580,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/elections/{id}/ceremony": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key ceremony's state and public messages: to the trustees and the association's admins
+         *     while a draft, to everyone once published.
+         */
+        get: operations["show_ceremony"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/ceremony/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Round 3: the trustee opened and checked its shares, and confirms the verification key of the
+         *     key share it keeps. When all have, the election key is set.
+         */
+        post: operations["confirm_share"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/ceremony/dealing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Round 2: once every transport key is out, the trustee publishes its dealing: commitments to
+         *     its polynomial, a proof, and one share for every trustee, encrypted to its transport key.
+         */
+        post: operations["publish_dealing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/ceremony/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts the ceremony over (a trustee lost its device, or found a bad share): every message and
+         *     the election key are dropped. The association's admins, while a draft.
+         */
+        post: operations["restart_ceremony"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/ceremony/transport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Round 1: the trustee publishes its transport key (made on its device) with a proof. */
+        post: operations["publish_transport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/elections/{id}/extend": {
         parameters: {
             query?: never;
@@ -580,6 +711,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/elections/{id}/partial-decryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A trustee's partial decryption of the aggregate, each slot with its proof; refused unless
+         *     every proof checks out against the trustee's verification key.
+         */
+        post: operations["submit_partial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/elections/{id}/publish": {
         parameters: {
             query?: never;
@@ -608,6 +759,27 @@ export interface paths {
         put?: never;
         /** Publishes the counted results; members are told (EL-13). */
         post: operations["publish_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The election record (parameters, trustees' keys and proofs, every ballot, the aggregate, the
+         *     partial decryptions and the counts) — public with the results; `anjoman verify-election`
+         *     re-checks it.
+         */
+        get: operations["election_record"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -657,7 +829,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Counts a closed election (EL-11): per contest votes, ranks, elected, alternates and ties. */
+        /**
+         * Counts a closed election (EL-11) from the trustees' partial decryptions of the encrypted
+         *     totals: per contest votes, ranks, elected, alternates and ties.
+         */
         post: operations["tally_election"];
         delete?: never;
         options?: never;
@@ -1247,6 +1422,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/trusteeships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The elections in which the signed-in person is a trustee, newest first, with what waits on
+         *     them — how a trustee finds a draft election's ceremony.
+         */
+        get: operations["my_trusteeships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1285,6 +1480,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Aggregate: {
+            /** Format: int64 */
+            ballots: number;
+            /** @description Per contest: `{contest, choices: [{a, b}], blank: {a, b}}`, the sum of every ballot. */
+            contests: {
+                [key: string]: unknown;
+            }[];
+            election_id: string;
+        };
         AssignSeat: {
             /** @description `YYYY-MM-DD`, the planned end of the term. */
             end_date?: string | null;
@@ -1417,6 +1621,13 @@ export interface components {
             /** @description Every cast ballot's tracking code, sorted (so their order tells nothing). */
             tracking_codes: string[];
         };
+        BulletinEntry: {
+            /** @description The encrypted ballot as cast (ciphertexts and proofs). */
+            ballot: {
+                [key: string]: unknown;
+            };
+            tracking_code: string;
+        };
         CandidateBody: {
             academic_rank?: string | null;
             contest_id: string;
@@ -1466,16 +1677,46 @@ export interface components {
             image_png_base64: string;
         };
         Cast: {
-            /** @description Find it on the election's public bulletin. */
+            /** @description The hash of the encrypted ballot (SHA-256, base64url): find it on the public bulletin. */
             tracking_code: string;
         };
         CastBallot: {
-            /** @description Contest id → the chosen candidates' ids (at most the contest's maximum; none is allowed). */
-            choices: {
-                [key: string]: string[];
+            /**
+             * @description The encrypted ballot made in the voter's browser (EL-10): `{version, election, contests:
+             *     [{contest, choices, choice_proofs, blank, blank_proof, sum_proof}]}`, one ciphertext per
+             *     candidate in the order of the election page, each proven 0 or 1, and the contest's total
+             *     proven within its maximum. Plaintext choices are not accepted.
+             */
+            ballot: {
+                [key: string]: unknown;
             };
             /** @description The confirmation code (EL-07). */
             code: string;
+        };
+        Ceremony: {
+            /** @description Every trustee's dealing (commitments, proof, encrypted shares), once all are published. */
+            dealings: {
+                [key: string]: unknown;
+            }[];
+            election_id: string;
+            /**
+             * Format: int32
+             * @description The signed-in person's place among the trustees, if one.
+             */
+            me?: number | null;
+            /** @description `transport`, `dealing`, `confirm` or `done`. */
+            phase: string;
+            /** @description The election key, once every trustee has confirmed. */
+            public_key?: string | null;
+            status: components["schemas"]["Status"];
+            /** Format: int32 */
+            threshold: number;
+            title: string;
+            /** @description Every trustee's transport key, once all are published. */
+            transports: {
+                [key: string]: unknown;
+            }[];
+            trustees: components["schemas"]["TrusteeDto"][];
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -1498,6 +1739,10 @@ export interface components {
         CodeRequest: {
             /** @description `email`, `sms`, or `inbound` (the code is shown here; text it from the registered mobile). */
             channel: string;
+        };
+        ConfirmBody: {
+            /** @description `x_j·G` for the key share the trustee computed and kept (hex). */
+            verification_key: string;
         };
         ContestBody: {
             /**
@@ -1536,6 +1781,12 @@ export interface components {
             /** @description True when a tie crosses the last elected or alternate place. */
             tie: boolean;
         };
+        DealingBody: {
+            /** @description `{trustee, commitments, proof, shares: [{to, ephemeral, masked}]}` (`DealingJson`). */
+            dealing: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * @description Degree levels a qualification names (مقطع تحصیلی).
          * @enum {string}
@@ -1554,10 +1805,24 @@ export interface components {
             starts_at?: string | null;
             support_contact?: string | null;
             title?: string | null;
+            /**
+             * Format: int32
+             * @description How many of the trustees must decrypt (1 to their number). Required with `trustees`.
+             */
+            trustee_threshold?: number | null;
+            /**
+             * @description The trustees' national codes (1 to 9, each with an account): they make the election key
+             *     in a ceremony and decrypt the totals (EL-10). Required on creation; changeable in a draft
+             *     until the ceremony starts.
+             */
+            trustees?: string[] | null;
         };
         ElectionDto: {
             association_id: string;
             association_name: string;
+            /** @description The key ceremony's step: `transport`, `dealing`, `confirm` or `done`. */
+            ceremony_phase: string;
+            /** @description Candidates within a contest are in ballot order: an encrypted ballot's choices follow it. */
             contests: components["schemas"]["ContestDto"][];
             description: string;
             /**
@@ -1568,6 +1833,8 @@ export interface components {
             /** Format: date-time */
             ends_at: string;
             id: string;
+            /** @description The election key ballots are encrypted under (hex), once the ceremony is done. */
+            public_key?: string | null;
             roll_frozen: boolean;
             /**
              * Format: date-time
@@ -1580,6 +1847,10 @@ export interface components {
             /** @description Where voters get help, e.g. a messenger group. */
             support_contact?: string | null;
             title: string;
+            /** Format: int32 */
+            trustee_threshold: number;
+            /** @description The trustees who hold the election key in shares (EL-10), and how many must decrypt. */
+            trustees: components["schemas"]["TrusteeDto"][];
         };
         ElectionList: {
             items: components["schemas"]["ElectionSummary"][];
@@ -1871,6 +2142,12 @@ export interface components {
         };
         /** @enum {string} */
         Outcome: "elected" | "alternate" | "tied" | "not_elected";
+        PartialBody: {
+            /** @description `{version, election, trustee, contests: [{contest, choices: [{factor, challenge, response}], blank}]}`. */
+            partial_decryption: {
+                [key: string]: unknown;
+            };
+        };
         PaymentStart: {
             /** @description Send the payer's browser here. */
             redirect_url: string;
@@ -2073,6 +2350,38 @@ export interface components {
             refresh_token?: string | null;
             /** @example Bearer */
             token_type: string;
+        };
+        TransportBody: {
+            /** @description `{trustee, key, proof: {challenge, response}}` (ballot-crypto's `TransportKeyJson`). */
+            transport: {
+                [key: string]: unknown;
+            };
+        };
+        TrusteeDto: {
+            confirmed: boolean;
+            dealing_published: boolean;
+            decrypted: boolean;
+            name: string;
+            transport_published: boolean;
+            /** Format: int32 */
+            trustee: number;
+        };
+        Trusteeship: {
+            /**
+             * @description Whether the election waits on this trustee now: a ceremony step of a draft not yet done,
+             *     or the partial decryption of a closed election.
+             */
+            action_needed: boolean;
+            election_id: string;
+            /** @description The ceremony's step (`transport`, `dealing`, `confirm`, `done`). */
+            phase: string;
+            status: components["schemas"]["Status"];
+            title: string;
+            /** Format: int32 */
+            trustee: number;
+        };
+        Trusteeships: {
+            items: components["schemas"]["Trusteeship"][];
         };
         Turnout: {
             /**
@@ -3403,6 +3712,38 @@ export interface operations {
             };
         };
     };
+    show_aggregate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The aggregate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Aggregate"];
+                };
+            };
+            /** @description `wrong_election_state`: voting has not closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cast_ballot: {
         parameters: {
             query?: never;
@@ -3428,7 +3769,7 @@ export interface operations {
                     "application/json": components["schemas"]["Cast"];
                 };
             };
-            /** @description Invalid choices, or a wrong or expired code */
+            /** @description The encrypted ballot does not verify (field `ballot`), or a wrong or expired code */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3446,7 +3787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `already_voted`, `voting_closed`, `code_exhausted`, or `sms_not_arrived` (inbound channel) */
+            /** @description `already_voted`, `voting_closed`, `code_exhausted`, `duplicate_ballot`, or `sms_not_arrived` (inbound channel) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3479,6 +3820,40 @@ export interface operations {
                 };
             };
             /** @description No such public election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulletin_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+                /** @description The tracking code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description On the bulletin */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinEntry"];
+                };
+            };
+            /** @description No ballot with this tracking code in this public election */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3570,6 +3945,232 @@ export interface operations {
             };
         };
     };
+    show_ceremony: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ceremony */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description No such election, or not visible to you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_share: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmBody"];
+            };
+        };
+        responses: {
+            /** @description Confirmed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description Not the key the dealings imply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_trustee` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ceremony_waiting`, `already_done` or `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_dealing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DealingBody"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description The dealing does not verify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_trustee` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ceremony_waiting`, `already_done` or `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restart_ceremony: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restarted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_transport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransportBody"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description The proof does not verify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_trustee` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_done` or `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     extend_election: {
         parameters: {
             query?: never;
@@ -3638,6 +4239,60 @@ export interface operations {
             };
         };
     };
+    submit_partial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartialBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A proof does not verify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_trustee` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_done` or `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     publish_election: {
         parameters: {
             query?: never;
@@ -3668,7 +4323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `wrong_election_state` */
+            /** @description `wrong_election_state`, or `key_ceremony_incomplete` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,6 +4356,38 @@ export interface operations {
                 };
             };
             /** @description `wrong_election_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    election_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record (JSON, as a download) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description `results_not_available` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3796,7 +4483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Results"];
                 };
             };
-            /** @description `wrong_election_state` */
+            /** @description `wrong_election_state`, or `awaiting_trustees`: fewer trustees than the threshold have decrypted */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5175,6 +5862,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_trusteeships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trusteeships */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trusteeships"];
                 };
             };
         };

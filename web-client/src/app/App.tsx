@@ -14,6 +14,8 @@ import { OutboxPage } from '../features/admin/OutboxPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ElectionPage, ElectionsPage } from '../features/elections/ElectionsPages';
 import { MinutesPage } from '../features/elections/MinutesPage';
+import { BulletinPage } from '../features/elections/BulletinPage';
+import { TrusteePage } from '../features/elections/TrusteePage';
 import { VotePage } from '../features/elections/VotePage';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
@@ -80,6 +82,7 @@ export function App() {
                 <Route path="elections" element={<ElectionsPage />} />
                 <Route path="elections/:id" element={<ElectionPage />} />
                 <Route path="elections/:id/minutes" element={<MinutesPage />} />
+                <Route path="elections/:id/bulletin" element={<BulletinPage />} />
                 <Route path="news/:id" element={<NewsItemPage />} />
                 <Route element={<RequireAuth />}>
                   <Route path="profile" element={<ProfilePage />} />
@@ -87,6 +90,7 @@ export function App() {
                   <Route path="invoices" element={<InvoicesPage />} />
                   <Route path="messages" element={<MessagesPage />} />
                   <Route path="elections/:id/vote" element={<VotePage />} />
+                  <Route path="elections/:id/trustee" element={<TrusteePage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>

@@ -317,6 +317,22 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        trustee_threshold -> Integer,
+        public_key -> Nullable<Text>,
+        aggregate -> Nullable<Text>,
+        counts -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    election_trustees (election_id, trustee) {
+        election_id -> Text,
+        trustee -> Integer,
+        person_id -> Text,
+        transport -> Nullable<Text>,
+        dealing -> Nullable<Text>,
+        verification_key -> Nullable<Text>,
+        partial_decryption -> Nullable<Text>,
     }
 }
 
@@ -368,7 +384,7 @@ diesel::table! {
         id -> Text,
         election_id -> Text,
         tracking_code -> Text,
-        choices -> Text,
+        content -> Text,
     }
 }
 
@@ -402,6 +418,8 @@ diesel::joinable!(elections -> associations (association_id));
 diesel::joinable!(contests -> elections (election_id));
 diesel::joinable!(candidates -> contests (contest_id));
 diesel::joinable!(candidates -> persons (person_id));
+diesel::joinable!(election_trustees -> persons (person_id));
+diesel::joinable!(election_trustees -> elections (election_id));
 diesel::joinable!(message_recipients -> messages (message_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 diesel::joinable!(message_attachments -> files (file_id));
@@ -437,5 +455,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     voter_roll,
     participations,
     ballots,
+    election_trustees,
     vote_codes,
 );

@@ -4,7 +4,6 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import IconButton from '@mui/material/IconButton';
-import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -22,11 +21,11 @@ import { Link as RouterLink, useNavigate } from 'react-router';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
-import { uploadFile } from '../../lib/upload';
 
 type Election = Schemas['ElectionDto'];
 
@@ -46,6 +45,9 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
   const [starts, setStarts] = useState<Date | null>(null);
   const [ends, setEnds] = useState<Date | null>(null);
   const [contests, setContests] = useState([{ title: '', seats: '1', alternates: '0', max_selections: '1' }]);
+  const { me } = useAuth();
+  const [trustees, setTrustees] = useState(me?.national_code ?? '');
+  const [threshold, setThreshold] = useState('1');
   const create = useMutation({
     mutationFn: () =>
       unwrap(
@@ -58,6 +60,10 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
             starts_at: starts?.toISOString() ?? null,
             ends_at: ends?.toISOString() ?? null,
             contests: contests.map((c) => ({ title: c.title, seats: Number(toAsciiDigits(c.seats)) || 0, alternates: Number(toAsciiDigits(c.alternates)) || 0, max_selections: Number(toAsciiDigits(c.max_selections)) || 0 })),
+            trustees: toAsciiDigits(trustees)
+              .split(/[\s,،]+/)
+              .filter(Boolean),
+            trustee_threshold: Number(toAsciiDigits(threshold)) || 0,
           },
         }),
       ),
@@ -94,6 +100,16 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
           <Button sx={{ alignSelf: 'flex-start' }} onClick={() => setContests([...contests, { title: '', seats: '1', alternates: '0', max_selections: '1' }])}>
             {t('electionAdmin.addContest')}
           </Button>
+          <Typography variant="subtitle1" component="h3">
+            {t('electionAdmin.trustees')}
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            {t('electionAdmin.trusteesHelp')}
+          </Typography>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
+            <TextField id="election-trustees" label={t('electionAdmin.trusteeCodes')} value={trustees} onChange={(e) => setTrustees(e.target.value)} fullWidth slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+            <TextField id="election-threshold" label={t('electionAdmin.threshold')} value={threshold} onChange={(e) => setThreshold(e.target.value)} sx={{ width: { sm: 200 } }} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
+          </Stack>
         </Stack>
       </DialogContent>
       <DialogActions>
@@ -144,12 +160,6 @@ function AddCandidate({ election }: { election: Election }) {
   const [contest, setContest] = useState(election.contests[0]?.id ?? '');
   const [values, setValues] = useState({ national_code: '', election_code: '', university: '', field: '', academic_rank: '' });
   const [files, setFiles] = useState<Record<string, string>>({});
-  const [progress, setProgress] = useState<number | null>(null);
-  const upload = useMutation({
-    mutationFn: ({ file, purpose }: { file: File; purpose: string }) => uploadFile(file, purpose, setProgress).then((info) => ({ purpose, info })),
-    onSuccess: ({ purpose, info }) => setFiles((f) => ({ ...f, [purpose]: info.id })),
-    onSettled: () => setProgress(null),
-  });
   const add = useMutation({
     mutationFn: () =>
       unwrap(
@@ -176,7 +186,7 @@ function AddCandidate({ election }: { election: Election }) {
       <Typography variant="subtitle1" component="h3">
         {t('electionAdmin.addCandidate')}
       </Typography>
-      <FormAlert message={problemText(add.error ?? upload.error)} />
+      <FormAlert message={problemText(add.error)} />
       <Stack direction={{ xs: 'column', md: 'row' }} spacing={1}>
         <TextField id="candidate-contest" select size="small" label={t('electionAdmin.contest')} value={contest} onChange={(e) => setContest(e.target.value)} sx={{ minWidth: 180 }}>
           {election.contests.map((c) => (
@@ -191,22 +201,17 @@ function AddCandidate({ election }: { election: Election }) {
       </Stack>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
         {(['candidate_photo', 'candidate_resume', 'candidate_programme'] as const).map((purpose) => (
-          <Button key={purpose} variant={files[purpose] ? 'contained' : 'outlined'} component="label" size="small" disabled={upload.isPending}>
-            {t(`electionAdmin.${purpose}`)}
-            <input
-              hidden
-              type="file"
-              accept={purpose === 'candidate_photo' ? 'image/png,image/jpeg,image/webp' : 'application/pdf'}
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) upload.mutate({ file, purpose });
-                e.target.value = '';
-              }}
-            />
-          </Button>
+          <FileButton
+            key={purpose}
+            purpose={purpose}
+            accept={purpose === 'candidate_photo' ? 'image/png,image/jpeg,image/webp' : 'application/pdf'}
+            label={t(`electionAdmin.${purpose}`)}
+            variant={files[purpose] ? 'contained' : 'outlined'}
+            size="small"
+            onUploaded={(info) => setFiles((f) => ({ ...f, [purpose]: info.id }))}
+          />
         ))}
       </Stack>
-      {progress !== null && <LinearProgress variant="determinate" value={progress * 100} aria-label={t('associations.uploading')} />}
       <Button variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={add.isPending} onClick={() => add.mutate()}>
         {t('electionAdmin.addCandidate')}
       </Button>
@@ -214,7 +219,49 @@ function AddCandidate({ election }: { election: Election }) {
   );
 }
 
-type Step = 'publish' | 'cancel' | 'tally' | 'publish-results';
+type Step = 'publish' | 'cancel' | 'tally' | 'publish-results' | 'restart';
+
+/** The trustees and the key ceremony's progress, for the association's admins (EL-10). */
+function TrusteesPanel({ election, onRestart }: { election: Election; onRestart: () => void }) {
+  const { t, i18n } = useTranslation();
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
+  const step = (x: Election['trustees'][number]) =>
+    election.status === 'closed'
+      ? x.decrypted
+        ? t('trustee.done.decrypted')
+        : t('electionAdmin.awaitingDecryption')
+      : x.confirmed
+        ? t('trustee.done.confirm')
+        : x.dealing_published
+          ? t('trustee.done.dealing')
+          : x.transport_published
+            ? t('trustee.done.transport')
+            : t('trustee.done.none');
+  return (
+    <Stack spacing={1} data-testid="trustees-panel">
+      <Typography variant="subtitle1" component="h3">
+        {`${t('electionAdmin.trustees')} — ${t('electionAdmin.thresholdOf', { k: n(election.trustee_threshold), n: n(election.trustees.length) })}`}
+      </Typography>
+      <List dense>
+        {election.trustees.map((x) => (
+          <ListItem key={x.trustee} disableGutters>
+            <ListItemText primary={`${n(x.trustee)}. ${x.name}`} secondary={step(x)} />
+          </ListItem>
+        ))}
+      </List>
+      {election.status === 'draft' && (
+        <Typography variant="body2" color={election.public_key ? 'success.main' : 'text.secondary'} data-testid="ceremony-state">
+          {election.public_key ? t('electionAdmin.keyReady') : t('electionAdmin.keyPending')}
+        </Typography>
+      )}
+      {election.status === 'draft' && election.ceremony_phase !== 'transport' && (
+        <Button color="warning" size="small" sx={{ alignSelf: 'flex-start' }} onClick={onRestart}>
+          {t('electionAdmin.restartCeremony')}
+        </Button>
+      )}
+    </Stack>
+  );
+}
 
 /** What the association's admins do with an election, by its state (EL-02, EL-11). */
 export function ElectionAdminPanel({ election }: { election: Election }) {
@@ -242,12 +289,15 @@ export function ElectionAdminPanel({ election }: { election: Election }) {
       if (step === 'publish') return unwrap(api.POST('/api/v1/elections/{id}/publish', path));
       if (step === 'cancel') return unwrap(api.POST('/api/v1/elections/{id}/cancel', { ...path, body: { reason } }));
       if (step === 'tally') return unwrap(api.POST('/api/v1/elections/{id}/tally', path));
+      if (step === 'restart') return unwrap(api.POST('/api/v1/elections/{id}/ceremony/restart', path));
       return unwrap(api.POST('/api/v1/elections/{id}/publish-results', path));
     },
     onSuccess: () => {
       setConfirming(null);
       refresh();
     },
+    // The reason shows above the buttons (e.g. the trustees have not decrypted yet).
+    onError: () => setConfirming(null),
   });
   const extend = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/extend', { params: { path: { id } }, body: { ends_at: newEnd?.toISOString() ?? '', reason } })),
@@ -269,6 +319,7 @@ export function ElectionAdminPanel({ election }: { election: Election }) {
         </Typography>
       )}
       <Stack spacing={2}>
+        {['draft', 'closed'].includes(s) && <TrusteesPanel election={election} onRestart={() => setConfirming('restart')} />}
         {(s === 'draft' || s === 'published') && <AddCandidate election={election} />}
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
           {s === 'draft' && (

@@ -35,12 +35,31 @@ export function ElectionsPage() {
   const lang = i18n.language as Lang;
   const [when, setWhen] = useState<When>('running');
   const list = useQuery({ queryKey: ['elections', when], queryFn: () => unwrap(api.GET('/api/v1/elections', { params: { query: { when } } })) });
+  const { status } = useAuth();
+  const duties = useQuery({ queryKey: ['trusteeships'], enabled: status === 'signed-in', queryFn: () => unwrap(api.GET('/api/v1/trusteeships')) });
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
         {t('elections.title')}
       </Typography>
+      {duties.data && duties.data.items.length > 0 && (
+        <Paper variant="outlined" sx={{ p: 2 }} data-testid="trusteeships">
+          <Typography variant="h6" component="h2">
+            {t('trustee.mine')}
+          </Typography>
+          <List dense>
+            {duties.data.items.map((d) => (
+              <ListItem key={d.election_id} disableGutters>
+                <ListItemText
+                  primary={<RouterLink to={`/elections/${d.election_id}/trustee`}>{d.title}</RouterLink>}
+                  secondary={`${t(`elections.statuses.${d.status}`)}${d.action_needed ? ` · ${t('trustee.actionNeeded')}` : ''}`}
+                />
+              </ListItem>
+            ))}
+          </List>
+        </Paper>
+      )}
       <Tabs value={when} onChange={(_, v: When) => setWhen(v)} aria-label={t('elections.title')}>
         {(['running', 'upcoming', 'past'] as const).map((w) => (
           <Tab key={w} value={w} label={t(`elections.when.${w}`)} />
@@ -108,7 +127,13 @@ function ResultsTable({ election, results }: { election: Schemas['ElectionDto'];
         <Button component={RouterLink} to={`/elections/${election.id}/minutes`}>
           {t('minutes.open')}
         </Button>
+        <Button href={`/api/v1/elections/${election.id}/record`} download data-testid="record">
+          {t('elections.record')}
+        </Button>
       </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+        {t('elections.recordHelp')}
+      </Typography>
     </Paper>
   );
 }
@@ -127,9 +152,11 @@ export function ElectionPage() {
     enabled: e?.status === 'results_published',
     queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/results', { params: { path: { id } } })),
   });
+  const duties = useQuery({ queryKey: ['trusteeships'], enabled: status === 'signed-in', queryFn: () => unwrap(api.GET('/api/v1/trusteeships')) });
   if (election.error) return <FormAlert message={election.error.message} />;
   if (!e) return null;
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  const trustee = Boolean(duties.data?.items.some((d) => d.election_id === e.id));
   const manager = Boolean(me?.grants.some((g) => g.role === 'commission_admin' || (g.role === 'association_admin' && g.scope_id === e.association_id)));
   return (
     <Stack spacing={2}>
@@ -164,11 +191,23 @@ export function ElectionPage() {
             </Link>
           </Typography>
         )}
-        {e.status === 'open' && (
-          <Button variant="contained" component={RouterLink} to={`/elections/${e.id}/vote`} sx={{ mt: 2 }}>
-            {t('elections.vote')}
-          </Button>
-        )}
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ mt: 2 }}>
+          {e.status === 'open' && (
+            <Button variant="contained" component={RouterLink} to={`/elections/${e.id}/vote`}>
+              {t('elections.vote')}
+            </Button>
+          )}
+          {['open', 'closed', 'tallied', 'results_published'].includes(e.status) && (
+            <Button component={RouterLink} to={`/elections/${e.id}/bulletin`}>
+              {t('bulletin.open')}
+            </Button>
+          )}
+          {trustee && (
+            <Button component={RouterLink} to={`/elections/${e.id}/trustee`} data-testid="trustee-page">
+              {t('trustee.open')}
+            </Button>
+          )}
+        </Stack>
       </Paper>
       {results.data && <ResultsTable election={e} results={results.data} />}
       {e.contests.map((c) => (

@@ -17,8 +17,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
+import { checkAudit, encryptBallot, verifyBallot, parsePoint, type BallotJson, type ContestSecrets } from '../../lib/ballot/crypto';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+
+type Sealed = { ballot: BallotJson; secrets: ContestSecrets[]; tracker: string };
+type Audited = { tracker: string; choices: boolean[][] | null; data: string };
 
 type Channel = 'email' | 'sms' | 'inbound';
 
@@ -35,7 +40,11 @@ function useRemaining(endsAt?: string, serverTime?: string): number | null {
   return Math.max(0, Math.floor((new Date(endsAt).getTime() - (Date.now() + offset)) / 60_000));
 }
 
-/** The voter's screens of seed 001: channel → choices → review and code → done (EL-06..08). */
+/**
+ * The voter's screens of seed 001: channel → choices → review and code → done (EL-06..08). The
+ * choices are encrypted here, with proofs, before anything is sent (EL-10); the review step shows
+ * the ballot's tracking code and lets the voter audit (spoil) an encrypted ballot, as in Helios.
+ */
 export function VotePage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
@@ -49,6 +58,10 @@ export function VotePage() {
   const [issued, setIssued] = useState<Schemas['CodeIssued'] | null>(null);
   const [code, setCode] = useState('');
   const [tracking, setTracking] = useState<string | null>(null);
+  const [sealed, setSealed] = useState<Sealed | null>(null);
+  const [sealError, setSealError] = useState<string | null>(null);
+  const [auditing, setAuditing] = useState(false);
+  const [audited, setAudited] = useState<Audited | null>(null);
   const remaining = useRemaining(mine.data?.ends_at, mine.data?.server_time);
   const requestCode = useMutation({
     mutationFn: (c: Channel) => unwrap(api.POST('/api/v1/elections/{id}/vote-code', { params: { path: { id } }, body: { channel: c } })),
@@ -72,7 +85,7 @@ export function VotePage() {
     queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/my-vote', { params: { path: { id } } })),
   });
   const cast = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/ballot', { params: { path: { id } }, body: { choices, code: toAsciiDigits(code) } })),
+    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/ballot', { params: { path: { id } }, body: { ballot: sealed!.ballot, code: toAsciiDigits(code) } })),
     onSuccess: (x) => {
       setTracking(x.tracking_code);
       setStep(3);
@@ -81,6 +94,36 @@ export function VotePage() {
   });
   const e = election.data;
   const me = mine.data;
+  /** Encrypts the current choices (after the page has painted its busy state). */
+  const seal = () => {
+    setSealed(null);
+    setSealError(null);
+    setTimeout(() => {
+      try {
+        if (!e?.public_key) throw new Error('no key');
+        const contests = e.contests.map((c) => ({
+          id: c.id,
+          candidates: c.candidates.length,
+          max: c.max_selections,
+          selected: (choices[c.id] ?? []).map((cid) => c.candidates.findIndex((k) => k.id === cid)),
+        }));
+        setSealed(encryptBallot(e.id, e.public_key, contests));
+      } catch {
+        setSealError(t('elections.sealFailed'));
+      }
+    }, 30);
+  };
+  /** Spoils the sealed ballot: reveals what it encrypts, checks it here, and makes a new one. */
+  const audit = () => {
+    if (!sealed || !e?.public_key) return;
+    const shape = e.contests.map((c) => ({ id: c.id, candidates: c.candidates.length, max: c.max_selections }));
+    const proofs = verifyBallot(sealed.ballot, e.id, parsePoint(e.public_key), shape);
+    const opened = checkAudit(sealed.ballot, sealed.secrets, e.public_key);
+    const data = JSON.stringify({ kind: 'anjoman-audited-ballot', election: e.id, public_key: e.public_key, tracker: sealed.tracker, ballot: sealed.ballot, secrets: sealed.secrets }, null, 1);
+    setAudited({ tracker: sealed.tracker, choices: proofs ? opened : null, data });
+    setAuditing(false);
+    seal();
+  };
   const failure = election.error ?? mine.error;
   if (failure) return <FormAlert message={failure.message} />;
   if (!e || !me) return null;
@@ -164,6 +207,8 @@ export function VotePage() {
                   variant="contained"
                   onClick={() => {
                     setStep(2);
+                    setAudited(null);
+                    seal();
                     if (!issued) requestCode.mutate(channel);
                   }}
                 >
@@ -182,6 +227,43 @@ export function VotePage() {
                   <Typography key={c.id}>{`${c.title}: ${(choices[c.id] ?? []).map(nameOf).join('، ') || t('elections.blank')}`}</Typography>
                 ))}
               </Stack>
+              <Paper variant="outlined" sx={{ p: 1.5, my: 1 }} data-testid="sealed">
+                {sealed ? (
+                  <>
+                    <Typography>{t('elections.sealed')}</Typography>
+                    <Typography dir="ltr" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="sealed-tracker">
+                      {sealed.tracker}
+                    </Typography>
+                    <Button size="small" onClick={() => setAuditing(true)} data-testid="audit">
+                      {t('elections.audit')}
+                    </Button>
+                  </>
+                ) : (
+                  <Typography role="status">{sealError ?? t('elections.sealing')}</Typography>
+                )}
+              </Paper>
+              {audited && (
+                <Alert severity={audited.choices ? 'success' : 'error'} data-testid="audit-result" sx={{ mb: 1 }}>
+                  <Typography dir="ltr" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
+                    {audited.tracker}
+                  </Typography>
+                  {audited.choices ? (
+                    <>
+                      <Typography>{t('elections.auditOk')}</Typography>
+                      {e.contests.map((c, i) => (
+                        <Typography key={c.id}>{`${c.title}: ${c.candidates.filter((_, k) => audited.choices![i][k]).map((k) => `${k.first_name} ${k.last_name}`).join('، ') || t('elections.blank')}`}</Typography>
+                      ))}
+                      <Typography>{t('elections.auditNew')}</Typography>
+                    </>
+                  ) : (
+                    <Typography>{t('elections.auditBad')}</Typography>
+                  )}
+                  <Button size="small" href={`data:application/json;charset=utf-8,${encodeURIComponent(audited.data)}`} download={`audited-ballot-${audited.tracker.slice(0, 8)}.json`}>
+                    {t('elections.auditDownload')}
+                  </Button>
+                </Alert>
+              )}
+              {auditing && <ConfirmDialog title={t('elections.audit')} text={t('elections.auditText')} confirm={t('elections.audit')} onConfirm={audit} onCancel={() => setAuditing(false)} />}
               <FormAlert message={requestCode.error ? requestCode.error.message : null} />
               {issued?.channel === 'inbound' && issued.code && (
                 <Alert severity={confirmed.data?.confirmed_by_sms ? 'success' : 'info'} role="status" data-testid="inbound-instructions">
@@ -204,7 +286,7 @@ export function VotePage() {
                     {t('elections.emailInstead')}
                   </Button>
                 )}
-                <Button variant="contained" disabled={cast.isPending || !code || (issued?.channel === 'inbound' && !confirmed.data?.confirmed_by_sms)} onClick={() => cast.mutate()}>
+                <Button variant="contained" disabled={cast.isPending || !sealed || !code || (issued?.channel === 'inbound' && !confirmed.data?.confirmed_by_sms)} onClick={() => cast.mutate()}>
                   {t('elections.cast')}
                 </Button>
               </Stack>
@@ -216,12 +298,17 @@ export function VotePage() {
                 {t('elections.thanks')}
               </Typography>
               <Typography>{t('elections.trackingIntro')}</Typography>
-              <Typography dir="ltr" sx={{ fontFamily: 'monospace', fontSize: '1.25rem', my: 1 }} data-testid="tracking-code">
+              <Typography dir="ltr" sx={{ fontFamily: 'monospace', fontSize: '1.25rem', my: 1, wordBreak: 'break-all' }} data-testid="tracking-code">
                 {tracking}
               </Typography>
-              <Button component={RouterLink} to={`/elections/${id}`}>
-                {t('elections.backToElection')}
-              </Button>
+              <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
+                <Button component={RouterLink} to={`/elections/${id}/bulletin?code=${encodeURIComponent(tracking)}`} data-testid="find-on-bulletin">
+                  {t('bulletin.findMine')}
+                </Button>
+                <Button component={RouterLink} to={`/elections/${id}`}>
+                  {t('elections.backToElection')}
+                </Button>
+              </Stack>
             </Paper>
           )}
         </>
