@@ -83,13 +83,6 @@ async fn approve(app: &TestApp, association: &str, admin: &Person, p: &Person) {
     .expect_status(201);
 }
 
-fn proof_json(p: &RangeProof) -> wire::RangeProofJson {
-    wire::RangeProofJson {
-        challenges: p.challenges.iter().map(wire::scalar_hex).collect(),
-        responses: p.responses.iter().map(wire::scalar_hex).collect(),
-    }
-}
-
 fn at(seconds: i64) -> String {
     (Utc::now() + chrono::Duration::seconds(seconds)).to_rfc3339()
 }
@@ -408,14 +401,14 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     let two = elgamal::encrypt_with(&y, 2, &r);
     let label = format!("{}/choice-0", shape[0].id);
     twice.contests[0].choices[0] = wire::ct_json(&two);
-    twice.contests[0].choice_proofs[0] = proof_json(&RangeProof::prove(&id, &label, &y, &two, 2, &r, 2));
+    twice.contests[0].choice_proofs[0] = wire::proof_json(&RangeProof::prove(&id, &label, &y, &two, 2, &r, 2));
     cast(&app, &v0.token, &id, &serde_json::to_value(&twice).unwrap(), &code0)
         .await
         .expect_error(400, "validation_failed");
     // One changed digit in a proof.
     let mut changed: BallotJson = serde_json::from_value(good.clone()).unwrap();
-    let digit = &mut changed.contests[1].sum_proof.challenges[0];
-    digit.replace_range(5..6, if &digit[5..6] == "0" { "1" } else { "0" });
+    let proof = &mut changed.contests[1].sum_proof;
+    proof.replace_range(5..6, if &proof[5..6] == "A" { "B" } else { "A" });
     cast(&app, &v0.token, &id, &serde_json::to_value(&changed).unwrap(), &code0)
         .await
         .expect_error(400, "validation_failed");

@@ -10,28 +10,31 @@
 use crate::elgamal::Ciphertext;
 use crate::{Error, Point, Scalar, challenge, g, random_scalar};
 
-/// Proof that a ciphertext encrypts a value in `0..=max`: one `(c_j, s_j)` per value.
+/// Proof that a ciphertext encrypts a value in `0..=max`: one `(c_j, s_j)` per value, the
+/// challenges 128-bit and adding up (mod 2^128) to the hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RangeProof {
-    pub challenges: Vec<Scalar>,
+    pub challenges: Vec<u128>,
     pub responses: Vec<Scalar>,
 }
 
-/// The commitments a branch's challenge and response imply. They are public values (published
-/// in the proof, or about to be), so variable-time arithmetic leaks nothing.
-fn branch_commitments(y: &Point, ct: &Ciphertext, j: u64, c: &Scalar, s: &Scalar) -> (Point, Point) {
+/// The commitments branch `j` implies, `shifted = b - j·G`: `s·G - c·a` and `s·Y - c·shifted`.
+/// They are public values (published in the proof, or about to be), so variable-time arithmetic
+/// leaks nothing; the 128-bit challenge multiplies the negated point, keeping its scalar short.
+fn branch_commitments(y: &Point, a: &Point, shifted: &Point, c: u128, s: &Scalar) -> (Point, Point) {
     use curve25519_dalek::traits::VartimeMultiscalarMul;
-    let shifted = ct.b - g() * Scalar::from(j);
-    (Point::vartime_double_scalar_mul_basepoint(&-c, &ct.a, s), Point::vartime_multiscalar_mul([*s, -c], [*y, shifted]))
+    let c = Scalar::from(c);
+    (Point::vartime_double_scalar_mul_basepoint(&c, &-a, s), Point::vartime_multiscalar_mul([*s, c], [*y, -shifted]))
 }
 
-fn range_hash(election: &str, label: &str, y: &Point, ct: &Ciphertext, commitments: &[(Point, Point)]) -> Scalar {
-    let mut points = vec![*y, ct.a, ct.b];
+fn range_hash(election: &str, label: &str, y: &Point, ct: &Ciphertext, commitments: &[(Point, Point)]) -> u128 {
+    let mut points = Vec::with_capacity(3 + 2 * commitments.len());
+    points.extend([*y, ct.a, ct.b]);
     for (a, b) in commitments {
         points.push(*a);
         points.push(*b);
     }
-    challenge(label, election, &points)
+    crate::challenge128(label, election, &points)
 }
 
 impl RangeProof {
@@ -40,23 +43,25 @@ impl RangeProof {
     pub fn prove(election: &str, label: &str, y: &Point, ct: &Ciphertext, v: u64, r: &Scalar, max: u64) -> Self {
         assert!(v <= max, "the value must be in range");
         let n = (max + 1) as usize;
-        let mut challenges = vec![Scalar::ZERO; n];
+        let mut challenges = vec![0u128; n];
         let mut responses = vec![Scalar::ZERO; n];
-        let mut commitments = vec![(g(), g()); n];
+        let mut commitments = Vec::with_capacity(n);
         let w = random_scalar();
+        let mut shifted = ct.b;
         for j in 0..n {
             if j as u64 == v {
-                commitments[j] = (g() * w, y * w);
+                commitments.push((g() * w, y * w));
             } else {
-                challenges[j] = random_scalar();
+                challenges[j] = random_u128();
                 responses[j] = random_scalar();
-                commitments[j] = branch_commitments(y, ct, j as u64, &challenges[j], &responses[j]);
+                commitments.push(branch_commitments(y, &ct.a, &shifted, challenges[j], &responses[j]));
             }
+            shifted -= g();
         }
         let c = range_hash(election, label, y, ct, &commitments);
-        let others: Scalar = challenges.iter().sum();
-        challenges[v as usize] = c - others;
-        responses[v as usize] = w + challenges[v as usize] * r;
+        let others = challenges.iter().fold(0u128, |acc, x| acc.wrapping_add(*x));
+        challenges[v as usize] = c.wrapping_sub(others);
+        responses[v as usize] = w + Scalar::from(challenges[v as usize]) * r;
         Self { challenges, responses }
     }
 
@@ -65,12 +70,22 @@ impl RangeProof {
         if self.challenges.len() != n || self.responses.len() != n {
             return Err(Error::Proof("range proof of the wrong size"));
         }
-        let commitments: Vec<(Point, Point)> =
-            (0..n).map(|j| branch_commitments(y, ct, j as u64, &self.challenges[j], &self.responses[j])).collect();
+        let mut shifted = ct.b;
+        let mut commitments = Vec::with_capacity(n);
+        for j in 0..n {
+            commitments.push(branch_commitments(y, &ct.a, &shifted, self.challenges[j], &self.responses[j]));
+            shifted -= g();
+        }
         let c = range_hash(election, label, y, ct, &commitments);
-        let sum: Scalar = self.challenges.iter().sum();
+        let sum = self.challenges.iter().fold(0u128, |acc, x| acc.wrapping_add(*x));
         if sum == c { Ok(()) } else { Err(Error::Proof("range proof")) }
     }
+}
+
+fn random_u128() -> u128 {
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    u128::from_le_bytes(bytes)
 }
 
 /// Chaum–Pedersen proof that `log_G X = log_H Z`.

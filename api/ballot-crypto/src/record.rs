@@ -106,7 +106,7 @@ pub fn aggregate_parse(
             if a.contest != c.id || a.choices.len() != c.candidates.len() {
                 return Err(Error::Encoding("aggregate: wrong shape"));
             }
-            Ok((a.choices.iter().map(ct_parse).collect::<Result<_, _>>()?, ct_parse(&a.blank)?))
+            Ok((a.choices.iter().map(|x| ct_parse(x)).collect::<Result<_, _>>()?, ct_parse(&a.blank)?))
         })
         .collect()
 }

@@ -1,5 +1,7 @@
-//! The versioned JSON format: points and scalars as lowercase hex of their canonical 32 bytes.
-//! Decoding refuses non-canonical scalars and byte strings that are not Ristretto points.
+//! The versioned JSON format. Ballots and aggregates are compact: each ciphertext and each range
+//! proof is one unpadded base64url string. The trustees' messages carry points and scalars as
+//! lowercase hex of their canonical 32 bytes. Decoding refuses non-canonical encodings (scalars,
+//! base64 with stray bits) and byte strings that are not Ristretto points.
 
 use curve25519_dalek::ristretto::CompressedRistretto;
 use serde::{Deserialize, Serialize};
@@ -34,26 +36,81 @@ pub fn parse_scalar(s: &str) -> Result<Scalar, Error> {
     Option::from(Scalar::from_canonical_bytes(bytes)).ok_or(Error::Encoding("scalar: not canonical"))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CiphertextJson {
-    pub a: String,
-    pub b: String,
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RangeProofJson {
-    pub challenges: Vec<String>,
-    pub responses: Vec<String>,
+/// Strict unpadded base64url: one encoding per byte string.
+fn unb64(s: &str, what: &'static str) -> Result<Vec<u8>, Error> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).map_err(|_| Error::Encoding(what))
 }
 
+fn point_from(bytes: &[u8]) -> Result<Point, Error> {
+    CompressedRistretto::from_slice(bytes)
+        .map_err(|_| Error::Encoding("point: not 32 bytes"))?
+        .decompress()
+        .ok_or(Error::Encoding("point: not on the group"))
+}
+
+fn scalar_from(bytes: &[u8]) -> Result<Scalar, Error> {
+    let b: [u8; 32] = bytes.try_into().map_err(|_| Error::Encoding("scalar: not 32 bytes"))?;
+    Option::from(Scalar::from_canonical_bytes(b)).ok_or(Error::Encoding("scalar: not canonical"))
+}
+
+/// A ciphertext on the wire: base64url of `a ‖ b` (64 bytes).
+pub fn ct_json(c: &Ciphertext) -> String {
+    let mut bytes = [0u8; 64];
+    bytes[..32].copy_from_slice(c.a.compress().as_bytes());
+    bytes[32..].copy_from_slice(c.b.compress().as_bytes());
+    b64(&bytes)
+}
+
+pub fn ct_parse(s: &str) -> Result<Ciphertext, Error> {
+    let bytes = unb64(s, "ciphertext: not base64url")?;
+    if bytes.len() != 64 {
+        return Err(Error::Encoding("ciphertext: not 64 bytes"));
+    }
+    Ok(Ciphertext { a: point_from(&bytes[..32])?, b: point_from(&bytes[32..])? })
+}
+
+/// A range proof on the wire: base64url of its challenges (16 bytes each, little-endian) then its
+/// responses (32 bytes each).
+pub fn proof_json(p: &RangeProof) -> String {
+    let mut bytes = Vec::with_capacity(48 * p.challenges.len());
+    for c in &p.challenges {
+        bytes.extend_from_slice(&c.to_le_bytes());
+    }
+    for r in &p.responses {
+        bytes.extend_from_slice(r.as_bytes());
+    }
+    b64(&bytes)
+}
+
+pub fn proof_parse(s: &str) -> Result<RangeProof, Error> {
+    let bytes = unb64(s, "proof: not base64url")?;
+    if bytes.is_empty() || bytes.len() % 48 != 0 {
+        return Err(Error::Encoding("proof: wrong length"));
+    }
+    let n = bytes.len() / 48;
+    let (cs, rs) = bytes.split_at(16 * n);
+    Ok(RangeProof {
+        challenges: cs.chunks(16).map(|c| u128::from_le_bytes(c.try_into().unwrap_or_default())).collect(),
+        responses: rs.chunks(32).map(scalar_from).collect::<Result<_, _>>()?,
+    })
+}
+
+/// One contest of a ballot: a ciphertext and a 0-or-1 proof per candidate, the blank mark with
+/// its proof, and the proof on the contest's total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestJson {
     pub contest: String,
-    pub choices: Vec<CiphertextJson>,
-    pub choice_proofs: Vec<RangeProofJson>,
-    pub blank: CiphertextJson,
-    pub blank_proof: RangeProofJson,
-    pub sum_proof: RangeProofJson,
+    pub choices: Vec<String>,
+    pub choice_proofs: Vec<String>,
+    pub blank: String,
+    pub blank_proof: String,
+    pub sum_proof: String,
 }
 
 /// An encrypted ballot as the browser sends it and the bulletin board keeps it.
@@ -62,28 +119,6 @@ pub struct BallotJson {
     pub version: u32,
     pub election: String,
     pub contests: Vec<ContestJson>,
-}
-
-pub fn ct_json(c: &Ciphertext) -> CiphertextJson {
-    CiphertextJson { a: point_hex(&c.a), b: point_hex(&c.b) }
-}
-
-pub fn ct_parse(c: &CiphertextJson) -> Result<Ciphertext, Error> {
-    Ok(Ciphertext { a: parse_point(&c.a)?, b: parse_point(&c.b)? })
-}
-
-fn proof_json(p: &RangeProof) -> RangeProofJson {
-    RangeProofJson {
-        challenges: p.challenges.iter().map(scalar_hex).collect(),
-        responses: p.responses.iter().map(scalar_hex).collect(),
-    }
-}
-
-fn proof_parse(p: &RangeProofJson) -> Result<RangeProof, Error> {
-    Ok(RangeProof {
-        challenges: p.challenges.iter().map(|s| parse_scalar(s)).collect::<Result<_, _>>()?,
-        responses: p.responses.iter().map(|s| parse_scalar(s)).collect::<Result<_, _>>()?,
-    })
 }
 
 pub fn contest_json(contest: &str, c: &EncryptedContest) -> ContestJson {
@@ -99,8 +134,8 @@ pub fn contest_json(contest: &str, c: &EncryptedContest) -> ContestJson {
 
 pub fn contest_parse(c: &ContestJson) -> Result<EncryptedContest, Error> {
     Ok(EncryptedContest {
-        choices: c.choices.iter().map(ct_parse).collect::<Result<_, _>>()?,
-        choice_proofs: c.choice_proofs.iter().map(proof_parse).collect::<Result<_, _>>()?,
+        choices: c.choices.iter().map(|x| ct_parse(x)).collect::<Result<_, _>>()?,
+        choice_proofs: c.choice_proofs.iter().map(|x| proof_parse(x)).collect::<Result<_, _>>()?,
         blank: ct_parse(&c.blank)?,
         blank_proof: proof_parse(&c.blank_proof)?,
         sum_proof: proof_parse(&c.sum_proof)?,
@@ -263,8 +298,8 @@ pub struct PartialDecryptionJson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestAggregateJson {
     pub contest: String,
-    pub choices: Vec<CiphertextJson>,
-    pub blank: CiphertextJson,
+    pub choices: Vec<String>,
+    pub blank: String,
 }
 
 /// The label under which slot `i` of a contest's aggregate is decrypted (`None`: the blanks).

@@ -181,7 +181,7 @@ fn ballots_and_a_whole_election_made_by_the_typescript_code_verify_here() {
     let y = parse_point(&r.public_key).unwrap();
     let shape: Vec<_> = r.contests.iter().map(ContestParams::shape).collect();
     let mut b = r.ballots[0].clone();
-    let s = &mut b.contests[0].choice_proofs[0].responses[0];
-    s.replace_range(0..1, if s.starts_with('0') { "1" } else { "0" });
+    let s = &mut b.contests[0].choice_proofs[0];
+    s.replace_range(30..31, if &s[30..31] == "A" { "B" } else { "A" });
     assert!(wire::verify_ballot(&b, &r.election, &y, &shape).is_err());
 }

@@ -72,9 +72,23 @@ describe('the Rust vectors', () => {
     const y = parsePoint(r.public_key);
     const shape = shapeOf(r.contests);
     const changed: BallotJson = structuredClone(r.ballots[0]);
-    const s = changed.contests[0].sum_proof.responses[0];
-    changed.contests[0].sum_proof.responses[0] = (s[0] === '0' ? '1' : '0') + s.slice(1);
+    const s = changed.contests[0].sum_proof;
+    changed.contests[0].sum_proof = s.slice(0, 20) + (s[20] === 'A' ? 'B' : 'A') + s.slice(21);
     expect(verifyBallot(changed, r.election, y, shape)).toBe(false);
+    // Every single-character change of a ciphertext or a proof is refused.
+    const original: BallotJson = r.ballots[0];
+    const fields = ['blank', 'blank_proof', 'sum_proof'] as const;
+    let tried = 0;
+    for (const field of fields) {
+      const text = original.contests[0][field];
+      for (let i = 0; i < text.length; i += 5) {
+        const bad: BallotJson = structuredClone(original);
+        bad.contests[0][field] = text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
+        expect(verifyBallot(bad, r.election, y, shape), `${field} at ${i}`).toBe(false);
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThan(50);
     expect(verifyBallot(r.ballots[0], 'another', y, shape)).toBe(false);
     expect(verifyBallot(r.ballots[0], r.election, y, [...shape].reverse())).toBe(false);
   });

@@ -80,25 +80,35 @@ function u64le(n: number): Uint8Array {
   return out;
 }
 
-/** Fiat–Shamir: SHA-512 of a domain label, the election id and the points, reduced to a scalar. */
-export function challenge(label: string, election: string, points: Point[]): bigint {
+/** SHA-512 of a domain label, the election id and the points (each as the encoding of its double, as the Rust side batches it). */
+function transcript(label: string, election: string, points: Point[]): Uint8Array {
   const l = enc.encode(label);
   const e = enc.encode(election);
-  const parts = [enc.encode('anjoman-ballot-crypto/v1\0'), u64le(l.length), l, u64le(e.length), e, ...points.map((p) => p.toBytes())];
+  const parts = [enc.encode('anjoman-ballot-crypto/v1\0'), u64le(l.length), l, u64le(e.length), e, ...points.map((p) => p.double().toBytes())];
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     all.set(p, at);
     at += p.length;
   }
-  return mod(bytesToBigLE(sha512(all)));
+  return sha512(all);
 }
+
+/** Fiat–Shamir: the transcript's hash reduced to a scalar. */
+export const challenge = (label: string, election: string, points: Point[]): bigint => mod(bytesToBigLE(transcript(label, election, points)));
+
+const M128 = (1n << 128n) - 1n;
+
+/** The 128-bit challenge of the ballots' disjunctive proofs: the hash's first 16 bytes. */
+export const challenge128 = (label: string, election: string, points: Point[]): bigint => bytesToBigLE(transcript(label, election, points).slice(0, 16));
 
 // --- ElGamal and proofs -----------------------------------------------------------------------
 
 export type Ciphertext = { a: Point; b: Point };
-export type CiphertextJson = { a: string; b: string };
-export type RangeProofJson = { challenges: string[]; responses: string[] };
+/** A ciphertext on the wire: unpadded base64url of `a ‖ b`. */
+export type CiphertextJson = string;
+/** A range proof on the wire: unpadded base64url of its 16-byte challenges, then its 32-byte responses. */
+export type RangeProofJson = string;
 export type ContestJson = {
   contest: string;
   choices: CiphertextJson[];
@@ -107,24 +117,85 @@ export type ContestJson = {
   blank_proof: RangeProofJson;
   sum_proof: RangeProofJson;
 };
+
+function base64url(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Strict unpadded base64url: refuses any string that is not the one encoding of its bytes. */
+function unbase64url(s: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) throw new Error('not base64url');
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
+  const out = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  if (base64url(out) !== s) throw new Error('not canonical base64url');
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function bigToBytes(x: bigint, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+type RangeProof = { challenges: bigint[]; responses: bigint[] };
+
+const proofJson = (p: RangeProof): RangeProofJson => base64url(concat([...p.challenges.map((c) => bigToBytes(c, 16)), ...p.responses.map((r) => bigToBytes(r, 32))]));
+
+function proofParse(s: RangeProofJson): RangeProof {
+  const b = unbase64url(s);
+  if (b.length === 0 || b.length % 48 !== 0) throw new Error('proof: wrong length');
+  const n = b.length / 48;
+  const challenges = Array.from({ length: n }, (_, i) => bytesToBigLE(b.slice(16 * i, 16 * i + 16)));
+  const responses = Array.from({ length: n }, (_, i) => {
+    const x = bytesToBigLE(b.slice(16 * n + 32 * i, 16 * n + 32 * i + 32));
+    if (x >= L) throw new Error('scalar: not canonical');
+    return x;
+  });
+  return { challenges, responses };
+}
 export type BallotJson = { version: number; election: string; contests: ContestJson[] };
 
 export const encryptWith = (y: Point, m: number, r: bigint): Ciphertext => ({ a: mul(G, r), b: mul(G, BigInt(m)).add(mul(y, r)) });
 const ctAdd = (x: Ciphertext, y: Ciphertext): Ciphertext => ({ a: x.a.add(y.a), b: x.b.add(y.b) });
-const ctJson = (c: Ciphertext): CiphertextJson => ({ a: pointHex(c.a), b: pointHex(c.b) });
-const ctParse = (c: CiphertextJson): Ciphertext => ({ a: parsePoint(c.a), b: parsePoint(c.b) });
+const ctJson = (c: Ciphertext): CiphertextJson => base64url(concat([c.a.toBytes(), c.b.toBytes()]));
+function ctParse(c: CiphertextJson): Ciphertext {
+  const b = unbase64url(c);
+  if (b.length !== 64) throw new Error('ciphertext: not 64 bytes');
+  return { a: P.fromBytes(b.slice(0, 32)), b: P.fromBytes(b.slice(32)) };
+}
 const ZERO_CT: Ciphertext = { a: P.ZERO, b: P.ZERO };
 
-function branchCommitments(y: Point, ct: Ciphertext, j: number, c: bigint, s: bigint): [Point, Point] {
-  const shifted = ct.b.subtract(mulPublic(G, BigInt(j)));
-  return [mulPublic(G, s).subtract(mulPublic(ct.a, c)), mulPublic(y, s).subtract(mulPublic(shifted, c))];
+/** The commitments branch j implies, with `shifted = b - j·G`: `s·G - c·a` and `s·Y - c·shifted` (public values: variable time). */
+function branchCommitments(y: Point, a: Point, shifted: Point, c: bigint, s: bigint): [Point, Point] {
+  return [mulPublic(G, s).subtract(mulPublic(a, c)), mulPublic(y, s).subtract(mulPublic(shifted, c))];
 }
 
 function rangeHash(election: string, label: string, y: Point, ct: Ciphertext, commitments: [Point, Point][]): bigint {
-  return challenge(label, election, [y, ct.a, ct.b, ...commitments.flat()]);
+  return challenge128(label, election, [y, ct.a, ct.b, ...commitments.flat()]);
 }
 
-/** Proves that `ct = Enc(v; r)` under `y` with `v ≤ max` (Cramer–Damgård–Schoenmakers). */
+function randomU128(): bigint {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return bytesToBigLE(b);
+}
+
+/** Proves that `ct = Enc(v; r)` under `y` with `v ≤ max` (Cramer–Damgård–Schoenmakers, 128-bit challenges adding up mod 2^128). */
 export function proveRange(election: string, label: string, y: Point, ct: Ciphertext, v: number, r: bigint, max: number): RangeProofJson {
   if (v < 0 || v > max) throw new Error('the value must be in range');
   const n = max + 1;
@@ -132,27 +203,33 @@ export function proveRange(election: string, label: string, y: Point, ct: Cipher
   const ss = new Array<bigint>(n).fill(0n);
   const commitments: [Point, Point][] = [];
   const w = randomScalar();
+  let shifted = ct.b;
   for (let j = 0; j < n; j++) {
     if (j === v) commitments.push([mul(G, w), mul(y, w)]);
     else {
-      cs[j] = randomScalar();
+      cs[j] = randomU128();
       ss[j] = randomScalar();
-      commitments.push(branchCommitments(y, ct, j, cs[j], ss[j]));
+      commitments.push(branchCommitments(y, ct.a, shifted, cs[j], ss[j]));
     }
+    shifted = shifted.subtract(G);
   }
   const c = rangeHash(election, label, y, ct, commitments);
-  cs[v] = mod(c - cs.reduce((a, b) => a + b, 0n));
+  cs[v] = (c - cs.reduce((a, b) => a + b, 0n)) & M128;
   ss[v] = mod(w + cs[v] * r);
-  return { challenges: cs.map(scalarHex), responses: ss.map(scalarHex) };
+  return proofJson({ challenges: cs, responses: ss });
 }
 
 export function verifyRange(election: string, label: string, y: Point, ct: Ciphertext, proof: RangeProofJson, max: number): boolean {
   const n = max + 1;
-  if (proof.challenges.length !== n || proof.responses.length !== n) return false;
-  const cs = proof.challenges.map(parseScalar);
-  const ss = proof.responses.map(parseScalar);
-  const commitments = cs.map((c, j) => branchCommitments(y, ct, j, c, ss[j]));
-  return mod(cs.reduce((a, b) => a + b, 0n)) === rangeHash(election, label, y, ct, commitments);
+  const { challenges: cs, responses: ss } = proofParse(proof);
+  if (cs.length !== n || ss.length !== n) return false;
+  let shifted = ct.b;
+  const commitments: [Point, Point][] = [];
+  for (let j = 0; j < n; j++) {
+    commitments.push(branchCommitments(y, ct.a, shifted, cs[j], ss[j]));
+    shifted = shifted.subtract(G);
+  }
+  return (cs.reduce((a, b) => a + b, 0n) & M128) === rangeHash(election, label, y, ct, commitments);
 }
 
 const choiceLabel = (contest: string, i: number) => `${contest}/choice-${i}`;
@@ -231,19 +308,13 @@ export function canonicalBallot(b: BallotJson): string {
     election: b.election,
     contests: b.contests.map((c) => ({
       contest: c.contest,
-      choices: c.choices.map((x) => ({ a: x.a, b: x.b })),
-      choice_proofs: c.choice_proofs.map((p) => ({ challenges: p.challenges, responses: p.responses })),
-      blank: { a: c.blank.a, b: c.blank.b },
-      blank_proof: { challenges: c.blank_proof.challenges, responses: c.blank_proof.responses },
-      sum_proof: { challenges: c.sum_proof.challenges, responses: c.sum_proof.responses },
+      choices: [...c.choices],
+      choice_proofs: [...c.choice_proofs],
+      blank: c.blank,
+      blank_proof: c.blank_proof,
+      sum_proof: c.sum_proof,
     })),
   });
-}
-
-function base64url(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The tracking code: SHA-256 of the canonical ballot, unpadded base64url. */
@@ -276,11 +347,9 @@ export function checkAudit(ballot: BallotJson, secrets: ContestSecrets[], public
       const s = secrets[i];
       if (s.contest !== c.contest || s.randomness.length !== c.choices.length) return null;
       for (const [k, ct] of c.choices.entries()) {
-        const again = encryptWith(y, s.selected[k] ? 1 : 0, parseScalar(s.randomness[k]));
-        if (pointHex(again.a) !== ct.a || pointHex(again.b) !== ct.b) return null;
+        if (ctJson(encryptWith(y, s.selected[k] ? 1 : 0, parseScalar(s.randomness[k]))) !== ct) return null;
       }
-      const blank = encryptWith(y, s.selected.includes(true) ? 0 : 1, parseScalar(s.blank_randomness));
-      if (pointHex(blank.a) !== c.blank.a || pointHex(blank.b) !== c.blank.b) return null;
+      if (ctJson(encryptWith(y, s.selected.includes(true) ? 0 : 1, parseScalar(s.blank_randomness))) !== c.blank) return null;
     }
     return secrets.map((s) => s.selected);
   } catch {
@@ -402,7 +471,7 @@ export type PartialDecryptionJson = {
 const tallyLabel = (contest: string, slot: number | null) => (slot === null ? `tally/${contest}/blank` : `tally/${contest}/choice-${slot}`);
 
 function factor(election: string, label: string, trustee: number, x: bigint, ct: CiphertextJson): FactorJson {
-  const a = parsePoint(ct.a);
+  const a = ctParse(ct).a;
   const z = mul(a, x);
   const w = randomScalar();
   const c = challenge(`${label}/trustee-${trustee}`, election, [mul(G, x), a, z, mul(G, w), mul(a, w)]);
