@@ -1037,6 +1037,105 @@ async function electionAdmin(browser, lang, viewport) {
   });
 }
 
+async function officers(browser, lang, viewport) {
+  await withScenario(browser, lang, viewport, { label: 'officers', failShot: 'failure-officers' }, async (s) => {
+    const { tag, shot, server, page } = s;
+    const fa = lang === 'fa';
+    const { signIn, signOut } = s;
+    const T = fa
+      ? { register: 'ثبت‌نام', submitQ: 'ارسال درخواست احراز صلاحیت', send: 'ارسال', deficiencies: 'اعلام نقص', resubmit: 'ارسال پس از رفع نقص', approve: 'تأیید', pay: 'پرداخت هزینه', tehran: 'تهران', returned: 'بازگشته به من', fresh: 'تازه' }
+      : { register: 'Register', submitQ: 'Submit the qualification request', send: 'Submit', deficiencies: 'Declare deficiencies', resubmit: 'Send back after fixing', approve: 'Approve', pay: 'Pay the fee', tehran: 'تهران', returned: 'Returned to me', fresh: 'New' };
+    const pdf = { name: 'degree.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') };
+    const status = async (text) => page.getByTestId('request-status').getByText(text).waitFor();
+
+    s.stage = 'a new officer registers and submits the qualification request';
+    const code = randomNationalCode();
+    await fetch(`${server.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Nasrin', last_name: 'Ahmadi', mobile: `0935${code.slice(0, 7)}`, email: `${code}@example.ir` }),
+    });
+    const login = await (await fetch(`${server.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ national_code: code, password: GOOD }) })).json();
+    await fetch(`${server.base}/api/v1/me`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` }, body: JSON.stringify({ birth_date: '1988-06-01' }) });
+    await signIn(code, GOOD);
+    await page.getByTestId('officer-link').click();
+    await page.getByRole('heading', { level: 2, name: fa ? 'ثبت‌نام مسئول فنی' : 'Register as a technical officer' }).waitFor();
+    await page.locator('#officer-father').fill(fa ? 'محمود' : 'Mahmoud');
+    await page.locator('#officer-id-card').fill('4321');
+    await page.locator('#officer-province').click();
+    await page.getByRole('option', { name: T.tehran, exact: true }).click();
+    await page.locator('#officer-city').click();
+    await page.getByRole('option', { name: 'ری' }).click();
+    await page.locator('#officer-address').fill(fa ? 'تهران، ری، خیابان فدائیان اسلام، پلاک ۴' : 'Rey, Fadaian-e Eslam St., No. 4, Tehran');
+    await page.locator('#officer-qualification').click();
+    await page.getByRole('option', { name: /مهندسی پزشکی/ }).first().click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.getByTestId('officer-document').setInputFiles(pdf);
+    await page.getByRole('button', { name: 'degree.pdf' }).waitFor();
+    await page.waitForTimeout(400); // the select menu's fade-out
+    await axe(page, `${tag} officer registration`);
+    await page.screenshot({ path: shot('22-officer-register'), fullPage: true });
+    await page.getByRole('button', { name: T.register, exact: true }).click();
+    await page.getByTestId('qualified').waitFor();
+    await page.getByRole('button', { name: T.submitQ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: T.send }).click();
+    await status(fa ? 'در کارتابل دانشگاه' : 'In the university’s queue');
+    check(`${tag}: the officer registered and the request is in Tehran's queue`, true);
+    await axe(page, `${tag} officer tracking`);
+    await noHorizontalScroll(page, `${tag} officer tracking`);
+    await signOut();
+
+    s.stage = 'the reviewer declares deficiencies';
+    await signIn('0071234561', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/reviews`);
+    await page.getByTestId('review-queue').getByText('Nasrin Ahmadi', { exact: false }).click();
+    await page.getByTestId('review-status').waitFor();
+    await axe(page, `${tag} review request`);
+    await page.getByRole('button', { name: T.deficiencies }).click();
+    await page.locator('#decision-text').fill(fa ? 'تصویر مدرک تحصیلی خوانا نیست' : 'The degree scan is not legible');
+    await page.getByRole('dialog').getByRole('button', { name: T.deficiencies }).click();
+    await page.getByTestId('review-status').getByText(fa ? 'دارای نقص' : 'Deficiencies to fix').waitFor();
+    await signOut();
+
+    s.stage = 'the officer fixes it';
+    await signIn(code, GOOD);
+    await page.goto(`${server.base}/officer`);
+    const deficiencies = await page.getByTestId('deficiencies').innerText();
+    check(`${tag}: the officer sees the deficiency list`, deficiencies.includes(fa ? 'خوانا نیست' : 'not legible'), deficiencies);
+    await page.getByTestId('fix-document').setInputFiles({ ...pdf, name: 'degree-clear.pdf' });
+    await page.getByRole('button', { name: 'degree-clear.pdf' }).waitFor();
+    await page.getByRole('button', { name: T.resubmit }).click();
+    await status(fa ? 'رفع نقص‌شده، نزد کارشناس' : 'Fixed, back with the reviewer');
+    await signOut();
+
+    s.stage = 'the same reviewer finds it returned and approves';
+    await signIn('0071234561', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/reviews`);
+    await page.getByRole('tab', { name: T.returned }).click();
+    await page.getByTestId('review-queue').getByText('Nasrin Ahmadi', { exact: false }).click();
+    await page.getByRole('button', { name: T.approve, exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: T.approve }).click();
+    await page.getByTestId('review-status').getByText(fa ? 'تأییدشده، در انتظار پرداخت' : 'Approved: fee due').waitFor();
+    check(`${tag}: the same reviewer approved after the fix`, true);
+    await signOut();
+
+    s.stage = 'the officer pays in the sandbox gateway and is qualified';
+    await signIn(code, GOOD);
+    await page.goto(`${server.base}/officer`);
+    await page.getByTestId('fee').waitFor();
+    await axe(page, `${tag} officer fee`);
+    await page.getByRole('button', { name: T.pay }).click();
+    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+    await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
+    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+    await page.goto(`${server.base}/officer`);
+    const qualified = await page.getByTestId('qualified').innerText();
+    check(`${tag}: qualified once the payment is verified`, qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), qualified);
+    await axe(page, `${tag} officer qualified`);
+    await page.screenshot({ path: shot('23-officer-qualified'), fullPage: true });
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -1055,6 +1154,7 @@ try {
       if (wanted('content')) await content(browser, lang, viewport);
       if (wanted('voting')) await voting(browser, lang, viewport);
       if (wanted('electionAdmin')) await electionAdmin(browser, lang, viewport);
+      if (wanted('officers')) await officers(browser, lang, viewport);
     }
   }
 } finally {

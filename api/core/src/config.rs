@@ -65,6 +65,12 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     ("ANJOMAN_ELECTION_REMINDER_HOURS", "24", "how long before an election closes non-voters get a reminder"),
     ("ANJOMAN_VOTE_SMS_FALLBACK_SECONDS", "120", "an undelivered SMS voting code goes by e-mail after this long"),
+    (
+        "ANJOMAN_OFFICER_QUALIFICATION_FEE_RIALS",
+        "5000000",
+        "the review fee of a technical officer's qualification request",
+    ),
+    ("ANJOMAN_OFFICER_AMENDMENT_FEE_RIALS", "2000000", "the review fee of a technical officer's amendment request"),
     ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
     ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
 ];
@@ -153,9 +159,17 @@ pub struct Config {
     pub election_tick: Duration,
     pub election_reminder: Duration,
     pub vote_sms_fallback: Duration,
+    pub officer_fees: OfficerFees,
     pub files: String,
     pub s3_endpoint: Option<String>,
     pub s3_region: String,
+}
+
+/// The review fees of technical officers' requests (TO-04, TO-05), in rials.
+#[derive(Debug, Clone)]
+pub struct OfficerFees {
+    pub qualification_rials: i64,
+    pub amendment_rials: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -276,6 +290,10 @@ impl Config {
             election_tick: Duration::from_millis(number("ANJOMAN_ELECTION_TICK_MS")?),
             election_reminder: Duration::from_secs(number::<u64>("ANJOMAN_ELECTION_REMINDER_HOURS")? * 3600),
             vote_sms_fallback: Duration::from_secs(number("ANJOMAN_VOTE_SMS_FALLBACK_SECONDS")?),
+            officer_fees: OfficerFees {
+                qualification_rials: number("ANJOMAN_OFFICER_QUALIFICATION_FEE_RIALS")?,
+                amendment_rials: number("ANJOMAN_OFFICER_AMENDMENT_FEE_RIALS")?,
+            },
             files: var("ANJOMAN_FILES").unwrap_or_else(|| data_dir_for_files.join("files").display().to_string()),
             s3_endpoint: var("ANJOMAN_S3_ENDPOINT"),
             s3_region: string("ANJOMAN_S3_REGION"),

@@ -81,6 +81,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Adds every problem of `other`.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, msgs) in other.0 {
+            self.0.entry(field).or_default().extend(msgs);
+        }
+    }
+
     /// `Ok(())` when nothing was added, otherwise a validation error carrying the fields.
     pub fn into_result(self) -> Result<(), ApiError> {
         if self.is_empty() { Ok(()) } else { Err(ApiError::Validation(self)) }

@@ -68,6 +68,33 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         must_change_password: false,
     },
     DemoLogin {
+        national_code: "0071234561",
+        password: DEMO,
+        who: "reviewer at Tehran University of Medical Sciences (کارشناس دانشگاه)",
+        first_name: "سعید",
+        last_name: "نوروزی",
+        role: None,
+        must_change_password: false,
+    },
+    DemoLogin {
+        national_code: "0072345675",
+        password: DEMO,
+        who: "reviewer at Isfahan University of Medical Sciences",
+        first_name: "لیلا",
+        last_name: "قاسمی",
+        role: None,
+        must_change_password: false,
+    },
+    DemoLogin {
+        national_code: "0073456780",
+        password: DEMO,
+        who: "a qualified technical officer in Tehran (مسئول فنی)",
+        first_name: "امید",
+        last_name: "شریفی",
+        role: None,
+        must_change_password: false,
+    },
+    DemoLogin {
         national_code: "0061234567",
         password: DEMO,
         who: "voter: a member of the medical informatics association, with an open election (رأی‌دهنده)",
@@ -118,6 +145,7 @@ pub fn seed(conn: &mut DbConn, config: &Config) -> Result<bool, String> {
         )?;
     }
     let keys = conn.transaction(seed_associations).map_err(|e| e.to_string())?;
+    conn.transaction(seed_officers).map_err(|e| e.to_string())?;
     // The demo election's trustees' key files: in a real election each is made and kept on its
     // trustee's own device; here they are written beside the database so the count can be tried.
     let dir = config.data_dir.join("demo-trustee-keys");
@@ -297,6 +325,94 @@ fn seed_trustees(conn: &mut DbConn, election: &str) -> diesel::QueryResult<Vec<(
         .set((el::trustee_threshold.eq(2), el::public_key.eq(wire::point_hex(&threshold::election_key(&dealings)))))
         .execute(conn)?;
     Ok(files)
+}
+
+/// Reviewers for Tehran and Isfahan, a qualified officer in Tehran, and officers across five
+/// provinces with requests in their universities' queues (TO-01..07).
+fn seed_officers(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    use anjoman_core::auth::ScopeKind;
+    use anjoman_core::db::schema::{officer_request_events as ev, officer_requests as rq, officers as o};
+    use anjoman_core::db::{new_id, now};
+    use anjoman_core::text::NationalCode;
+    let id_of = |conn: &mut DbConn, code: &str| {
+        anjoman_identity::store::person_id_by_code(conn, code)?.ok_or(diesel::result::Error::NotFound)
+    };
+    for (code, province) in [("0071234561", "tehran"), ("0072345675", "isfahan")] {
+        let person = id_of(conn, code)?;
+        anjoman_identity::store::grant_role(
+            conn,
+            &person,
+            Role::UniversityReviewer,
+            Some((ScopeKind::Province, province)),
+            None,
+        )?;
+    }
+    let at = now();
+    let mut officers = vec![(id_of(conn, "0073456780")?, "tehran", "tehran-1", "completed")];
+    let places = [
+        ("isfahan", "isfahan-1"),
+        ("fars", "fars-1"),
+        ("razavi-khorasan", "razavi-khorasan-1"),
+        ("khuzestan", "khuzestan-2"),
+        ("tehran", "tehran-3"),
+    ];
+    for (i, (province, city)) in places.iter().enumerate() {
+        let Some(code) = NationalCode::from_prefix(&format!("{:09}", 320_000_000 + i)) else { continue };
+        let person = anjoman_identity::store::insert_person_record(
+            conn,
+            &anjoman_identity::rules::NewPerson {
+                national_code: code,
+                first_name: FIRST_NAMES[(i * 5) % 16].to_owned(),
+                last_name: LAST_NAMES[(i * 7 + 3) % 16].to_owned(),
+                mobile: Some(format!("0913{:07}", 3_200_000 + i)),
+                email: Some(format!("officer{i}@example.ir")),
+            },
+        )?;
+        officers.push((person, province, city, "submitted"));
+    }
+    for (n, (person, province, city, status)) in officers.iter().enumerate() {
+        diesel::update(persons::table.find(person))
+            .set(persons::birth_date.eq(chrono::NaiveDate::from_ymd_opt(1980 + n as i32, 4, 12)))
+            .execute(conn)?;
+        diesel::insert_into(o::table)
+            .values((
+                o::person_id.eq(person),
+                o::father_name.eq(FIRST_NAMES[(n * 3 + 1) % 16]),
+                o::gender.eq(if n % 2 == 0 { "male" } else { "female" }),
+                o::id_card_number.eq(format!("{}", 1200 + n)),
+                o::address.eq("خیابان آزادی، کوچهٔ دوم، پلاک ۱۰"),
+                o::province_id.eq(province),
+                o::city_id.eq(city),
+                o::field.eq("مهندسی پزشکی"),
+                o::degree_level.eq(if n % 2 == 0 { "bachelor" } else { "master" }),
+                o::documents.eq("[]"),
+                o::qualified_at.eq((*status == "completed").then_some(at)),
+                o::created_at.eq(at),
+                o::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        anjoman_identity::store::grant_role(conn, person, Role::TechnicalOfficer, None, None)?;
+        let request = new_id();
+        diesel::insert_into(rq::table)
+            .values((
+                rq::id.eq(&request),
+                rq::officer_id.eq(person),
+                rq::kind.eq("qualification"),
+                rq::province_id.eq(province),
+                rq::status.eq(status),
+                rq::documents.eq("[]"),
+                rq::created_at.eq(at),
+                rq::updated_at.eq(at),
+                rq::completed_at.eq((*status == "completed").then_some(at)),
+            ))
+            .execute(conn)?;
+        for to in ["submitted", status].iter().take(if *status == "submitted" { 1 } else { 2 }) {
+            diesel::insert_into(ev::table)
+                .values((ev::id.eq(new_id()), ev::request_id.eq(&request), ev::to_status.eq(*to), ev::at.eq(at)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 const FIRST_NAMES: [&str; 16] = [

@@ -1246,6 +1246,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields and degree levels that qualify for registration (TO-01). */
+        get: operations["list_fields"];
+        /** Replaces the allow-list (the directorate). Registered officers keep their data. */
+        put: operations["replace_fields"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reviewer's queue (کارتابل), oldest first: requests of the provinces they review. */
+        get: operations["review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A request with the officer's data and documents: to its officer, the province's reviewers and
+         *     the directorate.
+         */
+        get: operations["show_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves: the fee's invoice is made and shown to the officer (TO-04). */
+        post: operations["approve_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests/{id}/deficiencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declares deficiencies; once fixed, the request returns to this reviewer. */
+        post: operations["declare_deficiencies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects with a reason; the officer may submit a new request. */
+        post: operations["reject_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer-requests/{id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The officer sends a deficient request back after fixing it; it returns to the same reviewer. */
+        post: operations["resubmit_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registers the signed-in person as a technical officer, once (TO-01). */
+        post: operations["register_officer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in officer: data, the request in progress and the history (TO-07). */
+        get: operations["my_officer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Free edits (TO-06): contacts, address, father's name, gender and ID-card number — not while a
+         *     request is in progress. Name, field and degree, province and city and documents change only by
+         *     an amendment; national code and birth date never.
+         */
+        patch: operations["edit_my_officer"];
+        trace?: never;
+    };
+    "/api/v1/officers/me/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submits a qualification request (TO-02) or, once qualified, an amendment request (TO-05), to
+         *     the queue of the province's university. One request at a time.
+         */
+        post: operations["submit_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outbox": {
         parameters: {
             query?: never;
@@ -1399,6 +1581,40 @@ export interface paths {
          *     101 after; -50 for another amount; -51 when not paid.
          */
         post: operations["sandbox_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provinces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 31 provinces, their universities of medical sciences and cities. */
+        get: operations["list_provinces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/provinces/{id}/reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes a person (with an account) a reviewer of the province's university (the directorate). */
+        post: operations["add_reviewer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1722,6 +1938,19 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        Changes: {
+            city_id?: string | null;
+            degree_level?: string | null;
+            documents?: string[] | null;
+            field?: string | null;
+            first_name?: string | null;
+            last_name?: string | null;
+            province_id?: string | null;
+        };
+        City: {
+            id: string;
+            name_fa: string;
+        };
         CloseSeat: {
             /** @description `YYYY-MM-DD`; today when left out. */
             closed_on?: string | null;
@@ -1786,6 +2015,10 @@ export interface components {
             dealing: {
                 [key: string]: unknown;
             };
+        };
+        DeficienciesBody: {
+            /** @description What is missing or wrong, item by item. */
+            items: string[];
         };
         /**
          * @description Degree levels a qualification names (مقطع تحصیلی).
@@ -1882,6 +2115,15 @@ export interface components {
             /** @description Human-readable message in the language of `Accept-Language` (Persian by default). */
             message: string;
         };
+        EventDto: {
+            /** @description Who acted: the officer, a reviewer (by name), or nobody (the payment). */
+            actor?: string | null;
+            /** Format: date-time */
+            at: string;
+            from_status?: null | components["schemas"]["RequestStatus"];
+            note?: string | null;
+            to_status: components["schemas"]["RequestStatus"];
+        };
         ExtendBody: {
             /** Format: date-time */
             ends_at: string;
@@ -1898,6 +2140,10 @@ export interface components {
             /** Format: int64 */
             size_bytes: number;
             /** @description Where to download it. */
+            url: string;
+        };
+        FileRef: {
+            id: string;
             url: string;
         };
         /** @description One role held by a person, with its scope (which association, province or distributor). */
@@ -2077,6 +2323,18 @@ export interface components {
             description: string;
             payer_national_code: string;
         };
+        NewRequest: {
+            changes?: null | components["schemas"]["Changes"];
+            city_id?: string | null;
+            /**
+             * @description Documents for this request (uploaded as `officer_document`); a qualification request
+             *     defaults to the registration's documents.
+             */
+            documents?: string[];
+            kind: components["schemas"]["RequestKind"];
+            /** @description A qualification request may name another province (after a rejection for the wrong one). */
+            province_id?: string | null;
+        };
         NewsBody: {
             body?: string | null;
             /** @description A file uploaded with purpose `news_image`; an empty string removes the image. */
@@ -2111,6 +2369,62 @@ export interface components {
             per_page: number;
             /** Format: int64 */
             total: number;
+        };
+        OfficerDto: {
+            address: string;
+            /** Format: date */
+            birth_date?: string | null;
+            city_id: string;
+            current_request?: null | components["schemas"]["RequestDto"];
+            degree_level: string;
+            documents: components["schemas"]["FileRef"][];
+            email?: string | null;
+            father_name: string;
+            field: string;
+            first_name: string;
+            gender: string;
+            /** @description Every request, newest first. */
+            history: components["schemas"]["RequestDto"][];
+            id_card_number: string;
+            last_name: string;
+            mobile?: string | null;
+            national_code: string;
+            person_id: string;
+            phone?: string | null;
+            province_id: string;
+            /**
+             * Format: date-time
+             * @description When the qualification took effect (its fee paid).
+             */
+            qualified_at?: string | null;
+        };
+        OfficerEdit: {
+            address?: string | null;
+            /** Format: date */
+            birth_date?: string | null;
+            city_id?: string | null;
+            degree_level?: string | null;
+            documents?: string[] | null;
+            email?: string | null;
+            father_name?: string | null;
+            field?: string | null;
+            /** @description Only by an amendment request: refused here. */
+            first_name?: string | null;
+            gender?: string | null;
+            id_card_number?: string | null;
+            last_name?: string | null;
+            mobile?: string | null;
+            /** @description Never change: refused. */
+            national_code?: string | null;
+            phone?: string | null;
+            province_id?: string | null;
+        };
+        OfficerField: {
+            degree_level: components["schemas"]["DegreeLevel"];
+            field: string;
+        };
+        OfficerFieldList: {
+            items: components["schemas"]["OfficerField"][];
         };
         /** @description A message as administrators see it: never its text, which may hold a code or password. */
         OutboxMessage: {
@@ -2175,6 +2489,17 @@ export interface components {
          * @enum {string}
          */
         Position: "president" | "vice_president" | "secretary" | "treasurer" | "board_member" | "alternate_member" | "inspector" | "alternate_inspector";
+        Province: {
+            cities: components["schemas"]["City"][];
+            id: string;
+            name_en: string;
+            name_fa: string;
+            /** @description The university of medical sciences that reviews the province's officers. */
+            university: string;
+        };
+        ProvinceList: {
+            items: components["schemas"]["Province"][];
+        };
         Qualification: {
             degree_level: components["schemas"]["DegreeLevel"];
             field: string;
@@ -2182,6 +2507,22 @@ export interface components {
         QualificationBody: {
             degree_level: string;
             field: string;
+        };
+        Queue: {
+            items: components["schemas"]["QueueItem"][];
+        };
+        QueueItem: {
+            degree_level: string;
+            field: string;
+            id: string;
+            kind: components["schemas"]["RequestKind"];
+            national_code: string;
+            officer_name: string;
+            province_id: string;
+            reviewer?: string | null;
+            status: components["schemas"]["RequestStatus"];
+            /** Format: date-time */
+            updated_at: string;
         };
         ReadMark: {
             read: boolean;
@@ -2225,15 +2566,80 @@ export interface components {
             national_code: string;
             password: string;
         };
+        Registration: {
+            address: string;
+            /**
+             * Format: date
+             * @description Needed when the account does not hold it yet; never changes afterwards.
+             */
+            birth_date?: string | null;
+            city_id: string;
+            degree_level: string;
+            /** @description Files uploaded with purpose `officer_document` (degree, identity card…). */
+            documents: string[];
+            father_name: string;
+            /** @description From the allowed list (`GET /officer-fields`); without a degree there is no registration. */
+            field: string;
+            /** @description `male` or `female` */
+            gender: string;
+            id_card_number: string;
+            phone?: string | null;
+            province_id: string;
+        };
         RejectBody: {
-            /** @description Shown to the person. */
             reason: string;
         };
+        RequestDetail: {
+            /**
+             * @description Whether the caller may decide it now (its reviewer, or any reviewer of the province while
+             *     no one has taken it up).
+             */
+            can_decide: boolean;
+            officer: components["schemas"]["OfficerDto"];
+            request: components["schemas"]["RequestDto"];
+        };
+        RequestDto: {
+            /** @description Amendments: what changes, and what it replaces. */
+            changes?: Record<string, never> | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The deficiency items, while the request is deficient. */
+            deficiencies: string[];
+            documents: components["schemas"]["FileRef"][];
+            events: components["schemas"]["EventDto"][];
+            /**
+             * Format: int64
+             * @description Once approved: the fee and its invoice (pay it with `POST /invoices/{id}/pay`).
+             */
+            fee_rials?: number | null;
+            id: string;
+            invoice_id?: string | null;
+            kind: components["schemas"]["RequestKind"];
+            paid: boolean;
+            previous?: Record<string, never> | null;
+            province_id: string;
+            reason?: string | null;
+            reviewer?: string | null;
+            status: components["schemas"]["RequestStatus"];
+            university: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        RequestKind: "qualification" | "amendment";
+        /** @enum {string} */
+        RequestStatus: "submitted" | "deficient" | "resubmitted" | "awaiting_payment" | "completed" | "rejected";
         ResetRequest: {
             /** @description The six-digit code from the SMS or e-mail. */
             code: string;
             national_code: string;
             new_password: string;
+        };
+        ResubmitBody: {
+            /** @description The request's documents after the fixes (uploaded as `officer_document`); omitted: unchanged. */
+            documents?: string[] | null;
+            /** @description What was fixed, for the reviewer. */
+            note?: string | null;
         };
         Results: {
             contests: components["schemas"]["ContestResult"][];
@@ -2241,6 +2647,9 @@ export interface components {
             roll_size: number;
             /** Format: int64 */
             voted: number;
+        };
+        ReviewerBody: {
+            national_code: string;
         };
         /**
          * @description The roles of ID-08. A person holds roles through grants, each with an optional scope.
@@ -5535,6 +5944,522 @@ export interface operations {
             };
         };
     };
+    list_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed fields and degrees */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerFieldList"];
+                };
+            };
+        };
+    };
+    replace_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficerField"][];
+            };
+        };
+        responses: {
+            /** @description The new list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerFieldList"];
+                };
+            };
+            /** @description Empty list or an empty field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the directorate */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    review_queue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `new` (not taken up), `returned` (fixed, back with you), `deficient` (with the officer),
+                 *     `awaiting_payment`, `decided` (completed or rejected) or `all` (default).
+                 */
+                filter?: string | null;
+                /** @description One province; by default every province the caller reviews (the directorate: all). */
+                province_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            /** @description Unknown filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a reviewer of that province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            /** @description Not yours, nor of a province you review */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            /** @description Not a reviewer of its province, or `assigned_to_another_reviewer` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    declare_deficiencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeficienciesBody"];
+            };
+        };
+        responses: {
+            /** @description Sent back to the officer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            /** @description No items */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a reviewer of its province, or `assigned_to_another_reviewer` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDetail"];
+                };
+            };
+            /** @description No reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a reviewer of its province, or `assigned_to_another_reviewer` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resubmit_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The request */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitBody"];
+            };
+        };
+        responses: {
+            /** @description Back with the reviewer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerDto"];
+                };
+            };
+            /** @description Invalid documents */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such request of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    register_officer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Registration"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerDto"];
+                };
+            };
+            /** @description Invalid fields, or a field and degree that do not qualify */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_registered` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_officer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The officer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerDto"];
+                };
+            };
+            /** @description Not registered as an officer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_my_officer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficerEdit"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerDto"];
+                };
+            };
+            /** @description Invalid fields, or fields that change only by amendment or never */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_in_progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRequest"];
+            };
+        };
+        responses: {
+            /** @description Submitted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerDto"];
+                };
+            };
+            /** @description Invalid documents or changes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not registered as an officer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request_in_progress`, `already_qualified` or `not_qualified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     outbox_list: {
         parameters: {
             query?: {
@@ -5820,6 +6745,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_provinces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Provinces */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceList"];
+                };
+            };
+        };
+    };
+    add_reviewer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The province */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewerBody"];
+            };
+        };
+        responses: {
+            /** @description Granted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown person */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the directorate */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such province */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };

@@ -17,6 +17,8 @@ import { MinutesPage } from '../features/elections/MinutesPage';
 import { BulletinPage } from '../features/elections/BulletinPage';
 import { TrusteePage } from '../features/elections/TrusteePage';
 import { VotePage } from '../features/elections/VotePage';
+import { OfficerPage } from '../features/officers/OfficerPage';
+import { ReviewQueuePage, ReviewRequestPage } from '../features/reviews/ReviewPages';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
@@ -91,6 +93,9 @@ export function App() {
                   <Route path="messages" element={<MessagesPage />} />
                   <Route path="elections/:id/vote" element={<VotePage />} />
                   <Route path="elections/:id/trustee" element={<TrusteePage />} />
+                  <Route path="officer" element={<OfficerPage />} />
+                  <Route path="reviews" element={<ReviewQueuePage />} />
+                  <Route path="reviews/:id" element={<ReviewRequestPage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route element={<RequireRole role="commission_admin" />}>

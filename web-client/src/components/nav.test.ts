@@ -35,6 +35,16 @@ describe('role-aware navigation', () => {
 });
 
 describe('grant labels', () => {
+  it('offers the officer page to officers and the review queue to reviewers and the directorate', () => {
+    const officer = me([{ role: 'technical_officer', scope_type: null, scope_id: null }]);
+    expect(navItems(officer, true, t).map((i) => i.key)).toContain('officer');
+    expect(navItems(officer, true, t).map((i) => i.key)).not.toContain('reviews');
+    const reviewer = me([{ role: 'university_reviewer', scope_type: 'province', scope_id: 'tehran' }]);
+    expect(navItems(reviewer, true, t).map((i) => i.key)).toContain('reviews');
+    const directorate = me([{ role: 'directorate_admin', scope_type: null, scope_id: null }]);
+    expect(navItems(directorate, true, t).map((i) => i.key)).toContain('reviews');
+  });
+
   it('names the role and its scope', () => {
     expect(grantLabel({ role: 'engineer', scope_type: null, scope_id: null }, t)).toBe('roles.engineer');
     expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t)).toBe('roles.member — scope.association(7)');

@@ -24,6 +24,12 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   items.push({ key: 'profile', to: '/profile', label: t('nav.profile') });
   items.push({ key: 'messages', to: '/messages', label: t('nav.messages') });
   items.push({ key: 'invoices', to: '/invoices', label: t('nav.invoices') });
+  if (me?.grants.some((g) => g.role === 'technical_officer')) {
+    items.push({ key: 'officer', to: '/officer', label: t('nav.officer') });
+  }
+  if (me?.grants.some((g) => g.role === 'university_reviewer' || g.role === 'directorate_admin')) {
+    items.push({ key: 'reviews', to: '/reviews', label: t('nav.reviews') });
+  }
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
     items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
     items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });

@@ -404,6 +404,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    provinces (id) {
+        id -> Text,
+        name_fa -> Text,
+        name_en -> Text,
+        university -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    cities (id) {
+        id -> Text,
+        province_id -> Text,
+        name_fa -> Text,
+    }
+}
+
+diesel::table! {
+    officer_fields (field, degree_level) {
+        field -> Text,
+        degree_level -> Text,
+    }
+}
+
+diesel::table! {
+    officers (person_id) {
+        person_id -> Text,
+        father_name -> Text,
+        gender -> Text,
+        id_card_number -> Text,
+        phone -> Nullable<Text>,
+        address -> Text,
+        province_id -> Text,
+        city_id -> Text,
+        field -> Text,
+        degree_level -> Text,
+        documents -> Text,
+        qualified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    officer_requests (id) {
+        id -> Text,
+        officer_id -> Text,
+        kind -> Text,
+        province_id -> Text,
+        status -> Text,
+        reviewer_id -> Nullable<Text>,
+        deficiencies -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        changes -> Nullable<Text>,
+        previous -> Nullable<Text>,
+        documents -> Text,
+        fee_rials -> Nullable<BigInt>,
+        invoice_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    officer_request_events (id) {
+        id -> Text,
+        request_id -> Text,
+        actor_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
@@ -420,6 +498,9 @@ diesel::joinable!(candidates -> contests (contest_id));
 diesel::joinable!(candidates -> persons (person_id));
 diesel::joinable!(election_trustees -> persons (person_id));
 diesel::joinable!(election_trustees -> elections (election_id));
+diesel::joinable!(officers -> persons (person_id));
+diesel::joinable!(officer_requests -> officers (officer_id));
+diesel::joinable!(cities -> provinces (province_id));
 diesel::joinable!(message_recipients -> messages (message_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 diesel::joinable!(message_attachments -> files (file_id));
@@ -456,5 +537,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     participations,
     ballots,
     election_trustees,
+    provinces,
+    cities,
+    officer_fields,
+    officers,
+    officer_requests,
+    officer_request_events,
     vote_codes,
 );

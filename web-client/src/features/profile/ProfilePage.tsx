@@ -117,6 +117,11 @@ export function ProfilePage() {
         </Button>
       </Paper>
       <MyMemberships />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Button component={RouterLink} to="/officer" data-testid="officer-link">
+          {t('officers.profileLink')}
+        </Button>
+      </Paper>
       <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 } }}>
         <Typography variant="h6" component="h2">
           {t('profile.edit')}

@@ -1,0 +1,170 @@
+//! The request state machine (TO-02..05, TO-07), with no I/O: every transition the officers and
+//! the reviewers can make, and the refusal of every other.
+
+use anjoman_core::{ApiError, Msg};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// احراز صلاحیت
+    Qualification,
+    /// اصلاحیه
+    Amendment,
+}
+
+impl RequestKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Qualification => "qualification",
+            RequestKind::Amendment => "amendment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [RequestKind::Qualification, RequestKind::Amendment].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    /// In the province's queue, not yet taken up.
+    Submitted,
+    /// The reviewer listed deficiencies; the officer fixes them.
+    Deficient,
+    /// Fixed and back with the same reviewer.
+    Resubmitted,
+    /// Approved; the fee is due.
+    AwaitingPayment,
+    /// Paid: the qualification or the amendment took effect.
+    Completed,
+    Rejected,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 6] = [
+        RequestStatus::Submitted,
+        RequestStatus::Deficient,
+        RequestStatus::Resubmitted,
+        RequestStatus::AwaitingPayment,
+        RequestStatus::Completed,
+        RequestStatus::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Submitted => "submitted",
+            RequestStatus::Deficient => "deficient",
+            RequestStatus::Resubmitted => "resubmitted",
+            RequestStatus::AwaitingPayment => "awaiting_payment",
+            RequestStatus::Completed => "completed",
+            RequestStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Still in progress: free edits and new requests wait for it (TO-06).
+    pub fn open(self) -> bool {
+        !matches!(self, RequestStatus::Completed | RequestStatus::Rejected)
+    }
+
+    fn fa(self) -> &'static str {
+        match self {
+            RequestStatus::Submitted => "ثبت‌شده",
+            RequestStatus::Deficient => "دارای نقص",
+            RequestStatus::Resubmitted => "رفع نقص‌شده",
+            RequestStatus::AwaitingPayment => "در انتظار پرداخت",
+            RequestStatus::Completed => "نهایی‌شده",
+            RequestStatus::Rejected => "ردشده",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Approve,
+    Reject,
+    DeclareDeficiencies,
+    Resubmit,
+    Pay,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] =
+        [Action::Approve, Action::Reject, Action::DeclareDeficiencies, Action::Resubmit, Action::Pay];
+
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Action::Approve => ("تأیید", "approve"),
+            Action::Reject => ("رد", "reject"),
+            Action::DeclareDeficiencies => ("اعلام نقص", "declare deficiencies"),
+            Action::Resubmit => ("ارسال پس از رفع نقص", "resubmit"),
+            Action::Pay => ("پرداخت", "pay"),
+        }
+    }
+}
+
+/// Where an action leads from a status, or the refusal (409 `illegal_transition`).
+pub fn next(from: RequestStatus, action: Action) -> Result<RequestStatus, ApiError> {
+    use RequestStatus::*;
+    let to = match (from, action) {
+        (Submitted | Resubmitted, Action::Approve) => Some(AwaitingPayment),
+        (Submitted | Resubmitted, Action::Reject) => Some(Rejected),
+        (Submitted | Resubmitted, Action::DeclareDeficiencies) => Some(Deficient),
+        (Deficient, Action::Resubmit) => Some(Resubmitted),
+        (AwaitingPayment, Action::Pay) => Some(Completed),
+        _ => None,
+    };
+    to.ok_or_else(|| {
+        let (fa, en) = action.names();
+        ApiError::Conflict {
+            code: "illegal_transition",
+            msg: Msg::new(
+                format!("«{fa}» برای درخواستی با وضعیت «{}» ممکن نیست.", from.fa()),
+                format!("Cannot {en} a request that is {}.", from.as_str().replace('_', " ")),
+            ),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_transition_is_either_allowed_or_refused_with_a_clear_error() {
+        use RequestStatus::*;
+        let allowed = [
+            (Submitted, Action::Approve, AwaitingPayment),
+            (Submitted, Action::Reject, Rejected),
+            (Submitted, Action::DeclareDeficiencies, Deficient),
+            (Resubmitted, Action::Approve, AwaitingPayment),
+            (Resubmitted, Action::Reject, Rejected),
+            (Resubmitted, Action::DeclareDeficiencies, Deficient),
+            (Deficient, Action::Resubmit, Resubmitted),
+            (AwaitingPayment, Action::Pay, Completed),
+        ];
+        for from in RequestStatus::ALL {
+            for action in Action::ALL {
+                match allowed.iter().find(|(f, a, _)| *f == from && *a == action) {
+                    Some((_, _, to)) => assert_eq!(next(from, action).unwrap(), *to),
+                    None => {
+                        let e = next(from, action).unwrap_err();
+                        assert!(
+                            matches!(e, ApiError::Conflict { code: "illegal_transition", .. }),
+                            "{from:?} {action:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // Closed requests go nowhere.
+        assert!(Action::ALL.iter().all(|a| next(Completed, *a).is_err() && next(Rejected, *a).is_err()));
+        assert!(!Completed.open() && !Rejected.open() && Deficient.open() && AwaitingPayment.open());
+    }
+}

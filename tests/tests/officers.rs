@@ -1,0 +1,286 @@
+//! Technical officers (TO-01..07): registration with the allowed fields, the field rules, the
+//! qualification request through the province's university — deficiencies going back to the
+//! same reviewer, approval with the fee, payment in the sandbox gateway credited once — then an
+//! amendment, and a rejection followed by a request to another province; on both backends.
+
+use anjoman_tests::{Answer, Backend, GOOD_PASSWORD, TestApp, fresh_national_code, on_both_backends};
+use serde_json::{Value, json};
+
+on_both_backends!(
+    an_officer_is_qualified_through_deficiencies_review_and_payment,
+    a_rejected_officer_may_ask_again_elsewhere
+);
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const DIRECTORATE: &str = "0499370899";
+
+fn no_redirects() -> anjoman_tests::reqwest::Client {
+    anjoman_tests::reqwest::Client::builder()
+        .redirect(anjoman_tests::reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+struct Person {
+    code: String,
+    token: String,
+}
+
+async fn person(app: &TestApp, first: &str) -> Person {
+    let code = fresh_national_code();
+    let body = json!({"national_code": code, "password": GOOD_PASSWORD, "first_name": first, "last_name": "آزمون", "mobile": format!("0912{}", &code[..7]), "email": format!("{code}@example.ir")});
+    app.post("/api/v1/auth/register", None, &body).await.expect_status(201);
+    let token = app.login(&code, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
+    Person { code, token }
+}
+
+async fn relogin(app: &TestApp, p: &Person) -> String {
+    app.login(&p.code, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn upload(app: &TestApp, token: &str) -> String {
+    let url = app.url("/api/v1/files?purpose=officer_document&name=degree.pdf");
+    let res = app
+        .send(
+            app.client
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "application/octet-stream")
+                .body(PDF.to_vec()),
+        )
+        .await;
+    res.expect_status(201)["id"].as_str().unwrap().to_owned()
+}
+
+/// A reviewer of the province, granted by the directorate.
+async fn reviewer(app: &TestApp, province: &str, name: &str) -> Person {
+    let r = person(app, name).await;
+    let d = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(&format!("/api/v1/provinces/{province}/reviewers"), Some(&d), &json!({"national_code": r.code}))
+        .await
+        .expect_status(204);
+    Person { token: relogin(app, &r).await, ..r }
+}
+
+fn registration(docs: &[String], province: &str, city: &str) -> Value {
+    json!({
+        "birth_date": "1985-03-21", "father_name": "حسن", "gender": "female", "id_card_number": "1234",
+        "address": "تهران، خیابان انقلاب، پلاک ۱۲", "province_id": province, "city_id": city,
+        "field": "مهندسی پزشکی", "degree_level": "bachelor", "documents": docs,
+    })
+}
+
+async fn me(app: &TestApp, token: &str) -> Value {
+    app.get("/api/v1/officers/me", Some(token)).await.expect_status(200).clone()
+}
+
+/// Pays an invoice in the sandbox gateway; returns the callback URL (to replay).
+async fn pay(app: &TestApp, token: &str, invoice: &str) -> String {
+    let res = app.post(&format!("/api/v1/invoices/{invoice}/pay"), Some(token), &json!({})).await;
+    let redirect = res.expect_status(200)["redirect_url"].as_str().unwrap().to_owned();
+    let page = no_redirects().get(&redirect).send().await.unwrap();
+    let location = page.headers()["location"].to_str().unwrap().to_owned();
+    let authority = location.strip_prefix("/sandbox-gateway/").unwrap().to_owned();
+    let paid = app.post(&format!("/api/v1/payments/sandbox/payments/{authority}/pay"), None, &json!({})).await;
+    paid.expect_status(200)["redirect_url"].as_str().unwrap().to_owned()
+}
+
+async fn callback(url: &str) {
+    let res = no_redirects().get(url).send().await.unwrap();
+    assert_eq!(res.status(), 303, "{url}");
+}
+
+async fn act(app: &TestApp, token: &str, id: &str, what: &str, body: Value) -> Answer {
+    app.post(&format!("/api/v1/officer-requests/{id}/{what}"), Some(token), &body).await
+}
+
+async fn an_officer_is_qualified_through_deficiencies_review_and_payment(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let provinces = app.get("/api/v1/provinces", None).await.expect_status(200).clone();
+    let items = provinces["items"].as_array().unwrap();
+    assert_eq!(items.len(), 31, "every province");
+    assert!(
+        items
+            .iter()
+            .all(|p| !p["university"].as_str().unwrap().is_empty() && !p["cities"].as_array().unwrap().is_empty())
+    );
+    let r1 = reviewer(&app, "tehran", "کارشناس۱").await;
+    let r2 = reviewer(&app, "tehran", "کارشناس۲").await;
+    let far = reviewer(&app, "isfahan", "کارشناس‌اصفهان").await;
+
+    // TO-01: registration once, with an allowed field and degree, documents, a city of the province.
+    let o = person(&app, "مریم").await;
+    let doc = upload(&app, &o.token).await;
+    let officers_before = app.count("officers");
+    let mut no_degree = registration(std::slice::from_ref(&doc), "tehran", "tehran-1");
+    no_degree["field"] = json!("فلسفه");
+    let refused = app.post("/api/v1/officers", Some(&o.token), &no_degree).await;
+    assert!(refused.expect_error(400, "validation_failed")["fields"]["field"].is_array());
+    let wrong_city = registration(std::slice::from_ref(&doc), "tehran", "isfahan-1");
+    app.post("/api/v1/officers", Some(&o.token), &wrong_city).await.expect_error(400, "validation_failed");
+    app.post("/api/v1/officers", Some(&o.token), &registration(&[], "tehran", "tehran-1"))
+        .await
+        .expect_error(400, "validation_failed");
+    let stranger_doc = upload(&app, &r1.token).await;
+    app.post("/api/v1/officers", Some(&o.token), &registration(&[stranger_doc], "tehran", "tehran-1"))
+        .await
+        .expect_error(400, "validation_failed");
+    assert_eq!(app.count("officers"), officers_before, "nothing stored by refusals");
+    app.post("/api/v1/officers", Some(&o.token), &registration(std::slice::from_ref(&doc), "tehran", "tehran-1"))
+        .await
+        .expect_status(201);
+    app.post("/api/v1/officers", Some(&o.token), &registration(std::slice::from_ref(&doc), "tehran", "tehran-1"))
+        .await
+        .expect_error(409, "already_registered");
+    let token = relogin(&app, &o).await;
+
+    // TO-06: the field rules.
+    let amend_only = app.patch("/api/v1/officers/me", Some(&token), &json!({"last_name": "دیگر", "field": "x"})).await;
+    let f = amend_only.expect_error(400, "validation_failed")["fields"].clone();
+    assert!(f["last_name"].is_array() && f["field"].is_array(), "{f}");
+    app.patch("/api/v1/officers/me", Some(&token), &json!({"birth_date": "1990-01-01"}))
+        .await
+        .expect_error(400, "validation_failed");
+    let edited = app
+        .patch(
+            "/api/v1/officers/me",
+            Some(&token),
+            &json!({"address": "تهران، خیابان آزادی، پلاک ۸", "father_name": "حسین"}),
+        )
+        .await;
+    assert_eq!(edited.expect_status(200)["father_name"], "حسین");
+
+    // TO-02: the qualification request goes to Tehran's university.
+    let submitted = app.post("/api/v1/officers/me/requests", Some(&token), &json!({"kind": "qualification"})).await;
+    let current = submitted.expect_status(201)["current_request"].clone();
+    let id = current["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (current["status"].clone(), current["university"].clone()),
+        (json!("submitted"), json!("دانشگاه علوم پزشکی تهران"))
+    );
+    app.patch("/api/v1/officers/me", Some(&token), &json!({"address": "تهران، خیابان ولیعصر، پلاک ۳"}))
+        .await
+        .expect_error(409, "request_in_progress");
+    app.post("/api/v1/officers/me/requests", Some(&token), &json!({"kind": "qualification"}))
+        .await
+        .expect_error(409, "request_in_progress");
+
+    // TO-03: another province's reviewer gets 403; deficiencies go back to the same reviewer.
+    app.get(&format!("/api/v1/officer-requests/{id}"), Some(&far.token)).await.expect_error(403, "forbidden");
+    act(&app, &far.token, &id, "approve", json!({})).await.expect_error(403, "forbidden");
+    let queue = app.get("/api/v1/officer-requests?filter=new", Some(&r2.token)).await;
+    assert!(queue.expect_status(200)["items"].as_array().unwrap().iter().any(|x| x["id"] == id.as_str()));
+    act(&app, &r1.token, &id, "deficiencies", json!({"items": []})).await.expect_error(400, "validation_failed");
+    let deficient = act(&app, &r1.token, &id, "deficiencies", json!({"items": ["تصویر کارت ملی خوانا نیست"]})).await;
+    assert_eq!(deficient.expect_status(200)["request"]["status"], "deficient");
+    act(&app, &r1.token, &id, "approve", json!({})).await.expect_error(409, "illegal_transition");
+    let mine = me(&app, &token).await;
+    assert_eq!(mine["current_request"]["deficiencies"], json!(["تصویر کارت ملی خوانا نیست"]));
+    let fixed_doc = upload(&app, &token).await;
+    let back = app
+        .post(
+            &format!("/api/v1/officer-requests/{id}/resubmit"),
+            Some(&token),
+            &json!({"documents": [fixed_doc], "note": "تصویر تازه"}),
+        )
+        .await;
+    assert_eq!(back.expect_status(200)["current_request"]["status"], "resubmitted");
+    act(&app, &r2.token, &id, "approve", json!({})).await.expect_error(403, "assigned_to_another_reviewer");
+    let r2_returned = app.get("/api/v1/officer-requests?filter=returned", Some(&r2.token)).await;
+    assert!(r2_returned.expect_status(200)["items"].as_array().unwrap().is_empty(), "not in another reviewer's queue");
+    let r1_returned = app.get("/api/v1/officer-requests?filter=returned", Some(&r1.token)).await;
+    assert!(r1_returned.expect_status(200)["items"].as_array().unwrap().iter().any(|x| x["id"] == id.as_str()));
+
+    // TO-04: approval shows the fee; the qualification takes effect when the payment is verified, once.
+    let approved = act(&app, &r1.token, &id, "approve", json!({})).await;
+    let request = approved.expect_status(200)["request"].clone();
+    assert_eq!(
+        (request["status"].clone(), request["fee_rials"].clone()),
+        (json!("awaiting_payment"), json!(5_000_000))
+    );
+    assert!(me(&app, &token).await["qualified_at"].is_null(), "not before the payment");
+    let invoice = request["invoice_id"].as_str().unwrap().to_owned();
+    let url = pay(&app, &token, &invoice).await;
+    futures_util::future::join_all((0..5).map(|_| callback(&url))).await;
+    callback(&url).await;
+    let done = me(&app, &token).await;
+    assert!(done["qualified_at"].is_string() && done["current_request"].is_null(), "{done}");
+    let history = done["history"].as_array().unwrap();
+    assert_eq!(history[0]["status"], "completed");
+    let statuses: Vec<&str> =
+        history[0]["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["submitted", "deficient", "resubmitted", "awaiting_payment", "completed"], "paid once");
+    assert_eq!(app.count("audit_log WHERE action = 'officer_request.completed'"), 1);
+
+    // TO-05: an amendment (a new surname), reviewed the same way; the data changes only when paid.
+    app.post("/api/v1/officers/me/requests", Some(&token), &json!({"kind": "qualification"}))
+        .await
+        .expect_error(409, "already_qualified");
+    app.post("/api/v1/officers/me/requests", Some(&token), &json!({"kind": "amendment", "changes": {}}))
+        .await
+        .expect_error(400, "validation_failed");
+    let amended = app
+        .post(
+            "/api/v1/officers/me/requests",
+            Some(&token),
+            &json!({"kind": "amendment", "changes": {"last_name": "رضایی"}}),
+        )
+        .await;
+    let a = amended.expect_status(201)["current_request"].clone();
+    assert_eq!((a["kind"].clone(), a["previous"]["last_name"].clone()), (json!("amendment"), json!("آزمون")));
+    let aid = a["id"].as_str().unwrap();
+    let approved = act(&app, &r2.token, aid, "approve", json!({})).await;
+    let invoice = approved.expect_status(200)["request"]["invoice_id"].as_str().unwrap().to_owned();
+    assert_eq!(me(&app, &token).await["last_name"], "آزمون", "unchanged until paid");
+    callback(&pay(&app, &token, &invoice).await).await;
+    let after = me(&app, &token).await;
+    assert_eq!(after["last_name"], "رضایی");
+    assert_eq!(after["history"][0]["changes"]["last_name"], "رضایی");
+    assert_eq!(after["history"][0]["previous"]["last_name"], "آزمون", "the history keeps both");
+
+    // The directorate sees every province.
+    let d = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let all = app.get("/api/v1/officer-requests?filter=decided", Some(&d)).await;
+    assert!(all.expect_status(200)["items"].as_array().unwrap().len() >= 2);
+    app.get("/api/v1/officer-requests", Some(&token)).await.expect_error(403, "forbidden");
+}
+
+async fn a_rejected_officer_may_ask_again_elsewhere(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let tehran = reviewer(&app, "tehran", "کارشناس").await;
+    let isfahan = reviewer(&app, "isfahan", "کارشناس‌اصفهان").await;
+    let o = person(&app, "علی").await;
+    let doc = upload(&app, &o.token).await;
+    app.post("/api/v1/officers", Some(&o.token), &registration(&[doc], "tehran", "tehran-2")).await.expect_status(201);
+    let first = app.post("/api/v1/officers/me/requests", Some(&o.token), &json!({"kind": "qualification"})).await;
+    let id = first.expect_status(201)["current_request"]["id"].as_str().unwrap().to_owned();
+    act(&app, &tehran.token, &id, "reject", json!({"reason": " "})).await.expect_error(400, "validation_failed");
+    let rejected = act(&app, &tehran.token, &id, "reject", json!({"reason": "محل کار در استان اصفهان است"})).await;
+    assert_eq!(rejected.expect_status(200)["request"]["reason"], "محل کار در استان اصفهان است");
+    act(&app, &tehran.token, &id, "approve", json!({})).await.expect_error(409, "illegal_transition");
+    // A new request, to Isfahan this time: in Isfahan's queue, not Tehran's.
+    let again = app
+        .post(
+            "/api/v1/officers/me/requests",
+            Some(&o.token),
+            &json!({"kind": "qualification", "province_id": "isfahan", "city_id": "isfahan-2"}),
+        )
+        .await;
+    let second = again.expect_status(201)["current_request"]["id"].as_str().unwrap().to_owned();
+    let q = app.get("/api/v1/officer-requests?filter=new", Some(&isfahan.token)).await;
+    assert!(q.expect_status(200)["items"].as_array().unwrap().iter().any(|x| x["id"] == second.as_str()));
+    let q = app.get("/api/v1/officer-requests?filter=new", Some(&tehran.token)).await;
+    assert!(!q.expect_status(200)["items"].as_array().unwrap().iter().any(|x| x["id"] == second.as_str()));
+    assert_eq!(me(&app, &o.token).await["province_id"], "isfahan");
+    app.get("/api/v1/officer-requests?filter=nonsense", Some(&isfahan.token))
+        .await
+        .expect_error(400, "validation_failed");
+    // Notifications went through the outbox.
+    assert!(app.count("outbox_messages WHERE purpose = 'officer_request'") >= 2);
+}

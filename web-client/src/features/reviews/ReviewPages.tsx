@@ -1,0 +1,186 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, useParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { formatRials } from '../../lib/money';
+import { problemText } from '../officers/OfficerPage';
+
+type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided';
+
+/** The reviewer's queue (کارتابل) of officers' requests (TO-03), by filter. */
+export function ReviewQueuePage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const [filter, setFilter] = useState<Filter>('new');
+  const queue = useQuery({ queryKey: ['review-queue', filter], queryFn: () => unwrap(api.GET('/api/v1/officer-requests', { params: { query: { filter } } })) });
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('reviews.title')}
+      </Typography>
+      <Tabs value={filter} onChange={(_, v: Filter) => setFilter(v)} variant="scrollable" allowScrollButtonsMobile aria-label={t('reviews.title')}>
+        {(['new', 'returned', 'deficient', 'awaiting_payment', 'decided'] as const).map((f) => (
+          <Tab key={f} value={f} label={t(`reviews.filters.${f}`)} />
+        ))}
+      </Tabs>
+      <FormAlert message={queue.error ? queue.error.message : null} />
+      {queue.data?.items.length === 0 && <Typography color="text.secondary">{t('reviews.empty')}</Typography>}
+      <Paper variant="outlined">
+        <List data-testid="review-queue">
+          {queue.data?.items.map((r) => (
+            <ListItem key={r.id} component={RouterLink} to={`/reviews/${r.id}`} sx={{ color: 'inherit' }}>
+              <ListItemText
+                primary={`${r.officer_name} — ${t(`officers.kinds.${r.kind}`)}`}
+                secondary={`${r.field} · ${t(`associations.degrees.${r.degree_level}`)} · ${t(`officers.statuses.${r.status}`)} · ${formatDateTime(r.updated_at, lang)}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      </Paper>
+    </Stack>
+  );
+}
+
+type Decision = 'approve' | 'reject' | 'deficiencies';
+
+/** One request: the officer's data and documents, its history, and the decision. */
+export function ReviewRequestPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const { id = '' } = useParams();
+  const queryClient = useQueryClient();
+  const detail = useQuery({ queryKey: ['review', id], queryFn: () => unwrap(api.GET('/api/v1/officer-requests/{id}', { params: { path: { id } } })) });
+  const [open, setOpen] = useState<Decision | null>(null);
+  const [text, setText] = useState('');
+  const decide = useMutation({
+    mutationFn: (d: Decision) => {
+      const path = { params: { path: { id } } };
+      if (d === 'approve') return unwrap(api.POST('/api/v1/officer-requests/{id}/approve', path));
+      if (d === 'reject') return unwrap(api.POST('/api/v1/officer-requests/{id}/reject', { ...path, body: { reason: text } }));
+      return unwrap(api.POST('/api/v1/officer-requests/{id}/deficiencies', { ...path, body: { items: text.split('\n').map((x) => x.trim()).filter(Boolean) } }));
+    },
+    onSuccess: (d) => {
+      queryClient.setQueryData(['review', id], d);
+      void queryClient.invalidateQueries({ queryKey: ['review-queue'] });
+      setOpen(null);
+      setText('');
+    },
+  });
+  if (detail.error) return <FormAlert message={detail.error.message} />;
+  const d = detail.data;
+  if (!d) return null;
+  const r = d.request;
+  const o = d.officer;
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {`${t(`officers.kinds.${r.kind}`)}: ${o.first_name} ${o.last_name}`}
+      </Typography>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography>
+          {`${t('officers.status')}: `}
+          <strong data-testid="review-status">{t(`officers.statuses.${r.status}`)}</strong>
+        </Typography>
+        <Typography color="text.secondary">{`${r.university}${r.reviewer ? ` · ${t('reviews.reviewer')}: ${r.reviewer}` : ''}`}</Typography>
+        <dl className="facts">
+          <dt>{t('fields.nationalCode')}</dt>
+          <dd dir="ltr">{o.national_code}</dd>
+          <dt>{t('officers.fatherName')}</dt>
+          <dd>{o.father_name}</dd>
+          <dt>{t('officers.idCard')}</dt>
+          <dd>{o.id_card_number}</dd>
+          <dt>{t('officers.qualification')}</dt>
+          <dd>{`${o.field} — ${t(`associations.degrees.${o.degree_level}`)}`}</dd>
+          <dt>{t('officers.address')}</dt>
+          <dd>{o.address}</dd>
+          <dt>{t('officers.documents')}</dt>
+          <dd>
+            {r.documents.map((f, i) => (
+              <a key={f.id} href={f.url} target="_blank" rel="noreferrer" style={{ marginInlineEnd: 8 }}>
+                {t('officers.document', { n: i + 1 })}
+              </a>
+            ))}
+          </dd>
+          {r.fee_rials !== null && r.fee_rials !== undefined && (
+            <>
+              <dt>{t('officers.fee')}</dt>
+              <dd>{`${formatRials(r.fee_rials, lang)} · ${r.paid ? t('reviews.paid') : t('reviews.unpaid')}`}</dd>
+            </>
+          )}
+        </dl>
+        {r.changes && (
+          <Alert severity="info" data-testid="changes">
+            {Object.entries(r.changes as Record<string, unknown>)
+              .filter(([, v]) => v !== null && v !== undefined)
+              .map(([k, v]) => `${k}: ${String((r.previous as Record<string, unknown> | null)?.[k] ?? '')} → ${String(v)}`)
+              .join(' · ')}
+          </Alert>
+        )}
+      </Paper>
+      <FormAlert message={problemText(decide.error)} />
+      {d.can_decide && (
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
+          <Button variant="contained" color="success" onClick={() => setOpen('approve')}>
+            {t('reviews.approve')}
+          </Button>
+          <Button variant="outlined" onClick={() => setOpen('deficiencies')}>
+            {t('reviews.deficiencies')}
+          </Button>
+          <Button variant="outlined" color="error" onClick={() => setOpen('reject')}>
+            {t('reviews.reject')}
+          </Button>
+        </Stack>
+      )}
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          {t('officers.history')}
+        </Typography>
+        <List dense data-testid="review-events">
+          {r.events.map((e, i) => (
+            <ListItem key={i} disableGutters>
+              <ListItemText primary={`${t(`officers.statuses.${e.to_status}`)}${e.actor ? ` — ${e.actor}` : ''}`} secondary={[formatDateTime(e.at, lang), e.note].filter(Boolean).join(' · ')} />
+            </ListItem>
+          ))}
+        </List>
+      </Paper>
+      {open === 'approve' && (
+        <ConfirmDialog title={t('reviews.approve')} text={t('reviews.approveText')} confirm={t('reviews.approve')} busy={decide.isPending} onConfirm={() => decide.mutate('approve')} onCancel={() => setOpen(null)} />
+      )}
+      {(open === 'reject' || open === 'deficiencies') && (
+        <Dialog open onClose={() => setOpen(null)} fullWidth>
+          <DialogTitle>{t(`reviews.${open}`)}</DialogTitle>
+          <DialogContent>
+            <Typography sx={{ mb: 2 }}>{t(open === 'reject' ? 'reviews.rejectText' : 'reviews.deficienciesText')}</Typography>
+            <TextField id="decision-text" label={t(open === 'reject' ? 'reviews.reason' : 'reviews.items')} value={text} onChange={(e) => setText(e.target.value)} fullWidth multiline minRows={3} />
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setOpen(null)}>{t('admin.cancel')}</Button>
+            <Button variant="contained" color={open === 'reject' ? 'error' : 'primary'} disabled={decide.isPending || !text.trim()} onClick={() => decide.mutate(open)}>
+              {t(`reviews.${open}`)}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </Stack>
+  );
+}
