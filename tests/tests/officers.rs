@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     an_officer_is_qualified_through_deficiencies_review_and_payment,
-    a_rejected_officer_may_ask_again_elsewhere
+    a_rejected_officer_may_ask_again_elsewhere,
+    a_distributor_names_an_officer_who_accepts_and_later_ends_it,
 );
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -283,4 +284,115 @@ async fn a_rejected_officer_may_ask_again_elsewhere(backend: Backend) {
         .expect_error(400, "validation_failed");
     // Notifications went through the outbox.
     assert!(app.count("outbox_messages WHERE purpose = 'officer_request'") >= 2);
+}
+
+/// A qualified officer, straight through (registration, request, approval, payment).
+async fn qualified_officer(app: &TestApp, reviewer: &Person, name: &str) -> Person {
+    let o = person(app, name).await;
+    let doc = upload(app, &o.token).await;
+    app.post("/api/v1/officers", Some(&o.token), &registration(&[doc], "tehran", "tehran-1")).await.expect_status(201);
+    let r = app.post("/api/v1/officers/me/requests", Some(&o.token), &json!({"kind": "qualification"})).await;
+    let id = r.expect_status(201)["current_request"]["id"].as_str().unwrap().to_owned();
+    let a = act(app, &reviewer.token, &id, "approve", json!({})).await;
+    let invoice = a.expect_status(200)["request"]["invoice_id"].as_str().unwrap().to_owned();
+    callback(&pay(app, &o.token, &invoice).await).await;
+    Person { token: relogin(app, &o).await, ..o }
+}
+
+async fn a_distributor_names_an_officer_who_accepts_and_later_ends_it(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let reviewer = reviewer(&app, "tehran", "کارشناس").await;
+    let far = reviewer_of(&app, "fars").await;
+    let officer = qualified_officer(&app, &reviewer, "رضا").await;
+    let other = qualified_officer(&app, &reviewer, "سمیرا").await;
+    let unqualified = person(&app, "تازه").await;
+    let doc = upload(&app, &unqualified.token).await;
+    app.post("/api/v1/officers", Some(&unqualified.token), &registration(&[doc], "tehran", "tehran-1"))
+        .await
+        .expect_status(201);
+
+    // DI-01: the directorate registers the distributor with its manager and central branch.
+    let manager = person(&app, "مدیرشرکت").await;
+    let d = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = json!({"name": "شرکت تجهیزات پزشکی آزمون", "kind": "company", "manager_national_code": manager.code,
+        "central": {"name": "دفتر مرکزی", "province_id": "tehran", "city_id": "tehran-1", "address": "تهران، خیابان مطهری، پلاک ۵"}});
+    app.post("/api/v1/distributors", Some(&manager.token), &body).await.expect_error(403, "forbidden");
+    let created = app.post("/api/v1/distributors", Some(&d), &body).await;
+    let dist = created.expect_status(201).clone();
+    let id = dist["id"].as_str().unwrap().to_owned();
+    let central = dist["branches"][0]["id"].as_str().unwrap().to_owned();
+    let manager = Person { token: relogin(&app, &manager).await, ..manager };
+
+    // TO-08: only a qualified officer, not one bound elsewhere.
+    let name = |code: &str| json!({"national_code": code});
+    let url = format!("/api/v1/branches/{central}/officer");
+    app.post(&url, Some(&manager.token), &name(&unqualified.code)).await.expect_error(409, "officer_not_qualified");
+    app.post(&url, Some(&manager.token), &name("1234567890")).await.expect_error(400, "validation_failed");
+    app.post(&url, Some(&officer.token), &name(&officer.code)).await.expect_error(403, "forbidden");
+    app.post(&url, Some(&manager.token), &name(&officer.code)).await.expect_status(200);
+    app.post(&url, Some(&manager.token), &name(&other.code)).await.expect_error(409, "branch_taken");
+    let branch = json!({"name": "شعبهٔ شیراز", "province_id": "fars", "city_id": "fars-1", "address": "شیراز، خیابان زند، پلاک ۲۰", "officer_national_code": officer.code});
+    app.post(&format!("/api/v1/distributors/{id}/branches"), Some(&manager.token), &branch)
+        .await
+        .expect_error(409, "officer_already_bound");
+    assert_eq!(app.count(&format!("branches WHERE distributor_id = '{id}'")), 1, "the refused branch was not kept");
+
+    // DI-02: the officer sees the distributor's details and accepts; the university decides.
+    let mine = app.get("/api/v1/officers/me/cooperations", Some(&officer.token)).await.expect_status(200).clone();
+    let coop = mine["items"][0].clone();
+    assert_eq!(
+        (coop["status"].clone(), coop["distributor_name"].clone()),
+        (json!("awaiting_officer"), json!("شرکت تجهیزات پزشکی آزمون"))
+    );
+    let cid = coop["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/cooperations/{cid}/accept"), Some(&other.token), &json!({}))
+        .await
+        .expect_error(404, "not_found");
+    app.post(&format!("/api/v1/cooperations/{cid}/approve"), Some(&reviewer.token), &json!({}))
+        .await
+        .expect_error(409, "illegal_transition");
+    let accepted = app.post(&format!("/api/v1/cooperations/{cid}/accept"), Some(&officer.token), &json!({})).await;
+    assert_eq!(accepted.expect_status(200)["status"], "awaiting_university");
+    let queue = app.get("/api/v1/cooperation-reviews", Some(&reviewer.token)).await;
+    assert!(queue.expect_status(200)["items"].as_array().unwrap().iter().any(|x| x["id"] == cid.as_str()));
+    app.post(&format!("/api/v1/cooperations/{cid}/approve"), Some(&far.token), &json!({}))
+        .await
+        .expect_error(403, "forbidden");
+    app.post(&format!("/api/v1/cooperations/{cid}/reject"), Some(&reviewer.token), &json!({}))
+        .await
+        .expect_error(400, "validation_failed");
+    let approved = app.post(&format!("/api/v1/cooperations/{cid}/approve"), Some(&reviewer.token), &json!({})).await;
+    assert_eq!(approved.expect_status(200)["branch"]["officer"]["national_code"], officer.code.as_str());
+
+    // DI-04: the officer ends it: off the branch at once, the manager texted through the outbox.
+    let before = app
+        .count(&format!("outbox_messages WHERE purpose = 'cooperation' AND recipient = '0912{}'", &manager.code[..7]));
+    let ended = app.post(&format!("/api/v1/cooperations/{cid}/terminate"), Some(&officer.token), &json!({})).await;
+    assert_eq!(ended.expect_status(200)["status"], "terminated");
+    let after = app
+        .count(&format!("outbox_messages WHERE purpose = 'cooperation' AND recipient = '0912{}'", &manager.code[..7]));
+    assert_eq!(after, before + 1, "the manager's SMS");
+    let shown = app.get(&format!("/api/v1/distributors/{id}"), Some(&manager.token)).await.expect_status(200).clone();
+    assert!(shown["branches"][0]["officer"].is_null());
+    assert_eq!(shown["cooperations"][0]["status"], "terminated", "the archive keeps it");
+    app.post(&format!("/api/v1/cooperations/{cid}/terminate"), Some(&officer.token), &json!({}))
+        .await
+        .expect_error(409, "illegal_transition");
+    // Free again: another branch may name them; and a declined request goes back closed.
+    app.post(&url, Some(&manager.token), &name(&officer.code)).await.expect_status(200);
+    let again = app.get("/api/v1/officers/me/cooperations", Some(&officer.token)).await.expect_status(200)["items"][0]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let declined = app.post(&format!("/api/v1/cooperations/{again}/decline"), Some(&officer.token), &json!({})).await;
+    assert_eq!(declined.expect_status(200)["status"], "declined");
+    app.get(&format!("/api/v1/distributors/{id}"), Some(&other.token)).await.expect_error(403, "forbidden");
+}
+
+async fn reviewer_of(app: &TestApp, province: &str) -> Person {
+    reviewer(app, province, "کارشناس دیگر").await
 }

@@ -1128,11 +1128,78 @@ async function officers(browser, lang, viewport) {
     await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
     await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
     await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+    // Let the returning page restore its session before navigating on (a reload in the middle of
+    // a token refresh would present a rotated refresh token).
+    await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
     await page.goto(`${server.base}/officer`);
     const qualified = await page.getByTestId('qualified').innerText();
     check(`${tag}: qualified once the payment is verified`, qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), qualified);
     await axe(page, `${tag} officer qualified`);
     await page.screenshot({ path: shot('23-officer-qualified'), fullPage: true });
+  });
+}
+
+async function distributors(browser, lang, viewport) {
+  await withScenario(browser, lang, viewport, { label: 'distributors', failShot: 'failure-distributors' }, async (s) => {
+    const { tag, shot, server, page } = s;
+    const fa = lang === 'fa';
+    const { signIn, signOut } = s;
+    const T = fa
+      ? { add: 'افزودن شعبه', accept: 'می‌پذیرم', approve: 'تأیید', cooperation: 'همکاری', end: 'پایان همکاری' }
+      : { add: 'Add a branch', accept: 'Accept', approve: 'Approve', cooperation: 'Cooperation', end: 'End the cooperation' };
+    const branch = fa ? 'شعبهٔ ری' : 'Rey branch';
+
+    s.stage = 'the manager adds a branch and names a qualified officer';
+    await signIn('0081234562', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/distributor`);
+    await page.getByTestId('branches').waitFor();
+    await page.locator('#branch-name').fill(branch);
+    await page.locator('#branch-province').click();
+    await page.getByRole('option', { name: 'تهران', exact: true }).click();
+    await page.locator('#branch-city').click();
+    await page.getByRole('option', { name: 'ری' }).click();
+    await page.locator('#branch-address').fill(fa ? 'ری، میدان شهرداری، پلاک ۷' : 'Rey, Shahrdari Sq., No. 7');
+    await page.locator('#branch-officer').fill('0074567896');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.waitForTimeout(400);
+    await axe(page, `${tag} distributor`);
+    await page.getByRole('button', { name: T.add }).last().click();
+    await page.getByTestId('branches').getByText(branch).waitFor();
+    check(`${tag}: the branch is added with a cooperation request`, (await page.getByTestId('cooperation-archive').innerText()).includes('مهسا پاکزاد'));
+    await page.screenshot({ path: shot('24-distributor'), fullPage: true });
+    await signOut();
+
+    s.stage = 'the officer accepts';
+    await signIn('0074567896', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/officer`);
+    await page.getByTestId('cooperations').getByRole('button', { name: T.accept, exact: true }).click();
+    await page.getByTestId('cooperations').getByText(fa ? 'نزد دانشگاه' : 'With the university').waitFor();
+    await axe(page, `${tag} officer cooperation`);
+    await signOut();
+
+    s.stage = "Tehran's university approves";
+    await signIn('0071234561', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/reviews`);
+    await page.getByRole('tab', { name: T.cooperation }).click();
+    await page.getByTestId('cooperation-queue').getByText('مهسا پاکزاد', { exact: false }).waitFor();
+    await page.getByTestId('cooperation-queue').getByRole('button', { name: T.approve }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: T.approve }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await signOut();
+
+    s.stage = 'the officer ends it; the manager is texted';
+    await signIn('0074567896', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/officer`);
+    await page.getByTestId('cooperations').getByText(fa ? 'فعال' : 'Active').waitFor();
+    await page.getByTestId('cooperations').getByRole('button', { name: T.end }).click();
+    await page.getByRole('dialog').getByRole('button', { name: T.end }).click();
+    await page.getByTestId('cooperations').getByText(fa ? 'پایان‌یافته' : 'Ended').waitFor();
+    check(`${tag}: the officer ended the cooperation`, true);
+    const admin = await (await fetch(`${server.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ national_code: '0084575948', password: 'Anjoman-Demo-1403' }) })).json();
+    // The manager (mobile 09121110001) was texted twice: the approval, then the ending.
+    const outbox = await (await fetch(`${server.base}/api/v1/outbox?channel=sms&recipient=09121110001&per_page=100`, { headers: { authorization: `Bearer ${admin.access_token}` } })).json();
+    const texted = outbox.items.filter((m) => m.purpose === 'cooperation');
+    check(`${tag}: the manager's SMS about the ending is in the outbox`, texted.length === 2, JSON.stringify(outbox.items.map((m) => [m.purpose, m.created_at])));
   });
 }
 
@@ -1155,6 +1222,7 @@ try {
       if (wanted('voting')) await voting(browser, lang, viewport);
       if (wanted('electionAdmin')) await electionAdmin(browser, lang, viewport);
       if (wanted('officers')) await officers(browser, lang, viewport);
+      if (wanted('distributors')) await distributors(browser, lang, viewport);
     }
   }
 } finally {

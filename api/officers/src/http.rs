@@ -35,7 +35,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(resubmit_request)
         .service(approve_request)
         .service(reject_request)
-        .service(declare_deficiencies);
+        .service(declare_deficiencies)
+        .service(crate::distributors::create_distributor)
+        .service(crate::distributors::list_distributors)
+        .service(crate::distributors::show_distributor)
+        .service(crate::distributors::add_branch)
+        .service(crate::distributors::name_branch_officer)
+        .service(crate::distributors::my_cooperations)
+        .service(crate::distributors::accept_cooperation)
+        .service(crate::distributors::decline_cooperation)
+        .service(crate::distributors::terminate_cooperation)
+        .service(crate::distributors::cooperation_queue)
+        .service(crate::distributors::approve_cooperation)
+        .service(crate::distributors::reject_cooperation);
 }
 
 /// The fee of a request kind, in rials (ANJOMAN_OFFICER_*_FEE_RIALS).
@@ -1034,18 +1046,18 @@ async fn approve_request(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct RejectBody {
+pub struct RequestRejection {
     pub reason: String,
 }
 
 /// Rejects with a reason; the officer may submit a new request.
-#[utoipa::path(tag = "reviews", security(("bearer" = [])), params(("id" = String, Path, description = "The request")), request_body = RejectBody, responses((status = 200, description = "Rejected", body = RequestDetail), (status = 400, description = "No reason", body = anjoman_core::error::ErrorBody), (status = 403, description = "Not a reviewer of its province, or `assigned_to_another_reviewer`", body = anjoman_core::error::ErrorBody), (status = 409, description = "`illegal_transition`", body = anjoman_core::error::ErrorBody)))]
+#[utoipa::path(tag = "reviews", security(("bearer" = [])), params(("id" = String, Path, description = "The request")), request_body = RequestRejection, responses((status = 200, description = "Rejected", body = RequestDetail), (status = 400, description = "No reason", body = anjoman_core::error::ErrorBody), (status = 403, description = "Not a reviewer of its province, or `assigned_to_another_reviewer`", body = anjoman_core::error::ErrorBody), (status = 409, description = "`illegal_transition`", body = anjoman_core::error::ErrorBody)))]
 #[post("/officer-requests/{id}/reject")]
 async fn reject_request(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<RejectBody>,
+    body: web::Json<RequestRejection>,
 ) -> Result<web::Json<RequestDetail>, ApiError> {
     let reason = clean(&body.reason);
     if reason.is_empty() || reason.chars().count() > 2000 {

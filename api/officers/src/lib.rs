@@ -5,6 +5,7 @@
 //! pays the fee, and is qualified when the payment is verified. After that, changes to the
 //! qualified data go through amendment requests reviewed the same way.
 
+pub mod distributors;
 pub mod http;
 pub mod reference;
 pub mod rules;

@@ -95,6 +95,24 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         must_change_password: false,
     },
     DemoLogin {
+        national_code: "0074567896",
+        password: DEMO,
+        who: "a qualified technical officer in Isfahan, free to work for a distributor",
+        first_name: "مهسا",
+        last_name: "پاکزاد",
+        role: None,
+        must_change_password: false,
+    },
+    DemoLogin {
+        national_code: "0081234562",
+        password: DEMO,
+        who: "manager of a medical-equipment distributor (مدیر توزیع‌کننده)",
+        first_name: "کاوه",
+        last_name: "فرهمند",
+        role: None,
+        must_change_password: false,
+    },
+    DemoLogin {
         national_code: "0061234567",
         password: DEMO,
         who: "voter: a member of the medical informatics association, with an open election (رأی‌دهنده)",
@@ -348,7 +366,10 @@ fn seed_officers(conn: &mut DbConn) -> diesel::QueryResult<()> {
         )?;
     }
     let at = now();
-    let mut officers = vec![(id_of(conn, "0073456780")?, "tehran", "tehran-1", "completed")];
+    let mut officers = vec![
+        (id_of(conn, "0073456780")?, "tehran", "tehran-1", "completed"),
+        (id_of(conn, "0074567896")?, "isfahan", "isfahan-2", "completed"),
+    ];
     let places = [
         ("isfahan", "isfahan-1"),
         ("fars", "fars-1"),
@@ -412,6 +433,63 @@ fn seed_officers(conn: &mut DbConn) -> diesel::QueryResult<()> {
                 .execute(conn)?;
         }
     }
+    // A distributor whose central branch has the qualified officer, and a branch in Shiraz without one.
+    use anjoman_core::db::schema::{branches as br, cooperations as co, distributors as di};
+    let manager = id_of(conn, "0081234562")?;
+    for (code, mobile) in [("0081234562", "09121110001"), ("0074567896", "09121110002"), ("0073456780", "09121110003")]
+    {
+        let person = id_of(conn, code)?;
+        diesel::update(persons::table.find(&person)).set(persons::mobile.eq(mobile)).execute(conn)?;
+    }
+    let qualified = id_of(conn, "0073456780")?;
+    let distributor = new_id();
+    diesel::insert_into(di::table)
+        .values((
+            di::id.eq(&distributor),
+            di::name.eq("شرکت پارس تجهیز سلامت"),
+            di::kind.eq("company"),
+            di::manager_id.eq(&manager),
+            di::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    anjoman_identity::store::grant_role(
+        conn,
+        &manager,
+        Role::DistributorManager,
+        Some((ScopeKind::Distributor, &distributor)),
+        None,
+    )?;
+    let central = new_id();
+    for (id, name, central_branch, province, city, officer) in [
+        (central.clone(), "دفتر مرکزی", true, "tehran", "tehran-1", Some(qualified.clone())),
+        (new_id(), "شعبهٔ شیراز", false, "fars", "fars-1", None),
+    ] {
+        diesel::insert_into(br::table)
+            .values((
+                br::id.eq(&id),
+                br::distributor_id.eq(&distributor),
+                br::name.eq(name),
+                br::is_central.eq(central_branch),
+                br::province_id.eq(province),
+                br::city_id.eq(city),
+                br::address.eq("خیابان ولیعصر، ساختمان سلامت، طبقهٔ سوم"),
+                br::officer_id.eq(&officer),
+                br::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    diesel::insert_into(co::table)
+        .values((
+            co::id.eq(new_id()),
+            co::branch_id.eq(&central),
+            co::distributor_id.eq(&distributor),
+            co::officer_id.eq(&qualified),
+            co::province_id.eq("tehran"),
+            co::status.eq("active"),
+            co::created_at.eq(at),
+            co::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

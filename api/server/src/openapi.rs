@@ -28,6 +28,7 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
         (name = "voting", description = "Voting: confirmation codes by e-mail, SMS or inbound SMS, and casting the encrypted ballot"),
         (name = "trustees", description = "Verifiable ballots: the trustees' key ceremony, the encrypted totals and their partial decryptions"),
         (name = "officers", description = "Technical officers: reference data, registration, their data and their qualification and amendment requests"),
+        (name = "distributors", description = "Distributors, their branches, and cooperation with technical officers"),
         (name = "reviews", description = "Universities' reviewers: the queue of officers' requests and the decisions"),
         (name = "messages", description = "Letters between the commission, associations and members; inboxes"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),

@@ -440,6 +440,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/branches/{id}/officer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Names an officer for an existing branch (e.g. the central one): a cooperation request. */
+        post: operations["name_branch_officer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperation-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The university's queue of cooperation requests for its province (the directorate: all). */
+        get: operations["cooperation_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The officer accepts: the request goes to the university of the branch's province. */
+        post: operations["accept_cooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperations/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The university approves: the officer becomes the branch's technical officer (DI-03). */
+        post: operations["approve_cooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The officer declines: closed, and the distributor's manager is told. */
+        post: operations["decline_cooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperations/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The university rejects, with a reason. */
+        post: operations["reject_cooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cooperations/{id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The officer ends an active cooperation: removed from the branch at once, the manager told by
+         *     SMS; no approval needed (DI-04).
+         */
+        post: operations["terminate_cooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The distributors the caller manages (the directorate: all). */
+        get: operations["list_distributors"];
+        put?: never;
+        /** Registers a distributor with its manager and central branch (the directorate, DI-01). */
+        post: operations["create_distributor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A distributor with its branches and its archive of cooperation requests (its manager, the
+         *     directorate).
+         */
+        get: operations["show_distributor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributors/{id}/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a branch, optionally naming its officer (DI-01, DI-02). */
+        post: operations["add_branch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/elections": {
         parameters: {
             query?: never;
@@ -1408,6 +1585,23 @@ export interface paths {
         patch: operations["edit_my_officer"];
         trace?: never;
     };
+    "/api/v1/officers/me/cooperations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in officer's cooperation requests: new ones first, then the archive (DI-02, DI-03). */
+        get: operations["my_cooperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officers/me/requests": {
         parameters: {
             query?: never;
@@ -1833,6 +2027,23 @@ export interface components {
             /** Format: date */
             start_date: string;
         };
+        BranchBody: {
+            address: string;
+            city_id: string;
+            name: string;
+            /** @description A qualified officer to name for the branch (a cooperation request). */
+            officer_national_code?: string | null;
+            province_id: string;
+        };
+        BranchDto: {
+            address: string;
+            city_id: string;
+            id: string;
+            is_central: boolean;
+            name: string;
+            officer?: null | components["schemas"]["Party"];
+            province_id: string;
+        };
         Bulletin: {
             /** @description Every cast ballot's tracking code, sorted (so their order tells nothing). */
             tracking_codes: string[];
@@ -2010,6 +2221,32 @@ export interface components {
             /** @description True when a tie crosses the last elected or alternate place. */
             tie: boolean;
         };
+        CoopDecision: {
+            /** @description Required when rejecting. */
+            reason?: string | null;
+        };
+        /** @enum {string} */
+        CoopStatus: "awaiting_officer" | "declined" | "awaiting_university" | "rejected" | "active" | "terminated";
+        CooperationDto: {
+            branch: components["schemas"]["BranchDto"];
+            /** Format: date-time */
+            created_at: string;
+            distributor_id: string;
+            distributor_kind: string;
+            distributor_name: string;
+            id: string;
+            manager: components["schemas"]["Party"];
+            officer: components["schemas"]["Party"];
+            province_id: string;
+            reason?: string | null;
+            reviewer?: string | null;
+            status: components["schemas"]["CoopStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CooperationList: {
+            items: components["schemas"]["CooperationDto"][];
+        };
         DealingBody: {
             /** @description `{trustee, commitments, proof, shares: [{to, ephemeral, masked}]}` (`DealingJson`). */
             dealing: {
@@ -2025,6 +2262,33 @@ export interface components {
          * @enum {string}
          */
         DegreeLevel: "associate" | "bachelor" | "master" | "professional_doctorate" | "phd" | "specialist" | "subspecialist";
+        DistributorBody: {
+            /** @description The central branch. */
+            central: components["schemas"]["BranchBody"];
+            /** @description `company` or `guild` */
+            kind: string;
+            /** @description The manager's national code; they need an account. */
+            manager_national_code: string;
+            name: string;
+        };
+        DistributorDto: {
+            branches: components["schemas"]["BranchDto"][];
+            /** @description Every cooperation request of its branches, newest first (the distributor's archive). */
+            cooperations: components["schemas"]["CooperationDto"][];
+            id: string;
+            /** @description `company` or `guild` */
+            kind: string;
+            manager: components["schemas"]["Party"];
+            name: string;
+        };
+        DistributorList: {
+            items: components["schemas"]["DistributorSummary"][];
+        };
+        DistributorSummary: {
+            id: string;
+            kind: string;
+            name: string;
+        };
         ElectionBody: {
             /** @description On creation only. */
             contests?: components["schemas"]["ContestBody"][] | null;
@@ -2314,6 +2578,9 @@ export interface components {
             status: components["schemas"]["Status"];
             voted: boolean;
         };
+        NameOfficerBody: {
+            national_code: string;
+        };
         NewInvoice: {
             /**
              * Format: int64
@@ -2462,6 +2729,11 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        Party: {
+            mobile?: string | null;
+            name: string;
+            national_code: string;
+        };
         PaymentStart: {
             /** @description Send the payer's browser here. */
             redirect_url: string;
@@ -2587,6 +2859,7 @@ export interface components {
             province_id: string;
         };
         RejectBody: {
+            /** @description Shown to the person. */
             reason: string;
         };
         RequestDetail: {
@@ -2627,6 +2900,9 @@ export interface components {
         };
         /** @enum {string} */
         RequestKind: "qualification" | "amendment";
+        RequestRejection: {
+            reason: string;
+        };
         /** @enum {string} */
         RequestStatus: "submitted" | "deficient" | "resubmitted" | "awaiting_payment" | "completed" | "rejected";
         ResetRequest: {
@@ -4007,6 +4283,476 @@ export interface operations {
                 };
             };
             /** @description `already_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    name_branch_officer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The branch */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameOfficerBody"];
+            };
+        };
+        responses: {
+            /** @description Requested */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributorDto"];
+                };
+            };
+            /** @description Invalid national code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not its manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `officer_not_qualified`, `officer_already_bound` or `branch_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cooperation_queue: {
+        parameters: {
+            query?: {
+                /** @description `pending` (awaiting the university, default) or `decided`. */
+                filter?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cooperation requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationList"];
+                };
+            };
+            /** @description Unknown filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a reviewer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accept_cooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cooperation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationDto"];
+                };
+            };
+            /** @description No such request of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_cooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cooperation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationDto"];
+                };
+            };
+            /** @description Not a reviewer of its province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decline_cooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cooperation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationDto"];
+                };
+            };
+            /** @description No such request of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_cooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cooperation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CoopDecision"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationDto"];
+                };
+            };
+            /** @description No reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a reviewer of its province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    terminate_cooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cooperation */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationDto"];
+                };
+            };
+            /** @description No such cooperation of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_distributors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Distributors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributorList"];
+                };
+            };
+        };
+    };
+    create_distributor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributorBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributorDto"];
+                };
+            };
+            /** @description Invalid fields or an unknown manager */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the directorate */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_distributor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The distributor */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The distributor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributorDto"];
+                };
+            };
+            /** @description Not its manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such distributor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_branch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The distributor */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BranchBody"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributorDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not its manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `officer_not_qualified`, `officer_already_bound` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6200,7 +6946,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectBody"];
+                "application/json": components["schemas"]["RequestRejection"];
             };
         };
         responses: {
@@ -6405,6 +7151,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_cooperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cooperation requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationList"];
                 };
             };
         };

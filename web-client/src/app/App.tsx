@@ -18,6 +18,7 @@ import { BulletinPage } from '../features/elections/BulletinPage';
 import { TrusteePage } from '../features/elections/TrusteePage';
 import { VotePage } from '../features/elections/VotePage';
 import { OfficerPage } from '../features/officers/OfficerPage';
+import { DistributorPage } from '../features/distributors/DistributorPage';
 import { ReviewQueuePage, ReviewRequestPage } from '../features/reviews/ReviewPages';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage';
@@ -95,6 +96,7 @@ export function App() {
                   <Route path="elections/:id/trustee" element={<TrusteePage />} />
                   <Route path="officer" element={<OfficerPage />} />
                   <Route path="reviews" element={<ReviewQueuePage />} />
+                  <Route path="distributor" element={<DistributorPage />} />
                   <Route path="reviews/:id" element={<ReviewRequestPage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />

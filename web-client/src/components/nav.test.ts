@@ -43,6 +43,10 @@ describe('grant labels', () => {
     expect(navItems(reviewer, true, t).map((i) => i.key)).toContain('reviews');
     const directorate = me([{ role: 'directorate_admin', scope_type: null, scope_id: null }]);
     expect(navItems(directorate, true, t).map((i) => i.key)).toContain('reviews');
+    expect(navItems(directorate, true, t).map((i) => i.key)).toContain('distributor');
+    const manager = me([{ role: 'distributor_manager', scope_type: 'distributor', scope_id: 'd1' }]);
+    expect(navItems(manager, true, t).map((i) => i.key)).toContain('distributor');
+    expect(navItems(officer, true, t).map((i) => i.key)).not.toContain('distributor');
   });
 
   it('names the role and its scope', () => {

@@ -27,6 +27,9 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   if (me?.grants.some((g) => g.role === 'technical_officer')) {
     items.push({ key: 'officer', to: '/officer', label: t('nav.officer') });
   }
+  if (me?.grants.some((g) => g.role === 'distributor_manager' || g.role === 'directorate_admin')) {
+    items.push({ key: 'distributor', to: '/distributor', label: t('nav.distributor') });
+  }
   if (me?.grants.some((g) => g.role === 'university_reviewer' || g.role === 'directorate_admin')) {
     items.push({ key: 'reviews', to: '/reviews', label: t('nav.reviews') });
   }

@@ -482,6 +482,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    distributors (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        manager_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    branches (id) {
+        id -> Text,
+        distributor_id -> Text,
+        name -> Text,
+        is_central -> Bool,
+        province_id -> Text,
+        city_id -> Text,
+        address -> Text,
+        officer_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cooperations (id) {
+        id -> Text,
+        branch_id -> Text,
+        distributor_id -> Text,
+        officer_id -> Text,
+        province_id -> Text,
+        status -> Text,
+        reviewer_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(accounts -> persons (person_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
@@ -501,6 +541,8 @@ diesel::joinable!(election_trustees -> elections (election_id));
 diesel::joinable!(officers -> persons (person_id));
 diesel::joinable!(officer_requests -> officers (officer_id));
 diesel::joinable!(cities -> provinces (province_id));
+diesel::joinable!(branches -> distributors (distributor_id));
+diesel::joinable!(cooperations -> branches (branch_id));
 diesel::joinable!(message_recipients -> messages (message_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 diesel::joinable!(message_attachments -> files (file_id));
@@ -543,5 +585,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     officers,
     officer_requests,
     officer_request_events,
+    distributors,
+    branches,
+    cooperations,
     vote_codes,
 );

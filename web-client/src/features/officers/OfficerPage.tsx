@@ -349,6 +349,72 @@ function History({ requests }: { requests: Request[] }) {
   );
 }
 
+/** Distributors' cooperation requests: new ones to accept or decline, the active one to end (DI-02, DI-04). */
+function Cooperations() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: ['my-cooperations'], queryFn: () => unwrap(api.GET('/api/v1/officers/me/cooperations')) });
+  const [ending, setEnding] = useState<string | null>(null);
+  const step = useMutation({
+    mutationFn: ({ id, what }: { id: string; what: 'accept' | 'decline' | 'terminate' }) => {
+      const path = { params: { path: { id } } };
+      if (what === 'accept') return unwrap(api.POST('/api/v1/cooperations/{id}/accept', path));
+      if (what === 'decline') return unwrap(api.POST('/api/v1/cooperations/{id}/decline', path));
+      return unwrap(api.POST('/api/v1/cooperations/{id}/terminate', path));
+    },
+    onSuccess: () => {
+      setEnding(null);
+      void queryClient.invalidateQueries({ queryKey: ['my-cooperations'] });
+    },
+    onError: () => setEnding(null),
+  });
+  if (!list.data || list.data.items.length === 0) return null;
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid="cooperations">
+      <Typography variant="h6" component="h2">
+        {t('cooperation.title')}
+      </Typography>
+      <FormAlert message={problemText(step.error)} />
+      <List>
+        {list.data.items.map((c) => (
+          <ListItem key={c.id} disableGutters sx={{ display: 'block' }}>
+            <ListItemText
+              primary={`${c.distributor_name} (${t(`distributors.kinds.${c.distributor_kind}`)}) — ${c.branch.name}`}
+              secondary={`${t(`cooperation.statuses.${c.status}`)} · ${c.branch.address} · ${t('distributors.manager')}: ${c.manager.name} · ${formatDateTime(c.updated_at, lang)}`}
+            />
+            {c.status === 'awaiting_officer' && (
+              <Stack direction="row" spacing={1}>
+                <Button variant="contained" size="small" disabled={step.isPending} onClick={() => step.mutate({ id: c.id, what: 'accept' })}>
+                  {t('cooperation.accept')}
+                </Button>
+                <Button size="small" disabled={step.isPending} onClick={() => step.mutate({ id: c.id, what: 'decline' })}>
+                  {t('cooperation.decline')}
+                </Button>
+              </Stack>
+            )}
+            {c.status === 'active' && (
+              <Button color="error" size="small" onClick={() => setEnding(c.id)}>
+                {t('cooperation.terminate')}
+              </Button>
+            )}
+          </ListItem>
+        ))}
+      </List>
+      {ending && (
+        <ConfirmDialog
+          title={t('cooperation.terminate')}
+          text={t('cooperation.terminateText')}
+          confirm={t('cooperation.terminate')}
+          busy={step.isPending}
+          onConfirm={() => step.mutate({ id: ending, what: 'terminate' })}
+          onCancel={() => setEnding(null)}
+        />
+      )}
+    </Paper>
+  );
+}
+
 /** The technical officer's page: registration, tracking, requests and data (TO-01..07). */
 export function OfficerPage() {
   const { t, i18n } = useTranslation();
@@ -409,6 +475,7 @@ export function OfficerPage() {
             </dl>
           </Paper>
           {o.current_request ? <Tracking request={o.current_request} /> : <NewRequest officer={o} />}
+          <Cooperations />
           <Contacts officer={o} key={`${o.phone}-${o.address}-${o.current_request?.status ?? ''}`} />
           <History requests={o.history} />
         </>

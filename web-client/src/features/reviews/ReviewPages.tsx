@@ -25,27 +25,95 @@ import { formatDateTime } from '../../lib/dates';
 import { formatRials } from '../../lib/money';
 import { problemText } from '../officers/OfficerPage';
 
-type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided';
+type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided' | 'cooperation';
+
+/** Cooperation requests the officers accepted, for the university to decide (DI-03). */
+function CooperationQueue() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const queue = useQuery({ queryKey: ['cooperation-queue'], queryFn: () => unwrap(api.GET('/api/v1/cooperation-reviews', { params: { query: { filter: 'pending' } } })) });
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  const [approving, setApproving] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const decide = useMutation({
+    mutationFn: ({ id, approve }: { id: string; approve: boolean }) =>
+      approve
+        ? unwrap(api.POST('/api/v1/cooperations/{id}/approve', { params: { path: { id } } }))
+        : unwrap(api.POST('/api/v1/cooperations/{id}/reject', { params: { path: { id } }, body: { reason } })),
+    onSuccess: () => {
+      setRejecting(null);
+      setApproving(null);
+      setReason('');
+      void queryClient.invalidateQueries({ queryKey: ['cooperation-queue'] });
+    },
+  });
+  return (
+    <Stack spacing={2}>
+      <FormAlert message={problemText(decide.error ?? queue.error)} />
+      {queue.data?.items.length === 0 && <Typography color="text.secondary">{t('reviews.empty')}</Typography>}
+      <Paper variant="outlined">
+        <List data-testid="cooperation-queue">
+          {queue.data?.items.map((c) => (
+            <ListItem key={c.id} sx={{ display: 'block' }}>
+              <ListItemText primary={`${c.officer.name} → ${c.distributor_name}، ${c.branch.name}`} secondary={`${c.branch.address} · ${formatDateTime(c.updated_at, lang)}`} />
+              <Stack direction="row" spacing={1}>
+                <Button size="small" variant="contained" color="success" onClick={() => setApproving(c.id)}>
+                  {t('reviews.approve')}
+                </Button>
+                <Button size="small" color="error" onClick={() => setRejecting(c.id)}>
+                  {t('reviews.reject')}
+                </Button>
+              </Stack>
+            </ListItem>
+          ))}
+        </List>
+      </Paper>
+      {approving && (
+        <ConfirmDialog title={t('reviews.approve')} text={t('cooperation.approveText')} confirm={t('reviews.approve')} busy={decide.isPending} onConfirm={() => decide.mutate({ id: approving, approve: true })} onCancel={() => setApproving(null)} />
+      )}
+      {rejecting && (
+        <Dialog open onClose={() => setRejecting(null)} fullWidth>
+          <DialogTitle>{t('reviews.reject')}</DialogTitle>
+          <DialogContent>
+            <TextField id="cooperation-reason" label={t('reviews.reason')} value={reason} onChange={(e) => setReason(e.target.value)} fullWidth multiline sx={{ mt: 1 }} />
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setRejecting(null)}>{t('admin.cancel')}</Button>
+            <Button color="error" variant="contained" disabled={decide.isPending || !reason.trim()} onClick={() => decide.mutate({ id: rejecting, approve: false })}>
+              {t('reviews.reject')}
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
+    </Stack>
+  );
+}
 
 /** The reviewer's queue (کارتابل) of officers' requests (TO-03), by filter. */
 export function ReviewQueuePage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const [filter, setFilter] = useState<Filter>('new');
-  const queue = useQuery({ queryKey: ['review-queue', filter], queryFn: () => unwrap(api.GET('/api/v1/officer-requests', { params: { query: { filter } } })) });
+  const queue = useQuery({
+    queryKey: ['review-queue', filter],
+    enabled: filter !== 'cooperation',
+    queryFn: () => unwrap(api.GET('/api/v1/officer-requests', { params: { query: { filter: filter as Exclude<Filter, 'cooperation'> } } })),
+  });
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
         {t('reviews.title')}
       </Typography>
       <Tabs value={filter} onChange={(_, v: Filter) => setFilter(v)} variant="scrollable" allowScrollButtonsMobile aria-label={t('reviews.title')}>
-        {(['new', 'returned', 'deficient', 'awaiting_payment', 'decided'] as const).map((f) => (
+        {(['new', 'returned', 'deficient', 'awaiting_payment', 'decided', 'cooperation'] as const).map((f) => (
           <Tab key={f} value={f} label={t(`reviews.filters.${f}`)} />
         ))}
       </Tabs>
+      {filter === 'cooperation' && <CooperationQueue />}
       <FormAlert message={queue.error ? queue.error.message : null} />
-      {queue.data?.items.length === 0 && <Typography color="text.secondary">{t('reviews.empty')}</Typography>}
-      <Paper variant="outlined">
+      {filter !== 'cooperation' && queue.data?.items.length === 0 && <Typography color="text.secondary">{t('reviews.empty')}</Typography>}
+      <Paper variant="outlined" sx={{ display: filter === 'cooperation' ? 'none' : undefined }}>
         <List data-testid="review-queue">
           {queue.data?.items.map((r) => (
             <ListItem key={r.id} component={RouterLink} to={`/reviews/${r.id}`} sx={{ color: 'inherit' }}>

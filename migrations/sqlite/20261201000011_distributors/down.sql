@@ -1,0 +1,3 @@
+DROP TABLE cooperations;
+DROP TABLE branches;
+DROP TABLE distributors;

@@ -1,0 +1,217 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { FormAlert } from '../../components/forms';
+import type { Lang } from '../../i18n';
+import { formatDateTime } from '../../lib/dates';
+import { toAsciiDigits } from '../../lib/digits';
+import { problemText } from '../officers/OfficerPage';
+
+type Distributor = Schemas['DistributorDto'];
+
+/** Province and city of a branch, and its address. */
+function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: string; address: string }; set: (k: 'province_id' | 'city_id' | 'address', value: string) => void; prefix: string }) {
+  const { t } = useTranslation();
+  const places = useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const cities = places.data?.items.find((p) => p.id === v.province_id)?.cities ?? [];
+  return (
+    <>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+        <TextField id={`${prefix}-province`} select label={t('officers.province')} value={v.province_id} onChange={(e) => { set('province_id', e.target.value); set('city_id', ''); }} fullWidth>
+          {places.data?.items.map((p) => (
+            <MenuItem key={p.id} value={p.id}>
+              {p.name_fa}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField id={`${prefix}-city`} select label={t('officers.city')} value={v.city_id} onChange={(e) => set('city_id', e.target.value)} fullWidth disabled={!v.province_id}>
+          {cities.map((c) => (
+            <MenuItem key={c.id} value={c.id}>
+              {c.name_fa}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <TextField id={`${prefix}-address`} label={t('officers.address')} value={v.address} onChange={(e) => set('address', e.target.value)} fullWidth />
+    </>
+  );
+}
+
+/** The directorate registers a distributor with its manager and central branch (DI-01). */
+function CreateDistributor() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [v, setV] = useState({ name: '', kind: 'company', manager: '', branch: '', province_id: '', city_id: '', address: '' });
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/distributors', {
+          body: { name: v.name, kind: v.kind, manager_national_code: toAsciiDigits(v.manager), central: { name: v.branch || t('distributors.central'), province_id: v.province_id, city_id: v.city_id, address: v.address } },
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['distributors'] });
+      setV({ name: '', kind: 'company', manager: '', branch: '', province_id: '', city_id: '', address: '' });
+    },
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('distributors.create')}
+      </Typography>
+      <FormAlert message={problemText(create.error)} />
+      <Stack spacing={2}>
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+          <TextField id="distributor-name" label={t('distributors.name')} value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} fullWidth />
+          <TextField id="distributor-kind" select label={t('distributors.kind')} value={v.kind} onChange={(e) => setV({ ...v, kind: e.target.value })} sx={{ minWidth: 160 }}>
+            <MenuItem value="company">{t('distributors.kinds.company')}</MenuItem>
+            <MenuItem value="guild">{t('distributors.kinds.guild')}</MenuItem>
+          </TextField>
+        </Stack>
+        <TextField id="distributor-manager" label={t('distributors.managerCode')} value={v.manager} onChange={(e) => setV({ ...v, manager: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+        <PlaceFields v={v} set={(k, value) => setV((x) => ({ ...x, [k]: value }))} prefix="central" />
+        <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate()} sx={{ alignSelf: 'flex-start' }}>
+          {t('distributors.createButton')}
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
+
+function NameOfficer({ branch, onDone }: { branch: string; onDone: (d: Distributor) => void }) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const name = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/branches/{id}/officer', { params: { path: { id: branch } }, body: { national_code: toAsciiDigits(code) } })),
+    onSuccess: (d) => {
+      setCode('');
+      onDone(d);
+    },
+  });
+  return (
+    <Stack spacing={1} sx={{ mt: 1 }}>
+      <FormAlert message={problemText(name.error)} />
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
+        <TextField id={`officer-code-${branch}`} size="small" label={t('distributors.officerCode')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+        <Button variant="outlined" disabled={name.isPending || !code} onClick={() => name.mutate()}>
+          {t('distributors.nameOfficer')}
+        </Button>
+      </Stack>
+    </Stack>
+  );
+}
+
+function AddBranch({ distributor, onDone }: { distributor: string; onDone: (d: Distributor) => void }) {
+  const { t } = useTranslation();
+  const [v, setV] = useState({ name: '', province_id: '', city_id: '', address: '', officer: '' });
+  const add = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/distributors/{id}/branches', { params: { path: { id: distributor } }, body: { name: v.name, province_id: v.province_id, city_id: v.city_id, address: v.address, officer_national_code: toAsciiDigits(v.officer) || null } })),
+    onSuccess: (d) => {
+      setV({ name: '', province_id: '', city_id: '', address: '', officer: '' });
+      onDone(d);
+    },
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('distributors.addBranch')}
+      </Typography>
+      <FormAlert message={problemText(add.error)} />
+      <Stack spacing={2}>
+        <TextField id="branch-name" label={t('distributors.branchName')} value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} fullWidth />
+        <PlaceFields v={v} set={(k, value) => setV((x) => ({ ...x, [k]: value }))} prefix="branch" />
+        <TextField id="branch-officer" label={t('distributors.officerCodeOptional')} value={v.officer} onChange={(e) => setV({ ...v, officer: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+        <Button variant="contained" disabled={add.isPending} onClick={() => add.mutate()} sx={{ alignSelf: 'flex-start' }}>
+          {t('distributors.addBranch')}
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
+
+function DistributorView({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const d = useQuery({ queryKey: ['distributor', id], queryFn: () => unwrap(api.GET('/api/v1/distributors/{id}', { params: { path: { id } } })) });
+  const set = (x: Distributor) => queryClient.setQueryData(['distributor', id], x);
+  if (d.error) return <FormAlert message={d.error.message} />;
+  if (!d.data) return null;
+  const x = d.data;
+  const pending = new Set(x.cooperations.filter((c) => c.status === 'awaiting_officer' || c.status === 'awaiting_university').map((c) => c.branch.id));
+  return (
+    <Stack spacing={2}>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">{`${x.name} (${t(`distributors.kinds.${x.kind}`)})`}</Typography>
+        <Typography color="text.secondary">{`${t('distributors.manager')}: ${x.manager.name}`}</Typography>
+        <List data-testid="branches">
+          {x.branches.map((b) => (
+            <ListItem key={b.id} disableGutters sx={{ display: 'block' }}>
+              <ListItemText
+                primary={`${b.name}${b.is_central ? ` (${t('distributors.central')})` : ''}`}
+                secondary={`${b.address} · ${t('distributors.officer')}: ${b.officer ? `${b.officer.name}` : pending.has(b.id) ? t('distributors.pending') : t('distributors.none')}`}
+              />
+              {!b.officer && !pending.has(b.id) && <NameOfficer branch={b.id} onDone={set} />}
+            </ListItem>
+          ))}
+        </List>
+      </Paper>
+      <AddBranch distributor={id} onDone={set} />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="h6" component="h2">
+          {t('distributors.archive')}
+        </Typography>
+        <List dense data-testid="cooperation-archive">
+          {x.cooperations.map((c) => (
+            <ListItem key={c.id} disableGutters>
+              <ListItemText primary={`${c.officer.name} — ${c.branch.name}`} secondary={`${t(`cooperation.statuses.${c.status}`)} · ${formatDateTime(c.updated_at, lang)}${c.reason ? ` · ${c.reason}` : ''}`} />
+            </ListItem>
+          ))}
+        </List>
+      </Paper>
+    </Stack>
+  );
+}
+
+/** Distributors: the manager's branches, officers and archive; the directorate registers them. */
+export function DistributorPage() {
+  const { t } = useTranslation();
+  const { me } = useAuth();
+  const list = useQuery({ queryKey: ['distributors'], queryFn: () => unwrap(api.GET('/api/v1/distributors')) });
+  const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
+  const [chosen, setChosen] = useState<string | null>(null);
+  const id = chosen ?? (list.data?.items.length === 1 ? list.data.items[0].id : null);
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('distributors.title')}
+      </Typography>
+      <FormAlert message={list.error ? list.error.message : null} />
+      {directorate && <CreateDistributor />}
+      {list.data && list.data.items.length > 1 && (
+        <TextField id="distributor-pick" select label={t('distributors.pick')} value={id ?? ''} onChange={(e) => setChosen(e.target.value)}>
+          {list.data.items.map((d) => (
+            <MenuItem key={d.id} value={d.id}>
+              {d.name}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+      {list.data?.items.length === 0 && <Alert severity="info">{t('distributors.noneYet')}</Alert>}
+      {id && <DistributorView id={id} key={id} />}
+    </Stack>
+  );
+}
