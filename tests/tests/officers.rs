@@ -10,6 +10,8 @@ on_both_backends!(
     an_officer_is_qualified_through_deficiencies_review_and_payment,
     a_rejected_officer_may_ask_again_elsewhere,
     a_distributor_names_an_officer_who_accepts_and_later_ends_it,
+    the_directorate_writes_to_one_some_or_all_officers,
+    existing_officers_and_their_distributors_are_imported_all_or_nothing,
 );
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -395,4 +397,106 @@ async fn a_distributor_names_an_officer_who_accepts_and_later_ends_it(backend: B
 
 async fn reviewer_of(app: &TestApp, province: &str) -> Person {
     reviewer(app, province, "کارشناس دیگر").await
+}
+
+async fn the_directorate_writes_to_one_some_or_all_officers(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let reviewer = reviewer(&app, "tehran", "کارشناس").await;
+    let tehran = qualified_officer(&app, &reviewer, "پرستو").await;
+    let d = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let boxes = app.get("/api/v1/mailboxes", Some(&d)).await.expect_status(200).clone();
+    assert!(boxes["items"].as_array().unwrap().iter().any(|b| b["mailbox"] == "directorate"));
+    let send = |body: Value| {
+        let (app, d) = (&app, d.clone());
+        async move { app.post("/api/v1/messages", Some(&d), &body).await }
+    };
+    let letter = |extra: Value| {
+        let mut b = json!({"from": "directorate", "to": "officers", "subject": "بخشنامهٔ تازه", "body": "متن بخشنامه"});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    // Only the directorate writes from its mailbox, and only to officers.
+    app.post("/api/v1/messages", Some(&tehran.token), &letter(json!({}))).await.expect_error(403, "forbidden");
+    send(letter(json!({"to": "associations"}))).await.expect_error(400, "validation_failed");
+    // One officer.
+    let one = send(letter(json!({"officer_national_code": tehran.code}))).await;
+    assert_eq!(one.expect_status(201)["audience"]["recipient_count"], 1);
+    // Filtered: Tehran's qualified officers (the demo's and this one).
+    let some = send(letter(json!({"province_id": "tehran", "qualified_only": true}))).await;
+    let n = some.expect_status(201)["audience"]["recipient_count"].as_i64().unwrap();
+    assert!(n >= 2, "{n}");
+    let none = send(letter(json!({"province_id": "ilam"}))).await;
+    none.expect_error(400, "validation_failed");
+    // All officers.
+    let all = send(letter(json!({}))).await;
+    assert!(all.expect_status(201)["audience"]["recipient_count"].as_i64().unwrap() > n);
+    // The officer reads them in their inbox.
+    let inbox = app.get("/api/v1/mailboxes/me/messages", Some(&tehran.token)).await.expect_status(200).clone();
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "one, Tehran's qualified, all");
+    assert!(items.iter().all(|m| m["sender"]["kind"] == "directorate"));
+}
+
+async fn import(app: &TestApp, token: &str, csv: &str, dry_run: bool) -> Answer {
+    let url = app.url(&format!("/api/v1/officers/import?dry_run={dry_run}"));
+    app.send(app.client.post(url).bearer_auth(token).header("content-type", "text/csv").body(csv.to_owned())).await
+}
+
+async fn existing_officers_and_their_distributors_are_imported_all_or_nothing(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let d = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (a, b, manager) = (fresh_national_code(), fresh_national_code(), fresh_national_code());
+    let heading = "کد ملی,نام,نام خانوادگی,تاریخ تولد,نام پدر,جنسیت,شماره شناسنامه,تلفن همراه,رایانامه,نشانی,استان,شهر,رشته,مقطع,توزیع کننده,نوع توزیع کننده,کد ملی مدیر";
+    let good_a = format!(
+        "{a},نیما,کاوسی,1984-02-11,رضا,مرد,5521,09351112233,,تهران، خیابان شریعتی، پلاک ۹,تهران,ری,مهندسی پزشکی,کارشناسی,شرکت آزمون طب,شرکت,{manager}"
+    );
+    let bad_b = format!("{b},شیرین,نامدار,1990-13-01,علی,زن,77,,,کوتاه,تهران,تبریز,فلسفه,کارشناسی,,,");
+    let csv = format!("{heading}\n{good_a}\n{bad_b}\n");
+    let officers_before = app.count("officers");
+    import(&app, &tehran_token(&app).await, &csv, true).await.expect_error(403, "forbidden");
+    let refused = import(&app, &d, &csv, false).await;
+    let fields = refused.expect_error(400, "import_rejected")["fields"].clone();
+    for column in ["birth_date", "address", "city", "field"] {
+        assert!(fields[format!("rows[3].{column}")].is_array(), "{column}: {fields}");
+    }
+    assert!(fields.as_object().unwrap().keys().all(|k| k.starts_with("rows[3]")), "line 2 is fine: {fields}");
+    assert_eq!(app.count("officers"), officers_before, "nothing imported");
+    assert_eq!(app.count("distributors WHERE name = 'شرکت آزمون طب'"), 0);
+
+    let good_b = format!(
+        "{b},شیرین,نامدار,1990-12-01,علی,زن,77,,,تبریز، خیابان امام، پلاک ۳۳,آذربایجان شرقی,تبریز,مهندسی پزشکی,کارشناسی ارشد,شرکت آزمون طب,شرکت,{manager}"
+    );
+    let csv = format!("{heading}\n{good_a}\n{good_b}\n");
+    let checked = import(&app, &d, &csv, true).await;
+    assert_eq!((checked.expect_status(200)["rows"].clone(), checked.body["imported"].clone()), (json!(2), json!(0)));
+    assert_eq!(app.count("officers"), officers_before, "a dry run imports nothing");
+    let done = import(&app, &d, &csv, false).await;
+    let report = done.expect_status(200).clone();
+    assert_eq!(
+        (report["imported"].clone(), report["new_accounts"].clone(), report["new_distributors"].clone()),
+        (json!(2), json!(3), json!(1))
+    );
+    assert_eq!(app.count("officers"), officers_before + 2);
+    // Qualified, bound to the distributor's branches; the second one to a new branch.
+    assert!(app.count("officers WHERE qualified_at IS NOT NULL") >= 2);
+    assert!(app.count("cooperations WHERE status = 'active'") >= 3);
+    assert!(app.count("branches WHERE officer_id IS NOT NULL") >= 3);
+    // Imported people have accounts whose password nobody knows (they use "forgot password").
+    app.login(&a, GOOD_PASSWORD).await.expect_error(401, "invalid_credentials");
+    app.post("/api/v1/auth/recovery/sms", None, &json!({"national_code": a})).await.expect_status(201);
+    // A second import of the same officers is refused.
+    let again = import(&app, &d, &csv, false).await;
+    assert!(again.expect_error(400, "import_rejected")["fields"]["rows[2].national_code"].is_array());
+}
+
+async fn tehran_token(app: &TestApp) -> String {
+    reviewer(app, "tehran", "کارشناس").await.token
 }

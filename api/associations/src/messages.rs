@@ -31,6 +31,8 @@ const ATTACHMENTS_MAX: usize = 10;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mailbox {
     Commission,
+    /// The medical-equipment directorate, writing to technical officers (TO-09).
+    Directorate,
     Association(String),
     Person(String),
 }
@@ -39,6 +41,7 @@ impl Mailbox {
     fn kind(&self) -> &'static str {
         match self {
             Mailbox::Commission => "commission",
+            Mailbox::Directorate => "directorate",
             Mailbox::Association(_) => "association",
             Mailbox::Person(_) => "person",
         }
@@ -47,6 +50,7 @@ impl Mailbox {
     fn id(&self) -> &str {
         match self {
             Mailbox::Commission => "commission",
+            Mailbox::Directorate => "directorate",
             Mailbox::Association(id) | Mailbox::Person(id) => id,
         }
     }
@@ -54,6 +58,7 @@ impl Mailbox {
     fn from_row(kind: &str, id: &str) -> Option<Self> {
         match kind {
             "commission" => Some(Mailbox::Commission),
+            "directorate" => Some(Mailbox::Directorate),
             "association" => Some(Mailbox::Association(id.to_owned())),
             "person" => Some(Mailbox::Person(id.to_owned())),
             _ => None,
@@ -68,6 +73,10 @@ impl Mailbox {
                 user.require_any(&[Role::CommissionAdmin])?;
                 Ok(Mailbox::Commission)
             }
+            "directorate" => {
+                user.require_any(&[Role::DirectorateAdmin])?;
+                Ok(Mailbox::Directorate)
+            }
             id => {
                 require_manager(user, id)?;
                 Ok(Mailbox::Association(id.to_owned()))
@@ -78,6 +87,7 @@ impl Mailbox {
     fn readable_by(&self, user: &CurrentUser) -> bool {
         match self {
             Mailbox::Commission => user.has_role(Role::CommissionAdmin),
+            Mailbox::Directorate => user.has_role(Role::DirectorateAdmin),
             Mailbox::Association(id) => require_manager(user, id).is_ok(),
             Mailbox::Person(id) => *id == user.person_id,
         }
@@ -87,7 +97,7 @@ impl Mailbox {
 /// Who a message went to, as the sender chose.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Audience {
-    /// `associations`, `commission` or `members`
+    /// `associations`, `commission`, `members` or `officers`
     pub to: String,
     /// The associations written to; empty for all of them (`to` = `associations`).
     #[serde(default)]
@@ -96,13 +106,22 @@ pub struct Audience {
     pub field: Option<String>,
     /// Members of this degree level only (`to` = `members`).
     pub degree_level: Option<String>,
+    /// Technical officers of this province only (`to` = `officers`).
+    #[serde(default)]
+    pub province_id: Option<String>,
+    /// Qualified officers only (`to` = `officers`).
+    #[serde(default)]
+    pub qualified_only: bool,
+    /// The one officer written to, by national code (`to` = `officers`).
+    #[serde(default)]
+    pub officer_national_code: Option<String>,
     /// How many mailboxes it reached.
     pub recipient_count: i64,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Sender {
-    /// `commission` or `association`
+    /// `commission`, `directorate` or `association`
     pub kind: String,
     /// The association's id (`commission` for the commission).
     pub id: String,
@@ -202,6 +221,9 @@ fn summaries(
                 association_ids: Vec::new(),
                 field: None,
                 degree_level: None,
+                province_id: None,
+                qualified_only: false,
+                officer_national_code: None,
                 recipient_count: 0,
             }),
         })
@@ -234,6 +256,15 @@ pub async fn list_mailboxes(state: web::Data<AppState>, user: AuthUser) -> Resul
             if user.has_role(Role::CommissionAdmin) {
                 let n = unread(conn, &Mailbox::Commission)?;
                 out.push(MailboxDto { mailbox: "commission".into(), kind: "commission".into(), name: None, unread: n });
+            }
+            if user.has_role(Role::DirectorateAdmin) {
+                let n = unread(conn, &Mailbox::Directorate)?;
+                out.push(MailboxDto {
+                    mailbox: "directorate".into(),
+                    kind: "directorate".into(),
+                    name: None,
+                    unread: n,
+                });
             }
             let managed: Vec<String> = user
                 .grants
@@ -467,10 +498,18 @@ pub async fn mark_message(
 
 #[derive(Deserialize, ToSchema)]
 pub struct SendMessage {
-    /// The sending mailbox: `commission`, or an association's id.
+    /// The sending mailbox: `commission`, `directorate`, or an association's id.
     pub from: String,
     /// From the commission: `associations`. From an association: `commission` or `members`.
+    /// From the directorate: `officers` (TO-09).
     pub to: String,
+    /// `to` = `officers`: one officer by national code; otherwise all that match the filters.
+    pub officer_national_code: Option<String>,
+    /// `to` = `officers`: only officers of this province.
+    pub province_id: Option<String>,
+    /// `to` = `officers`: only qualified officers.
+    #[serde(default)]
+    pub qualified_only: bool,
     /// `to` = `associations`: which ones; empty or left out for all.
     #[serde(default)]
     pub association_ids: Vec<String>,
@@ -518,14 +557,15 @@ pub async fn send_message(
     }
     let allowed = match from {
         Mailbox::Commission => body.to == "associations",
+        Mailbox::Directorate => body.to == "officers",
         _ => body.to == "commission" || body.to == "members",
     };
     if !allowed {
         e.add(
             "to",
             Msg::new(
-                "کمیسیون به انجمن‌ها می‌نویسد؛ انجمن به کمیسیون یا اعضای خود.",
-                "The commission writes to associations; an association to the commission or its members.",
+                "کمیسیون به انجمن‌ها می‌نویسد؛ انجمن به کمیسیون یا اعضای خود؛ اداره کل به مسئولان فنی.",
+                "The commission writes to associations; an association to the commission or its members; the directorate to technical officers.",
             ),
         );
     }
@@ -552,6 +592,17 @@ pub async fn send_message(
     ids.sort();
     ids.dedup();
     let to = body.to.clone();
+    let officer_code = match body.officer_national_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(
+            anjoman_core::text::NationalCode::parse(c)
+                .map_err(|x| ApiError::field("officer_national_code", x.message_fa(), x.message_en()))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let province = body.province_id.clone().filter(|p| !p.is_empty());
+    let qualified_only = body.qualified_only;
     let created = state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -585,6 +636,20 @@ pub async fn send_message(
                         }
                         q.select(m::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
                     }
+                    (Mailbox::Directorate, _) => {
+                        use anjoman_core::db::schema::{officers as o, persons as p};
+                        let mut q = o::table.inner_join(p::table).into_boxed();
+                        if let Some(code) = &officer_code {
+                            q = q.filter(p::national_code.eq(code.clone()));
+                        }
+                        if let Some(pv) = &province {
+                            q = q.filter(o::province_id.eq(pv.clone()));
+                        }
+                        if qualified_only {
+                            q = q.filter(o::qualified_at.is_not_null());
+                        }
+                        q.select(o::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
+                    }
                     (Mailbox::Person(_), _) => return Err(ApiError::Forbidden),
                 };
                 if recipients.is_empty() {
@@ -599,6 +664,9 @@ pub async fn send_message(
                     association_ids: if matches!(from, Mailbox::Commission) { ids.clone() } else { Vec::new() },
                     field: field.clone(),
                     degree_level: degree.map(|d| d.as_str().to_owned()),
+                    province_id: province.clone(),
+                    qualified_only,
+                    officer_national_code: officer_code.clone(),
                     recipient_count: recipients.len() as i64,
                 };
                 let (id, at) = (new_id(), now());

@@ -47,7 +47,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::distributors::terminate_cooperation)
         .service(crate::distributors::cooperation_queue)
         .service(crate::distributors::approve_cooperation)
-        .service(crate::distributors::reject_cooperation);
+        .service(crate::distributors::reject_cooperation)
+        .service(crate::import::import_officers);
 }
 
 /// The fee of a request kind, in rials (ANJOMAN_OFFICER_*_FEE_RIALS).

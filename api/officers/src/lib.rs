@@ -7,6 +7,7 @@
 
 pub mod distributors;
 pub mod http;
+pub mod import;
 pub mod reference;
 pub mod rules;
 pub mod store;

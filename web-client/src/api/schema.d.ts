@@ -1563,6 +1563,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports existing officers and their current distributor as its central branch (the
+         *     directorate, TO-10). The body is the CSV (UTF-8, a heading line; Persian headings work):
+         *     `national_code, first_name, last_name, birth_date (YYYY-MM-DD), father_name, gender,
+         *     id_card_number, mobile, email, address, province, city, field, degree_level` and optionally
+         *     `distributor, distributor_kind (company|guild), manager_national_code`. All rows or none:
+         *     any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
+         */
+        post: operations["import_officers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officers/me": {
         parameters: {
             query?: never;
@@ -1959,12 +1983,18 @@ export interface components {
             degree_level?: string | null;
             /** @description Members of this field only (`to` = `members`). */
             field?: string | null;
+            /** @description The one officer written to, by national code (`to` = `officers`). */
+            officer_national_code?: string | null;
+            /** @description Technical officers of this province only (`to` = `officers`). */
+            province_id?: string | null;
+            /** @description Qualified officers only (`to` = `officers`). */
+            qualified_only?: boolean;
             /**
              * Format: int64
              * @description How many mailboxes it reached.
              */
             recipient_count: number;
-            /** @description `associations`, `commission` or `members` */
+            /** @description `associations`, `commission`, `members` or `officers` */
             to: string;
         };
         AuditEntry: {
@@ -2693,6 +2723,16 @@ export interface components {
         OfficerFieldList: {
             items: components["schemas"]["OfficerField"][];
         };
+        OfficerImportReport: {
+            dry_run: boolean;
+            /** @description Officers added (0 on a dry run). */
+            imported: number;
+            /** @description Accounts created with a random password, to be set through "forgot password". */
+            new_accounts: number;
+            /** @description Distributors created (the others were found by name). */
+            new_distributors: number;
+            rows: number;
+        };
         /** @description A message as administrators see it: never its text, which may hold a code or password. */
         OutboxMessage: {
             /** Format: int32 */
@@ -2972,16 +3012,25 @@ export interface components {
             degree_level?: string | null;
             /** @description `to` = `members`: only approved members of this field (optional). */
             field?: string | null;
-            /** @description The sending mailbox: `commission`, or an association's id. */
+            /** @description The sending mailbox: `commission`, `directorate`, or an association's id. */
             from: string;
+            /** @description `to` = `officers`: one officer by national code; otherwise all that match the filters. */
+            officer_national_code?: string | null;
+            /** @description `to` = `officers`: only officers of this province. */
+            province_id?: string | null;
+            /** @description `to` = `officers`: only qualified officers. */
+            qualified_only?: boolean;
             subject: string;
-            /** @description From the commission: `associations`. From an association: `commission` or `members`. */
+            /**
+             * @description From the commission: `associations`. From an association: `commission` or `members`.
+             *     From the directorate: `officers` (TO-09).
+             */
             to: string;
         };
         Sender: {
             /** @description The association's id (`commission` for the commission). */
             id: string;
-            /** @description `commission` or `association` */
+            /** @description `commission`, `directorate` or `association` */
             kind: string;
             /** @description The association's name; the commission's is shown by the client in its language. */
             name?: string | null;
@@ -7075,6 +7124,52 @@ export interface operations {
             };
             /** @description `already_registered` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_officers: {
+        parameters: {
+            query?: {
+                /** @description Only check the rows and report; import nothing. */
+                dry_run?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported (or, on a dry run, would import) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerImportReport"];
+                };
+            };
+            /** @description `import_rejected` with the rejected rows in `fields`; `import_columns_missing`, `import_empty`, `import_not_utf8`, `import_too_large` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the directorate */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -260,6 +260,10 @@ export const en: Messages = {
     unpublish: 'Unpublish',
   },
   messages: {
+    directorate: 'Medical Equipment Directorate',
+    toOfficers: 'To technical officers: one by national code, or all that match (leave empty for all).',
+    oneOfficer: 'One officer (national code)',
+    qualifiedOnly: 'Qualified officers only',
     title: 'Messages',
     mailboxes: 'Mailboxes',
     mine: 'My messages',
@@ -544,6 +548,13 @@ export const en: Messages = {
     terminate: 'End the cooperation',
     terminateText: 'You are removed from the branch at once and its manager is told by SMS. No approval is needed.',
     approveText: 'The officer becomes the branch’s technical officer.',
+  },
+  officerImport: {
+    title: 'Import existing officers',
+    intro: 'A UTF-8 CSV with a heading line: national_code, first_name, last_name, birth_date (YYYY-MM-DD), father_name, gender, id_card_number, mobile, email, address, province, city, field, degree_level, and optionally distributor, distributor_kind, manager_national_code. The file is checked first; nothing is imported unless every row is right. New people get an account with a random password, to set through “forgot password”.',
+    open: 'Choose a CSV file',
+    checked: 'All {{rows}} rows are valid. Nothing has been imported yet.',
+    done: '{{rows}} officers were imported ({{accounts}} new accounts, {{distributors}} new distributors).',
   },
   minutes: {
     open: 'Printable minutes',

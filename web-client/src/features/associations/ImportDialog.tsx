@@ -21,28 +21,56 @@ import { toPersianDigits } from '../../lib/digits';
 import { rejectedRows } from '../../lib/importReport';
 import { sendWithProgress } from '../../lib/upload';
 
-type Report = Schemas['ImportReport'];
+type Report = { rows: number; imported: number };
 
-type Phase =
+type Phase<R> =
   | { kind: 'idle' }
   | { kind: 'sending'; dryRun: boolean; sent: number }
-  | { kind: 'checked'; report: Report }
-  | { kind: 'done'; report: Report }
+  | { kind: 'checked'; report: R }
+  | { kind: 'done'; report: R }
   | { kind: 'failed'; problem: ApiProblem };
 
 /**
- * Imports members from a CSV (AS-04): the file is checked first (nothing changes), every
- * rejected row is listed with why; only a clean file can be imported, and all of it at once.
+ * Imports a CSV — an association's members (AS-04) by default, or whatever `path` takes: the file
+ * is checked first (nothing changes), every rejected row is listed with why; only a clean file
+ * can be imported, and all of it at once.
  */
-export function ImportDialog({ id, onClose, onImported }: { id: string; onClose: () => void; onImported: () => void }) {
+export function ImportDialog<R extends Report = Schemas['ImportReport']>({
+  id,
+  onClose,
+  onImported,
+  path,
+  title,
+  intro,
+  template = '/api/v1/members-import-template.csv',
+  summary,
+}: {
+  id?: string;
+  onClose: () => void;
+  onImported: () => void;
+  /** The import endpoint, without `?dry_run`; by default the association's member import. */
+  path?: string;
+  title?: string;
+  intro?: string;
+  template?: string | null;
+  /** The line shown after the check (`dryRun`) or the import. */
+  summary?: (report: R, dryRun: boolean) => string;
+}) {
   const { t, i18n } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [phase, setPhase] = useState<Phase<R>>({ kind: 'idle' });
+  const endpoint = path ?? `/api/v1/associations/${encodeURIComponent(id ?? '')}/members/import`;
+  const describe =
+    summary ??
+    ((report: R, dryRun: boolean) => {
+      const r = report as unknown as Schemas['ImportReport'];
+      return dryRun ? t('import.checked', { rows: n(r.rows), fresh: n(r.new_people) }) : t('import.done', { rows: n(r.imported), fresh: n(r.new_people) });
+    });
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   const send = async (chosen: File, dryRun: boolean) => {
     setPhase({ kind: 'sending', dryRun, sent: 0 });
     try {
-      const report = await sendWithProgress<Report>('POST', `/api/v1/associations/${encodeURIComponent(id)}/members/import?dry_run=${dryRun}`, chosen, 'text/csv', (sent) =>
+      const report = await sendWithProgress<R>('POST', `${endpoint}?dry_run=${dryRun}`, chosen, 'text/csv', (sent) =>
         setPhase({ kind: 'sending', dryRun, sent }),
       );
       setPhase(dryRun ? { kind: 'checked', report } : { kind: 'done', report });
@@ -54,13 +82,15 @@ export function ImportDialog({ id, onClose, onImported }: { id: string; onClose:
   const busy = phase.kind === 'sending';
   return (
     <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="md">
-      <DialogTitle>{t('import.title')}</DialogTitle>
+      <DialogTitle>{title ?? t('import.title')}</DialogTitle>
       <DialogContent>
         <Stack spacing={2}>
-          <Typography>{t('import.intro')}</Typography>
-          <Link href="/api/v1/members-import-template.csv" download>
-            {t('import.template')}
-          </Link>
+          <Typography>{intro ?? t('import.intro')}</Typography>
+          {template && (
+            <Link href={template} download>
+              {t('import.template')}
+            </Link>
+          )}
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
             <Button variant="outlined" component="label" disabled={busy}>
               {t('import.choose')}
@@ -87,12 +117,12 @@ export function ImportDialog({ id, onClose, onImported }: { id: string; onClose:
           )}
           {phase.kind === 'checked' && (
             <Alert severity="info" role="status">
-              {t('import.checked', { rows: n(phase.report.rows), fresh: n(phase.report.new_people) })}
+              {describe(phase.report, true)}
             </Alert>
           )}
           {phase.kind === 'done' && (
             <Alert severity="success" role="status">
-              {t('import.done', { rows: n(phase.report.imported), fresh: n(phase.report.new_people) })}
+              {describe(phase.report, false)}
             </Alert>
           )}
           {phase.kind === 'failed' && (

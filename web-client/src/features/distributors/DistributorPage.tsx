@@ -18,6 +18,8 @@ import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { problemText } from '../officers/OfficerPage';
+import { ImportDialog } from '../associations/ImportDialog';
+import { toPersianDigits } from '../../lib/digits';
 
 type Distributor = Schemas['DistributorDto'];
 
@@ -193,6 +195,10 @@ export function DistributorPage() {
   const list = useQuery({ queryKey: ['distributors'], queryFn: () => unwrap(api.GET('/api/v1/distributors')) });
   const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
   const [chosen, setChosen] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+  const { i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   const id = chosen ?? (list.data?.items.length === 1 ? list.data.items[0].id : null);
   return (
     <Stack spacing={2}>
@@ -201,6 +207,34 @@ export function DistributorPage() {
       </Typography>
       <FormAlert message={list.error ? list.error.message : null} />
       {directorate && <CreateDistributor />}
+      {directorate && (
+        <Paper variant="outlined" sx={{ p: 2 }}>
+          <Typography variant="h6" component="h2" gutterBottom>
+            {t('officerImport.title')}
+          </Typography>
+          <Typography color="text.secondary" sx={{ mb: 1 }}>
+            {t('officerImport.intro')}
+          </Typography>
+          <Button variant="outlined" onClick={() => setImporting(true)}>
+            {t('officerImport.open')}
+          </Button>
+        </Paper>
+      )}
+      {importing && (
+        <ImportDialog<Schemas['OfficerImportReport']>
+          path="/api/v1/officers/import"
+          title={t('officerImport.title')}
+          intro={t('officerImport.intro')}
+          template={null}
+          summary={(r, dry) =>
+            dry
+              ? t('officerImport.checked', { rows: n(r.rows) })
+              : t('officerImport.done', { rows: n(r.imported), accounts: n(r.new_accounts), distributors: n(r.new_distributors) })
+          }
+          onClose={() => setImporting(false)}
+          onImported={() => void queryClient.invalidateQueries({ queryKey: ['distributors'] })}
+        />
+      )}
       {list.data && list.data.items.length > 1 && (
         <TextField id="distributor-pick" select label={t('distributors.pick')} value={id ?? ''} onChange={(e) => setChosen(e.target.value)}>
           {list.data.items.map((d) => (

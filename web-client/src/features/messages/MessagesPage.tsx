@@ -2,11 +2,13 @@ import AttachFileIcon from '@mui/icons-material/AttachFile';
 import Autocomplete from '@mui/material/Autocomplete';
 import Badge from '@mui/material/Badge';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -31,7 +33,7 @@ import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
-import { toPersianDigits } from '../../lib/digits';
+import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 import { DEGREES } from '../associations/ProfileEditor';
 
 type Mailbox = Schemas['MailboxDto'];
@@ -39,11 +41,12 @@ type Summary = Schemas['MessageSummary'];
 
 function useMailboxName() {
   const { t } = useTranslation();
-  return (m: Pick<Mailbox, 'kind' | 'name'>) => (m.kind === 'person' ? t('messages.mine') : m.kind === 'commission' ? t('messages.commission') : (m.name ?? ''));
+  return (m: Pick<Mailbox, 'kind' | 'name'>) =>
+    m.kind === 'person' ? t('messages.mine') : m.kind === 'commission' ? t('messages.commission') : m.kind === 'directorate' ? t('messages.directorate') : (m.name ?? '');
 }
 
 function senderName(t: (k: string) => string, s: Schemas['Sender']): string {
-  return s.kind === 'commission' ? t('messages.commission') : (s.name ?? '');
+  return s.kind === 'commission' ? t('messages.commission') : s.kind === 'directorate' ? t('messages.directorate') : (s.name ?? '');
 }
 
 /** Downloads a private file with the session's token and hands it to the browser. */
@@ -128,7 +131,12 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const commission = from.kind === 'commission';
-  const [to, setTo] = useState(commission ? 'associations' : 'members');
+  const directorate = from.kind === 'directorate';
+  const [to, setTo] = useState(commission ? 'associations' : directorate ? 'officers' : 'members');
+  const [officer, setOfficer] = useState('');
+  const [province, setProvince] = useState('');
+  const [qualifiedOnly, setQualifiedOnly] = useState(false);
+  const provinces = useQuery({ queryKey: ['provinces'], staleTime: Infinity, enabled: directorate, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
   const [chosen, setChosen] = useState<Schemas['AssociationDto'][]>([]);
   const [field, setField] = useState('');
   const [degree, setDegree] = useState('');
@@ -147,6 +155,9 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
             association_ids: chosen.map((a) => a.id),
             field: to === 'members' && field.trim() ? field : null,
             degree_level: to === 'members' && degree ? degree : null,
+            officer_national_code: directorate && officer.trim() ? toAsciiDigits(officer) : null,
+            province_id: directorate && province ? province : null,
+            qualified_only: directorate && qualifiedOnly,
             subject,
             body,
             attachment_ids: files.map((f) => f.id),
@@ -165,7 +176,23 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
       <DialogContent>
         <FormAlert message={send.error ? [send.error.message, fieldError('to'), fieldError('attachment_ids')].filter(Boolean).join(' ') : null} />
         <Stack spacing={2} sx={{ mt: 1 }}>
-          {commission ? (
+          {directorate ? (
+            <Stack spacing={1}>
+              <Typography color="text.secondary">{t('messages.toOfficers')}</Typography>
+              <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+                <TextField id="message-officer" label={t('messages.oneOfficer')} value={officer} onChange={(e) => setOfficer(e.target.value)} error={Boolean(fieldError('officer_national_code'))} helperText={fieldError('officer_national_code')} fullWidth slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+                <TextField id="message-province" select label={t('officers.province')} value={province} onChange={(e) => setProvince(e.target.value)} fullWidth>
+                  <MenuItem value="">{t('admin.all')}</MenuItem>
+                  {provinces.data?.items.map((p) => (
+                    <MenuItem key={p.id} value={p.id}>
+                      {p.name_fa}
+                    </MenuItem>
+                  ))}
+                </TextField>
+              </Stack>
+              <FormControlLabel control={<Checkbox checked={qualifiedOnly} onChange={(e) => setQualifiedOnly(e.target.checked)} />} label={t('messages.qualifiedOnly')} />
+            </Stack>
+          ) : commission ? (
             <Autocomplete
               multiple
               id="message-associations"
