@@ -1200,6 +1200,21 @@ async function distributors(browser, lang, viewport) {
     const outbox = await (await fetch(`${server.base}/api/v1/outbox?channel=sms&recipient=09121110001&per_page=100`, { headers: { authorization: `Bearer ${admin.access_token}` } })).json();
     const texted = outbox.items.filter((m) => m.purpose === 'cooperation');
     check(`${tag}: the manager's SMS about the ending is in the outbox`, texted.length === 2, JSON.stringify(outbox.items.map((m) => [m.purpose, m.created_at])));
+    await signOut();
+
+    s.stage = 'the directorate names a reviewer for Fars';
+    await signIn('0499370899', 'Anjoman-Demo-1403');
+    await page.goto(`${server.base}/reviews`);
+    await page.getByTestId('directorate-settings').waitFor();
+    await page.locator('#reviewer-province').click();
+    await page.getByRole('option', { name: /^فارس/ }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('#reviewer-code').fill('1234567891');
+    await page.getByRole('button', { name: fa ? 'تعیین به‌عنوان کارشناس' : 'Name as reviewer' }).click();
+    await page.getByText(fa ? 'کارشناس تعیین شد.' : 'The reviewer was named.').waitFor();
+    await page.waitForTimeout(400);
+    await axe(page, `${tag} directorate settings`);
+    check(`${tag}: the directorate named a reviewer`, true);
   });
 }
 

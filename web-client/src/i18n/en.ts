@@ -503,6 +503,11 @@ export const en: Messages = {
     notQualified: 'Not qualified yet',
   },
   reviews: {
+    reviewers: 'Universities’ reviewers',
+    reviewerAdded: 'The reviewer was named.',
+    addReviewer: 'Name as reviewer',
+    allowedFields: 'Fields and degrees that qualify',
+    allowedFieldsHelp: 'One per line: field, degree code (bachelor, master, phd, …)',
     title: 'Officers’ requests',
     filters: { new: 'New', returned: 'Returned to me', deficient: 'With the officer', awaiting_payment: 'Awaiting payment', decided: 'Decided', cooperation: 'Cooperation' },
     empty: 'Nothing here.',

@@ -501,6 +501,11 @@ export const fa = {
     notQualified: 'هنوز احراز صلاحیت نشده',
   },
   reviews: {
+    reviewers: 'کارشناسان دانشگاه‌ها',
+    reviewerAdded: 'کارشناس تعیین شد.',
+    addReviewer: 'تعیین به‌عنوان کارشناس',
+    allowedFields: 'رشته‌ها و مقطع‌های مجاز',
+    allowedFieldsHelp: 'هر سطر: رشته، کد مقطع (bachelor، master، phd، …)',
     title: 'درخواست‌های مسئولان فنی',
     filters: { new: 'تازه', returned: 'بازگشته به من', deficient: 'نزد مسئول فنی', awaiting_payment: 'در انتظار پرداخت', decided: 'تصمیم‌گرفته', cooperation: 'همکاری' },
     empty: 'موردی نیست.',

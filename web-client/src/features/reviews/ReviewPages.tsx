@@ -6,6 +6,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
+import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -17,7 +18,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import MenuItem from '@mui/material/MenuItem';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { toAsciiDigits } from '../../lib/digits';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
@@ -90,11 +94,75 @@ function CooperationQueue() {
   );
 }
 
+/** The directorate's settings: the universities' reviewers and the fields and degrees that qualify. */
+function DirectorateSettings() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const places = useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const fields = useQuery({ queryKey: ['officer-fields'], queryFn: () => unwrap(api.GET('/api/v1/officer-fields')) });
+  const [province, setProvince] = useState('');
+  const [code, setCode] = useState('');
+  const [list, setList] = useState<string | null>(null);
+  const grant = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/provinces/{id}/reviewers', { params: { path: { id: province } }, body: { national_code: toAsciiDigits(code) } })),
+    onSuccess: () => setCode(''),
+  });
+  const text = list ?? (fields.data?.items.map((f) => `${f.field}, ${f.degree_level}`).join('\n') ?? '');
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PUT('/api/v1/officer-fields', {
+          body: text
+            .split('\n')
+            .map((l) => l.split(/[,،]/).map((x) => x.trim()))
+            .filter((x) => x[0])
+            .map(([field, degree_level]) => ({ field, degree_level: degree_level as Schemas['DegreeLevel'] })),
+        }),
+      ),
+    onSuccess: (r) => {
+      queryClient.setQueryData(['officer-fields'], r);
+      setList(null);
+    },
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} data-testid="directorate-settings">
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('reviews.reviewers')}
+      </Typography>
+      <FormAlert message={problemText(grant.error)} />
+      {grant.isSuccess && <Alert severity="success">{t('reviews.reviewerAdded')}</Alert>}
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ mb: 3 }}>
+        <TextField id="reviewer-province" select size="small" label={t('officers.province')} value={province} onChange={(e) => setProvince(e.target.value)} sx={{ minWidth: 200 }}>
+          {places.data?.items.map((p) => (
+            <MenuItem key={p.id} value={p.id}>
+              {`${p.name_fa} — ${p.university}`}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField id="reviewer-code" size="small" label={t('fields.nationalCode')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
+        <Button variant="outlined" disabled={!province || !code || grant.isPending} onClick={() => grant.mutate()}>
+          {t('reviews.addReviewer')}
+        </Button>
+      </Stack>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('reviews.allowedFields')}
+      </Typography>
+      <FormAlert message={problemText(save.error)} />
+      <TextField id="allowed-fields" label={t('reviews.allowedFieldsHelp')} value={text} onChange={(e) => setList(e.target.value)} fullWidth multiline minRows={4} />
+      <Button variant="outlined" sx={{ mt: 1 }} disabled={save.isPending || list === null} onClick={() => save.mutate()}>
+        {t('profile.save')}
+      </Button>
+    </Paper>
+  );
+}
+
 /** The reviewer's queue (کارتابل) of officers' requests (TO-03), by filter. */
 export function ReviewQueuePage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const [filter, setFilter] = useState<Filter>('new');
+  const { me } = useAuth();
+  const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
   const queue = useQuery({
     queryKey: ['review-queue', filter],
     enabled: filter !== 'cooperation',
@@ -110,17 +178,20 @@ export function ReviewQueuePage() {
           <Tab key={f} value={f} label={t(`reviews.filters.${f}`)} />
         ))}
       </Tabs>
+      {directorate && <DirectorateSettings />}
       {filter === 'cooperation' && <CooperationQueue />}
       <FormAlert message={queue.error ? queue.error.message : null} />
       {filter !== 'cooperation' && queue.data?.items.length === 0 && <Typography color="text.secondary">{t('reviews.empty')}</Typography>}
       <Paper variant="outlined" sx={{ display: filter === 'cooperation' ? 'none' : undefined }}>
         <List data-testid="review-queue">
           {queue.data?.items.map((r) => (
-            <ListItem key={r.id} component={RouterLink} to={`/reviews/${r.id}`} sx={{ color: 'inherit' }}>
-              <ListItemText
-                primary={`${r.officer_name} — ${t(`officers.kinds.${r.kind}`)}`}
-                secondary={`${r.field} · ${t(`associations.degrees.${r.degree_level}`)} · ${t(`officers.statuses.${r.status}`)} · ${formatDateTime(r.updated_at, lang)}`}
-              />
+            <ListItem key={r.id} disablePadding>
+              <ListItemButton component={RouterLink} to={`/reviews/${r.id}`}>
+                <ListItemText
+                  primary={`${r.officer_name} — ${t(`officers.kinds.${r.kind}`)}`}
+                  secondary={`${r.field} · ${t(`associations.degrees.${r.degree_level}`)} · ${t(`officers.statuses.${r.status}`)} · ${formatDateTime(r.updated_at, lang)}`}
+                />
+              </ListItemButton>
             </ListItem>
           ))}
         </List>
