@@ -50,12 +50,12 @@ struct Row {
     email: Option<String>,
 }
 
-/// What is wrong with rows, by line (the heading is line 1).
+/// What is wrong with rows, by line (the heading is line 1); the officers' import uses it too.
 #[derive(Default)]
-struct Rejections(FieldErrors);
+pub struct Rejections(pub FieldErrors);
 
 impl Rejections {
-    fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
+    pub fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
         self.0.add(&format!("rows[{line}].{column}"), Msg::new(fa, en));
     }
 }
@@ -275,7 +275,8 @@ pub async fn import_members(
     Ok(web::Json(report))
 }
 
-fn rejected_error(fields: FieldErrors) -> ApiError {
+/// The `import_rejected` answer: how many lines were refused, and every problem by row and column.
+pub fn rejected_error(fields: FieldErrors) -> ApiError {
     let lines: HashSet<&str> = fields.0.keys().filter_map(|k| k.split(']').next()).collect();
     ApiError::Rejected {
         code: "import_rejected",

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use actix_web::{post, web};
+use anjoman_associations::import::{Rejections, rejected_error};
 use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
@@ -16,7 +17,7 @@ use anjoman_core::db::schema::{
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};
-use anjoman_core::{ApiError, FieldErrors, Msg};
+use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use futures_util::StreamExt;
@@ -78,15 +79,6 @@ struct Row {
     field: String,
     degree: DegreeLevel,
     distributor: Option<(String, &'static str, NationalCode)>,
-}
-
-#[derive(Default)]
-struct Rejections(FieldErrors);
-
-impl Rejections {
-    fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
-        self.0.add(&format!("rows[{line}].{column}"), Msg::new(fa, en));
-    }
 }
 
 fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
@@ -402,16 +394,7 @@ pub async fn import_officers(
                     }
                 }
                 if !rejected.0.is_empty() {
-                    let fields = std::mem::take(&mut rejected.0);
-                    let lines = fields.0.keys().filter_map(|k| k.split(']').next()).collect::<std::collections::HashSet<_>>().len();
-                    return Err(ApiError::Rejected {
-                        code: "import_rejected",
-                        msg: Msg::new(
-                            format!("{lines} سطر پذیرفته نشد؛ هیچ سطری وارد نشد. سطرها را درست کنید و دوباره بفرستید."),
-                            format!("{lines} row(s) were rejected, so nothing was imported. Correct them and send the file again."),
-                        ),
-                        fields,
-                    });
+                    return Err(rejected_error(std::mem::take(&mut rejected.0)));
                 }
                 let n = rows.len();
                 if dry_run {

@@ -59,6 +59,13 @@ export function applyProblem<T extends FieldValues>(form: UseFormReturn<T>, erro
   return [error.message, ...unplaced.flatMap(([, m]) => m)].join(' ');
 }
 
+/** An error as one line: the API's message followed by every field's messages. */
+export function problemText(error: unknown): string | null {
+  if (!error) return null;
+  if (error instanceof ApiProblem) return [error.message, ...Object.values(error.fields).flat()].join(' ');
+  return String(error);
+}
+
 export function FormAlert({ message, severity = 'error' }: { message: string | null; severity?: 'error' | 'success' | 'info' | 'warning' }) {
   if (!message) return null;
   return (

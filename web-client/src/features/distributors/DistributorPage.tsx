@@ -13,11 +13,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
-import { FormAlert } from '../../components/forms';
+import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
-import { problemText } from '../officers/OfficerPage';
 import { ImportDialog } from '../associations/ImportDialog';
 import { toPersianDigits } from '../../lib/digits';
 

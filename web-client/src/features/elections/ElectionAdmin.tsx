@@ -18,22 +18,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
-import { FormAlert } from '../../components/forms';
+import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 
 type Election = Schemas['ElectionDto'];
 
-function problemText(error: unknown): string | null {
-  if (!error) return null;
-  if (error instanceof ApiProblem) return [error.message, ...Object.values(error.fields).flat()].join(' ');
-  return String(error);
-}
 
 /** A new election with its contests (EL-01), created as a draft. */
 function CreateElection({ associationId, onClose }: { associationId: string; onClose: () => void }) {

@@ -17,7 +17,7 @@ import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
-import { FormAlert } from '../../components/forms';
+import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
@@ -34,11 +34,6 @@ function isoDay(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-export function problemText(error: unknown): string | null {
-  if (!error) return null;
-  if (error instanceof ApiProblem) return [error.message, ...Object.values(error.fields).flat()].join(' ');
-  return String(error);
-}
 
 function fieldError(error: unknown, name: string): string | undefined {
   return error instanceof ApiProblem ? error.fields[name]?.join(' ') : undefined;

@@ -23,11 +23,10 @@ import { api, unwrap, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { toAsciiDigits } from '../../lib/digits';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { FormAlert } from '../../components/forms';
+import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { formatRials } from '../../lib/money';
-import { problemText } from '../officers/OfficerPage';
 
 type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided' | 'cooperation';
 
