@@ -20,6 +20,18 @@ async fn audit_log_lists_filters_and_verifies(backend: Backend) {
     let member = login["access_token"].as_str().unwrap().to_owned();
     app.login(&code, "Wrong-pass 1").await.expect_error(401, "invalid_credentials");
     let admin = admin_token(&app).await;
+    // The background worker opens the demo election (two `system` entries) soon after start;
+    // wait for it so the listing below does not grow between the two page reads.
+    let mut opened = false;
+    for _ in 0..100 {
+        let frozen = app.get("/api/v1/audit-log?action=election.roll_frozen", Some(&admin)).await;
+        opened = frozen.expect_status(200)["total"] == 1;
+        if opened {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(opened, "the worker opens the demo election");
 
     let all = app.get("/api/v1/audit-log", Some(&admin)).await;
     let total = all.expect_status(200)["total"].as_i64().unwrap();
