@@ -23,6 +23,12 @@ $(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.
 	cd $(WEB) && npm ci --no-audit --no-fund
 	@touch $@
 
+# The real OpenID Connect provider the single sign-on tests start (panva's oidc-provider).
+OIDC := tests/oidc-provider
+$(OIDC)/node_modules/.package-lock.json: $(OIDC)/package-lock.json $(OIDC)/package.json
+	cd $(OIDC) && npm ci --no-audit --no-fund
+	@touch $@
+
 # The built web client, rebuilt when its sources change.
 $(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd $(WEB) && npm run build
@@ -45,7 +51,7 @@ lint:
 # Rust tests: every test on SQLite; the `::postgres` twins (and PostgreSQL-only tests) when a
 # server answers at ANJOMAN_TEST_POSTGRES_URL or 127.0.0.1:5432. Prints which backends ran and
 # one closing line with the totals.
-rust-tests:
+rust-tests: $(OIDC)/node_modules/.package-lock.json
 	@set -o pipefail; \
 	if scripts/postgres-reachable "$(PG_URL)"; then \
 	  backends="sqlite postgresql"; skip=""; export ANJOMAN_TEST_POSTGRES_URL="$(PG_URL)"; \
@@ -65,7 +71,7 @@ rust-tests:
 
 # Web: generated API types current, type check, unit tests (Vitest), then the browser tests
 # (playwright-core driving Debian's Chromium against the real binary).
-web-tests: $(WEB)/node_modules/.package-lock.json
+web-tests: $(WEB)/node_modules/.package-lock.json $(OIDC)/node_modules/.package-lock.json
 	cd $(WEB) && npm run --silent check:api
 	cd $(WEB) && npm run --silent build
 	@set -o pipefail; mkdir -p test-output; \

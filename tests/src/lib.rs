@@ -27,6 +27,7 @@ pub const GOOD_PASSWORD: &str = "Sahand-Kuh 1403";
 pub const INBOUND_SMS_SECRET: &str = "inbound-sms-test-secret";
 
 pub mod fakes;
+pub mod oidc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -52,7 +53,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
@@ -423,4 +424,25 @@ pub fn fresh_national_code() -> String {
             return code.as_str().to_owned();
         }
     }
+}
+
+/// A minimal valid PDF, for uploads.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// A client that shows redirects instead of following them.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client")
+}
+
+/// Pays an invoice in the sandbox gateway as its payer; returns the gateway's callback URL (to
+/// call, and to replay).
+pub async fn pay_in_sandbox(app: &TestApp, token: &str, invoice: &str) -> String {
+    let res = app.post(&format!("/api/v1/invoices/{invoice}/pay"), Some(token), &serde_json::json!({})).await;
+    let redirect = res.expect_status(200)["redirect_url"].as_str().expect("redirect_url").to_owned();
+    let page = no_redirects().get(&redirect).send().await.expect("gateway page");
+    let location = page.headers()["location"].to_str().expect("location").to_owned();
+    let authority = location.strip_prefix("/sandbox-gateway/").expect("sandbox page").to_owned();
+    let paid =
+        app.post(&format!("/api/v1/payments/sandbox/payments/{authority}/pay"), None, &serde_json::json!({})).await;
+    paid.expect_status(200)["redirect_url"].as_str().expect("redirect_url").to_owned()
 }

@@ -2,7 +2,7 @@
 //! (AS-04); on both backends.
 
 use anjoman_core::text::NationalCode;
-use anjoman_tests::{Answer, Backend, GOOD_PASSWORD, TestApp, fresh_national_code, on_both_backends};
+use anjoman_tests::{Answer, Backend, GOOD_PASSWORD, PDF, TestApp, fresh_national_code, on_both_backends};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -14,7 +14,6 @@ on_both_backends!(
 );
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn commission(app: &TestApp) -> String {
     app.login("0084575948", "Anjoman-Demo-1403").await.expect_status(200)["access_token"].as_str().unwrap().to_owned()

@@ -2,12 +2,10 @@
 //! on a real S3 protocol server.
 
 use anjoman_tests::fakes::S3Server;
-use anjoman_tests::{Backend, TestApp, on_both_backends};
+use anjoman_tests::{Backend, PDF, TestApp, on_both_backends};
 use serde_json::json;
 
 on_both_backends!(files_round_trip_on_local_disk, files_round_trip_on_s3, uploads_are_checked_and_downloads_authorised,);
-
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 async fn upload(app: &TestApp, token: &str, purpose: &str, name: &str, bytes: Vec<u8>) -> anjoman_tests::Answer {
     let url = app.url(&format!("/api/v1/files?purpose={purpose}&name={name}"));

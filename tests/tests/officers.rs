@@ -3,7 +3,9 @@
 //! same reviewer, approval with the fee, payment in the sandbox gateway credited once — then an
 //! amendment, and a rejection followed by a request to another province; on both backends.
 
-use anjoman_tests::{Answer, Backend, GOOD_PASSWORD, TestApp, fresh_national_code, on_both_backends};
+use anjoman_tests::{
+    Answer, Backend, GOOD_PASSWORD, PDF, TestApp, fresh_national_code, no_redirects, on_both_backends, pay_in_sandbox,
+};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -14,15 +16,7 @@ on_both_backends!(
     existing_officers_and_their_distributors_are_imported_all_or_nothing,
 );
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const DIRECTORATE: &str = "0499370899";
-
-fn no_redirects() -> anjoman_tests::reqwest::Client {
-    anjoman_tests::reqwest::Client::builder()
-        .redirect(anjoman_tests::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 struct Person {
     code: String,
@@ -78,17 +72,6 @@ fn registration(docs: &[String], province: &str, city: &str) -> Value {
 
 async fn me(app: &TestApp, token: &str) -> Value {
     app.get("/api/v1/officers/me", Some(token)).await.expect_status(200).clone()
-}
-
-/// Pays an invoice in the sandbox gateway; returns the callback URL (to replay).
-async fn pay(app: &TestApp, token: &str, invoice: &str) -> String {
-    let res = app.post(&format!("/api/v1/invoices/{invoice}/pay"), Some(token), &json!({})).await;
-    let redirect = res.expect_status(200)["redirect_url"].as_str().unwrap().to_owned();
-    let page = no_redirects().get(&redirect).send().await.unwrap();
-    let location = page.headers()["location"].to_str().unwrap().to_owned();
-    let authority = location.strip_prefix("/sandbox-gateway/").unwrap().to_owned();
-    let paid = app.post(&format!("/api/v1/payments/sandbox/payments/{authority}/pay"), None, &json!({})).await;
-    paid.expect_status(200)["redirect_url"].as_str().unwrap().to_owned()
 }
 
 async fn callback(url: &str) {
@@ -206,7 +189,7 @@ async fn an_officer_is_qualified_through_deficiencies_review_and_payment(backend
     );
     assert!(me(&app, &token).await["qualified_at"].is_null(), "not before the payment");
     let invoice = request["invoice_id"].as_str().unwrap().to_owned();
-    let url = pay(&app, &token, &invoice).await;
+    let url = pay_in_sandbox(&app, &token, &invoice).await;
     futures_util::future::join_all((0..5).map(|_| callback(&url))).await;
     callback(&url).await;
     let done = me(&app, &token).await;
@@ -238,7 +221,7 @@ async fn an_officer_is_qualified_through_deficiencies_review_and_payment(backend
     let approved = act(&app, &r2.token, aid, "approve", json!({})).await;
     let invoice = approved.expect_status(200)["request"]["invoice_id"].as_str().unwrap().to_owned();
     assert_eq!(me(&app, &token).await["last_name"], "آزمون", "unchanged until paid");
-    callback(&pay(&app, &token, &invoice).await).await;
+    callback(&pay_in_sandbox(&app, &token, &invoice).await).await;
     let after = me(&app, &token).await;
     assert_eq!(after["last_name"], "رضایی");
     assert_eq!(after["history"][0]["changes"]["last_name"], "رضایی");
@@ -297,7 +280,7 @@ async fn qualified_officer(app: &TestApp, reviewer: &Person, name: &str) -> Pers
     let id = r.expect_status(201)["current_request"]["id"].as_str().unwrap().to_owned();
     let a = act(app, &reviewer.token, &id, "approve", json!({})).await;
     let invoice = a.expect_status(200)["request"]["invoice_id"].as_str().unwrap().to_owned();
-    callback(&pay(app, &o.token, &invoice).await).await;
+    callback(&pay_in_sandbox(app, &o.token, &invoice).await).await;
     Person { token: relogin(app, &o).await, ..o }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anjoman_tests::{Backend, TestApp, on_both_backends};
+use anjoman_tests::{Backend, TestApp, no_redirects, on_both_backends};
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 
@@ -13,13 +13,6 @@ on_both_backends!(
     a_lost_callback_is_settled_by_reconciliation,
     cancelled_payments_can_be_retried_and_bad_requests_are_refused,
 );
-
-fn no_redirects() -> anjoman_tests::reqwest::Client {
-    anjoman_tests::reqwest::Client::builder()
-        .redirect(anjoman_tests::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 struct Setup {
     app: TestApp,

@@ -71,6 +71,12 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "the review fee of a technical officer's qualification request",
     ),
     ("ANJOMAN_OFFICER_AMENDMENT_FEE_RIALS", "2000000", "the review fee of a technical officer's amendment request"),
+    ("ANJOMAN_OIDC_ISSUER", "", "government single sign-on: the OpenID Connect issuer URL (empty: SSO off)"),
+    ("ANJOMAN_OIDC_CLIENT_ID", "", "this system's client id at the SSO provider"),
+    ("ANJOMAN_OIDC_CLIENT_SECRET", "", "its client secret (client_secret_basic)"),
+    ("ANJOMAN_OIDC_NATIONAL_CODE_CLAIM", "national_code", "the ID-token claim that carries the national code"),
+    ("ANJOMAN_OIDC_SCOPES", "openid", "scopes asked for, space-separated"),
+    ("ANJOMAN_OIDC_LABEL", "دولت من", "the sign-in button's label"),
     ("ANJOMAN_LOG", "info", "log filter, e.g. `info,anjoman=debug`"),
     ("ANJOMAN_LOG_FORMAT", "text", "`text` or `json` (structured logs)"),
 ];
@@ -163,6 +169,18 @@ pub struct Config {
     pub files: String,
     pub s3_endpoint: Option<String>,
     pub s3_region: String,
+    pub oidc: Option<OidcSettings>,
+}
+
+/// An external OpenID Connect provider for single sign-on (ID-09).
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub national_code_claim: String,
+    pub scopes: String,
+    pub label: String,
 }
 
 /// The review fees of technical officers' requests (TO-04, TO-05), in rials.
@@ -297,6 +315,19 @@ impl Config {
             files: var("ANJOMAN_FILES").unwrap_or_else(|| data_dir_for_files.join("files").display().to_string()),
             s3_endpoint: var("ANJOMAN_S3_ENDPOINT"),
             s3_region: string("ANJOMAN_S3_REGION"),
+            oidc: match var("ANJOMAN_OIDC_ISSUER") {
+                None => None,
+                Some(issuer) => Some(OidcSettings {
+                    issuer: issuer.trim().to_owned(),
+                    client_id: var("ANJOMAN_OIDC_CLIENT_ID").ok_or_else(|| {
+                        ConfigError::Invalid("ANJOMAN_OIDC_CLIENT_ID", "required with an issuer".into())
+                    })?,
+                    client_secret: var("ANJOMAN_OIDC_CLIENT_SECRET").unwrap_or_default(),
+                    national_code_claim: string("ANJOMAN_OIDC_NATIONAL_CODE_CLAIM"),
+                    scopes: string("ANJOMAN_OIDC_SCOPES"),
+                    label: string("ANJOMAN_OIDC_LABEL"),
+                }),
+            },
         })
     }
 

@@ -180,3 +180,11 @@ pub fn path_config() -> web::PathConfig {
         .into()
     })
 }
+
+/// Where people reach this server: the configured public URL, or the request's own origin.
+pub fn public_base(state: &AppState, req: &actix_web::HttpRequest) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
+}

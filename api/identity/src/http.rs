@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::recovery::reset_with_code)
         .service(crate::recovery::request_sms_recovery)
         .service(crate::recovery::sms_recovery_status)
-        .service(crate::sms::receive);
+        .service(crate::sms::receive)
+        .service(crate::sso::sso_info)
+        .service(crate::sso::sso_start)
+        .service(crate::sso::sso_callback);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -229,7 +232,7 @@ pub struct TokenResponse {
     pub must_change_password: bool,
 }
 
-fn refresh_cookie(state: &AppState, value: &str, max_age: CookieDuration) -> Cookie<'static> {
+pub(crate) fn refresh_cookie(state: &AppState, value: &str, max_age: CookieDuration) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value.to_owned())
         .path(REFRESH_COOKIE_PATH)
         .http_only(true)

@@ -6,6 +6,7 @@ pub mod provision;
 pub mod recovery;
 pub mod rules;
 pub mod sms;
+pub mod sso;
 pub mod store;
 
 pub use http::configure;

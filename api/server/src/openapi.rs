@@ -30,6 +30,7 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
         (name = "officers", description = "Technical officers: reference data, registration, their data and their qualification and amendment requests"),
         (name = "distributors", description = "Distributors, their branches, and cooperation with technical officers"),
         (name = "reviews", description = "Universities' reviewers: the queue of officers' requests and the decisions"),
+        (name = "engineers", description = "Building engineers: provincial organisations, member records tab by tab, membership renewal with debt and payment, the experts' queue, import"),
         (name = "messages", description = "Letters between the commission, associations and members; inboxes"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),

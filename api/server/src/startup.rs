@@ -30,7 +30,10 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         profile_locks: vec![anjoman_elections::voting::election_lock],
         sms_recovery_guards: vec![anjoman_elections::voting::election_lock],
         inbound_sms: vec![anjoman_elections::voting::inbound_vote_code],
-        payment_handlers: vec![(anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::http::on_paid)],
+        payment_handlers: vec![
+            (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::http::on_paid),
+            (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewal::on_paid),
+        ],
     }
 }
 
@@ -45,6 +48,7 @@ where
             .configure(anjoman_associations::configure)
             .configure(anjoman_elections::configure)
             .configure(anjoman_officers::configure)
+            .configure(anjoman_engineers::configure)
             .configure(anjoman_core::platform::http::configure),
     )
 }

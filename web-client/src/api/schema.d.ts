@@ -423,6 +423,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether single sign-on is available, and how to start it. */
+        get: operations["sso_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider sends the browser back here. On success the session's refresh cookie is set and
+         *     the browser goes to `/sso/complete` (the SPA finishes signing in); on failure it goes to
+         *     `/login?sso_error=<code>`: `sso_denied`, `sso_state_invalid`, `sso_unavailable`,
+         *     `sso_exchange_failed`, `sso_token_invalid`, `sso_no_national_code`, `sso_no_record` or
+         *     `sso_account_disabled`.
+         */
+        get: operations["sso_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts a single sign-on: redirects the browser to the provider with a fresh `state`, `nonce`
+         *     and PKCE challenge.
+         */
+        get: operations["sso_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/board-positions/{id}/close": {
         parameters: {
             query?: never;
@@ -1062,6 +1122,422 @@ export interface paths {
         put?: never;
         /** Sends the live SMS code by e-mail now, instead of waiting for the automatic fallback. */
         post: operations["email_code_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/engineers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engineers of a province, for its experts, 50 a page. */
+        get: operations["list_engineers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/engineers/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An engineer's whole record, for the experts of the engineer's province. */
+        get: operations["show_engineer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/engineers/{person_id}/degrees/{degree_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks a degree verified by the organisation: from then on it is read-only to the engineer. */
+        post: operations["verify_degree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/provinces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every provincial engineering organisation and its renewal rules. */
+        get: operations["list_orgs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/provinces/{province_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a province's organisation's name and renewal rules (its admins and experts). Renewals
+         *     already assessed keep the amount they were given.
+         */
+        put: operations["update_org"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/provinces/{province_id}/experts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Names another admin or expert of the province's organisation (its admins). */
+        post: operations["add_expert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/renewals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province experts' renewal queue (oldest first). */
+        get: operations["renewal_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineering/renewals/{id}/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The expert's assessment (EN-02): enters the prior debt (possibly zero); the amount due is the
+         *     province's annual fee × its renewal years + the debt, and an invoice is made for the engineer.
+         *     Only an expert of the renewal's province (`403` otherwise), only while under review.
+         */
+        post: operations["assess_renewal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports the organisation's existing engineers (EN-01). The body is the CSV (UTF-8, a heading
+         *     line; Persian headings work): `national_code, first_name, last_name, province,
+         *     membership_number, expires_on (YYYY-MM-DD)`, optionally `birth_province` and
+         *     `verified_degrees`. The caller must be an admin of every row's province. All rows or none:
+         *     any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
+         */
+        post: operations["import_engineers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own record, every tab (EN-03). */
+        get: operations["my_record"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds an address (EN-05). The first one becomes the correspondence address. */
+        post: operations["add_address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edits an address; `correspondence: true` moves the mark to it. */
+        put: operations["edit_address"];
+        post?: never;
+        /**
+         * Removes an address. The correspondence address can go only when it is the last one; choose
+         *     another first (`409 correspondence_address`).
+         */
+        delete: operations["remove_address"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/addresses/{id}/correspondence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an address the correspondence address (all letters go there); the others lose the mark. */
+        post: operations["make_correspondence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a contact (EN-05). */
+        post: operations["add_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edits a contact, or ticks it active or inactive. */
+        put: operations["edit_contact"];
+        post?: never;
+        /** Removes a contact. */
+        delete: operations["remove_contact"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/degrees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a degree (EN-04): the image is required, and the inquiry code or a verification letter. */
+        post: operations["add_degree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/degrees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edits a degree the organisation has not verified (`409 degree_verified` otherwise). */
+        put: operations["edit_degree"];
+        post?: never;
+        /** Removes a degree the organisation has not verified. */
+        delete: operations["remove_degree"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a document to the archive (EN-06), any number. */
+        post: operations["add_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a document from the archive. */
+        delete: operations["remove_document"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/main": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Saves the main-information tab. */
+        put: operations["save_main"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/relatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a spouse or child (EN-08). */
+        post: operations["add_relative"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/relatives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edits a spouse or child. */
+        put: operations["edit_relative"];
+        post?: never;
+        /** Removes a spouse or child. */
+        delete: operations["remove_relative"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/engineers/me/renewals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Requests a membership renewal (EN-02): only from the opening day of the province's window
+         *     (`409 renewal_not_open` with the date), one at a time (`409 renewal_in_progress`), and with
+         *     a residence proof when the provinces differ (`409 residence_proof_required`). The request goes
+         *     to the province's experts; the engineer sees "under review".
+         */
+        post: operations["request_renewal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1914,6 +2390,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddressInput: {
+            address: string;
+            city: string;
+            /** @description Make this the correspondence address (the others lose it). The first address always is. */
+            correspondence?: boolean;
+            /** @description `residence`, `work` or `legal_domicile` */
+            kind: string;
+            /** @description Ten digits. */
+            postal_code?: string | null;
+            province_id: string;
+        };
         Aggregate: {
             /** Format: int64 */
             ballots: number;
@@ -1922,6 +2409,13 @@ export interface components {
                 [key: string]: unknown;
             }[];
             election_id: string;
+        };
+        Assessment: {
+            /**
+             * Format: int64
+             * @description Prior unpaid dues found by the expert, in rials; zero when there are none.
+             */
+            debt_rials: number;
         };
         AssignSeat: {
             /** @description `YYYY-MM-DD`, the planned end of the term. */
@@ -2214,6 +2708,13 @@ export interface components {
             /** @description `x_j·G` for the key share the trustee computed and kept (hex). */
             verification_key: string;
         };
+        ContactInput: {
+            /** @description Unticked: kept but inactive. */
+            active?: boolean;
+            /** @description `landline`, `mobile`, `email` or `work_landline` */
+            kind: string;
+            value: string;
+        };
         ContestBody: {
             /**
              * Format: int32
@@ -2287,6 +2788,22 @@ export interface components {
             /** @description What is missing or wrong, item by item. */
             items: string[];
         };
+        DegreeInput: {
+            /** @description One of the seven building disciplines. */
+            discipline: string;
+            /** Format: date */
+            graduated_on: string;
+            /** @description The uploaded degree image (`engineer_document`): required. */
+            image_file_id?: string | null;
+            /** @description The degree's inquiry code; without one, a verification letter is needed. */
+            inquiry_code?: string | null;
+            /** @description The uploaded verification letter (`engineer_document`), when there is no inquiry code. */
+            letter_file_id?: string | null;
+            /** @description `associate`, `bachelor_noncontinuous`, `bachelor`, `master` or `doctorate` */
+            level: string;
+            orientation: string;
+            university: string;
+        };
         /**
          * @description Degree levels a qualification names (مقطع تحصیلی).
          * @enum {string}
@@ -2318,6 +2835,18 @@ export interface components {
             id: string;
             kind: string;
             name: string;
+        };
+        DocumentInput: {
+            description?: string | null;
+            /** @description The uploaded file (`engineer_document`). */
+            file_id: string;
+            /**
+             * @description `employment_order`, `insurance_record`, `property_deed`, `official_lease`,
+             *     `school_certificate` (these five prove residence), `national_card`, `birth_certificate`,
+             *     `photo`, `military_service` or `other`
+             */
+            kind: string;
+            title: string;
         };
         ElectionBody: {
             /** @description On creation only. */
@@ -2394,6 +2923,148 @@ export interface components {
             starts_at: string;
             status: components["schemas"]["Status"];
             title: string;
+        };
+        EngineerAddress: {
+            address: string;
+            city: string;
+            /** @description Letters go here; exactly one address has it. */
+            correspondence: boolean;
+            id: string;
+            /** @description `residence`, `work` or `legal_domicile` */
+            kind: string;
+            postal_code?: string | null;
+            province_id: string;
+        };
+        EngineerContact: {
+            active: boolean;
+            id: string;
+            /** @description `landline`, `mobile`, `email` or `work_landline` */
+            kind: string;
+            value: string;
+        };
+        EngineerDegree: {
+            /**
+             * @description One of the seven building disciplines: `civil`, `architecture`, `mechanical`,
+             *     `electrical`, `surveying`, `urban_planning`, `traffic`
+             */
+            discipline: string;
+            /** Format: date */
+            graduated_on: string;
+            id: string;
+            image_file_id?: string | null;
+            inquiry_code?: string | null;
+            letter_file_id?: string | null;
+            /** @description `associate`, `bachelor_noncontinuous`, `bachelor`, `master` or `doctorate` */
+            level: string;
+            /** @description As written on the degree. */
+            orientation: string;
+            university: string;
+            /** @description Verified by the organisation: read-only to the engineer. */
+            verified: boolean;
+        };
+        EngineerDocument: {
+            description?: string | null;
+            file_id: string;
+            id: string;
+            kind: string;
+            title: string;
+        };
+        EngineerImportReport: {
+            degrees: number;
+            dry_run: boolean;
+            imported: number;
+            /** @description Of them, people the system did not know before. */
+            new_people: number;
+            rows: number;
+        };
+        /** @description Read-only licence information (EN-03). */
+        EngineerLicence: {
+            /** Format: date */
+            expires_on?: string | null;
+            grade?: string | null;
+            number?: string | null;
+        };
+        EngineerList: {
+            items: components["schemas"]["EngineerListItem"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        EngineerListItem: {
+            /** Format: date */
+            expires_on: string;
+            first_name: string;
+            last_name: string;
+            membership_number: string;
+            national_code: string;
+            person_id: string;
+        };
+        EngineerMain: {
+            /** Format: date */
+            birth_date?: string | null;
+            birth_place?: string | null;
+            birth_province_id?: string | null;
+            father_name?: string | null;
+            /** @description `male` or `female` */
+            gender?: string | null;
+            id_card_number?: string | null;
+        };
+        /** @description An engineer's whole record (EN-03..08). */
+        EngineerRecord: {
+            addresses: components["schemas"]["EngineerAddress"][];
+            contacts: components["schemas"]["EngineerContact"][];
+            degrees: components["schemas"]["EngineerDegree"][];
+            documents: components["schemas"]["EngineerDocument"][];
+            /** Format: date */
+            expires_on: string;
+            first_name: string;
+            last_name: string;
+            licence: components["schemas"]["EngineerLicence"];
+            main: components["schemas"]["EngineerMain"];
+            membership_number: string;
+            national_code: string;
+            organisation: components["schemas"]["EngineeringOrg"];
+            person_id: string;
+            province_id: string;
+            province_name: string;
+            relatives: components["schemas"]["EngineerRelative"][];
+            renewal?: null | components["schemas"]["RenewalView"];
+            /**
+             * Format: date
+             * @description The first day a renewal may be requested.
+             */
+            renewal_opens_on: string;
+            residence_proof: components["schemas"]["ResidenceProof"];
+        };
+        EngineerRelative: {
+            /** Format: date */
+            birth_date: string;
+            first_name: string;
+            id: string;
+            last_name: string;
+            national_code: string;
+            /** @description `spouse` or `child` */
+            relation: string;
+        };
+        /** @description One province's engineering organisation and its renewal rules (EN-01, EN-02). */
+        EngineeringOrg: {
+            /** Format: int64 */
+            annual_fee_rials: number;
+            name: string;
+            province_id: string;
+            /**
+             * Format: int32
+             * @description Renewal opens this many days before expiry.
+             */
+            renewal_window_days: number;
+            /**
+             * Format: int32
+             * @description Years one renewal buys.
+             */
+            renewal_years: number;
         };
         /** @description The JSON envelope of every error response. */
         ErrorBody: {
@@ -2516,6 +3187,23 @@ export interface components {
         MailboxList: {
             items: components["schemas"]["MailboxDto"][];
         };
+        MainInfo: {
+            /**
+             * Format: date
+             * @description Only when the record has none yet; never changes afterwards.
+             */
+            birth_date?: string | null;
+            birth_place: string;
+            /**
+             * @description Where the engineer was born; residence proof is needed when it is not the membership
+             *     province (EN-07).
+             */
+            birth_province_id: string;
+            father_name: string;
+            /** @description `male` or `female` */
+            gender: string;
+            id_card_number: string;
+        };
         MeResponse: components["schemas"]["PersonResponse"] & {
             /** @description The person's roles, each with its scope. */
             grants: components["schemas"]["Grant"][];
@@ -2609,6 +3297,10 @@ export interface components {
             voted: boolean;
         };
         NameOfficerBody: {
+            national_code: string;
+        };
+        NewExpert: {
+            /** @description A registered person's national code. */
             national_code: string;
         };
         NewInvoice: {
@@ -2732,6 +3424,24 @@ export interface components {
             /** @description Distributors created (the others were found by name). */
             new_distributors: number;
             rows: number;
+        };
+        OrgSettings: {
+            /**
+             * Format: int64
+             * @description More than zero.
+             */
+            annual_fee_rials: number;
+            name: string;
+            /**
+             * Format: int32
+             * @description 1 to 365
+             */
+            renewal_window_days: number;
+            /**
+             * Format: int32
+             * @description 1 to 5
+             */
+            renewal_years: number;
         };
         /** @description A message as administrators see it: never its text, which may hold a code or password. */
         OutboxMessage: {
@@ -2902,6 +3612,56 @@ export interface components {
             /** @description Shown to the person. */
             reason: string;
         };
+        RelativeInput: {
+            /** Format: date */
+            birth_date: string;
+            first_name: string;
+            last_name: string;
+            national_code: string;
+            /** @description `spouse` or `child` */
+            relation: string;
+        };
+        RenewalQueueItem: {
+            engineer_id: string;
+            first_name: string;
+            last_name: string;
+            membership_number: string;
+            national_code: string;
+            province_id: string;
+            renewal: components["schemas"]["RenewalView"];
+        };
+        /** @description A renewal as the engineer and the expert see it. */
+        RenewalView: {
+            /**
+             * Format: int64
+             * @description annual fee × years + debt
+             */
+            amount_rials?: number | null;
+            /** Format: int64 */
+            annual_fee_rials?: number | null;
+            /** Format: date-time */
+            assessed_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Prior debt entered by the expert (possibly zero).
+             */
+            debt_rials?: number | null;
+            /** Format: date */
+            expires_after?: string | null;
+            /** Format: date */
+            expires_before: string;
+            id: string;
+            /** @description Pay it at `/payments/invoices/{id}/pay`. */
+            invoice_id?: string | null;
+            /** @description `under_review` (with the expert), `awaiting_payment` or `completed` */
+            status: string;
+            /** Format: int32 */
+            years?: number | null;
+        };
         RequestDetail: {
             /**
              * @description Whether the caller may decide it now (its reviewer, or any reviewer of the province while
@@ -2950,6 +3710,14 @@ export interface components {
             code: string;
             national_code: string;
             new_password: string;
+        };
+        ResidenceProof: {
+            /** @description The accepted document kinds. */
+            accepted_kinds: string[];
+            /** @description An accepted proof is in the archive. */
+            provided: boolean;
+            /** @description The membership province differs from the province of birth (EN-07). */
+            required: boolean;
         };
         ResubmitBody: {
             /** @description The request's documents after the fixes (uploaded as `officer_document`); omitted: unchanged. */
@@ -3048,6 +3816,14 @@ export interface components {
         SmsRecoveryStatus: {
             /** @description `pending`, `completed` (sign in with the national code as password) or `expired`. */
             status: string;
+        };
+        SsoInfo: {
+            /** @description Whether single sign-on is configured. */
+            enabled: boolean;
+            /** @description The button's label, e.g. «دولت من». */
+            label?: string | null;
+            /** @description Open this address (a full-page navigation) to sign in. */
+            start_url?: string | null;
         };
         /**
          * @description Where an election is in its life (EL-02).
@@ -4290,6 +5066,85 @@ export interface operations {
             };
             /** @description `already_registered`: the national code has an account */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sso_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SSO availability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoInfo"];
+                };
+            };
+        };
+    };
+    sso_callback: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                /** @description Set by the provider when it refused or the person cancelled. */
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To `/sso/complete`, or to `/login?sso_error=…` */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sso_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's authorization endpoint */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `sso_disabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The provider cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5815,6 +6670,1031 @@ export interface operations {
                 };
             };
             /** @description `voting_closed` or `already_voted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_engineers: {
+        parameters: {
+            query: {
+                province_id: string;
+                /** @description Part of a name, a national code or a membership number. */
+                q?: string | null;
+                /** @description From 1. */
+                page?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engineers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerList"];
+                };
+            };
+            /** @description Not an expert of that province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_engineer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The engineer */
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Not an expert of the engineer's province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such engineer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_degree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The engineer */
+                person_id: string;
+                /** @description The degree */
+                degree_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Verified; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Not an expert of the engineer's province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such degree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_orgs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineeringOrg"][];
+                };
+            };
+        };
+    };
+    update_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The province */
+                province_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgSettings"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineeringOrg"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not this province's organisation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_expert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The province */
+                province_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExpert"];
+            };
+        };
+        responses: {
+            /** @description Named */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid or unknown national code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not this province's organisation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renewal_queue: {
+        parameters: {
+            query?: {
+                /** @description The province; by default every province the caller is an expert of. */
+                province_id?: string | null;
+                /** @description `under_review` (default), `awaiting_payment`, `completed` or `all` */
+                status?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The renewals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalQueueItem"][];
+                };
+            };
+            /** @description Unknown status */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an expert (of that province) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    assess_renewal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The renewal */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Assessment"];
+            };
+        };
+        responses: {
+            /** @description Assessed; awaiting payment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalView"];
+                };
+            };
+            /** @description Invalid debt */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an expert of the renewal's province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `renewal_not_under_review` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_engineers: {
+        parameters: {
+            query?: {
+                /** @description Check every row and report, import nothing. */
+                dry_run?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported (or, on a dry run, would import) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerImportReport"];
+                };
+            };
+            /** @description `import_rejected` with the rejected rows in `fields`; `import_columns_missing`, `import_empty`, `import_not_utf8`, `import_too_large` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an engineering organisation's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Not an engineer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The organisation holds no record of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description Added; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The address */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description Saved; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such address of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The address */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description No such address of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `correspondence_address` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    make_correspondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The address */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description No such address of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactInput"];
+            };
+        };
+        responses: {
+            /** @description Added; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The contact */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactInput"];
+            };
+        };
+        responses: {
+            /** @description Saved; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such contact of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The contact */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description No such contact of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_degree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DegreeInput"];
+            };
+        };
+        responses: {
+            /** @description Added; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields (`image_file_id` when the image is missing) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_degree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The degree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DegreeInput"];
+            };
+        };
+        responses: {
+            /** @description Saved; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `degree_verified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_degree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The degree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description `degree_verified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentInput"];
+            };
+        };
+        responses: {
+            /** @description Added; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The document */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description No such document of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_main: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MainInfo"];
+            };
+        };
+        responses: {
+            /** @description Saved; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_relative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelativeInput"];
+            };
+        };
+        responses: {
+            /** @description Added; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_relative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The relative */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelativeInput"];
+            };
+        };
+        responses: {
+            /** @description Saved; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such relative of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_relative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The relative */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description No such relative of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_renewal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Filed, under review */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalView"];
+                };
+            };
+            /** @description Not an engineer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `renewal_not_open`, `renewal_in_progress` or `residence_proof_required` */
             409: {
                 headers: {
                     [name: string]: unknown;

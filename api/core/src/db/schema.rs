@@ -523,6 +523,8 @@ diesel::table! {
 }
 
 diesel::joinable!(accounts -> persons (person_id));
+diesel::joinable!(engineers -> persons (person_id));
+diesel::joinable!(engineer_renewals -> engineers (engineer_id));
 diesel::joinable!(role_grants -> persons (person_id));
 diesel::joinable!(sessions -> persons (person_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -546,6 +548,135 @@ diesel::joinable!(cooperations -> branches (branch_id));
 diesel::joinable!(message_recipients -> messages (message_id));
 diesel::joinable!(message_attachments -> messages (message_id));
 diesel::joinable!(message_attachments -> files (file_id));
+
+diesel::table! {
+    engineering_orgs (province_id) {
+        province_id -> Text,
+        name -> Text,
+        renewal_window_days -> Integer,
+        annual_fee_rials -> BigInt,
+        renewal_years -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineers (person_id) {
+        person_id -> Text,
+        province_id -> Text,
+        membership_number -> Text,
+        expires_on -> Date,
+        father_name -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        id_card_number -> Nullable<Text>,
+        birth_place -> Nullable<Text>,
+        birth_province_id -> Nullable<Text>,
+        licence_number -> Nullable<Text>,
+        licence_grade -> Nullable<Text>,
+        licence_expires_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_degrees (id) {
+        id -> Text,
+        engineer_id -> Text,
+        level -> Text,
+        discipline -> Text,
+        orientation -> Text,
+        university -> Text,
+        graduated_on -> Date,
+        inquiry_code -> Nullable<Text>,
+        letter_file_id -> Nullable<Text>,
+        image_file_id -> Nullable<Text>,
+        verified -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_contacts (id) {
+        id -> Text,
+        engineer_id -> Text,
+        kind -> Text,
+        value -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_addresses (id) {
+        id -> Text,
+        engineer_id -> Text,
+        kind -> Text,
+        province_id -> Text,
+        city -> Text,
+        address -> Text,
+        postal_code -> Nullable<Text>,
+        correspondence -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_documents (id) {
+        id -> Text,
+        engineer_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        file_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_relatives (id) {
+        id -> Text,
+        engineer_id -> Text,
+        relation -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        national_code -> Text,
+        birth_date -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engineer_renewals (id) {
+        id -> Text,
+        engineer_id -> Text,
+        province_id -> Text,
+        status -> Text,
+        expires_before -> Date,
+        years -> Nullable<Integer>,
+        annual_fee_rials -> Nullable<BigInt>,
+        debt_rials -> Nullable<BigInt>,
+        amount_rials -> Nullable<BigInt>,
+        invoice_id -> Nullable<Text>,
+        assessed_by -> Nullable<Text>,
+        expires_after -> Nullable<Date>,
+        created_at -> Timestamp,
+        assessed_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sso_logins (state) {
+        state -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     persons,
@@ -589,4 +720,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     branches,
     cooperations,
     vote_codes,
+    engineering_orgs,
+    engineers,
+    engineer_degrees,
+    engineer_contacts,
+    engineer_addresses,
+    engineer_documents,
+    engineer_relatives,
+    engineer_renewals,
+    sso_logins,
 );

@@ -186,14 +186,6 @@ pub struct PaymentStart {
     pub redirect_url: String,
 }
 
-/// Where people reach this server: the configured public URL, or the request's own origin.
-fn public_base(state: &AppState, req: &HttpRequest) -> String {
-    state.config.public_url.clone().unwrap_or_else(|| {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    })
-}
-
 /// Starts paying an invoice at the gateway (its payer).
 #[utoipa::path(
     tag = "payments",
@@ -223,7 +215,7 @@ async fn pay_invoice(
             msg: Msg::new("این صورت‌حساب پرداخت شده است.", "This invoice is already paid."),
         });
     }
-    let base = public_base(&state, &req);
+    let base = crate::http::public_base(&state, &req);
     let callback_url = format!("{base}/api/v1/payments/callback");
     let (authority, redirect_url) = Gateway::from_config(&state.config)
         .request(invoice.amount_rials, &callback_url, &invoice.description)

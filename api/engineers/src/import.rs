@@ -1,0 +1,384 @@
+//! Import of the organisation's existing engineers (EN-01): the records single sign-on logins
+//! are matched against. A CSV of `national_code, first_name, last_name, province,
+//! membership_number, expires_on` and optionally `birth_province` and `verified_degrees`
+//! (`level:discipline:orientation:university:YYYY-MM-DD` items separated by `|`). All rows or
+//! none, with a report of every rejected row. People unknown to the system get a person record
+//! without an account: their first SSO login (or registration) gives them one.
+
+use std::collections::HashMap;
+
+use actix_web::{post, web};
+use anjoman_associations::import::{Rejections, rejected_error};
+use anjoman_core::audit::{self, Event};
+use anjoman_core::auth::{AuthUser, Role};
+use anjoman_core::db::schema::{engineer_degrees as dg, engineering_orgs as org, engineers as en, provinces as pr};
+use anjoman_core::db::{DbConn, new_id, now, write_tx};
+use anjoman_core::http::AppState;
+use anjoman_core::text::{NationalCode, normalize_digits, normalize_persian, search_key};
+use anjoman_core::{ApiError, Msg};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::expert_of;
+use crate::rules::{DegreeLevel, Discipline};
+
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_ROWS: usize = 20_000;
+
+const COLUMNS: [(&str, &[&str]); 8] = [
+    ("national_code", &["national_code", "کد ملی"]),
+    ("first_name", &["first_name", "نام"]),
+    ("last_name", &["last_name", "نام خانوادگی"]),
+    ("province", &["province", "استان"]),
+    ("membership_number", &["membership_number", "شماره عضویت"]),
+    ("expires_on", &["expires_on", "تاریخ اعتبار", "پایان اعتبار"]),
+    ("birth_province", &["birth_province", "استان محل تولد"]),
+    ("verified_degrees", &["verified_degrees", "مدارک تحصیلی"]),
+];
+
+const REQUIRED: [&str; 6] = ["national_code", "first_name", "last_name", "province", "membership_number", "expires_on"];
+
+struct Degree {
+    level: DegreeLevel,
+    discipline: Discipline,
+    orientation: String,
+    university: String,
+    graduated_on: NaiveDate,
+}
+
+struct Row {
+    line: usize,
+    code: NationalCode,
+    first_name: String,
+    last_name: String,
+    province: String,
+    membership_number: String,
+    expires_on: NaiveDate,
+    birth_province: Option<String>,
+    degrees: Vec<Degree>,
+}
+
+fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
+    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EngineerImportQuery {
+    /// Check every row and report, import nothing.
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EngineerImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    /// Of them, people the system did not know before.
+    pub new_people: usize,
+    pub degrees: usize,
+    pub dry_run: bool,
+}
+
+fn province_by(provinces: &[(String, String)], text: &str) -> Option<String> {
+    let key = search_key(text);
+    provinces.iter().find(|(id, name)| id == text || search_key(name) == key).map(|(id, _)| id.clone())
+}
+
+fn parse_degrees(text: &str) -> Result<Vec<Degree>, String> {
+    text.split('|')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|item| {
+            let parts: Vec<&str> = item.split(':').map(str::trim).collect();
+            let [level, discipline, orientation, university, date] = parts[..] else {
+                return Err(format!("«{item}»: level:discipline:orientation:university:YYYY-MM-DD"));
+            };
+            Ok(Degree {
+                level: DegreeLevel::parse(level).ok_or_else(|| format!("{level}: {}", DegreeLevel::codes()))?,
+                discipline: Discipline::parse(discipline)
+                    .ok_or_else(|| format!("{discipline}: {}", Discipline::codes()))?,
+                orientation: normalize_persian(orientation),
+                university: normalize_persian(university),
+                graduated_on: NaiveDate::parse_from_str(&normalize_digits(date), "%Y-%m-%d")
+                    .map_err(|_| format!("{date}: YYYY-MM-DD"))?,
+            })
+        })
+        .collect()
+}
+
+fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        bad("import_not_utf8", "پرونده باید CSV با کدگذاری UTF-8 باشد.", "The file must be CSV in UTF-8.")
+    })?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|_| bad("import_empty", "پرونده خالی است.", "The file is empty."))?.clone();
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let key = search_key(h.trim_start_matches('\u{FEFF}'));
+        if let Some((name, _)) = COLUMNS.iter().find(|(_, names)| names.iter().any(|n| search_key(n) == key)) {
+            index.entry(*name).or_insert(i);
+        }
+    }
+    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(c)).collect();
+    if !missing.is_empty() {
+        return Err(ApiError::BadRequest {
+            code: "import_columns_missing",
+            msg: Msg::new(
+                format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
+                format!("The first line lacks required columns: {}", missing.join(", ")),
+            ),
+        });
+    }
+    let provinces: Vec<(String, String)> = pr::table.select((pr::id, pr::name_fa)).load(conn)?;
+    let orgs: Vec<String> = org::table.select(org::province_id).load(conn)?;
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut numbers: HashMap<(String, String), usize> = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        if i >= MAX_ROWS {
+            return Err(bad("import_too_large", "بیش از ۲۰٬۰۰۰ سطر است.", "More than 20,000 rows."));
+        }
+        let Ok(record) = record else {
+            rejected.add(line, "line", "سطر خوانده نشد.", "The line could not be read.");
+            continue;
+        };
+        let get = |c: &str| index.get(c).and_then(|i| record.get(*i)).map(str::trim).unwrap_or_default().to_owned();
+        let before = rejected.0.0.len();
+        let code = match NationalCode::parse(&get("national_code")) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                rejected.add(line, "national_code", e.message_fa(), e.message_en());
+                None
+            }
+        };
+        if let Some(c) = &code
+            && let Some(first) = seen.insert(c.as_str().to_owned(), line)
+        {
+            rejected.add(line, "national_code", format!("تکرار سطر {first}"), format!("Repeats line {first}"));
+        }
+        let first_name = normalize_persian(&get("first_name"));
+        let last_name = normalize_persian(&get("last_name"));
+        if first_name.is_empty() {
+            rejected.add(line, "first_name", "نام خالی است.", "The first name is empty.");
+        }
+        if last_name.is_empty() {
+            rejected.add(line, "last_name", "نام خانوادگی خالی است.", "The last name is empty.");
+        }
+        let province = province_by(&provinces, &get("province"));
+        match &province {
+            None => rejected.add(line, "province", "استان شناخته نیست.", "Unknown province."),
+            Some(p) if !orgs.contains(p) => rejected.add(
+                line,
+                "province",
+                "این استان سازمان نظام مهندسی ثبت‌شده ندارد.",
+                "This province has no engineering organisation on the system.",
+            ),
+            _ => {}
+        }
+        let membership_number = normalize_digits(&get("membership_number"));
+        if membership_number.is_empty() || membership_number.chars().count() > 40 {
+            rejected.add(line, "membership_number", "شمارهٔ عضویت خالی است.", "The membership number is empty.");
+        } else if let Some(pv) = &province
+            && let Some(first) = numbers.insert((pv.clone(), membership_number.clone()), line)
+        {
+            rejected.add(line, "membership_number", format!("تکرار سطر {first}"), format!("Repeats line {first}"));
+        }
+        let expires_on = NaiveDate::parse_from_str(&normalize_digits(&get("expires_on")), "%Y-%m-%d").ok();
+        if expires_on.is_none() {
+            rejected.add(
+                line,
+                "expires_on",
+                "تاریخ اعتبار باید YYYY-MM-DD (میلادی) باشد.",
+                "The expiry must be YYYY-MM-DD.",
+            );
+        }
+        let birth_text = get("birth_province");
+        let birth_province = if birth_text.is_empty() {
+            None
+        } else {
+            let found = province_by(&provinces, &birth_text);
+            if found.is_none() {
+                rejected.add(line, "birth_province", "استان محل تولد شناخته نیست.", "Unknown province of birth.");
+            }
+            found
+        };
+        let degrees = match parse_degrees(&get("verified_degrees")) {
+            Ok(d) => d,
+            Err(why) => {
+                rejected.add(
+                    line,
+                    "verified_degrees",
+                    format!("مدرک درست نیست: {why}"),
+                    format!("Not a degree: {why}"),
+                );
+                Vec::new()
+            }
+        };
+        if rejected.0.0.len() != before {
+            continue;
+        }
+        let (Some(code), Some(province), Some(expires_on)) = (code, province, expires_on) else { continue };
+        rows.push(Row {
+            line,
+            code,
+            first_name,
+            last_name,
+            province,
+            membership_number,
+            expires_on,
+            birth_province,
+            degrees,
+        });
+    }
+    if rows.is_empty() && rejected.0.is_empty() {
+        return Err(bad("import_empty", "پرونده سطری ندارد.", "The file has no rows."));
+    }
+    Ok(rows)
+}
+
+/// Imports the organisation's existing engineers (EN-01). The body is the CSV (UTF-8, a heading
+/// line; Persian headings work): `national_code, first_name, last_name, province,
+/// membership_number, expires_on (YYYY-MM-DD)`, optionally `birth_province` and
+/// `verified_degrees`. The caller must be an admin of every row's province. All rows or none:
+/// any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(EngineerImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file"),
+    responses(
+        (status = 200, description = "Imported (or, on a dry run, would import)", body = EngineerImportReport),
+        (status = 400, description = "`import_rejected` with the rejected rows in `fields`; `import_columns_missing`, `import_empty`, `import_not_utf8`, `import_too_large`", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "Not an engineering organisation's admin", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[post("/engineers/import")]
+pub async fn import_engineers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<EngineerImportQuery>,
+    mut body: web::Payload,
+) -> Result<web::Json<EngineerImportReport>, ApiError> {
+    user.require_any(&[Role::EngineeringAdmin])?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk =
+            chunk.map_err(|_| bad("upload_interrupted", "ارسال پرونده ناتمام ماند.", "The upload was interrupted."))?;
+        if bytes.len() + chunk.len() > MAX_BYTES {
+            return Err(bad("import_too_large", "حجم پرونده بیش از ۸ مگابایت است.", "The file is larger than 8 MB."));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let dry_run = q.dry_run.unwrap_or(false);
+    let report = state
+        .db(move |conn| {
+            let mut rejected = Rejections::default();
+            let rows = parse(conn, &bytes, &mut rejected)?;
+            write_tx(conn, |conn| {
+                for r in &rows {
+                    if expert_of(&user, &r.province).is_err() {
+                        rejected.add(
+                            r.line,
+                            "province",
+                            "شما مدیر سازمان این استان نیستید.",
+                            "You are not an admin of this province's organisation.",
+                        );
+                        continue;
+                    }
+                    if let Some(pid) = anjoman_identity::store::person_id_by_code(conn, r.code.as_str())?
+                        && en::table.find(&pid).select(en::person_id).first::<String>(conn).optional()?.is_some()
+                    {
+                        rejected.add(
+                            r.line,
+                            "national_code",
+                            "این مهندس پیش‌تر ثبت شده است.",
+                            "This engineer is already on record.",
+                        );
+                    }
+                    let taken: Option<String> = en::table
+                        .filter(en::province_id.eq(&r.province))
+                        .filter(en::membership_number.eq(&r.membership_number))
+                        .select(en::person_id)
+                        .first(conn)
+                        .optional()?;
+                    if taken.is_some() {
+                        rejected.add(
+                            r.line,
+                            "membership_number",
+                            "این شمارهٔ عضویت در استان به نام دیگری است.",
+                            "Another engineer of the province has this membership number.",
+                        );
+                    }
+                }
+                if !rejected.0.is_empty() {
+                    return Err(rejected_error(std::mem::take(&mut rejected.0)));
+                }
+                let n = rows.len();
+                let degrees: usize = rows.iter().map(|r| r.degrees.len()).sum();
+                if dry_run {
+                    return Ok(EngineerImportReport { rows: n, imported: 0, new_people: 0, degrees, dry_run });
+                }
+                let mut new_people = 0;
+                let at = now();
+                for r in &rows {
+                    let person = match anjoman_identity::store::person_id_by_code(conn, r.code.as_str())? {
+                        Some(id) => id,
+                        None => {
+                            new_people += 1;
+                            anjoman_identity::store::insert_person_record(
+                                conn,
+                                &anjoman_identity::rules::NewPerson {
+                                    national_code: r.code.clone(),
+                                    first_name: r.first_name.clone(),
+                                    last_name: r.last_name.clone(),
+                                    mobile: None,
+                                    email: None,
+                                },
+                            )?
+                        }
+                    };
+                    diesel::insert_into(en::table)
+                        .values((
+                            en::person_id.eq(&person),
+                            en::province_id.eq(&r.province),
+                            en::membership_number.eq(&r.membership_number),
+                            en::expires_on.eq(r.expires_on),
+                            en::birth_province_id.eq(&r.birth_province),
+                            en::created_at.eq(at),
+                            en::updated_at.eq(at),
+                        ))
+                        .execute(conn)?;
+                    for d in &r.degrees {
+                        diesel::insert_into(dg::table)
+                            .values((
+                                dg::id.eq(new_id()),
+                                dg::engineer_id.eq(&person),
+                                dg::level.eq(d.level.as_str()),
+                                dg::discipline.eq(d.discipline.as_str()),
+                                dg::orientation.eq(&d.orientation),
+                                dg::university.eq(&d.university),
+                                dg::graduated_on.eq(d.graduated_on),
+                                dg::verified.eq(true),
+                                dg::created_at.eq(at),
+                                dg::updated_at.eq(at),
+                            ))
+                            .execute(conn)?;
+                    }
+                    anjoman_identity::store::grant_role(conn, &person, Role::Engineer, None, None)?;
+                }
+                audit::record(
+                    conn,
+                    Event::new("engineers.imported", "engineers", None).by(&user.person_id).states(
+                        None,
+                        Some(serde_json::json!({"engineers": n, "new_people": new_people, "degrees": degrees})),
+                    ),
+                )?;
+                Ok(EngineerImportReport { rows: n, imported: n, new_people, degrees, dry_run })
+            })
+        })
+        .await?;
+    Ok(web::Json(report))
+}

@@ -1,0 +1,223 @@
+//! The engineers' vocabularies and rules, without I/O: degree levels and the seven building
+//! disciplines (EN-04), contact and address kinds (EN-05), document kinds with the residence
+//! proofs (EN-06, EN-07), relations (EN-08), the renewal window and the amount due (EN-02).
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// Declares a closed vocabulary stored and sent as snake_case text.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal / $fa:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The Persian name, for messages and imports.
+            pub fn name_fa(self) -> &'static str {
+                match self { $($name::$variant => $fa),+ }
+            }
+
+            /// By its code or its Persian name (ی/ي and ک/ك folded).
+            pub fn parse(s: &str) -> Option<Self> {
+                let key = anjoman_core::text::search_key(s);
+                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim() || anjoman_core::text::search_key(v.name_fa()) == key)
+            }
+
+            /// The accepted codes, for error messages.
+            pub fn codes() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// University degree levels (EN-04).
+    DegreeLevel {
+        Associate = "associate" / "کاردانی",
+        BachelorNoncontinuous = "bachelor_noncontinuous" / "کارشناسی ناپیوسته",
+        Bachelor = "bachelor" / "کارشناسی پیوسته",
+        Master = "master" / "کارشناسی ارشد",
+        Doctorate = "doctorate" / "دکتری",
+    }
+}
+
+vocabulary! {
+    /// The seven building disciplines of the Engineering and Building Control Law (EN-04).
+    Discipline {
+        Civil = "civil" / "عمران",
+        Architecture = "architecture" / "معماری",
+        Mechanical = "mechanical" / "تأسیسات مکانیکی",
+        Electrical = "electrical" / "تأسیسات برقی",
+        Surveying = "surveying" / "نقشه‌برداری",
+        UrbanPlanning = "urban_planning" / "شهرسازی",
+        Traffic = "traffic" / "ترافیک",
+    }
+}
+
+vocabulary! {
+    /// Contact kinds (EN-05).
+    ContactKind {
+        Landline = "landline" / "تلفن ثابت",
+        Mobile = "mobile" / "تلفن همراه",
+        Email = "email" / "رایانامه",
+        WorkLandline = "work_landline" / "تلفن ثابت محل کار",
+    }
+}
+
+vocabulary! {
+    /// Address kinds (EN-05).
+    AddressKind {
+        Residence = "residence" / "محل سکونت",
+        Work = "work" / "محل کار",
+        LegalDomicile = "legal_domicile" / "اقامتگاه قانونی",
+    }
+}
+
+vocabulary! {
+    /// Document kinds of the archive (EN-06); the first five prove residence (EN-07).
+    DocumentKind {
+        EmploymentOrder = "employment_order" / "حکم کارگزینی",
+        InsuranceRecord = "insurance_record" / "لیست بیمه",
+        PropertyDeed = "property_deed" / "سند مالکیت",
+        OfficialLease = "official_lease" / "اجاره‌نامه رسمی",
+        SchoolCertificate = "school_certificate" / "گواهی محل تحصیل فرزند",
+        NationalCard = "national_card" / "کارت ملی",
+        BirthCertificate = "birth_certificate" / "شناسنامه",
+        Photo = "photo" / "عکس",
+        MilitaryService = "military_service" / "کارت پایان خدمت",
+        Other = "other" / "سایر",
+    }
+}
+
+impl DocumentKind {
+    /// Accepted as proof of at least six months' residence in the membership province (EN-07).
+    pub fn proves_residence(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::EmploymentOrder
+                | DocumentKind::InsuranceRecord
+                | DocumentKind::PropertyDeed
+                | DocumentKind::OfficialLease
+                | DocumentKind::SchoolCertificate
+        )
+    }
+}
+
+vocabulary! {
+    /// Family relations (EN-08).
+    Relation {
+        Spouse = "spouse" / "همسر",
+        Child = "child" / "فرزند",
+    }
+}
+
+vocabulary! {
+    /// Where a renewal stands (EN-02).
+    RenewalStatus {
+        UnderReview = "under_review" / "در دست بررسی",
+        AwaitingPayment = "awaiting_payment" / "در انتظار پرداخت",
+        Completed = "completed" / "انجام شده",
+    }
+}
+
+/// Residence proof is needed when the membership province differs from the province of birth
+/// (EN-07); an unknown province of birth demands nothing.
+pub fn residence_proof_required(membership_province: &str, birth_province: Option<&str>) -> bool {
+    birth_province.is_some_and(|b| b != membership_province)
+}
+
+/// The first day a renewal may be requested: `window_days` before the expiry. After that it
+/// stays open, expired memberships included (their debt is what the expert enters).
+pub fn renewal_opens_on(expires_on: NaiveDate, window_days: i32) -> NaiveDate {
+    expires_on - chrono::Duration::days(i64::from(window_days.max(0)))
+}
+
+/// The amount due: the annual fee for each year the renewal buys, plus the prior debt.
+pub fn amount_due(annual_fee_rials: i64, years: i32, debt_rials: i64) -> Option<i64> {
+    annual_fee_rials.checked_mul(i64::from(years))?.checked_add(debt_rials)
+}
+
+/// The new expiry: `years` after the current one.
+pub fn extended(expires_on: NaiveDate, years: i32) -> Option<NaiveDate> {
+    expires_on.checked_add_months(Months::new(12 * u32::try_from(years).ok()?))
+}
+
+/// A Gregorian date in the Jalali (Solar Hijri) calendar, `(year, month, day)`, for messages.
+pub fn jalali(date: NaiveDate) -> (i32, u32, u32) {
+    const DAYS_BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let (gy, gm, gd) = (i64::from(date.year()), date.month() as usize, i64::from(date.day()));
+    let gy2 = if gm > 2 { gy + 1 } else { gy };
+    let mut days =
+        355_666 + 365 * gy + (gy2 + 3) / 4 - (gy2 + 99) / 100 + (gy2 + 399) / 400 + gd + DAYS_BEFORE_MONTH[gm - 1];
+    let mut jy = -1595 + 33 * (days / 12_053);
+    days %= 12_053;
+    jy += 4 * (days / 1461);
+    days %= 1461;
+    if days > 365 {
+        jy += (days - 1) / 365;
+        days = (days - 1) % 365;
+    }
+    let (jm, jd) =
+        if days < 186 { (1 + days / 31, 1 + days % 31) } else { (7 + (days - 186) / 30, 1 + (days - 186) % 30) };
+    (jy as i32, jm as u32, jd as u32)
+}
+
+/// `1405/09/10`
+pub fn jalali_text(date: NaiveDate) -> String {
+    let (y, m, d) = jalali(date);
+    format!("{y}/{m:02}/{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn jalali_dates() {
+        assert_eq!(jalali_text(d(2025, 3, 21)), "1404/01/01");
+        assert_eq!(jalali_text(d(2026, 3, 20)), "1404/12/29");
+        assert_eq!(jalali_text(d(2026, 3, 21)), "1405/01/01");
+        assert_eq!(jalali_text(d(2026, 11, 22)), "1405/09/01");
+        assert_eq!(jalali_text(d(2026, 12, 1)), "1405/09/10");
+        assert_eq!(jalali_text(d(1979, 2, 11)), "1357/11/22");
+    }
+
+    #[test]
+    fn window_amount_and_extension() {
+        assert_eq!(renewal_opens_on(d(2027, 1, 31), 30), d(2027, 1, 1));
+        assert_eq!(amount_due(12_000_000, 2, 5_000_000), Some(29_000_000));
+        assert_eq!(amount_due(i64::MAX, 2, 0), None);
+        assert_eq!(extended(d(2024, 2, 29), 1), Some(d(2025, 2, 28)));
+        assert_eq!(extended(d(2026, 12, 20), 2), Some(d(2028, 12, 20)));
+        assert_eq!(extended(d(2026, 12, 20), -1), None);
+    }
+
+    #[test]
+    fn residence_proof_rule() {
+        assert!(!residence_proof_required("tehran", Some("tehran")));
+        assert!(residence_proof_required("tehran", Some("isfahan")));
+        assert!(!residence_proof_required("tehran", None));
+        assert!(DocumentKind::OfficialLease.proves_residence());
+        assert!(!DocumentKind::Photo.proves_residence());
+    }
+
+    #[test]
+    fn vocabularies_by_code_or_persian_name() {
+        assert_eq!(Discipline::parse("civil"), Some(Discipline::Civil));
+        assert_eq!(Discipline::parse("معماري"), Some(Discipline::Architecture));
+        assert_eq!(DegreeLevel::parse("کارشناسی ارشد"), Some(DegreeLevel::Master));
+        assert_eq!(Discipline::parse("chemistry"), None);
+        assert_eq!(Discipline::ALL.len(), 7);
+    }
+}

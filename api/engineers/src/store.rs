@@ -1,0 +1,316 @@
+//! Rows and the engineer's whole record as one answer (EN-03): what the engineer's tabs show and
+//! what the province's experts see.
+
+use anjoman_core::ApiError;
+use anjoman_core::db::DbConn;
+use anjoman_core::db::schema::{
+    engineer_addresses as ad, engineer_contacts as ct, engineer_degrees as dg, engineer_documents as dc,
+    engineer_relatives as rl, engineer_renewals as rn, engineering_orgs as org, engineers as en, persons as p,
+    provinces as pr,
+};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::rules::{self, DocumentKind};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = en)]
+pub struct Engineer {
+    pub person_id: String,
+    pub province_id: String,
+    pub membership_number: String,
+    pub expires_on: NaiveDate,
+    pub father_name: Option<String>,
+    pub gender: Option<String>,
+    pub id_card_number: Option<String>,
+    pub birth_place: Option<String>,
+    pub birth_province_id: Option<String>,
+    pub licence_number: Option<String>,
+    pub licence_grade: Option<String>,
+    pub licence_expires_on: Option<NaiveDate>,
+}
+
+pub fn engineer(conn: &mut DbConn, person: &str) -> QueryResult<Option<Engineer>> {
+    en::table.find(person).select(Engineer::as_select()).first(conn).optional()
+}
+
+/// One province's engineering organisation and its renewal rules (EN-01, EN-02).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = org)]
+pub struct EngineeringOrg {
+    pub province_id: String,
+    pub name: String,
+    /// Renewal opens this many days before expiry.
+    pub renewal_window_days: i32,
+    pub annual_fee_rials: i64,
+    /// Years one renewal buys.
+    pub renewal_years: i32,
+}
+
+pub fn org(conn: &mut DbConn, province: &str) -> QueryResult<Option<EngineeringOrg>> {
+    org::table.find(province).select(EngineeringOrg::as_select()).first(conn).optional()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rn)]
+pub struct Renewal {
+    pub id: String,
+    pub engineer_id: String,
+    pub province_id: String,
+    pub status: String,
+    pub expires_before: NaiveDate,
+    pub years: Option<i32>,
+    pub annual_fee_rials: Option<i64>,
+    pub debt_rials: Option<i64>,
+    pub amount_rials: Option<i64>,
+    pub invoice_id: Option<String>,
+    pub assessed_by: Option<String>,
+    pub expires_after: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub assessed_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+pub fn renewal(conn: &mut DbConn, id: &str) -> Result<Renewal, ApiError> {
+    rn::table.find(id).select(Renewal::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+/// A renewal as the engineer and the expert see it.
+#[derive(Serialize, ToSchema)]
+pub struct RenewalView {
+    pub id: String,
+    /// `under_review` (with the expert), `awaiting_payment` or `completed`
+    pub status: String,
+    pub expires_before: NaiveDate,
+    pub years: Option<i32>,
+    pub annual_fee_rials: Option<i64>,
+    /// Prior debt entered by the expert (possibly zero).
+    pub debt_rials: Option<i64>,
+    /// annual fee × years + debt
+    pub amount_rials: Option<i64>,
+    /// Pay it at `/payments/invoices/{id}/pay`.
+    pub invoice_id: Option<String>,
+    pub expires_after: Option<NaiveDate>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub assessed_at: Option<chrono::DateTime<Utc>>,
+    pub completed_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<Renewal> for RenewalView {
+    fn from(r: Renewal) -> Self {
+        Self {
+            id: r.id,
+            status: r.status,
+            expires_before: r.expires_before,
+            years: r.years,
+            annual_fee_rials: r.annual_fee_rials,
+            debt_rials: r.debt_rials,
+            amount_rials: r.amount_rials,
+            invoice_id: r.invoice_id,
+            expires_after: r.expires_after,
+            created_at: r.created_at.and_utc(),
+            assessed_at: r.assessed_at.map(|t| t.and_utc()),
+            completed_at: r.completed_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = dg)]
+pub struct EngineerDegree {
+    pub id: String,
+    /// `associate`, `bachelor_noncontinuous`, `bachelor`, `master` or `doctorate`
+    pub level: String,
+    /// One of the seven building disciplines: `civil`, `architecture`, `mechanical`,
+    /// `electrical`, `surveying`, `urban_planning`, `traffic`
+    pub discipline: String,
+    /// As written on the degree.
+    pub orientation: String,
+    pub university: String,
+    pub graduated_on: NaiveDate,
+    pub inquiry_code: Option<String>,
+    pub letter_file_id: Option<String>,
+    pub image_file_id: Option<String>,
+    /// Verified by the organisation: read-only to the engineer.
+    pub verified: bool,
+}
+
+#[derive(Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = ct)]
+pub struct EngineerContact {
+    pub id: String,
+    /// `landline`, `mobile`, `email` or `work_landline`
+    pub kind: String,
+    pub value: String,
+    pub active: bool,
+}
+
+#[derive(Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = ad)]
+pub struct EngineerAddress {
+    pub id: String,
+    /// `residence`, `work` or `legal_domicile`
+    pub kind: String,
+    pub province_id: String,
+    pub city: String,
+    pub address: String,
+    pub postal_code: Option<String>,
+    /// Letters go here; exactly one address has it.
+    pub correspondence: bool,
+}
+
+#[derive(Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = dc)]
+pub struct EngineerDocument {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub file_id: String,
+}
+
+#[derive(Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = rl)]
+pub struct EngineerRelative {
+    pub id: String,
+    /// `spouse` or `child`
+    pub relation: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub national_code: String,
+    pub birth_date: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EngineerMain {
+    pub father_name: Option<String>,
+    /// `male` or `female`
+    pub gender: Option<String>,
+    pub id_card_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub birth_place: Option<String>,
+    pub birth_province_id: Option<String>,
+}
+
+/// Read-only licence information (EN-03).
+#[derive(Serialize, ToSchema)]
+pub struct EngineerLicence {
+    pub number: Option<String>,
+    pub grade: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResidenceProof {
+    /// The membership province differs from the province of birth (EN-07).
+    pub required: bool,
+    /// An accepted proof is in the archive.
+    pub provided: bool,
+    /// The accepted document kinds.
+    pub accepted_kinds: Vec<String>,
+}
+
+/// An engineer's whole record (EN-03..08).
+#[derive(Serialize, ToSchema)]
+pub struct EngineerRecord {
+    pub person_id: String,
+    pub national_code: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub province_id: String,
+    pub province_name: String,
+    pub organisation: EngineeringOrg,
+    pub membership_number: String,
+    pub expires_on: NaiveDate,
+    /// The first day a renewal may be requested.
+    pub renewal_opens_on: NaiveDate,
+    pub main: EngineerMain,
+    pub degrees: Vec<EngineerDegree>,
+    pub contacts: Vec<EngineerContact>,
+    pub addresses: Vec<EngineerAddress>,
+    pub documents: Vec<EngineerDocument>,
+    pub relatives: Vec<EngineerRelative>,
+    pub licence: EngineerLicence,
+    pub residence_proof: ResidenceProof,
+    /// The open renewal, or the last completed one.
+    pub renewal: Option<RenewalView>,
+}
+
+/// Is an accepted residence proof in the engineer's archive?
+pub fn has_residence_proof(conn: &mut DbConn, person: &str) -> QueryResult<bool> {
+    let kinds: Vec<String> = dc::table.filter(dc::engineer_id.eq(person)).select(dc::kind).load(conn)?;
+    Ok(kinds.iter().any(|k| DocumentKind::parse(k).is_some_and(DocumentKind::proves_residence)))
+}
+
+pub fn record(conn: &mut DbConn, person: &str) -> Result<EngineerRecord, ApiError> {
+    let e = engineer(conn, person)?.ok_or(ApiError::NotFound)?;
+    let (national_code, first_name, last_name, birth_date): (String, String, String, Option<NaiveDate>) =
+        p::table.find(person).select((p::national_code, p::first_name, p::last_name, p::birth_date)).first(conn)?;
+    let province_name: String = pr::table.find(&e.province_id).select(pr::name_fa).first(conn)?;
+    let organisation = org(conn, &e.province_id)?.ok_or(ApiError::Internal)?;
+    let renewal: Option<Renewal> = rn::table
+        .filter(rn::engineer_id.eq(person))
+        .order(rn::created_at.desc())
+        .select(Renewal::as_select())
+        .first(conn)
+        .optional()?;
+    let required = rules::residence_proof_required(&e.province_id, e.birth_province_id.as_deref());
+    Ok(EngineerRecord {
+        person_id: e.person_id.clone(),
+        national_code,
+        first_name,
+        last_name,
+        province_name,
+        renewal_opens_on: rules::renewal_opens_on(e.expires_on, organisation.renewal_window_days),
+        organisation,
+        membership_number: e.membership_number,
+        expires_on: e.expires_on,
+        main: EngineerMain {
+            father_name: e.father_name,
+            gender: e.gender,
+            id_card_number: e.id_card_number,
+            birth_date,
+            birth_place: e.birth_place,
+            birth_province_id: e.birth_province_id,
+        },
+        degrees: dg::table
+            .filter(dg::engineer_id.eq(person))
+            .order((dg::graduated_on, dg::id))
+            .select(EngineerDegree::as_select())
+            .load(conn)?,
+        contacts: ct::table
+            .filter(ct::engineer_id.eq(person))
+            .order((ct::created_at, ct::id))
+            .select(EngineerContact::as_select())
+            .load(conn)?,
+        addresses: ad::table
+            .filter(ad::engineer_id.eq(person))
+            .order((ad::created_at, ad::id))
+            .select(EngineerAddress::as_select())
+            .load(conn)?,
+        documents: dc::table
+            .filter(dc::engineer_id.eq(person))
+            .order((dc::created_at, dc::id))
+            .select(EngineerDocument::as_select())
+            .load(conn)?,
+        relatives: rl::table
+            .filter(rl::engineer_id.eq(person))
+            .order((rl::created_at, rl::id))
+            .select(EngineerRelative::as_select())
+            .load(conn)?,
+        licence: EngineerLicence { number: e.licence_number, grade: e.licence_grade, expires_on: e.licence_expires_on },
+        residence_proof: ResidenceProof {
+            required,
+            provided: has_residence_proof(conn, person)?,
+            accepted_kinds: DocumentKind::ALL
+                .iter()
+                .filter(|k| k.proves_residence())
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+        },
+        renewal: renewal.map(RenewalView::from),
+        province_id: e.province_id,
+    })
+}

@@ -1,0 +1,9 @@
+DROP TABLE sso_logins;
+DROP TABLE engineer_renewals;
+DROP TABLE engineer_relatives;
+DROP TABLE engineer_documents;
+DROP TABLE engineer_addresses;
+DROP TABLE engineer_contacts;
+DROP TABLE engineer_degrees;
+DROP TABLE engineers;
+DROP TABLE engineering_orgs;
