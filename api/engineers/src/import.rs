@@ -1,6 +1,6 @@
 //! Import of the organisation's existing engineers (EN-01): the records single sign-on logins
 //! are matched against. A CSV of `national_code, first_name, last_name, province,
-//! membership_number, expires_on` and optionally `birth_province` and `verified_degrees`
+//! membership_number, expires_on` (Jalali or Gregorian) and optionally `birth_province` and `verified_degrees`
 //! (`level:discipline:orientation:university:YYYY-MM-DD` items separated by `|`). All rows or
 //! none, with a report of every rejected row. People unknown to the system get a person record
 //! without an account: their first SSO login (or registration) gives them one.
@@ -101,8 +101,8 @@ fn parse_degrees(text: &str) -> Result<Vec<Degree>, String> {
                     .ok_or_else(|| format!("{discipline}: {}", Discipline::codes()))?,
                 orientation: normalize_persian(orientation),
                 university: normalize_persian(university),
-                graduated_on: NaiveDate::parse_from_str(&normalize_digits(date), "%Y-%m-%d")
-                    .map_err(|_| format!("{date}: YYYY-MM-DD"))?,
+                graduated_on: crate::rules::parse_date(date)
+                    .ok_or_else(|| format!("{date}: YYYY-MM-DD or 1390/04/10"))?,
             })
         })
         .collect()
@@ -186,13 +186,13 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
         {
             rejected.add(line, "membership_number", format!("تکرار سطر {first}"), format!("Repeats line {first}"));
         }
-        let expires_on = NaiveDate::parse_from_str(&normalize_digits(&get("expires_on")), "%Y-%m-%d").ok();
+        let expires_on = crate::rules::parse_date(&get("expires_on"));
         if expires_on.is_none() {
             rejected.add(
                 line,
                 "expires_on",
-                "تاریخ اعتبار باید YYYY-MM-DD (میلادی) باشد.",
-                "The expiry must be YYYY-MM-DD.",
+                "تاریخ اعتبار را خورشیدی (۱۴۰۶/۰۲/۱۱) یا میلادی (2027-05-01) بنویسید.",
+                "Write the expiry as a Jalali (1406/02/11) or Gregorian (2027-05-01) date.",
             );
         }
         let birth_text = get("birth_province");
@@ -241,7 +241,7 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
 
 /// Imports the organisation's existing engineers (EN-01). The body is the CSV (UTF-8, a heading
 /// line; Persian headings work): `national_code, first_name, last_name, province,
-/// membership_number, expires_on (YYYY-MM-DD)`, optionally `birth_province` and
+/// membership_number, expires_on (Jalali 1406/02/11 or Gregorian 2027-05-01)`, optionally `birth_province` and
 /// `verified_degrees`. The caller must be an admin of every row's province. All rows or none:
 /// any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
 #[utoipa::path(

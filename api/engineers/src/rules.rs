@@ -169,6 +169,35 @@ pub fn jalali(date: NaiveDate) -> (i32, u32, u32) {
     (jy as i32, jm as u32, jd as u32)
 }
 
+/// The Gregorian date of a Jalali one; `None` when there is no such day (e.g. 30 Esfand of a
+/// common year).
+pub fn from_jalali(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // 1 Farvardin falls on 19–22 March of year + 621.
+    let nowruz =
+        (19..=22).filter_map(|d| NaiveDate::from_ymd_opt(year + 621, 3, d)).find(|d| jalali(*d) == (year, 1, 1))?;
+    let offset = if month <= 6 { (month - 1) * 31 } else { 186 + (month - 7) * 30 } + day - 1;
+    let date = nowruz + chrono::Duration::days(i64::from(offset));
+    (jalali(date) == (year, month, day)).then_some(date)
+}
+
+/// A date as organisations write it: Gregorian `2027-05-01`, or Jalali `1406/02/11` (also with
+/// dashes, and Persian digits). Years outside 1300–1500 (Jalali) and 1900–2200 (Gregorian) are
+/// refused as typing errors.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = anjoman_core::text::normalize_digits(text.trim());
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let [y, m, d] = parts[..] else { return None };
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    match y {
+        1300..=1500 => from_jalali(y, m, d),
+        1900..=2200 => NaiveDate::from_ymd_opt(y, m, d),
+        _ => None,
+    }
+}
+
 /// `1405/09/10`
 pub fn jalali_text(date: NaiveDate) -> String {
     let (y, m, d) = jalali(date);
@@ -191,6 +220,25 @@ mod tests {
         assert_eq!(jalali_text(d(2026, 11, 22)), "1405/09/01");
         assert_eq!(jalali_text(d(2026, 12, 1)), "1405/09/10");
         assert_eq!(jalali_text(d(1979, 2, 11)), "1357/11/22");
+    }
+
+    #[test]
+    fn dates_in_either_calendar() {
+        assert_eq!(from_jalali(1405, 9, 10), Some(d(2026, 12, 1)));
+        assert_eq!(from_jalali(1404, 1, 1), Some(d(2025, 3, 21)));
+        assert_eq!(from_jalali(1403, 12, 30), Some(d(2025, 3, 20)), "1403 is a leap year");
+        assert_eq!(from_jalali(1404, 12, 30), None);
+        assert_eq!(from_jalali(1404, 7, 31), None);
+        assert_eq!(parse_date("۱۴۰۶/۰۲/۱۱"), Some(d(2027, 5, 1)));
+        assert_eq!(parse_date("2027-05-01"), Some(d(2027, 5, 1)));
+        assert_eq!(parse_date("0203-01-01"), None);
+        assert_eq!(parse_date("2027-02-30"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        for day in 0..800 {
+            let g = d(2024, 1, 1) + chrono::Duration::days(day);
+            let (y, m, dd) = jalali(g);
+            assert_eq!(from_jalali(y, m, dd), Some(g));
+        }
     }
 
     #[test]
