@@ -1218,12 +1218,162 @@ async function distributors(browser, lang, viewport) {
   });
 }
 
+/** A free loopback port, for a server whose address must be known before it starts. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((ok) => probe.listen(0, '127.0.0.1', ok));
+  const { port } = probe.address();
+  await new Promise((ok) => probe.close(ok));
+  return port;
+}
+
+/** panva's certified oidc-provider (tests/oidc-provider): the government SSO of the tests. */
+async function startProvider(redirectUri) {
+  const dir = join(root, 'tests/oidc-provider');
+  const child = spawn(process.execPath, ['provider.mjs', '--redirect-uri', redirectUri], { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
+  const issuer = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the OIDC provider did not start')), 20_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('READY ')) {
+        clearTimeout(timer);
+        ok(line.slice(6).trim());
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`the OIDC provider exited with ${code}`)));
+  });
+  return { issuer, stop: () => child.kill('SIGTERM') };
+}
+
+async function engineers(browser, lang, viewport) {
+  const port = await freePort();
+  const provider = await startProvider(`http://127.0.0.1:${port}/api/v1/auth/sso/callback`);
+  const env = {
+    ANJOMAN_BIND: `127.0.0.1:${port}`,
+    ANJOMAN_OIDC_ISSUER: provider.issuer,
+    ANJOMAN_OIDC_CLIENT_ID: 'anjoman',
+    ANJOMAN_OIDC_CLIENT_SECRET: 'anjoman-test-secret',
+    ANJOMAN_OIDC_SCOPES: 'openid national_code',
+  };
+  try {
+    await withScenario(browser, lang, viewport, { label: 'engineers', failShot: 'failure-engineers', env }, async (s) => {
+      const { tag, shot, server, page, signIn, signOut } = s;
+      const fa = lang === 'fa';
+      const T = fa
+        ? { sso: 'ورود با دولت من', request: 'ثبت درخواست تمدید', underReview: 'در دست بررسی', education: 'اطلاعات تحصیلی', addDegree: 'افزودن مقطع تحصیلی', save: 'ذخیرهٔ تغییرات', contacts: 'اطلاعات تماس و آدرس', addAddress: 'افزودن نشانی', debt: 'ثبت بدهی پیشین', send: 'ارسال مبلغ برای مهندس', pay: /^پرداخت /, renewed: 'تمدید شد' }
+        : { sso: 'Sign in with دولت من', request: 'Request renewal', underReview: 'under review', education: 'Education', addDegree: 'Add a degree', save: 'Save changes', contacts: 'Contacts and addresses', addAddress: 'Add an address', debt: 'Enter prior debt', send: 'Send the amount to the engineer', pay: /^Pay /, renewed: 'Renewed' };
+      // The provider's development pages ask for a web font; there is no internet here.
+      await s.context.route('https://fonts.googleapis.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
+      const ssoSignIn = async (code) => {
+        await page.goto(`${server.base}/login`);
+        await page.getByRole('button', { name: T.sso }).or(page.getByRole('link', { name: T.sso })).click();
+        const login = page.locator('input[name="login"]');
+        const portal = page.waitForURL(/\/engineer$/);
+        await Promise.race([login.waitFor(), portal]);
+        if (await login.isVisible()) {
+          await login.fill(code);
+          await page.locator('input[name="password"]').fill('any');
+          await page.getByRole('button', { name: 'Sign-in' }).click();
+          const consent = page.getByRole('button', { name: 'Continue' });
+          await Promise.race([consent.waitFor(), portal]);
+          if (await consent.isVisible()) await consent.click();
+        }
+        await portal;
+      };
+
+      s.stage = 'an imported engineer without an account signs in through the government SSO';
+      await page.goto(`${server.base}/login`);
+      await axe(page, `${tag} login with SSO`);
+      await ssoSignIn('0095678913');
+      await page.getByRole('heading', { level: 1, name: fa ? 'درگاه مهندسان' : 'Engineer portal' }).waitFor();
+      const who = await page.getByText('کامران سپهری').innerText();
+      check(`${tag}: the SSO login reached the engineer's own record`, who.includes('کامران'), who);
+      await axe(page, `${tag} engineer portal`);
+      await noHorizontalScroll(page, `${tag} engineer portal`);
+
+      s.stage = 'the engineer requests a renewal and sees it under review';
+      await page.getByRole('button', { name: T.request }).click();
+      const status = await page.getByTestId('renewal-status').innerText();
+      check(`${tag}: the renewal is under review`, status.includes(T.underReview), status);
+
+      s.stage = 'a degree without its image is refused, then added with it';
+      await page.getByRole('tab', { name: T.education }).click();
+      await page.getByRole('button', { name: T.addDegree }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('#degree-orientation').fill(fa ? 'سازه' : 'Structures');
+      await dialog.locator('#degree-university').fill(fa ? 'دانشگاه صنعتی امیرکبیر' : 'Amirkabir University of Technology');
+      await dialog.locator('.MuiPickersSectionList-root').first().locator('[role="spinbutton"]').first().click();
+      await page.keyboard.type(fa ? '13920410' : '01072013');
+      await dialog.locator('#degree-inquiry').fill('AUT-92-1187');
+      s.expected.add(400);
+      await dialog.getByRole('button', { name: T.save }).click();
+      const required = fa ? 'بارگذاری تصویر مدرک تحصیلی اجباری است' : 'The degree image is required';
+      await dialog.getByText(required, { exact: false }).first().waitFor();
+      s.expected.delete(400);
+      check(`${tag}: a degree without its image is refused`, true);
+      await dialog.getByTestId('degree-image').setInputFiles({ name: 'degree.png', mimeType: 'image/png', buffer: PNG });
+      await dialog.getByText(fa ? 'تصویر مدرک پیوست شد' : 'Degree image attached').waitFor();
+      await page.waitForTimeout(400); // the upload button's change of style
+      await axe(page, `${tag} degree dialog`);
+      await dialog.getByRole('button', { name: T.save }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByText(fa ? 'دانشگاه صنعتی امیرکبیر' : 'Amirkabir University of Technology', { exact: false }).waitFor();
+      check(`${tag}: the degree is saved with its image`, true);
+
+      s.stage = 'the first address becomes the correspondence address';
+      await page.getByRole('tab', { name: T.contacts }).click();
+      await page.getByRole('button', { name: T.addAddress }).click();
+      await page.locator('#address-province').click();
+      await page.getByRole('option', { name: 'تهران', exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('#address-city').fill('تهران');
+      await page.locator('#address-text').fill('تهران، خیابان شریعتی، کوچهٔ یاس، پلاک ۸');
+      await page.locator('#address-postal').fill('1611713111');
+      await page.getByRole('dialog').getByRole('button', { name: T.save }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.getByText(fa ? 'نشانی مکاتبات' : 'Correspondence', { exact: true }).first().waitFor();
+      await page.waitForTimeout(400);
+      await axe(page, `${tag} contacts and addresses`);
+      await page.screenshot({ path: shot('30-engineer-record'), fullPage: true });
+      await signOut();
+
+      s.stage = "the province's expert enters the prior debt";
+      await signIn('0091234565', 'Anjoman-Demo-1403');
+      await page.goto(`${server.base}/engineering`);
+      await page.getByText('کامران سپهری', { exact: false }).waitFor();
+      await axe(page, `${tag} renewal queue`);
+      await page.getByRole('button', { name: T.debt }).click();
+      await page.locator('#assess-debt').fill('2000000');
+      const total = await page.getByTestId('assess-total').innerText();
+      check(`${tag}: the expert sees fee × years + debt`, total.includes(fa ? '۱۴٬۰۰۰٬۰۰۰' : '14,000,000'), total);
+      await page.getByRole('dialog').getByRole('button', { name: T.send }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await signOut();
+
+      s.stage = 'the engineer pays and the membership is extended';
+      await ssoSignIn('0095678913');
+      await page.getByTestId('renewal-status').getByText(fa ? '۱۴٬۰۰۰٬۰۰۰ ریال' : '14,000,000 rials').first().waitFor();
+      await axe(page, `${tag} renewal amount`);
+      await page.screenshot({ path: shot('31-engineer-renewal-amount'), fullPage: true });
+      await page.getByRole('button', { name: T.pay }).click();
+      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+      await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+      await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
+      await page.goto(`${server.base}/engineer`);
+      const renewed = await page.getByText(T.renewed, { exact: false }).first().innerText();
+      check(`${tag}: the membership is renewed once paid`, renewed.length > 0, renewed);
+    });
+  } finally {
+    provider.stop();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-// E2E_ONLY=content (or main, recovery, membership, swagger) runs one scenario while working on it.
+// E2E_ONLY=content (or main, recovery, membership, engineers, swagger…) runs one scenario while working on it.
 const only = process.env.E2E_ONLY;
 const wanted = (name) => !only || only.split(',').includes(name);
 try {
@@ -1238,6 +1388,7 @@ try {
       if (wanted('electionAdmin')) await electionAdmin(browser, lang, viewport);
       if (wanted('officers')) await officers(browser, lang, viewport);
       if (wanted('distributors')) await distributors(browser, lang, viewport);
+      if (wanted('engineers')) await engineers(browser, lang, viewport);
     }
   }
 } finally {

@@ -510,6 +510,8 @@ pub struct EngineerListQuery {
     pub q: Option<String>,
     /// From 1.
     pub page: Option<i64>,
+    /// 1 to 100; 25 by default.
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -530,7 +532,7 @@ pub struct EngineerList {
     pub per_page: i64,
 }
 
-/// The engineers of a province, for its experts, 50 a page.
+/// The engineers of a province, for its experts, a page at a time.
 #[utoipa::path(
     tag = "engineers",
     security(("bearer" = [])),
@@ -549,7 +551,10 @@ pub async fn list_engineers(
     expert_of(&user, &q.province_id)?;
     let q = q.into_inner();
     let page = q.page.unwrap_or(1).max(1);
-    let per_page = 50;
+    let per_page = q.per_page.unwrap_or(25);
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::field("per_page", "بین ۱ تا ۱۰۰.", "Between 1 and 100."));
+    }
     let list = state
         .db(move |conn| {
             let filtered = |text: Option<&str>| {

@@ -1135,7 +1135,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The engineers of a province, for its experts, 50 a page. */
+        /** The engineers of a province, for its experts, a page at a time. */
         get: operations["list_engineers"];
         put?: never;
         post?: never;
@@ -6688,6 +6688,8 @@ export interface operations {
                 q?: string | null;
                 /** @description From 1. */
                 page?: number | null;
+                /** @description 1 to 100; 25 by default. */
+                per_page?: number | null;
             };
             header?: never;
             path?: never;

@@ -18,6 +18,9 @@ import { BulletinPage } from '../features/elections/BulletinPage';
 import { TrusteePage } from '../features/elections/TrusteePage';
 import { VotePage } from '../features/elections/VotePage';
 import { OfficerPage } from '../features/officers/OfficerPage';
+import { EngineerPage } from '../features/engineers/EngineerPage';
+import { ExpertPage } from '../features/engineers/ExpertPage';
+import { SsoCompletePage } from '../features/auth/SsoCompletePage';
 import { DistributorPage } from '../features/distributors/DistributorPage';
 import { ReviewQueuePage, ReviewRequestPage } from '../features/reviews/ReviewPages';
 import { NewsItemPage, NewsPage } from '../features/news/NewsPages';
@@ -77,6 +80,7 @@ export function App() {
                 <Route path="login" element={<LoginPage />} />
                 <Route path="register" element={<RegisterPage />} />
                 <Route path="forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="sso/complete" element={<SsoCompletePage />} />
                 <Route path="sandbox-gateway/:authority" element={<SandboxGatewayPage />} />
                 <Route path="associations" element={<AssociationsPage />} />
                 <Route path="membership-status" element={<StatusCheckPage />} />
@@ -95,6 +99,8 @@ export function App() {
                   <Route path="elections/:id/vote" element={<VotePage />} />
                   <Route path="elections/:id/trustee" element={<TrusteePage />} />
                   <Route path="officer" element={<OfficerPage />} />
+                  <Route path="engineer" element={<EngineerPage />} />
+                  <Route path="engineering" element={<ExpertPage />} />
                   <Route path="reviews" element={<ReviewQueuePage />} />
                   <Route path="distributor" element={<DistributorPage />} />
                   <Route path="reviews/:id" element={<ReviewRequestPage />} />

@@ -34,6 +34,18 @@ describe('role-aware navigation', () => {
   });
 });
 
+describe('engineers', () => {
+  it('offers the portal to engineers and the organisation to its experts, each only to them', () => {
+    const engineer = me([{ role: 'engineer', scope_type: null, scope_id: null }]);
+    const expert = me([{ role: 'engineering_admin', scope_type: 'province', scope_id: 'tehran' }]);
+    expect(navItems(engineer, true, t).map((i) => i.key)).toContain('engineer');
+    expect(navItems(engineer, true, t).map((i) => i.key)).not.toContain('engineering');
+    expect(navItems(expert, true, t).map((i) => i.key)).toContain('engineering');
+    expect(navItems(expert, true, t).map((i) => i.key)).not.toContain('engineer');
+    expect(navItems(me([]), true, t).map((i) => i.key)).not.toContain('engineer');
+  });
+});
+
 describe('grant labels', () => {
   it('offers the officer page to officers and the review queue to reviewers and the directorate', () => {
     const officer = me([{ role: 'technical_officer', scope_type: null, scope_id: null }]);

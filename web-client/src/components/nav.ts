@@ -27,6 +27,12 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   if (me?.grants.some((g) => g.role === 'technical_officer')) {
     items.push({ key: 'officer', to: '/officer', label: t('nav.officer') });
   }
+  if (me?.grants.some((g) => g.role === 'engineer')) {
+    items.push({ key: 'engineer', to: '/engineer', label: t('nav.engineer') });
+  }
+  if (me?.grants.some((g) => g.role === 'engineering_admin')) {
+    items.push({ key: 'engineering', to: '/engineering', label: t('nav.engineering') });
+  }
   if (me?.grants.some((g) => g.role === 'distributor_manager' || g.role === 'directorate_admin')) {
     items.push({ key: 'distributor', to: '/distributor', label: t('nav.distributor') });
   }

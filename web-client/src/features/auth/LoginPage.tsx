@@ -1,9 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
+import Divider from '@mui/material/Divider';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -61,6 +62,9 @@ export function LoginPage() {
     },
   });
 
+  const sso = useQuery({ queryKey: ['sso'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/auth/sso')) });
+  const ssoError = params.get('sso_error');
+  const ssoProblem = ssoError ? t(`login.sso.errors.${ssoError}`, { defaultValue: t('login.sso.failed') }) : null;
   const notice = params.get('registered')
     ? t('login.registered')
     : params.get('reset')
@@ -74,7 +78,18 @@ export function LoginPage() {
         {t('login.title')}
       </Typography>
       <FormAlert message={notice} severity="success" />
-      <FormAlert message={problem} />
+      <FormAlert message={problem ?? ssoProblem} />
+      {sso.data?.enabled && sso.data.start_url && (
+        <>
+          <Button href={sso.data.start_url} variant="contained" color="secondary" size="large" fullWidth sx={{ mb: 1 }}>
+            {t('login.sso.button', { provider: sso.data.label ?? '' })}
+          </Button>
+          <Typography variant="body2" color="text.secondary">
+            {t('login.sso.hint')}
+          </Typography>
+          <Divider sx={{ my: 2 }}>{t('login.sso.or')}</Divider>
+        </>
+      )}
       <form
         noValidate
         onSubmit={form.handleSubmit((v) => {
