@@ -223,6 +223,17 @@ async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
     assert_eq!(search(&codes[2][..6]).await.body["items"][0]["national_code"], codes[2].as_str());
     let all = app.get(&format!("/api/v1/associations/{id}/members?status=pending&per_page=2"), Some(&admin)).await;
     assert_eq!((all.body["total"].as_i64(), all.body["items"].as_array().unwrap().len()), (Some(3), 2));
+    // The last page and a page past the end still tell the total.
+    for (page, items) in [(2, 1), (9, 0)] {
+        let url = format!("/api/v1/associations/{id}/members?status=pending&per_page=2&page={page}");
+        let p = app.get(&url, Some(&admin)).await;
+        assert_eq!(
+            (p.body["total"].as_i64(), p.body["items"].as_array().unwrap().len()),
+            (Some(3), items),
+            "page {page}"
+        );
+    }
+    assert_eq!(search("نام‌ناموجود").await.body["total"], 0);
     app.get(&format!("/api/v1/associations/{id}/members?status=nonsense"), Some(&admin))
         .await
         .expect_error(400, "validation_failed");

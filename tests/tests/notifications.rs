@@ -18,6 +18,7 @@ on_both_backends!(
     sms_recovery_is_refused_to_administrators,
     message_of_a_killed_process_is_sent_after_restart,
     codes_never_reach_the_log_with_real_providers,
+    a_waiting_code_goes_before_a_backlog_of_notices,
 );
 
 struct World {
@@ -348,4 +349,48 @@ async fn codes_never_reach_the_log_with_real_providers(backend: Backend) {
     assert!(log.contains("gateway unreachable"), "the failure is logged");
     assert!(!log.contains(&otp), "the code must not be logged");
     assert!(!log.contains("secret-api-key"), "nor the gateway's key");
+}
+
+/// A password-reset code asked for while 300 bulk notices wait (an election's announcement, say)
+/// is among the first batch sent; the backlog then goes out in full batches without waiting a
+/// poll interval between them (the poll is 10 s here: one-batch-a-poll would take 2.5 minutes).
+async fn a_waiting_code_goes_before_a_backlog_of_notices(backend: Backend) {
+    let gateway = SmsGateway::start(0).await;
+    let gw = gateway.url();
+    let mut env = vec![
+        ("ANJOMAN_SMS_PROVIDER", "kavenegar"),
+        ("ANJOMAN_SMS_API_URL", gw.as_str()),
+        ("ANJOMAN_SMS_API_KEY", "k"),
+        ("ANJOMAN_WORKERS", "off"),
+    ];
+    let first = TestApp::spawn_with(backend, &env, &[]).await;
+    let code = person(&first, "09121119999", "").await;
+    {
+        let mut conn = first.db.connect();
+        for i in 0..300 {
+            diesel::sql_query(format!(
+                "INSERT INTO outbox_messages (id, channel, recipient, body, purpose, status, attempts, next_attempt_at, created_at) \
+                 VALUES ('bulk{i}', 'sms', '0912100{i:04}', 'notice {i}', 'election_announcement', 'pending', 0, '2000-01-01 00:00:00', '2000-01-01 00:00:00')"
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        }
+    }
+    first.post("/api/v1/auth/recovery", None, &json!({"national_code": code})).await.expect_status(202);
+    env.retain(|(k, _)| *k != "ANJOMAN_WORKERS");
+    env.extend([("ANJOMAN_WORKERS", "on"), ("ANJOMAN_OUTBOX_POLL_MS", "10000")]);
+    let worker = TestApp::spawn_sharing(&first, &env).await;
+    gateway.wait_for("09121119999").await;
+    let sends = |calls: &[anjoman_tests::fakes::GatewayCall]| -> Vec<String> {
+        calls
+            .iter()
+            .filter(|c| !c.path.ends_with("/sms/status.json"))
+            .filter_map(|c| c.form.get("receptor").cloned())
+            .collect()
+    };
+    let order = sends(&gateway.calls.lock().unwrap());
+    let at = order.iter().position(|r| r == "09121119999").unwrap();
+    assert!(at < 20, "the code was send number {} of {:?}", at + 1, order.len());
+    wait_until("the backlog sent", || sends(&gateway.calls.lock().unwrap()).len() == 301).await;
+    drop(worker);
 }

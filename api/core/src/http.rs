@@ -63,6 +63,10 @@ pub struct AppState {
     /// A hash of a random password at the configured cost: unknown accounts are checked against
     /// it so that they take as long to refuse as wrong passwords do.
     pub dummy_hash: Arc<String>,
+    /// Password hashes running at once, at most one per core: each holds its argon2 memory
+    /// (19 MiB by default), so a burst of logins queues here instead of multiplying the
+    /// process's memory, and no more hashes run than the cores can compute anyway.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -82,6 +86,9 @@ impl AppState {
             files,
             dummy_hash: Arc::new(dummy_hash),
             hooks: Arc::new(Hooks::default()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            )),
         })
     }
 
@@ -103,12 +110,14 @@ impl AppState {
         .await?
     }
 
-    /// Runs blocking CPU-heavy work (password hashing) off the async workers.
+    /// Runs blocking CPU-heavy work (password hashing) off the async workers, at most one per
+    /// core at a time (`hashing`).
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        let _turn = self.hashing.acquire().await.map_err(|_| ApiError::Internal)?;
         Ok(web::block(f).await?)
     }
 }

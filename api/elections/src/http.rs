@@ -656,52 +656,51 @@ pub(crate) fn notify_members(
     purpose: &str,
     subject: &str,
     text: &str,
-    only: Option<&[String]>,
+    only: Option<&std::collections::HashSet<String>>,
 ) -> QueryResult<usize> {
     use anjoman_core::db::schema::persons as p;
-    use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue};
-    let mut q = m::table
-        .inner_join(p::table)
-        .filter(m::association_id.eq(association))
-        .filter(m::status.eq("approved"))
-        .into_boxed();
-    if let Some(ids) = only {
-        q = q.filter(m::person_id.eq_any(ids.to_vec()));
+    use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue_many};
+    // Page by page (keyset on the person id), so that a million members never sit in memory at
+    // once; `only` is filtered here rather than in SQL, as it can hold a million ids.
+    let (mut after, mut stored) = (String::new(), 0);
+    loop {
+        let page: Vec<(String, Option<String>, Option<String>)> = m::table
+            .inner_join(p::table)
+            .filter(m::association_id.eq(association))
+            .filter(m::status.eq("approved"))
+            .filter(m::person_id.gt(&after))
+            // The same bound on the person's side, so a merge join starts there too.
+            .filter(p::id.gt(&after))
+            .order(m::person_id.asc())
+            .limit(NOTIFY_PAGE)
+            .select((m::person_id, p::email, p::mobile))
+            .load(conn)?;
+        let Some((last, _, _)) = page.last() else { return Ok(stored) };
+        after = last.clone();
+        let message = |channel, recipient, subject| NewMessage {
+            channel,
+            recipient,
+            subject,
+            body: text,
+            purpose,
+            template: None,
+            urgent: false,
+        };
+        let messages: Vec<NewMessage<'_>> = page
+            .iter()
+            .filter(|(person, _, _)| only.is_none_or(|ids| ids.contains(person)))
+            .flat_map(|(_, email, mobile)| {
+                let by_email = email.as_deref().map(|e| message(Channel::Email, e, Some(subject)));
+                let by_sms = mobile.as_deref().map(|mo| message(Channel::Sms, mo, None));
+                by_email.into_iter().chain(by_sms)
+            })
+            .collect();
+        stored += enqueue_many(conn, &messages)?;
     }
-    let people: Vec<(Option<String>, Option<String>)> = q.select((p::email, p::mobile)).load(conn)?;
-    let mut n = 0;
-    for (email, mobile) in people {
-        if let Some(e) = email {
-            enqueue(
-                conn,
-                NewMessage {
-                    channel: Channel::Email,
-                    recipient: &e,
-                    subject: Some(subject),
-                    body: text,
-                    purpose,
-                    template: None,
-                },
-            )?;
-            n += 1;
-        }
-        if let Some(mo) = mobile {
-            enqueue(
-                conn,
-                NewMessage {
-                    channel: Channel::Sms,
-                    recipient: &mo,
-                    subject: None,
-                    body: text,
-                    purpose,
-                    template: None,
-                },
-            )?;
-            n += 1;
-        }
-    }
-    Ok(n)
 }
+
+/// Members read per page when notifying them all.
+const NOTIFY_PAGE: i64 = 5000;
 
 /// Publishes a draft: candidates become public and members are told (EL-02, EL-13).
 #[utoipa::path(

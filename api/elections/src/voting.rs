@@ -187,6 +187,7 @@ fn email_code(conn: &mut DbConn, email: &str, title: &str, code: &str) -> QueryR
             body: &body,
             purpose: "vote_code",
             template: None,
+            urgent: true,
         },
     )
 }
@@ -269,6 +270,7 @@ async fn issue_code(
                                 body: &text,
                                 purpose: "vote_code",
                                 template: Some(("vote-code", &code)),
+                                urgent: true,
                             },
                         )?;
                         diesel::update(vc::table.find(&code_id)).set(vc::outbox_id.eq(outbox)).execute(conn)?;

@@ -6,7 +6,10 @@ use anjoman_core::audit::{self, Event};
 use anjoman_core::db::schema::{elections as el, memberships as m, participations as pa, voter_roll as vr};
 use anjoman_core::db::{DbConn, Pool, now, write_tx};
 use anjoman_core::{ApiError, Config};
+use std::collections::HashSet;
+
 use chrono::Duration;
+use diesel::IntoSql;
 use diesel::prelude::*;
 
 use crate::http::{notify_members, transition};
@@ -26,23 +29,23 @@ pub fn open_due(conn: &mut DbConn) -> Result<usize, ApiError> {
             if !transition(conn, &id, Status::Published, Status::Open)? {
                 return Ok::<_, ApiError>(false);
             }
-            let members: Vec<String> = m::table
-                .filter(m::association_id.eq(&association))
-                .filter(m::status.eq("approved"))
-                .select(m::person_id)
-                .load(conn)?;
-            for person in &members {
-                diesel::insert_into(vr::table)
-                    .values((vr::election_id.eq(&id), vr::person_id.eq(person)))
-                    .execute(conn)?;
-            }
-            diesel::update(el::table.find(&id)).set(el::roll_size.eq(members.len() as i64)).execute(conn)?;
+            // One INSERT … SELECT: a roll of a million is frozen in seconds, not row by row.
+            let frozen = diesel::insert_into(vr::table)
+                .values(
+                    m::table
+                        .filter(m::association_id.eq(&association))
+                        .filter(m::status.eq("approved"))
+                        .select((id.clone().into_sql::<diesel::sql_types::Text>(), m::person_id)),
+                )
+                .into_columns((vr::election_id, vr::person_id))
+                .execute(conn)?;
+            diesel::update(el::table.find(&id)).set(el::roll_size.eq(frozen as i64)).execute(conn)?;
             audit::record(conn, Event::new("election.opened", "election", Some(&id)).by("system"))?;
             audit::record(
                 conn,
                 Event::new("election.roll_frozen", "election", Some(&id))
                     .by("system")
-                    .states(None, Some(serde_json::json!({"roll_size": members.len()}))),
+                    .states(None, Some(serde_json::json!({"roll_size": frozen}))),
             )?;
             Ok(true)
         })?;
@@ -96,9 +99,14 @@ pub fn remind_due(conn: &mut DbConn, before: std::time::Duration) -> Result<usiz
             if claimed == 0 {
                 return Ok::<_, ApiError>(0);
             }
-            let voted: Vec<String> = pa::table.filter(pa::election_id.eq(&id)).select(pa::person_id).load(conn)?;
+            let voted: HashSet<String> = pa::table
+                .filter(pa::election_id.eq(&id))
+                .select(pa::person_id)
+                .load::<String>(conn)?
+                .into_iter()
+                .collect();
             let roll: Vec<String> = vr::table.filter(vr::election_id.eq(&id)).select(vr::person_id).load(conn)?;
-            let pending: Vec<String> = roll.into_iter().filter(|p| !voted.contains(p)).collect();
+            let pending: HashSet<String> = roll.into_iter().filter(|p| !voted.contains(p)).collect();
             let text = format!("یادآوری: رأی‌گیری انتخابات «{title}» به‌زودی پایان می‌یابد و رأی شما هنوز ثبت نشده است.");
             Ok(notify_members(conn, &association, "election_reminder", &title, &text, Some(&pending))?)
         })?;

@@ -370,6 +370,7 @@ fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
                     body: text,
                     purpose: "engineer_renewal",
                     template: None,
+                    urgent: false,
                 },
             )?;
         }

@@ -111,6 +111,7 @@ async fn request_reset_code(
                             body: &text,
                             purpose: RESET_PURPOSE,
                             template: Some((RESET_TEMPLATE, &otp)),
+                            urgent: true,
                         },
                     )?;
                 }
@@ -124,6 +125,7 @@ async fn request_reset_code(
                             body: &text,
                             purpose: RESET_PURPOSE,
                             template: None,
+                            urgent: true,
                         },
                     )?;
                 }

@@ -150,6 +150,7 @@ fn sms(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
                 body: text,
                 purpose: "cooperation",
                 template: None,
+                urgent: false,
             },
         )?;
     }

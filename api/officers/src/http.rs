@@ -93,6 +93,7 @@ fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
                     body: text,
                     purpose: "officer_request",
                     template: None,
+                    urgent: false,
                 },
             )?;
         }

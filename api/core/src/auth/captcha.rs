@@ -14,7 +14,9 @@ use crate::error::{ApiError, FieldErrors, Msg};
 const DIGITS: [char; 9] = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const LENGTH: u32 = 5;
 
-fn answer_hash(id: &str, answer: &str) -> String {
+/// How an answer is kept: SHA-256 of `id:answer`, hex. Public so the load benchmark can lay out
+/// captchas whose answers it knows (it cannot read the images).
+pub fn answer_hash(id: &str, answer: &str) -> String {
     hex::encode(Sha256::digest(format!("{id}:{answer}").as_bytes()))
 }
 

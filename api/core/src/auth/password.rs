@@ -3,8 +3,10 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
-use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::Mutex;
+
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::config::{Argon2Params, PasswordPolicy};
 use crate::error::Msg;
@@ -79,12 +81,41 @@ pub fn hash_password(params: &Argon2Params, password: &str) -> String {
     }
 }
 
-/// Verifies a password against a stored PHC string; the cost comes from the string itself.
-pub fn verify_password(params: &Argon2Params, hash: &str, password: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => argon2(params).verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
+/// Argon2 working memory kept for the next check (one block set per core at most). Allocating
+/// 19 MiB afresh for every login leaves it resident in the allocator's per-thread arenas, one
+/// set per blocking thread that ever hashed: hundreds of MiB after a burst of logins.
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+    let mut memory = MEMORY.lock().ok().and_then(|mut kept| kept.pop()).unwrap_or_default();
+    memory.resize(blocks, Block::default());
+    let out = f(&mut memory);
+    let keep = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if let Ok(mut kept) = MEMORY.lock()
+        && kept.len() < keep
+    {
+        kept.push(memory);
     }
+    out
+}
+
+/// Verifies a password against a stored PHC string; the cost comes from the string itself
+/// (`_params` is the configured cost, which new hashes get). The comparison is constant-time.
+pub fn verify_password(_params: &Argon2Params, hash: &str, password: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let (Ok(algorithm), Ok(cost)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map_or(Ok(Version::V0x13), Version::try_from) else { return false };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, cost.clone());
+    let hashed = with_memory(cost.block_count(), |m| {
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, m)
+    });
+    hashed.is_ok() && Output::new(&out).is_ok_and(|computed| computed == expected)
 }
 
 /// A random password for accounts created by an administrator (ID-03): it is never shown, the
@@ -135,6 +166,24 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password(&params, &hash, "Secret-pass1"));
         assert!(!verify_password(&params, &hash, "Secret-pass2"));
+    }
+
+    #[test]
+    fn verification_takes_the_cost_from_the_stored_hash_and_reuses_memory() {
+        // A hash made with another cost (say before the configured one changed), by argon2's
+        // own hasher: still verified, with reused working memory of another size in between.
+        let old = Argon2Params { memory_kib: 256, iterations: 2, parallelism: 2 };
+        let now = Argon2Params { memory_kib: 64, iterations: 1, parallelism: 1 };
+        let old_hash = hash_password(&old, "Secret-pass1");
+        let new_hash = hash_password(&now, "Secret-pass1");
+        for _ in 0..3 {
+            assert!(verify_password(&now, &old_hash, "Secret-pass1"));
+            assert!(verify_password(&now, &new_hash, "Secret-pass1"));
+            assert!(!verify_password(&now, &old_hash, "secret-pass1"));
+        }
+        for broken in ["", "!", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ", &old_hash.replace("$v=19$", "$v=7$")] {
+            assert!(!verify_password(&now, broken, "Secret-pass1"), "{broken}");
+        }
     }
 
     #[test]

@@ -121,6 +121,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         delivered_at -> Nullable<Timestamp>,
+        urgent -> Bool,
     }
 }
 

@@ -272,6 +272,7 @@ fn send_receipt(conn: &mut DbConn, invoice: &Invoice, ref_id: &str) -> Result<()
                     body: &body,
                     purpose: "payment_receipt",
                     template: None,
+                    urgent: false,
                 },
             )?;
         }

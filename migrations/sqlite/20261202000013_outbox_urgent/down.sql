@@ -1,0 +1,2 @@
+DROP INDEX outbox_next;
+ALTER TABLE outbox_messages DROP COLUMN urgent;
