@@ -7,13 +7,15 @@ PG_URL := $(or $(ANJOMAN_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/p
 WEB := web-client
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run build test lint openapi rust-tests web-tests web-build clean
+.PHONY: help run build test lint openapi rust-tests web-tests web-build clean bench
 
 help:
 	@echo "make run      build and start anjoman on SQLite with demo data at http://127.0.0.1:8080"
 	@echo "make test     lint, OpenAPI freshness, Rust tests on SQLite (and PostgreSQL when reachable),"
 	@echo "              web unit tests and browser tests in headless Chromium"
 	@echo "make openapi  regenerate openapi/openapi.json from the code"
+	@echo "make bench    load benchmarks of a release build on PostgreSQL, with this machine's limits"
+	@echo "              (BENCH_ARGS='--scenarios login,cast --seconds 30' to choose; see BENCHMARKS.md)"
 
 build:
 	$(CARGO) build -p anjoman-server
@@ -39,6 +41,13 @@ run: build web-build
 	ANJOMAN_DATABASE_URL=$${ANJOMAN_DATABASE_URL:-sqlite://data/anjoman.db} \
 	ANJOMAN_BIND=$${ANJOMAN_BIND:-127.0.0.1:8080} \
 	./target/debug/anjoman serve --demo
+
+# Load benchmarks (BENCHMARKS.md): a release anjoman on a fresh PostgreSQL database, driven by
+# benches/load, with pgbench, raw argon2id and an empty actix-web handler measured in the same run.
+BENCH_ARGS ?=
+bench:
+	$(CARGO) build --release -p anjoman-server -p anjoman-load
+	ANJOMAN_BENCH_POSTGRES=$${ANJOMAN_BENCH_POSTGRES:-$(PG_URL)} ./target/release/anjoman-load $(BENCH_ARGS)
 
 openapi:
 	$(CARGO) run --quiet -p anjoman-server -- openapi > openapi/openapi.json

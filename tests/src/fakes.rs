@@ -154,6 +154,11 @@ pub struct GatewayCall {
 pub struct SmsGateway {
     pub port: u16,
     pub calls: Arc<Mutex<Vec<GatewayCall>>>,
+    /// Accepted sends by receptor (indexes into `calls`), so a lookup stays cheap when a load
+    /// benchmark has sent tens of thousands of texts.
+    by_mobile: Arc<Mutex<HashMap<String, Vec<usize>>>>,
+    /// Woken on every accepted send.
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 fn url_decode(s: &str) -> String {
@@ -191,11 +196,13 @@ impl SmsGateway {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMS gateway");
         let port = listener.local_addr().unwrap().port();
         let calls = Arc::new(Mutex::new(Vec::new()));
-        let store = calls.clone();
+        let by_mobile = Arc::new(Mutex::new(HashMap::<String, Vec<usize>>::new()));
+        let arrived = Arc::new(tokio::sync::Notify::new());
+        let (store, index, bell) = (calls.clone(), by_mobile.clone(), arrived.clone());
         let refusals = Arc::new(Mutex::new(fail_first));
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                let (store, refusals) = (store.clone(), refusals.clone());
+                let (store, refusals, index, bell) = (store.clone(), refusals.clone(), index.clone(), bell.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut reader = BufReader::new(read);
@@ -246,7 +253,15 @@ impl SmsGateway {
                     } else {
                         (404, r#"{"return":{"status":404,"message":"no such method"}}"#.to_owned(), false)
                     };
-                    store.lock().unwrap().push(GatewayCall { path, form, accepted });
+                    let receptor = form.get("receptor").cloned().filter(|_| accepted && is_send);
+                    {
+                        let mut calls = store.lock().unwrap();
+                        if let Some(mobile) = receptor {
+                            index.lock().unwrap().entry(mobile).or_default().push(calls.len());
+                        }
+                        calls.push(GatewayCall { path, form, accepted });
+                    }
+                    bell.notify_waiters();
                     let reason = if status == 200 { "OK" } else { "Error" };
                     let response = format!(
                         "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
@@ -257,7 +272,7 @@ impl SmsGateway {
                 });
             }
         });
-        Self { port, calls }
+        Self { port, calls, by_mobile, arrived }
     }
 
     pub fn url(&self) -> String {
@@ -266,24 +281,34 @@ impl SmsGateway {
 
     /// The sends (text or code) the gateway accepted for this mobile.
     pub fn accepted_for(&self, mobile: &str) -> Vec<GatewayCall> {
-        self.calls
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|c| c.accepted && c.form.get("receptor").map(String::as_str) == Some(mobile))
-            .cloned()
-            .collect()
+        let calls = self.calls.lock().unwrap();
+        let index = self.by_mobile.lock().unwrap();
+        index.get(mobile).map(|at| at.iter().map(|i| calls[*i].clone()).collect()).unwrap_or_default()
+    }
+
+    /// Waits up to `limit` for the `n`-th (from 1) accepted send to `mobile`.
+    pub async fn wait_for_nth(&self, mobile: &str, n: usize, limit: Duration) -> Option<GatewayCall> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Registered before looking, so a send between the look and the wait still wakes us.
+            let woken = self.arrived.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            if let Some(c) = self.accepted_for(mobile).into_iter().nth(n - 1) {
+                return Some(c);
+            }
+            if tokio::time::timeout_at(deadline, woken).await.is_err() {
+                return None;
+            }
+        }
     }
 
     /// Waits until an accepted send to `mobile` arrives.
     pub async fn wait_for(&self, mobile: &str) -> GatewayCall {
-        for _ in 0..200 {
-            if let Some(c) = self.accepted_for(mobile).into_iter().next() {
-                return c;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        match self.wait_for_nth(mobile, 1, Duration::from_secs(10)).await {
+            Some(c) => c,
+            None => panic!("no SMS to {mobile} within 10 s"),
         }
-        panic!("no SMS to {mobile} within 10 s");
     }
 }
 
