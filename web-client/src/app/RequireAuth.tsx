@@ -8,7 +8,7 @@ import { useAuth } from './auth';
 /** Pages for signed-in people. A pending forced password change allows nothing else. */
 export function RequireAuth() {
   const { t } = useTranslation();
-  const { status, me, mustChangePassword } = useAuth();
+  const { status, me, mustChangePassword, signedOut } = useAuth();
   const location = useLocation();
   if (status === 'restoring' || (status === 'signed-in' && !me)) {
     return (
@@ -18,7 +18,9 @@ export function RequireAuth() {
     );
   }
   if (status === 'anonymous') {
-    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+    // After a deliberate sign-out the page may still be showing while the navigation to the
+    // login page is pending (a transition): go there plainly, not with this page as `next`.
+    return <Navigate to={signedOut ? '/login' : `/login?next=${encodeURIComponent(location.pathname)}`} replace />;
   }
   if (mustChangePassword && location.pathname !== '/change-password') {
     return <Navigate to="/change-password" replace />;

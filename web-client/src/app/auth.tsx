@@ -12,6 +12,9 @@ interface AuthState {
   signIn: (tokens: TokenResponse) => void;
   signOut: () => Promise<void>;
   sessionEnded: boolean;
+  /** The person signed out on purpose (not a lost session): protected pages then go to the
+   *  login page without offering to come back to themselves. */
+  signedOut: boolean;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -20,6 +23,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<Status>('restoring');
   const [sessionEnded, setSessionEnded] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
   const timer = useRef<number | undefined>(undefined);
 
   // Refresh a minute before the access token expires, silently.
@@ -36,6 +40,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (tokens: TokenResponse) => {
       setAccessToken(tokens.access_token);
       setSessionEnded(false);
+      setSignedOut(false);
       setStatus('signed-in');
       schedule(tokens);
       void queryClient.invalidateQueries({ queryKey: ['me'] });
@@ -54,6 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.POST('/api/v1/auth/logout');
     } finally {
+      setSignedOut(true);
       clear();
     }
   }, [clear]);
@@ -95,8 +101,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       sessionEnded,
+      signedOut,
     }),
-    [status, meQuery.data, signIn, signOut, sessionEnded],
+    [status, meQuery.data, signIn, signOut, sessionEnded, signedOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
