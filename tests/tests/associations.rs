@@ -2,12 +2,14 @@
 //! member search; on both backends.
 
 use anjoman_tests::{Backend, GOOD_PASSWORD, TestApp, fresh_national_code, on_both_backends};
+use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 
 on_both_backends!(
     commission_creates_and_admins_edit_associations,
     qualifying_people_request_and_admins_decide,
     member_search_folds_persian_letters_and_filters,
+    a_search_matching_many_counts_to_the_cap_and_still_pages,
     public_status_check_needs_a_captcha_and_masks_the_email,
     board_keeps_one_holder_per_single_seat_and_its_history,
 );
@@ -197,7 +199,7 @@ async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
     )
     .await
     .expect_status(200);
-    let mut codes = Vec::new();
+    let (mut codes, mut tokens) = (Vec::new(), Vec::new());
     for (first, last) in [("علی", "کریمی"), ("زهرا", "مهدی\u{200C}زاده"), ("مریم", "حسینی")]
     {
         let (code, token) = person_named(&app, first, last).await;
@@ -209,6 +211,7 @@ async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
         .await
         .expect_status(201);
         codes.push(code);
+        tokens.push(token);
     }
     let search = |q: &str| {
         let url = format!("/api/v1/associations/{id}/members?q={}", urlencode(q));
@@ -234,9 +237,104 @@ async fn member_search_folds_persian_letters_and_filters(backend: Backend) {
         );
     }
     assert_eq!(search("نام‌ناموجود").await.body["total"], 0);
+
+    // The name searched is kept with each membership (migration 15): a new name is found at
+    // once, the old one no longer, and a namesake in another association is not counted.
+    app.patch("/api/v1/me", Some(&tokens[0]), &json!({"last_name": "کریم‌پور"})).await.expect_status(200);
+    assert_eq!(search("کریمی").await.body["total"], 0, "the old name is gone");
+    let renamed = search("كريم پور").await;
+    assert_eq!(renamed.body["total"], 1, "the new name is found");
+    assert_eq!(renamed.body["items"][0]["last_name"], "کریم‌پور");
+    let other = association(&app, &admin, "cardiology-test").await;
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    app.put(
+        &format!("/api/v1/associations/{other_id}/qualifications"),
+        Some(&admin),
+        &json!([{"field": "قلب", "degree_level": "specialist"}]),
+    )
+    .await
+    .expect_status(200);
+    let (_, namesake) = person_named(&app, "مریم", "حسینی").await;
+    app.post(
+        &format!("/api/v1/associations/{other_id}/membership-requests"),
+        Some(&namesake),
+        &json!({"field": "قلب", "degree_level": "specialist"}),
+    )
+    .await
+    .expect_status(201);
+    assert_eq!(search("حسینی").await.body["total"], 1, "only this association's members");
+    let there =
+        app.get(&format!("/api/v1/associations/{other_id}/members?q={}", urlencode("حسینی")), Some(&admin)).await;
+    assert_eq!(there.expect_status(200)["total"], 1);
+
     app.get(&format!("/api/v1/associations/{id}/members?status=nonsense"), Some(&admin))
         .await
         .expect_error(400, "validation_failed");
+}
+
+/// A name shared by more members than the cap (1,000): the total stops at the cap and says so,
+/// the pages still come newest first, and a narrower search is counted exactly. The people are
+/// written straight into the database (a thousand registrations would take minutes); their
+/// memberships take the searched name from the person by the database's own trigger.
+async fn a_search_matching_many_counts_to_the_cap_and_still_pages(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let admin = commission(&app).await;
+    let id = association(&app, &admin, "crowded-test").await["id"].as_str().unwrap().to_owned();
+    let mut conn = app.db.connect();
+    for chunk in (0..1_005).collect::<Vec<u32>>().chunks(250) {
+        let persons: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                format!(
+                    "('bulk-{i}', '{:010}', 'ساره', 'پرجمعیت{i}', 'ساره پرجمعیت{i}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                    9_000_000_000u64 + u64::from(*i)
+                )
+            })
+            .collect();
+        diesel::sql_query(format!(
+            "INSERT INTO persons (id, national_code, first_name, last_name, search_name, created_at, updated_at) VALUES {}",
+            persons.join(", ")
+        ))
+        .execute(&mut conn)
+        .expect("persons");
+        let memberships: Vec<String> = chunk
+            .iter()
+            .map(|i| {
+                format!(
+                    "('bulk-m-{i}', '{id}', 'bulk-{i}', 'approved', 'کودکان', 'specialist', 'import', '2026-01-01 {:02}:{:02}:{:02}')",
+                    i / 3600,
+                    i / 60 % 60,
+                    i % 60
+                )
+            })
+            .collect();
+        diesel::sql_query(format!(
+            "INSERT INTO memberships (id, association_id, person_id, status, field, degree_level, source, requested_at) VALUES {}",
+            memberships.join(", ")
+        ))
+        .execute(&mut conn)
+        .expect("memberships");
+    }
+    let list = |q: &str, page: u32| {
+        let url = format!("/api/v1/associations/{id}/members?q={}&per_page=10&page={page}", urlencode(q));
+        let (app, admin) = (&app, admin.clone());
+        async move { app.get(&url, Some(&admin)).await }
+    };
+    let many = list("پرجمعیت", 1).await;
+    assert_eq!((&many.expect_status(200)["total"], &many.body["total_capped"]), (&json!(1000), &json!(true)));
+    assert_eq!(many.body["items"][0]["last_name"], "پرجمعیت1004", "newest first");
+    assert_eq!(many.body["items"].as_array().unwrap().len(), 10);
+    let deep = list("پرجمعیت", 101).await;
+    assert_eq!(deep.body["items"][0]["last_name"], "پرجمعیت4", "pages go on past the cap");
+    let few = list("پرجمعیت100", 1).await;
+    assert_eq!((&few.body["total"], &few.body["total_capped"]), (&json!(6), &json!(false)), "1000..1004 and 100");
+    assert_eq!(few.body["items"][0]["last_name"], "پرجمعیت1004");
+    let all = app.get(&format!("/api/v1/associations/{id}/members?per_page=1"), Some(&admin)).await;
+    assert_eq!(
+        (&all.body["total"], &all.body["total_capped"]),
+        (&json!(1005), &json!(false)),
+        "a list is counted exactly"
+    );
 }
 
 fn urlencode(s: &str) -> String {

@@ -642,7 +642,11 @@ pub struct MemberDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct MemberPage {
+    /// Members listed; for a search, counted up to 1,000 (see `total_capped`).
     pub total: i64,
+    /// True when a search matched more than `total` members: the count stopped there and the
+    /// search should be narrowed (the pages go on).
+    pub total_capped: bool,
     pub page: i64,
     pub per_page: i64,
     pub items: Vec<MemberDto>,
@@ -689,7 +693,7 @@ async fn list_members(
             last_name: r.last_name,
         })
         .collect();
-    Ok(web::Json(MemberPage { total, page, per_page, items }))
+    Ok(web::Json(MemberPage { total: total.count, total_capped: total.capped, page, per_page, items }))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -217,8 +217,26 @@ pub struct MemberRow {
     pub last_name: String,
 }
 
+/// A search's total is counted up to this many members; past it the answer says "more than".
+pub const SEARCH_TOTAL_CAP: i64 = 1_000;
+
+/// How many members a list holds: exact, or — for a search matching more than
+/// [`SEARCH_TOTAL_CAP`] — at least that many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: i64,
+    pub capped: bool,
+}
+
 /// Members of an association, filtered by status and by a search over the normalised name
 /// and the national code; newest first.
+///
+/// The name searched is kept on the membership (migration 15) beside one index of the
+/// association and the name's trigrams, so neither the page nor the total joins every match to
+/// `persons`; the page is read on its own (for a common name PostgreSQL walks the newest
+/// memberships until it has a page) and a search's total is counted only up to
+/// [`SEARCH_TOTAL_CAP`]: "محمد" matches 4 % of a million members, and counting them all cost
+/// a quarter of a second a search.
 pub fn members(
     conn: &mut DbConn,
     association_id: &str,
@@ -226,9 +244,9 @@ pub fn members(
     query: Option<&str>,
     offset: i64,
     limit: i64,
-) -> QueryResult<(i64, Vec<MemberRow>)> {
+) -> QueryResult<(Total, Vec<MemberRow>)> {
     let filtered = || {
-        let mut q = m::table.inner_join(p::table).filter(m::association_id.eq(association_id.to_owned())).into_boxed();
+        let mut q = m::table.filter(m::association_id.eq(association_id.to_owned())).into_boxed();
         if let Some(s) = status {
             q = q.filter(m::status.eq(s.as_str()));
         }
@@ -236,35 +254,39 @@ pub fn members(
             let key = anjoman_core::text::search_key(text);
             let digits: String = key.chars().filter(char::is_ascii_digit).collect();
             if !digits.is_empty() && digits.len() == key.len() {
-                q = q.filter(p::national_code.like(format!("{digits}%")));
+                let by_code = p::table.filter(p::national_code.like(format!("{digits}%"))).select(p::id);
+                q = q.filter(m::person_id.eq_any(by_code));
             } else {
-                q = q.filter(p::search_name.like(format!("%{key}%")));
+                q = q.filter(m::search_name.like(format!("%{key}%")));
             }
         }
         q
     };
-    // The total comes with the page (a window count over the same scan) instead of from a
-    // second query: a name shared by 1 % of a million members is one pass over its matches.
-    let rows: Vec<(Membership, (String, String, String), i64)> = filtered()
-        .order(m::requested_at.desc())
+    // A search first gathers its matches, up to one more than the cap: that is its total, and
+    // when it is within the cap the page is read from those rows by id instead of searching
+    // the names a second time.
+    let (total, matched) = if query.is_some() {
+        let ids: Vec<String> = filtered().select(m::id).limit(SEARCH_TOTAL_CAP + 1).load(conn)?;
+        let capped = ids.len() as i64 > SEARCH_TOTAL_CAP;
+        (Total { count: (ids.len() as i64).min(SEARCH_TOTAL_CAP), capped }, (!capped).then_some(ids))
+    } else {
+        (Total { count: filtered().count().get_result(conn)?, capped: false }, None)
+    };
+    let page = match &matched {
+        Some(ids) => m::table.filter(m::id.eq_any(ids)).into_boxed(),
+        None => filtered(),
+    };
+    let rows: Vec<(Membership, (String, String, String))> = page
+        .inner_join(p::table)
+        .order((m::requested_at.desc(), m::id.desc()))
         .offset(offset)
         .limit(limit)
-        .select((
-            Membership::as_select(),
-            (p::national_code, p::first_name, p::last_name),
-            diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) OVER ()"),
-        ))
+        .select((Membership::as_select(), (p::national_code, p::first_name, p::last_name)))
         .load(conn)?;
-    let total = match rows.first() {
-        Some((_, _, total)) => *total,
-        // A page past the end has no rows to carry the total.
-        None if offset > 0 => filtered().count().get_result(conn)?,
-        None => 0,
-    };
     Ok((
         total,
         rows.into_iter()
-            .map(|(membership, (national_code, first_name, last_name), _)| MemberRow {
+            .map(|(membership, (national_code, first_name, last_name))| MemberRow {
                 membership,
                 national_code,
                 first_name,

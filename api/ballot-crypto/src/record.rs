@@ -79,6 +79,17 @@ pub fn aggregate<'a>(
     sums
 }
 
+/// Adds `more` (a sum over other ballots of the same contests) into `sums`: sums made over
+/// parts of the ballots, on several cores, combine into the sum of all.
+pub fn aggregate_merge(sums: &mut [(Vec<Ciphertext>, Ciphertext)], more: &[(Vec<Ciphertext>, Ciphertext)]) {
+    for (sum, add) in sums.iter_mut().zip(more) {
+        for (s, c) in sum.0.iter_mut().zip(&add.0) {
+            *s = *s + *c;
+        }
+        sum.1 = sum.1 + add.1;
+    }
+}
+
 pub fn aggregate_json(contests: &[ContestParams], sums: &[(Vec<Ciphertext>, Ciphertext)]) -> Vec<ContestAggregateJson> {
     contests
         .iter()

@@ -4,7 +4,8 @@
 use anjoman_ballot_crypto::ceremony::{self, decrypt_share, encrypt_share, run_locally, transport_keypair};
 use anjoman_ballot_crypto::proofs::encrypt_contest;
 use anjoman_ballot_crypto::record::{
-    ContestParams, ElectionRecord, aggregate, aggregate_json, counts, decrypt_aggregate, verify_partial, verify_record,
+    ContestParams, ElectionRecord, aggregate, aggregate_json, aggregate_merge, counts, decrypt_aggregate,
+    verify_partial, verify_record,
 };
 use anjoman_ballot_crypto::threshold::election_key;
 use anjoman_ballot_crypto::wire::{self, BallotJson, dealing_parse, parse_point, point_hex};
@@ -51,7 +52,12 @@ fn election(voters: usize) -> (ElectionRecord, Vec<Vec<u64>>, Vec<u64>) {
         ballots.push(BallotJson { version: wire::VERSION, election: E.into(), contests: json });
         parsed.push(enc);
     }
-    let sums = aggregate(&contests, parsed.iter().map(Vec::as_slice));
+    // Summed in uneven parts and merged, as the server does on several cores; the record's
+    // check below sums the ballots again in one pass, and the counts must match the plaintext.
+    let mut sums = aggregate(&contests, std::iter::empty());
+    for part in parsed.chunks(voters.div_ceil(3).max(1)) {
+        aggregate_merge(&mut sums, &aggregate(&contests, part.iter().map(Vec::as_slice)));
+    }
     let pds: Vec<_> =
         [1u32, 3].iter().map(|j| decrypt_aggregate(E, *j, &shares[*j as usize - 1], &contests, &sums)).collect();
     let verified: Vec<_> = pds

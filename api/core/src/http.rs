@@ -67,6 +67,10 @@ pub struct AppState {
     /// (19 MiB by default), so a burst of logins queues here instead of multiplying the
     /// process's memory, and no more hashes run than the cores can compute anyway.
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Database work running at once, at most one per pooled connection: requests beyond it
+    /// wait here as cheap futures instead of each parking a blocking thread on the pool (256
+    /// voters at once made 256 threads, with their stacks and allocator arenas).
+    pub db_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -80,6 +84,7 @@ impl AppState {
             &config.s3_region,
         )?;
         Ok(Self {
+            db_slots: Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
             pool,
             config: Arc::new(config),
             jwt,
@@ -102,6 +107,12 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        // Waiting for a slot counts against the pool's own timeout: an overloaded server answers
+        // 503 `unavailable` as it did when requests waited on the pool itself.
+        let _turn = tokio::time::timeout(self.pool.connection_timeout(), self.db_slots.acquire())
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+            .map_err(|_| ApiError::Internal)?;
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;

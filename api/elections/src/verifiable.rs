@@ -7,6 +7,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_associations::http::require_manager;
+use anjoman_ballot_crypto::elgamal::Ciphertext;
 use anjoman_ballot_crypto::record::{self as rec, ContestParams, ElectionRecord};
 use anjoman_ballot_crypto::wire::{
     self, BallotJson, ContestAggregateJson, DealingJson, PartialDecryptionJson, TransportKeyJson,
@@ -495,17 +496,56 @@ pub async fn restart_ceremony(
     Ok(web::Json(out))
 }
 
-/// The ballots' homomorphic sum, made once after voting closes and kept.
+/// Ballots read and added per round of the aggregate: memory stays at one page (about 6 MB)
+/// whatever the election's size.
+const AGGREGATE_PAGE: i64 = 2_000;
+
+/// The ballots' homomorphic sum, made once after voting closes and kept. The ballots are read
+/// a page at a time in tracking-code order, and each page is parsed and added on every core
+/// (parsing the points is nearly all of the work).
 pub fn ensure_aggregate(conn: &mut DbConn, e: &Election) -> Result<Vec<ContestAggregateJson>, ApiError> {
     if let Some(a) = &e.aggregate {
         return serde_json::from_str(a).map_err(|_| ApiError::Internal);
     }
     rules::require(e.state(), &[Status::Closed])?;
     let params = ballot_params(conn, &e.id)?;
-    let contents: Vec<String> = b::table.filter(b::election_id.eq(&e.id)).select(b::content).load(conn)?;
-    let mut parsed = Vec::with_capacity(contents.len());
-    for c in &contents {
-        let ballot: BallotJson = serde_json::from_str(c).map_err(|_| ApiError::Internal)?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let mut sums = rec::aggregate(&params, std::iter::empty());
+    let mut after = String::new();
+    loop {
+        let page: Vec<(String, String)> = b::table
+            .filter(b::election_id.eq(&e.id))
+            .filter(b::tracking_code.gt(&after))
+            .order(b::tracking_code.asc())
+            .limit(AGGREGATE_PAGE)
+            .select((b::tracking_code, b::content))
+            .load(conn)?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        let part = page.len().div_ceil(cores);
+        let partials = std::thread::scope(|scope| {
+            let workers: Vec<_> =
+                page.chunks(part).map(|ballots| scope.spawn(|| sum_of_ballots(&params, ballots))).collect();
+            workers.into_iter().map(|w| w.join().unwrap_or(Err(ApiError::Internal))).collect::<Vec<_>>()
+        });
+        for partial in partials {
+            rec::aggregate_merge(&mut sums, &partial?);
+        }
+    }
+    let json = rec::aggregate_json(&params, &sums);
+    let text = serde_json::to_string(&json).map_err(|_| ApiError::Internal)?;
+    diesel::update(el::table.find(&e.id).filter(el::aggregate.is_null())).set(el::aggregate.eq(text)).execute(conn)?;
+    Ok(json)
+}
+
+/// The sum of some stored ballots (tracking code, content); they were checked when cast.
+fn sum_of_ballots(
+    params: &[ContestParams],
+    ballots: &[(String, String)],
+) -> Result<Vec<(Vec<Ciphertext>, Ciphertext)>, ApiError> {
+    let mut parsed = Vec::with_capacity(ballots.len());
+    for (_, content) in ballots {
+        let ballot: BallotJson = serde_json::from_str(content).map_err(|_| ApiError::Internal)?;
         parsed.push(
             ballot
                 .contests
@@ -515,11 +555,7 @@ pub fn ensure_aggregate(conn: &mut DbConn, e: &Election) -> Result<Vec<ContestAg
                 .map_err(|_| ApiError::Internal)?,
         );
     }
-    let sums = rec::aggregate(&params, parsed.iter().map(Vec::as_slice));
-    let json = rec::aggregate_json(&params, &sums);
-    let text = serde_json::to_string(&json).map_err(|_| ApiError::Internal)?;
-    diesel::update(el::table.find(&e.id).filter(el::aggregate.is_null())).set(el::aggregate.eq(text)).execute(conn)?;
-    Ok(json)
+    Ok(rec::aggregate(params, parsed.iter().map(Vec::as_slice)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -3222,8 +3222,16 @@ export interface components {
             page: number;
             /** Format: int64 */
             per_page: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Members listed; for a search, counted up to 1,000 (see `total_capped`).
+             */
             total: number;
+            /**
+             * @description True when a search matched more than `total` members: the count stopped there and the
+             *     search should be narrowed (the pages go on).
+             */
+            total_capped: boolean;
         };
         MembershipDto: {
             association_id: string;

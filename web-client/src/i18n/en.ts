@@ -153,6 +153,7 @@ export const en: Messages = {
     all: 'All',
     empty: 'Nothing found.',
     rowsPerPage: 'Rows per page',
+    moreThan: 'more than {{n}}',
     statuses: {
       pending: 'Queued',
       sending: 'Sending',

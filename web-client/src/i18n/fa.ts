@@ -151,6 +151,7 @@ export const fa = {
     all: 'همه',
     empty: 'موردی یافت نشد.',
     rowsPerPage: 'در هر صفحه',
+    moreThan: 'بیش از {{n}}',
     statuses: {
       pending: 'در صف',
       sending: 'در حال ارسال',

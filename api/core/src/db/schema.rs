@@ -242,6 +242,8 @@ diesel::table! {
         requested_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<Text>,
+        /// The person's `search_name`, kept equal by the database (migration 15).
+        search_name -> Text,
     }
 }
 

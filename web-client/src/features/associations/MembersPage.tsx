@@ -160,7 +160,7 @@ export function MembersPage() {
             </TableBody>
           </Table>
         </TableContainer>
-        <Pager total={members.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <Pager total={members.data?.total ?? 0} capped={members.data?.total_capped ?? false} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
       </Paper>
       <Dialog open={Boolean(rejecting)} onClose={() => setRejecting(null)} fullWidth>
         <DialogTitle>{t('associations.rejectTitle')}</DialogTitle>
