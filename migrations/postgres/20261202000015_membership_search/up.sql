@@ -32,3 +32,9 @@ CREATE INDEX memberships_search_trgm ON memberships USING gin (association_id, s
 -- The newest members first: a page of a long list, or of a search for a common name, is read
 -- by walking this index instead of sorting every match.
 CREATE INDEX memberships_newest ON memberships (association_id, requested_at DESC, id DESC);
+
+-- `LIKE '%…%'` is estimated from the column's histogram: with the default 100 buckets a name
+-- shared by 1 % of the members is often seen in none, estimated at a hundred rows, and the page
+-- is then made by sorting all twelve thousand instead of walking the newest. A thousand buckets
+-- see it (ANALYZE reads 300,000 rows instead of 30,000).
+ALTER TABLE memberships ALTER COLUMN search_name SET STATISTICS 1000;
