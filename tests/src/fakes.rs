@@ -368,3 +368,92 @@ impl Drop for S3Server {
         let _ = self.child.wait();
     }
 }
+
+/// One POST a [`WebhookReceiver`] got.
+#[derive(Debug, Clone)]
+pub struct WebhookCall {
+    /// Header names in lower case.
+    pub headers: HashMap<String, String>,
+    pub body: String,
+    /// Whether it answered 2xx (it refuses the first `fail_first`).
+    pub accepted: bool,
+}
+
+/// A third party's webhook endpoint: records every POST, answers 500 to the first
+/// `fail_first`, then 204.
+pub struct WebhookReceiver {
+    pub port: u16,
+    pub calls: Arc<Mutex<Vec<WebhookCall>>>,
+}
+
+impl WebhookReceiver {
+    pub async fn start(fail_first: usize) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind webhook receiver");
+        let port = listener.local_addr().unwrap().port();
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let refusals = Arc::new(Mutex::new(fail_first));
+        let store = calls.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let (store, refusals) = (store.clone(), refusals.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut reader = BufReader::new(read);
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut headers = HashMap::new();
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = line.split_once(':') {
+                            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+                        }
+                    }
+                    let length = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
+                    let mut body = vec![0u8; length];
+                    let _ = reader.read_exact(&mut body).await;
+                    let accepted = {
+                        let mut left = refusals.lock().unwrap();
+                        if *left > 0 {
+                            *left -= 1;
+                            false
+                        } else {
+                            true
+                        }
+                    };
+                    store.lock().unwrap().push(WebhookCall {
+                        headers,
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                        accepted,
+                    });
+                    let status = if accepted { "204 No Content" } else { "500 Internal Server Error" };
+                    let response = format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    let _ = write.write_all(response.as_bytes()).await;
+                    let _ = write.shutdown().await;
+                });
+            }
+        });
+        Self { port, calls }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/hooks/anjoman", self.port)
+    }
+
+    /// Waits until `n` calls have arrived (at most `limit`), then returns them all.
+    pub async fn wait_for_calls(&self, n: usize, limit: Duration) -> Vec<WebhookCall> {
+        let until = std::time::Instant::now() + limit;
+        loop {
+            let calls = self.calls.lock().unwrap().clone();
+            if calls.len() >= n || std::time::Instant::now() > until {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

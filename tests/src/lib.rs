@@ -53,7 +53,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
-pub(crate) fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

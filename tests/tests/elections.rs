@@ -504,9 +504,32 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     assert_eq!(votes(&cands[2])["votes"], 0);
     assert_eq!(r["contests"][1]["candidates"][0]["votes"], 2);
     app.get(&format!("/api/v1/elections/{id}/results"), None).await.expect_error(409, "results_not_available");
+    let commission_admin = commission(&app).await;
+    let hook = anjoman_tests::fakes::WebhookReceiver::start(0).await;
+    let subscription = json!({"owner": "commission", "url": hook.url(), "events": ["election.results_published"]});
+    app.post("/api/v1/integrations/webhooks", Some(&commission_admin), &subscription).await.expect_status(201);
+    let expires = (chrono::Utc::now().date_naive() + chrono::Duration::days(9)).to_string();
+    let key = json!({"name": "News agency", "owner": "commission", "scopes": ["results:read"], "expires_on": expires});
+    let key = app.post("/api/v1/integrations/keys", Some(&commission_admin), &key).await.expect_status(201)["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_key = |key: String| {
+        let url = app.url(&format!("/api/v1/integrations/elections/{id}/results"));
+        let app = &app;
+        async move { app.send(app.client.get(url).header("X-Api-Key", key)).await }
+    };
+    by_key(key.clone()).await.expect_error(409, "results_not_available");
     app.post(&format!("/api/v1/elections/{id}/publish-results"), Some(&admin.token), &json!({}))
         .await
         .expect_status(200);
+    assert_eq!(by_key(key).await.expect_status(200)["voted"], 3, "published results by key");
+    let heard = hook.wait_for_calls(1, std::time::Duration::from_secs(15)).await;
+    let event: Value = serde_json::from_str(&heard[0].body).unwrap();
+    assert_eq!(
+        (event["type"].as_str(), event["data"]["election_id"].as_str()),
+        (Some("election.results_published"), Some(id.as_str()))
+    );
     // EL-13: the reminder before closing and the results notice went through the outbox.
     let purposes = |purpose: &str| {
         use anjoman_core::db::schema::outbox_messages as om;

@@ -92,6 +92,15 @@ async fn a_renewal_is_assessed_paid_and_moves_the_expiry_once(backend: Backend) 
     let bill = app.get(&format!("/api/v1/invoices/{invoice}"), Some(&engineer)).await;
     assert_eq!(bill.expect_status(200)["amount_rials"].as_i64().unwrap(), fee * years + 3_000_000);
 
+    // Each province's systems may hear of paid renewals: only Tehran's hears of this one.
+    let (tehran_hook, isfahan_hook) =
+        (anjoman_tests::fakes::WebhookReceiver::start(0).await, anjoman_tests::fakes::WebhookReceiver::start(0).await);
+    for (admin, province, hook) in [(&expert, "tehran", &tehran_hook), (&other, "isfahan", &isfahan_hook)] {
+        let body =
+            json!({"owner": "engineering", "province_id": province, "url": hook.url(), "events": ["renewal.paid"]});
+        app.post("/api/v1/integrations/webhooks", Some(admin), &body).await.expect_status(201);
+    }
+
     // Paid: the callback, replayed, moves the expiry once.
     let callback = pay_in_sandbox(&app, &engineer, &invoice).await;
     for _ in 0..2 {
@@ -103,6 +112,14 @@ async fn a_renewal_is_assessed_paid_and_moves_the_expiry_once(backend: Backend) 
     assert_eq!(date(&after["expires_on"]), moved);
     assert_eq!(after["renewal"]["status"], "completed");
     assert_eq!(date(&after["renewal"]["expires_after"]), moved);
+    let heard = tehran_hook.wait_for_calls(1, std::time::Duration::from_secs(15)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(tehran_hook.calls.lock().unwrap().len(), 1, "once, although the callback came twice");
+    let event: Value = serde_json::from_str(&heard[0].body).unwrap();
+    assert_eq!(event["type"], "renewal.paid");
+    assert_eq!(event["data"]["national_code"], TEHRAN_ENGINEER);
+    assert_eq!(date(&event["data"]["expires_on"]), moved);
+    assert!(isfahan_hook.calls.lock().unwrap().is_empty(), "another province hears nothing");
     let audit = app.get("/api/v1/audit-log?action=engineer.renewed", Some(&token(&app, "0084575948").await)).await;
     assert_eq!(audit.expect_status(200)["total"], 1);
     // The next renewal waits for the next window.

@@ -189,9 +189,47 @@ async fn an_officer_is_qualified_through_deficiencies_review_and_payment(backend
     );
     assert!(me(&app, &token).await["qualified_at"].is_null(), "not before the payment");
     let invoice = request["invoice_id"].as_str().unwrap().to_owned();
+    // The directorate's systems hear of the qualification, once, with a key to check it.
+    let directorate = app.login(DIRECTORATE, "Anjoman-Demo-1403").await.expect_status(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hook = anjoman_tests::fakes::WebhookReceiver::start(0).await;
+    let subscription = json!({"owner": "directorate", "url": hook.url(), "events": ["qualification.approved"]});
+    app.post("/api/v1/integrations/webhooks", Some(&directorate), &subscription).await.expect_status(201);
     let url = pay_in_sandbox(&app, &token, &invoice).await;
     futures_util::future::join_all((0..5).map(|_| callback(&url))).await;
     callback(&url).await;
+    let heard = hook.wait_for_calls(1, std::time::Duration::from_secs(15)).await;
+    let event: Value = serde_json::from_str(&heard[0].body).unwrap();
+    assert_eq!(
+        (event["type"].as_str(), event["data"]["national_code"].as_str()),
+        (Some("qualification.approved"), Some(o.code.as_str()))
+    );
+    let key = app
+        .post(
+            "/api/v1/integrations/keys",
+            Some(&directorate),
+            &json!({"name": "Hospital", "owner": "directorate", "scopes": ["officers:verify"], "expires_on": (chrono::Utc::now().date_naive() + chrono::Duration::days(9)).to_string()}),
+        )
+        .await
+        .expect_status(201)["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let check = app
+        .send(
+            app.client
+                .get(app.url(&format!(
+                    "/api/v1/integrations/officers/verify?national_code={}",
+                    event["data"]["national_code"].as_str().unwrap()
+                )))
+                .header("X-Api-Key", &key),
+        )
+        .await;
+    assert_eq!((&check.expect_status(200)["qualified"], &check.body["field"]), (&json!(true), &event["data"]["field"]));
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    assert_eq!(hook.calls.lock().unwrap().len(), 1, "six callbacks, one event");
     let done = me(&app, &token).await;
     assert!(done["qualified_at"].is_string() && done["current_request"].is_null(), "{done}");
     let history = done["history"].as_array().unwrap();

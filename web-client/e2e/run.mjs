@@ -1218,6 +1218,114 @@ async function distributors(browser, lang, viewport) {
   });
 }
 
+/** A third party's webhook endpoint on loopback: keeps every POST with its headers. */
+async function startReceiver() {
+  const { createServer: createHttpServer } = await import('node:http');
+  const calls = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      calls.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}/hooks`, calls, stop: () => server.close() };
+}
+
+async function until(condition, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) return false;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  return true;
+}
+
+async function integrations(browser, lang, viewport) {
+  const receiver = await startReceiver();
+  try {
+    await withScenario(browser, lang, viewport, { label: 'integrations', failShot: 'failure-integrations', env: { ANJOMAN_OUTBOX_POLL_MS: '200' } }, async (s) => {
+      const { tag, shot, server, page } = s;
+      const fa = lang === 'fa';
+      const T = fa
+        ? { scope: 'استعلام عضویت', create: 'ساخت کلید', saved: 'نگهش داشتم', rotate: 'تعویض رمز', revoke: 'ابطال', revoked: 'باطل', event: 'تأیید عضویت', subscribe: 'ثبت', deliveries: 'ارسال‌ها', sent: 'فرستاده شد', again: 'ارسال دوباره', need: 'دست‌کم یک دسترسی را انتخاب کنید.' }
+        : { scope: 'Verify a member’s status', create: 'Create key', saved: 'I have stored it', rotate: 'Rotate', revoke: 'Revoke', revoked: 'Revoked', event: 'Membership approved', subscribe: 'Subscribe', deliveries: 'Deliveries', sent: 'Sent', again: 'Send again', need: 'Choose at least one scope.' };
+      const verify = (key) =>
+        fetch(`${server.base}/api/v1/integrations/members/verify?association=medical-informatics&national_code=0061234567`, { headers: { 'x-api-key': key } });
+
+      s.stage = 'the commission admin makes a key for a third party';
+      await s.signIn('0084575948', 'Anjoman-Demo-1403');
+      await page.goto(`${server.base}/admin/integrations`);
+      await page.locator('#key-name').fill(fa ? 'کارگزینی دانشگاه تهران' : 'Tehran University HR');
+      s.expected.add(400);
+      await page.getByRole('button', { name: T.create }).click();
+      await page.getByText(T.need).waitFor();
+      check(`${tag}: a key without scopes is refused with the reason beside the field`, true);
+      await page.getByLabel(T.scope).check();
+      await page.getByRole('button', { name: T.create }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('#issued-secret').waitFor();
+      const key = await dialog.locator('#issued-secret').inputValue();
+      check(`${tag}: the secret is shown once`, key.startsWith('anj_'), key);
+      await axe(page, `${tag} key secret`);
+      await page.screenshot({ path: shot('40-integrations-secret'), fullPage: true });
+      await dialog.getByRole('button', { name: T.saved }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const answer = await (await verify(key)).json();
+      check(`${tag}: the key verifies a member`, answer.member === true, JSON.stringify(answer));
+      const rows = page.getByTestId('key-rows');
+      check(`${tag}: the list shows the key's start, never its secret`, !(await rows.innerText()).includes(key.split('_')[2]));
+
+      s.stage = 'rotate, then revoke, each confirmed';
+      await rows.getByRole('button', { name: T.rotate }).click();
+      await page.getByRole('dialog').getByRole('button', { name: T.rotate }).click();
+      await page.getByRole('dialog').locator('#issued-secret').waitFor();
+      const rotated = await page.getByRole('dialog').locator('#issued-secret').inputValue();
+      await page.getByRole('dialog').getByRole('button', { name: T.saved }).click();
+      check(`${tag}: after rotating the old secret is refused and the new one works`, (await verify(key)).status === 401 && (await verify(rotated)).status === 200);
+      await rows.getByRole('button', { name: T.revoke }).click();
+      await page.getByRole('dialog').getByRole('button', { name: T.revoke }).click();
+      await rows.getByText(T.revoked).waitFor();
+      check(`${tag}: a revoked key is refused`, (await verify(rotated)).status === 401);
+
+      s.stage = 'subscribe a webhook and see it delivered';
+      await page.locator('#hook-url').fill(receiver.url);
+      await page.getByLabel(T.event).check();
+      await page.getByRole('button', { name: T.subscribe, exact: true }).click();
+      await page.getByRole('dialog').locator('#issued-secret').waitFor();
+      const secret = await page.getByRole('dialog').locator('#issued-secret').inputValue();
+      await page.getByRole('dialog').getByRole('button', { name: T.saved }).click();
+      const before = receiver.calls.length;
+      // A person asks to join and the association's admin approves, over the API.
+      const code = randomNationalCode();
+      await fetch(`${server.base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ national_code: code, password: GOOD, first_name: 'Parvin', last_name: 'Etesami' }) });
+      const login = async (c, p) => (await (await fetch(`${server.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ national_code: c, password: p }) })).json()).access_token;
+      const person = await login(code, GOOD);
+      const assoc = (await (await fetch(`${server.base}/api/v1/associations`)).json()).items.find((a) => a.code === 'medical-informatics');
+      const q = assoc.qualifications[0];
+      const req = await (await fetch(`${server.base}/api/v1/associations/${assoc.id}/membership-requests`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${person}` }, body: JSON.stringify({ field: q.field, degree_level: q.degree_level }) })).json();
+      const assocAdmin = await login('0067749828', 'Anjoman-Demo-1403');
+      await fetch(`${server.base}/api/v1/memberships/${req.id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${assocAdmin}` }, body: '{}' });
+      const arrived = await until(() => receiver.calls.length > before);
+      const call = receiver.calls[before];
+      const signed = arrived && call.headers['x-anjoman-signature'] === `v1=${createHmac('sha256', secret).update(`${call.headers['x-anjoman-timestamp']}.${call.body}`).digest('hex')}`;
+      check(`${tag}: the approval reached the receiver, signed`, signed && JSON.parse(call.body).data.national_code === code, arrived ? call.body : 'nothing arrived');
+      await page.getByTestId('webhook-list').getByRole('button', { name: T.deliveries }).first().click();
+      const deliveries = page.getByTestId('delivery-rows');
+      await deliveries.getByText(T.sent).first().waitFor();
+      await axe(page, `${tag} webhook deliveries`);
+      await page.screenshot({ path: shot('41-integrations-deliveries'), fullPage: true });
+      await deliveries.getByRole('button', { name: T.again }).first().click();
+      const again = await until(() => receiver.calls.length > before + 1);
+      check(`${tag}: "send again" delivers the same event once more`, again && JSON.parse(receiver.calls[before + 1].body).id === JSON.parse(call.body).id);
+    });
+  } finally {
+    receiver.stop();
+  }
+}
+
 /** A free loopback port, for a server whose address must be known before it starts. */
 async function freePort() {
   const probe = createServer();
@@ -1389,6 +1497,7 @@ try {
       if (wanted('officers')) await officers(browser, lang, viewport);
       if (wanted('distributors')) await distributors(browser, lang, viewport);
       if (wanted('engineers')) await engineers(browser, lang, viewport);
+      if (wanted('integrations')) await integrations(browser, lang, viewport);
     }
   }
 } finally {

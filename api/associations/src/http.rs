@@ -595,6 +595,7 @@ async fn register_member(
                     Some((ScopeKind::Association, &aid)),
                     Some(&actor),
                 )?;
+                store::announce_approval(conn, &id)?;
                 audit::record(conn, Event::new("membership.registered", "membership", Some(&id)).by(&actor))?;
                 Ok::<_, ApiError>(membership_dto(
                     store::membership(conn, &id)?.ok_or(ApiError::Internal)?,
@@ -811,6 +812,7 @@ async fn decide(
                         Some((ScopeKind::Association, &m.association_id)),
                         Some(&actor),
                     )?;
+                    store::announce_approval(conn, &id)?;
                 }
                 let action =
                     if to == MembershipStatus::Approved { "membership.approved" } else { "membership.rejected" };

@@ -367,7 +367,7 @@ fn write_rows(conn: &mut DbConn, aid: &str, actor: &str, rows: &[Row], known: &K
                 )?
             }
         };
-        store::insert_membership(
+        let membership = store::insert_membership(
             conn,
             &NewMembership {
                 association_id: aid,
@@ -379,6 +379,7 @@ fn write_rows(conn: &mut DbConn, aid: &str, actor: &str, rows: &[Row], known: &K
                 decided_by: Some(actor),
             },
         )?;
+        store::announce_approval(conn, &membership)?;
         anjoman_identity::store::grant_role(
             conn,
             &person,

@@ -194,6 +194,29 @@ pub fn reopen(conn: &mut DbConn, id: &str, field: &str, degree: &str) -> QueryRe
         .map(|_| ())
 }
 
+/// Tells the commission's webhook subscribers that a membership is approved
+/// (`membership.approved`: association code, national code, when). Call in the transaction
+/// of the approval.
+pub fn announce_approval(conn: &mut DbConn, membership_id: &str) -> QueryResult<()> {
+    let (code, national_code, decided_at): (String, String, Option<NaiveDateTime>) = m::table
+        .inner_join(a::table)
+        .inner_join(p::table)
+        .filter(m::id.eq(membership_id))
+        .select((a::code, p::national_code, m::decided_at))
+        .first(conn)?;
+    anjoman_core::platform::webhooks::emit(
+        conn,
+        &anjoman_core::platform::webhooks::Owner::commission(),
+        "membership.approved",
+        serde_json::json!({
+            "association": code,
+            "national_code": national_code,
+            "approved_at": decided_at.map(|t| t.and_utc().to_rfc3339()),
+        }),
+    )?;
+    Ok(())
+}
+
 /// Records a decision if the membership is still in `from`; false when someone else decided first.
 pub fn decide(
     conn: &mut DbConn,

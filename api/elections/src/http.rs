@@ -995,6 +995,16 @@ async fn publish_results(
                 transition(conn, &id, Status::Tallied, Status::ResultsPublished)?;
                 let text = format!("نتایج انتخابات «{}» اعلام شد.", e.title);
                 notify_members(conn, &e.association_id, "election_results", &e.title, &text, None)?;
+                let association: String = anjoman_core::db::schema::associations::table
+                    .find(&e.association_id)
+                    .select(anjoman_core::db::schema::associations::code)
+                    .first(conn)?;
+                anjoman_core::platform::webhooks::emit(
+                    conn,
+                    &anjoman_core::platform::webhooks::Owner::commission(),
+                    "election.results_published",
+                    serde_json::json!({"election_id": id, "association": association, "title": e.title}),
+                )?;
                 audit::record(
                     conn,
                     Event::new("election.results_published", "election", Some(&id)).by(&user.person_id),
@@ -1007,11 +1017,7 @@ async fn publish_results(
 }
 
 /// The results: public once published; the association's admins see them once counted.
-pub(crate) fn load_results(
-    conn: &mut DbConn,
-    user: Option<&CurrentUser>,
-    id: &str,
-) -> Result<(Election, Results), ApiError> {
+pub fn load_results(conn: &mut DbConn, user: Option<&CurrentUser>, id: &str) -> Result<(Election, Results), ApiError> {
     let e = store::get(conn, id)?;
     let visible = match e.state() {
         Status::ResultsPublished => true,

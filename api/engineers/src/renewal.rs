@@ -493,6 +493,21 @@ pub fn on_paid(conn: &mut DbConn, invoice: &Invoice) -> Result<(), ApiError> {
             Some(serde_json::json!({"expires_on": new_expiry})),
         ),
     )?;
+    let national_code: String = anjoman_core::db::schema::persons::table
+        .find(&e.person_id)
+        .select(anjoman_core::db::schema::persons::national_code)
+        .first(conn)?;
+    anjoman_core::platform::webhooks::emit(
+        conn,
+        &anjoman_core::platform::webhooks::Owner::engineering(&e.province_id),
+        "renewal.paid",
+        serde_json::json!({
+            "national_code": national_code,
+            "membership_number": e.membership_number,
+            "expires_on": new_expiry,
+            "amount_rials": invoice.amount_rials,
+        }),
+    )?;
     notify(
         conn,
         &r.engineer_id,

@@ -802,6 +802,17 @@ pub fn on_paid(conn: &mut DbConn, invoice: &Invoice) -> Result<(), ApiError> {
         Some(RequestKind::Amendment) => apply_changes(conn, &r)?,
         _ => {
             diesel::update(o::table.find(&r.officer_id)).set(o::qualified_at.eq(now())).execute(conn)?;
+            let (national_code, field, degree): (String, String, String) = o::table
+                .inner_join(anjoman_core::db::schema::persons::table)
+                .filter(o::person_id.eq(&r.officer_id))
+                .select((anjoman_core::db::schema::persons::national_code, o::field, o::degree_level))
+                .first(conn)?;
+            anjoman_core::platform::webhooks::emit(
+                conn,
+                &anjoman_core::platform::webhooks::Owner::directorate(),
+                "qualification.approved",
+                serde_json::json!({"national_code": national_code, "field": field, "degree_level": degree}),
+            )?;
         }
     }
     notify(

@@ -1,7 +1,7 @@
 //! The OpenAPI document: general information, the bearer scheme, and every route collected
 //! from the same `service(...)` calls that build the server.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -31,6 +31,7 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
         (name = "distributors", description = "Distributors, their branches, and cooperation with technical officers"),
         (name = "reviews", description = "Universities' reviewers: the queue of officers' requests and the decisions"),
         (name = "engineers", description = "Building engineers: provincial organisations, member records tab by tab, membership renewal with debt and payment, the experts' queue, import"),
+        (name = "integrations", description = "Third-party systems: API keys with scopes (sent as `X-Api-Key`), verification endpoints, signed webhooks and their delivery log"),
         (name = "messages", description = "Letters between the commission, associations and members; inboxes"),
         (name = "sms", description = "Inbound SMS from the gateway (signed webhook)"),
         (name = "admin", description = "Audit log and outbox, for commission admins"),
@@ -50,6 +51,15 @@ impl Modify for BearerScheme {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components.add_security_scheme(
+            anjoman_integrations::keys::SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                anjoman_integrations::keys::HEADER,
+                "An API key of a third-party system (`anj_…`), issued by an admin under Integrations. \
+Each operation lists the scope it needs: `members:verify`, `results:read`, `officers:verify`, \
+`engineers:verify`.",
+            ))),
         );
     }
 }

@@ -49,6 +49,7 @@ where
             .configure(anjoman_elections::configure)
             .configure(anjoman_officers::configure)
             .configure(anjoman_engineers::configure)
+            .configure(anjoman_integrations::configure)
             .configure(anjoman_core::platform::http::configure),
     )
 }

@@ -1584,6 +1584,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The owners the caller administers, with the scopes and events each may use. */
+        get: operations["catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/elections/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published results of an election. (scope `results:read`) */
+        get: operations["election_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/engineers/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is this engineer's membership valid on this day? Only engineers of the key's province are
+         *     answered; any other national code is 404. (scope `engineers:verify`)
+         */
+        get: operations["verify_engineer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the keys of the owners the caller administers, newest first. */
+        get: operations["list_keys"];
+        put?: never;
+        /** Makes a key. The answer carries the secret, which is never shown again. */
+        post: operations["create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes a key for good. */
+        post: operations["revoke_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces a key's secret: the old one stops working at once; the new one is shown once. */
+        post: operations["rotate_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/members/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is this national code an approved member of this association? (scope `members:verify`) */
+        get: operations["verify_member"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/officers/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is this person a qualified technical officer, and of which branches? (scope `officers:verify`) */
+        get: operations["verify_officer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the subscriptions of the owners the caller administers. */
+        get: operations["list_webhooks"];
+        put?: never;
+        /** Subscribes an address to events. The answer carries the signing secret, shown this once. */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a subscription's address, events, or pauses it. */
+        put: operations["update_webhook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription's deliveries, newest first. */
+        get: operations["deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends an event again, as a new delivery with the same event id (receivers that remember
+         *     ids see it as a duplicate).
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices": {
         parameters: {
             query?: never;
@@ -2809,6 +3021,33 @@ export interface components {
          * @enum {string}
          */
         DegreeLevel: "associate" | "bachelor" | "master" | "professional_doctorate" | "phd" | "specialist" | "subspecialist";
+        DeliveryDto: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            event: string;
+            /** @description The event's id (in the body): the same in every redelivery. */
+            event_id: string;
+            /** @description This delivery (the `X-Anjoman-Delivery` header). */
+            id: string;
+            last_error?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** @description `pending`, `sending`, `sent` (answered 2xx) or `failed` (gave up after the retries). */
+            status: string;
+        };
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryDto"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         DistributorBody: {
             /** @description The central branch. */
             central: components["schemas"]["BranchBody"];
@@ -3049,6 +3288,19 @@ export interface components {
             /** @description `spouse` or `child` */
             relation: string;
         };
+        /** @description Whether an engineer's membership is valid on a day. */
+        EngineerVerification: {
+            /**
+             * Format: date
+             * @description The last day of the current membership.
+             */
+            expires_on: string;
+            membership_number: string;
+            national_code: string;
+            /** Format: date */
+            on: string;
+            valid: boolean;
+        };
         /** @description One province's engineering organisation and its renewal rules (EN-01, EN-02). */
         EngineeringOrg: {
             /** Format: int64 */
@@ -3166,6 +3418,41 @@ export interface components {
         InvoiceList: {
             items: components["schemas"]["InvoiceDto"][];
         };
+        /** @description A key with its secret: the only answer that carries it. */
+        IssuedKey: {
+            key: components["schemas"]["KeyDto"];
+            /** @description The whole key to give the third party, for the `X-Api-Key` header. Shown this once. */
+            secret: string;
+        };
+        /** @description A subscription with its signing secret: the only answer that carries it. */
+        IssuedWebhook: {
+            /** @description The HMAC-SHA256 key of `X-Anjoman-Signature`. Shown this once. */
+            secret: string;
+            webhook: components["schemas"]["WebhookDto"];
+        };
+        KeyDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            id: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            name: string;
+            owner: components["schemas"]["OwnerKind"];
+            /** @description The key's public start (`anj_<id>`), to recognise it; the secret is never shown again. */
+            prefix: string;
+            province_id?: string | null;
+            /** Format: int32 */
+            rate_per_minute: number;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: date-time */
+            rotated_at?: string | null;
+            scopes: components["schemas"]["Scope"][];
+            /** @description `active`, `revoked` or `expired`. */
+            status: string;
+        };
         LoginRequest: {
             captcha_answer?: string | null;
             captcha_id?: string | null;
@@ -3232,6 +3519,18 @@ export interface components {
              *     search should be narrowed (the pages go on).
              */
             total_capped: boolean;
+        };
+        /** @description Whether a national code is an approved member of an association. */
+        MemberVerification: {
+            /**
+             * Format: date
+             * @description When the membership was approved, if it is.
+             */
+            approved_on?: string | null;
+            association: string;
+            /** @description True only for an approved membership (a pending or rejected request is false). */
+            member: boolean;
+            national_code: string;
         };
         MembershipDto: {
             association_id: string;
@@ -3320,6 +3619,22 @@ export interface components {
             description: string;
             payer_national_code: string;
         };
+        NewKey: {
+            /** @description Last day of validity (YYYY-MM-DD, Gregorian), at most two years ahead. */
+            expires_on: string;
+            /** @description Who it is for, e.g. "Tehran University HR". */
+            name: string;
+            owner: components["schemas"]["OwnerKind"];
+            /** @description For an engineering organisation: its province. */
+            province_id?: string | null;
+            /**
+             * Format: int32
+             * @description Requests a minute; 600 by default, at most 6,000.
+             */
+            rate_per_minute?: number | null;
+            /** @description What it may read; each must belong to the owner. */
+            scopes: string[];
+        };
         NewRequest: {
             changes?: null | components["schemas"]["Changes"];
             city_id?: string | null;
@@ -3331,6 +3646,14 @@ export interface components {
             kind: components["schemas"]["RequestKind"];
             /** @description A qualification request may name another province (after a rejection for the wrong one). */
             province_id?: string | null;
+        };
+        NewWebhook: {
+            /** @description Events wanted; each must belong to the owner. */
+            events: string[];
+            owner: components["schemas"]["OwnerKind"];
+            province_id?: string | null;
+            /** @description Where deliveries are posted: an http or https address. */
+            url: string;
         };
         NewsBody: {
             body?: string | null;
@@ -3366,6 +3689,13 @@ export interface components {
             per_page: number;
             /** Format: int64 */
             total: number;
+        };
+        /** @description A branch where the officer is the technical officer now. */
+        OfficerBranch: {
+            branch: string;
+            distributor: string;
+            /** @description The province's id, e.g. `tehran`. */
+            province: string;
         };
         OfficerDto: {
             address: string;
@@ -3433,6 +3763,18 @@ export interface components {
             new_distributors: number;
             rows: number;
         };
+        /** @description Whether a person is a qualified technical officer. */
+        OfficerVerification: {
+            /** @description The distributors' branches the officer serves now (when qualified). */
+            branches: components["schemas"]["OfficerBranch"][];
+            degree_level?: string | null;
+            /** @description Field of study and degree the qualification is for (when qualified). */
+            field?: string | null;
+            national_code: string;
+            qualified: boolean;
+            /** Format: date */
+            qualified_on?: string | null;
+        };
         OrgSettings: {
             /**
              * Format: int64
@@ -3481,6 +3823,21 @@ export interface components {
         };
         /** @enum {string} */
         Outcome: "elected" | "alternate" | "tied" | "not_elected";
+        /** @description What an owner's keys may read and its subscriptions may hear of. */
+        OwnerCatalogue: {
+            events: string[];
+            owner: components["schemas"]["OwnerKind"];
+            province_id?: string | null;
+            /** @description The province's name in Persian and in English, for engineering owners. */
+            province_name?: string | null;
+            province_name_en?: string | null;
+            scopes: components["schemas"]["Scope"][];
+        };
+        /**
+         * @description Whose records a key reads or a subscription hears of, and whose admins manage it.
+         * @enum {string}
+         */
+        OwnerKind: "commission" | "directorate" | "engineering";
         PartialBody: {
             /** @description `{version, election, trustee, contests: [{contest, choices: [{factor, challenge, response}], blank}]}`. */
             partial_decryption: {
@@ -3774,6 +4131,11 @@ export interface components {
             merchant_id: string;
         };
         /**
+         * @description What a key may read.
+         * @enum {string}
+         */
+        Scope: "members:verify" | "results:read" | "officers:verify" | "engineers:verify";
+        /**
          * @description What a scoped grant applies to.
          * @enum {string}
          */
@@ -3923,6 +4285,22 @@ export interface components {
             last_name?: string | null;
             /** @description An empty string removes it. */
             mobile?: string | null;
+        };
+        WebhookChanges: {
+            /** @description False pauses deliveries; queued ones then fail and can be redelivered later. */
+            active: boolean;
+            events: string[];
+            url: string;
+        };
+        WebhookDto: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            events: string[];
+            id: string;
+            owner: components["schemas"]["OwnerKind"];
+            province_id?: string | null;
+            url: string;
         };
     };
     responses: never;
@@ -7806,6 +8184,558 @@ export interface operations {
                 };
             };
             /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    catalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's owners (empty when they administer none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerCatalogue"][];
+                };
+            };
+        };
+    };
+    election_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The election */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Results"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `missing_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such election */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `results_not_available`: not published */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_engineer: {
+        parameters: {
+            query: {
+                national_code: string;
+                /** @description The day asked about (YYYY-MM-DD, Gregorian); today when left out. */
+                on?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerVerification"];
+                };
+            };
+            /** @description Invalid national code or day */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `missing_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No engineer of the key's province with this national code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's rate is used up; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyDto"][];
+                };
+            };
+        };
+    };
+    create_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewKey"];
+            };
+        };
+        responses: {
+            /** @description Made; `secret` is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (again: unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyDto"];
+                };
+            };
+        };
+    };
+    rotate_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rotated; `secret` is shown this once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedKey"];
+                };
+            };
+            /** @description `key_revoked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_member: {
+        parameters: {
+            query: {
+                /** @description The association's code (as in its public page), e.g. `iranian-cardiology`. */
+                association: string;
+                national_code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberVerification"];
+                };
+            };
+            /** @description Invalid national code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `missing_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No association with this code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's rate is used up; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_officer: {
+        parameters: {
+            query: {
+                national_code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerVerification"];
+                };
+            };
+            /** @description Invalid national code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `missing_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The key's rate is used up; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"][];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            /** @description Subscribed; `secret` is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedWebhook"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of this owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookChanges"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Invalid fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deliveries: {
+        parameters: {
+            query?: {
+                /** @description From 1. */
+                page?: number | null;
+                /** @description 1 to 100; 25 by default. */
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description The subscription */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription */
+                id: string;
+                /** @description The delivery to repeat */
+                delivery: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDto"];
+                };
+            };
+            /** @description No such delivery of this subscription */
             404: {
                 headers: {
                     [name: string]: unknown;

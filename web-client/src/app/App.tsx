@@ -10,6 +10,7 @@ import { AssociationPage } from '../features/associations/AssociationPage';
 import { AssociationsPage } from '../features/associations/AssociationsPage';
 import { MembersPage } from '../features/associations/MembersPage';
 import { StatusCheckPage } from '../features/associations/StatusCheckPage';
+import { IntegrationsPage } from '../features/admin/IntegrationsPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ElectionPage, ElectionsPage } from '../features/elections/ElectionsPages';
@@ -106,6 +107,7 @@ export function App() {
                   <Route path="reviews/:id" element={<ReviewRequestPage />} />
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
+                  <Route path="admin/integrations" element={<IntegrationsPage />} />
                   <Route element={<RequireRole role="commission_admin" />}>
                     <Route path="admin/audit-log" element={<AuditLogPage />} />
                     <Route path="admin/outbox" element={<OutboxPage />} />

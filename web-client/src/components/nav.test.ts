@@ -28,7 +28,7 @@ describe('role-aware navigation', () => {
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
     expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'audit-log', 'outbox', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'audit-log', 'outbox', 'integrations', 'api-docs']);
     const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
     expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
   });
@@ -43,6 +43,18 @@ describe('engineers', () => {
     expect(navItems(expert, true, t).map((i) => i.key)).toContain('engineering');
     expect(navItems(expert, true, t).map((i) => i.key)).not.toContain('engineer');
     expect(navItems(me([]), true, t).map((i) => i.key)).not.toContain('engineer');
+  });
+});
+
+describe('integrations', () => {
+  it('offers API keys and webhooks to the admins of organisations that have them', () => {
+    for (const role of ['commission_admin', 'directorate_admin', 'engineering_admin'] as const) {
+      const scope = role === 'engineering_admin' ? { scope_type: 'province' as const, scope_id: 'tehran' } : { scope_type: null, scope_id: null };
+      expect(navItems(me([{ role, ...scope }]), true, t).map((i) => i.key)).toContain('integrations');
+    }
+    const associationAdmin = me([{ role: 'association_admin', scope_type: 'association', scope_id: '7' }]);
+    expect(navItems(associationAdmin, true, t).map((i) => i.key)).not.toContain('integrations');
+    expect(navItems(me([]), true, t).map((i) => i.key)).not.toContain('integrations');
   });
 });
 

@@ -8,6 +8,8 @@ export interface NavItem {
 }
 
 const ADMIN_ROLES = ['commission_admin', 'association_admin', 'directorate_admin', 'engineering_admin'];
+/** Roles whose organisations have API keys and webhooks. */
+const INTEGRATION_ROLES = ['commission_admin', 'directorate_admin', 'engineering_admin'];
 
 /** What the navigation offers to this person: items appear as their roles allow. */
 export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) => string): NavItem[] {
@@ -42,6 +44,9 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
     items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
     items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });
+  }
+  if (me?.grants.some((g) => INTEGRATION_ROLES.includes(g.role))) {
+    items.push({ key: 'integrations', to: '/admin/integrations', label: t('nav.integrations') });
   }
   if (me?.grants.some((g) => ADMIN_ROLES.includes(g.role))) {
     items.push({ key: 'api-docs', to: '/api/docs/', external: true, label: t('nav.apiDocs') });

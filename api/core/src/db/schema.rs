@@ -732,4 +732,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     engineer_relatives,
     engineer_renewals,
     sso_logins,
+    api_keys,
+    webhook_subscriptions,
 );
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        owner_kind -> Text,
+        province_id -> Nullable<Text>,
+        name -> Text,
+        scopes -> Text,
+        secret_hash -> Text,
+        prefix -> Text,
+        rate_per_minute -> Integer,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        window_started_at -> Timestamp,
+        window_uses -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        owner_kind -> Text,
+        province_id -> Nullable<Text>,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -1,5 +1,5 @@
-//! Platform services shared by every domain: the notification outbox and its senders, and
-//! one-time codes.
+//! Platform services shared by every domain: the notification outbox and its senders (SMS,
+//! e-mail, webhooks), one-time codes, files and payments.
 
 pub mod email;
 pub mod files;
@@ -10,4 +10,5 @@ pub mod outbox;
 pub mod payments;
 pub mod payments_http;
 pub mod sms;
+pub mod webhooks;
 pub mod worker;

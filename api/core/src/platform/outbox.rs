@@ -24,6 +24,8 @@ use crate::db::{DbConn, new_id, now};
 pub enum Channel {
     Sms,
     Email,
+    /// A webhook delivery; the recipient is the subscription (`platform::webhooks`).
+    Webhook,
 }
 
 impl Channel {
@@ -31,6 +33,7 @@ impl Channel {
         match self {
             Channel::Sms => "sms",
             Channel::Email => "email",
+            Channel::Webhook => "webhook",
         }
     }
 }

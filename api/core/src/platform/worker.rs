@@ -11,6 +11,7 @@ use crate::db::Pool;
 use crate::platform::email::EmailSender;
 use crate::platform::outbox::{self, Message};
 use crate::platform::sms::{Delivery, SmsSender};
+use crate::platform::webhooks;
 
 const BATCH: i64 = 20;
 /// Delivery is asked about once every this many polls.
@@ -21,6 +22,8 @@ pub struct OutboxWorker {
     pub config: Arc<Config>,
     pub sms: SmsSender,
     pub email: EmailSender,
+    /// Posts webhook deliveries.
+    pub http: reqwest::Client,
     /// Names this process in leases.
     pub owner: String,
 }
@@ -30,7 +33,12 @@ impl OutboxWorker {
         let sms = SmsSender::from_config(&config.sms, &config.sms_sender);
         let email = EmailSender::from_config(config.smtp_url.as_deref(), &config.smtp_from)?;
         let owner = format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().to_string()[..8]);
-        Ok(Self { pool, config, sms, email, owner })
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self { pool, config, sms, email, http, owner })
     }
 
     async fn db<T: Send + 'static>(
@@ -52,6 +60,15 @@ impl OutboxWorker {
             "email" => {
                 let (email, m) = (self.email.clone(), msg.clone());
                 web::block(move || email.send(&m)).await.map_err(|e| e.to_string())??;
+                Ok(None)
+            }
+            "webhook" => {
+                let subscription = msg.recipient.clone();
+                let Some((url, secret)) = self.db(move |c| webhooks::target(c, &subscription)).await? else {
+                    return Err("the subscription is disabled or deleted".into());
+                };
+                let event = msg.subject.as_deref().unwrap_or_default();
+                webhooks::post(&self.http, &url, &secret, &msg.id, event, &msg.body).await?;
                 Ok(None)
             }
             other => Err(format!("unknown channel {other}")),

@@ -1,0 +1,3 @@
+DROP INDEX outbox_by_recipient;
+DROP TABLE webhook_subscriptions;
+DROP TABLE api_keys;

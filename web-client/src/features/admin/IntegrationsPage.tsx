@@ -1,0 +1,366 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormGroup from '@mui/material/FormGroup';
+import FormHelperText from '@mui/material/FormHelperText';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { DatePicker } from '@mui/x-date-pickers/DatePicker';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { FormAlert } from '../../components/forms';
+import { Pager } from '../../components/Pager';
+import type { Lang } from '../../i18n';
+import { formatDate, formatDateTime, isoDay } from '../../lib/dates';
+import { toPersianDigits } from '../../lib/digits';
+
+type Catalogue = Schemas['OwnerCatalogue'];
+type Key = Schemas['KeyDto'];
+type Webhook = Schemas['WebhookDto'];
+
+const ownerId = (c: { owner: string; province_id?: string | null }) => `${c.owner}:${c.province_id ?? ''}`;
+
+function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiProblem ? error.fields[field]?.join(' ') : undefined;
+}
+
+/** The secret of a new or rotated key or subscription: shown once, with a copy button. */
+function SecretDialog({ secret, onClose }: { secret: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  return (
+    <Dialog open={Boolean(secret)} onClose={onClose} fullWidth>
+      <DialogTitle>{t('integrations.secretTitle')}</DialogTitle>
+      <DialogContent>
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          {t('integrations.secretOnce')}
+        </Alert>
+        <TextField id="issued-secret" label={t('integrations.secret')} value={secret ?? ''} fullWidth slotProps={{ htmlInput: { dir: 'ltr', readOnly: true } }} />
+      </DialogContent>
+      <DialogActions>
+        <Button
+          onClick={() => {
+            if (secret) void navigator.clipboard?.writeText(secret).then(() => setCopied(true));
+          }}
+        >
+          {copied ? t('integrations.copied') : t('integrations.copy')}
+        </Button>
+        <Button variant="contained" onClick={() => { setCopied(false); onClose(); }}>
+          {t('integrations.secretSaved')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function OwnerSelect({ catalogue, value, onChange }: { catalogue: Catalogue[]; value: string; onChange: (v: string) => void }) {
+  const { t, i18n } = useTranslation();
+  if (catalogue.length < 2) return null;
+  return (
+    <TextField id="owner" select label={t('integrations.owner')} value={value} onChange={(e) => onChange(e.target.value)} sx={{ minWidth: 220 }}>
+      {catalogue.map((c) => (
+        <MenuItem key={ownerId(c)} value={ownerId(c)}>
+          {t(`integrations.owners.${c.owner}`)} {(i18n.language === 'fa' ? c.province_name : c.province_name_en) ?? ''}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const [owner, setOwner] = useState(ownerId(catalogue[0]));
+  const current = catalogue.find((c) => ownerId(c) === owner) ?? catalogue[0];
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>([]);
+  // A year ahead by default: long enough to set up, short enough to be renewed knowingly.
+  const [expires, setExpires] = useState<Date | null>(() => new Date(Date.now() + 365 * 86_400_000));
+  const [secret, setSecret] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<{ key: Key; action: 'rotate' | 'revoke' } | null>(null);
+  const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => unwrap(api.GET('/api/v1/integrations/keys')) });
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/integrations/keys', {
+          body: { name, owner: current.owner, province_id: current.province_id, scopes, expires_on: isoDay(expires) ?? '' },
+        }),
+      ),
+    onSuccess: (issued) => {
+      setSecret(issued.secret);
+      setName('');
+      setScopes([]);
+      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+  });
+  const act = useMutation({
+    mutationFn: ({ key, action }: { key: Key; action: 'rotate' | 'revoke' }) =>
+      action === 'rotate'
+        ? unwrap(api.POST('/api/v1/integrations/keys/{id}/rotate', { params: { path: { id: key.id } } })).then((r) => r.secret)
+        : unwrap(api.POST('/api/v1/integrations/keys/{id}/revoke', { params: { path: { id: key.id } } })).then(() => null),
+    onSuccess: (newSecret) => {
+      if (newSecret) setSecret(newSecret);
+      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+    onSettled: () => setConfirm(null),
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('integrations.keysTitle')}
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+        {t('integrations.keysHelp')}
+      </Typography>
+      <FormAlert message={create.error && !(create.error instanceof ApiProblem && Object.keys(create.error.fields).length) ? create.error.message : act.error ? act.error.message : null} />
+      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <OwnerSelect catalogue={catalogue} value={owner} onChange={(v) => { setOwner(v); setScopes([]); }} />
+        <TextField id="key-name" label={t('integrations.keyName')} value={name} onChange={(e) => setName(e.target.value)} error={Boolean(fieldError(create.error, 'name'))} helperText={fieldError(create.error, 'name')} />
+        <DatePicker
+          label={t('integrations.expiresOn')}
+          value={expires}
+          onChange={setExpires}
+          slotProps={{ textField: { id: 'key-expires', error: Boolean(fieldError(create.error, 'expires_on')), helperText: fieldError(create.error, 'expires_on') ?? t('integrations.expiresHelp') } }}
+        />
+        <FormGroup>
+          {current.scopes.map((s) => (
+            <FormControlLabel key={s} label={t(`integrations.scopes.${s.replace(':', '_')}`)} control={<Checkbox checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} />} />
+          ))}
+          {fieldError(create.error, 'scopes') && <FormHelperText error>{fieldError(create.error, 'scopes')}</FormHelperText>}
+        </FormGroup>
+        <div>
+          <Button type="submit" variant="contained" disabled={create.isPending}>
+            {t('integrations.createKey')}
+          </Button>
+        </div>
+      </Stack>
+      <TableContainer tabIndex={0} role="region" aria-label={t('integrations.keysTitle')}>
+        <Table size="small" aria-label={t('integrations.keysTitle')}>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('integrations.keyName')}</TableCell>
+              <TableCell>{t('integrations.prefix')}</TableCell>
+              <TableCell>{t('integrations.scopesTitle')}</TableCell>
+              <TableCell>{t('integrations.expiresOn')}</TableCell>
+              <TableCell>{t('integrations.lastUsed')}</TableCell>
+              <TableCell>{t('admin.status')}</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody data-testid="key-rows">
+            {keys.data?.map((k) => (
+              <TableRow key={k.id}>
+                <TableCell>{k.name}</TableCell>
+                <TableCell dir="ltr">{k.prefix}…</TableCell>
+                <TableCell>{k.scopes.map((s) => t(`integrations.scopes.${s.replace(':', '_')}`)).join('، ')}</TableCell>
+                <TableCell>{formatDate(k.expires_at, lang)}</TableCell>
+                <TableCell>{k.last_used_at ? formatDateTime(k.last_used_at, lang) : '—'}</TableCell>
+                <TableCell>
+                  <Chip size="small" label={t(`integrations.keyStatus.${k.status}`)} color={k.status === 'active' ? 'success' : 'default'} />
+                </TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  {k.status !== 'revoked' && (
+                    <>
+                      <Button size="small" onClick={() => setConfirm({ key: k, action: 'rotate' })}>
+                        {t('integrations.rotate')}
+                      </Button>
+                      <Button size="small" color="error" onClick={() => setConfirm({ key: k, action: 'revoke' })}>
+                        {t('integrations.revoke')}
+                      </Button>
+                    </>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+            {keys.data?.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={7}>{t('admin.empty')}</TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+      {confirm && (
+        <ConfirmDialog
+          title={t(`integrations.${confirm.action}`)}
+          text={t(`integrations.${confirm.action}Confirm`, { name: confirm.key.name })}
+          confirm={t(`integrations.${confirm.action}`)}
+          busy={act.isPending}
+          onConfirm={() => act.mutate(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </Paper>
+  );
+}
+
+function Deliveries({ hook }: { hook: Webhook }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(10);
+  const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
+  const log = useQuery({
+    queryKey: ['webhook-deliveries', hook.id, page, perPage],
+    refetchInterval: 5000,
+    queryFn: () => unwrap(api.GET('/api/v1/integrations/webhooks/{id}/deliveries', { params: { path: { id: hook.id }, query: { page: page + 1, per_page: perPage } } })),
+  });
+  const redeliver = useMutation({
+    mutationFn: (delivery: string) => unwrap(api.POST('/api/v1/integrations/webhooks/{id}/deliveries/{delivery}/redeliver', { params: { path: { id: hook.id, delivery } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', hook.id] }),
+  });
+  return (
+    <>
+      <FormAlert message={redeliver.error ? redeliver.error.message : null} />
+      <TableContainer tabIndex={0} role="region" aria-label={t('integrations.deliveries')}>
+        <Table size="small" aria-label={t('integrations.deliveries')}>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('admin.created')}</TableCell>
+              <TableCell>{t('integrations.event')}</TableCell>
+              <TableCell>{t('admin.status')}</TableCell>
+              <TableCell>{t('admin.attempts')}</TableCell>
+              <TableCell>{t('admin.lastError')}</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody data-testid="delivery-rows">
+            {log.data?.items.map((d) => (
+              <TableRow key={d.id}>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.created_at, lang)}</TableCell>
+                <TableCell dir="ltr">{d.event}</TableCell>
+                <TableCell>{t(`admin.statuses.${d.status}`)}</TableCell>
+                <TableCell>{n(d.attempts)}</TableCell>
+                <TableCell dir="ltr" sx={{ fontSize: 12 }}>{d.last_error ?? '—'}</TableCell>
+                <TableCell>
+                  <Button size="small" disabled={redeliver.isPending} onClick={() => redeliver.mutate(d.id)}>
+                    {t('integrations.redeliver')}
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+            {log.data?.items.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
+              </TableRow>
+            )}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      <Pager total={log.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+    </>
+  );
+}
+
+function WebhooksSection({ catalogue }: { catalogue: Catalogue[] }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [owner, setOwner] = useState(ownerId(catalogue[0]));
+  const current = catalogue.find((c) => ownerId(c) === owner) ?? catalogue[0];
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<string[]>([]);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap(api.GET('/api/v1/integrations/webhooks')) });
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/integrations/webhooks', { body: { owner: current.owner, province_id: current.province_id, url, events } })),
+    onSuccess: (issued) => {
+      setSecret(issued.secret);
+      setUrl('');
+      setEvents([]);
+      void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+    },
+  });
+  const toggle = useMutation({
+    mutationFn: (h: Webhook) => unwrap(api.PUT('/api/v1/integrations/webhooks/{id}', { params: { path: { id: h.id } }, body: { url: h.url, events: h.events, active: !h.active } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['webhooks'] }),
+  });
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('integrations.webhooksTitle')}
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+        {t('integrations.webhooksHelp')}
+      </Typography>
+      <FormAlert message={toggle.error ? toggle.error.message : create.error && !(create.error instanceof ApiProblem && Object.keys(create.error.fields).length) ? create.error.message : null} />
+      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <OwnerSelect catalogue={catalogue} value={owner} onChange={(v) => { setOwner(v); setEvents([]); }} />
+        <TextField id="hook-url" label={t('integrations.url')} value={url} onChange={(e) => setUrl(e.target.value)} error={Boolean(fieldError(create.error, 'url'))} helperText={fieldError(create.error, 'url')} slotProps={{ htmlInput: { dir: 'ltr' } }} sx={{ minWidth: 280 }} />
+        <FormGroup>
+          {current.events.map((ev) => (
+            <FormControlLabel key={ev} label={t(`integrations.events.${ev.replace('.', '_')}`)} control={<Checkbox checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} />} />
+          ))}
+          {fieldError(create.error, 'events') && <FormHelperText error>{fieldError(create.error, 'events')}</FormHelperText>}
+        </FormGroup>
+        <div>
+          <Button type="submit" variant="contained" disabled={create.isPending}>
+            {t('integrations.subscribe')}
+          </Button>
+        </div>
+      </Stack>
+      <Stack spacing={1} data-testid="webhook-list">
+        {hooks.data?.map((h) => (
+          <Paper key={h.id} variant="outlined" sx={{ p: 1.5 }}>
+            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
+              <Typography dir="ltr" sx={{ flex: 1, overflowWrap: 'anywhere' }}>
+                {h.url}
+              </Typography>
+              <Typography variant="body2">{h.events.map((ev) => t(`integrations.events.${ev.replace('.', '_')}`)).join('، ')}</Typography>
+              <FormControlLabel label={t('integrations.active')} control={<Switch checked={h.active} disabled={toggle.isPending} onChange={() => toggle.mutate(h)} />} />
+              <Button size="small" onClick={() => setOpen(open === h.id ? null : h.id)}>
+                {t('integrations.deliveries')}
+              </Button>
+            </Stack>
+            {open === h.id && <Deliveries hook={h} />}
+          </Paper>
+        ))}
+        {hooks.data?.length === 0 && <Typography color="text.secondary">{t('admin.empty')}</Typography>}
+      </Stack>
+      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+    </Paper>
+  );
+}
+
+/** API keys and webhook subscriptions of the owners the admin administers (PL-06). */
+export function IntegrationsPage() {
+  const { t } = useTranslation();
+  const catalogue = useQuery({ queryKey: ['integrations-catalogue'], queryFn: () => unwrap(api.GET('/api/v1/integrations/catalogue')) });
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('integrations.title')}
+      </Typography>
+      <FormAlert message={catalogue.error ? catalogue.error.message : null} />
+      {catalogue.data && catalogue.data.length === 0 && <Alert severity="info">{t('integrations.none')}</Alert>}
+      {catalogue.data && catalogue.data.length > 0 && (
+        <>
+          <KeysSection catalogue={catalogue.data} />
+          <WebhooksSection catalogue={catalogue.data} />
+        </>
+      )}
+    </Stack>
+  );
+}
