@@ -174,15 +174,15 @@ fn verify_audit(conn: &mut DbConn) -> Result<(), String> {
 }
 
 /// glibc gives each thread that allocates under contention its own arena (up to 8 per core),
-/// and each keeps what it freed: with 256 voters connected the server held 172 MiB, 148 MiB
-/// with two arenas (BENCHMARKS.md). Runs first, before any thread exists; `MALLOC_ARENA_MAX`
-/// in the environment still wins.
+/// and each keeps what it freed: with 256 voters connected the server held 172 MiB; with one
+/// arena 130–144 MiB and no fewer sessions a second (BENCHMARKS.md). Runs first, before any
+/// thread exists; `MALLOC_ARENA_MAX` in the environment still wins.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         // SAFETY: mallopt only sets an allocator parameter; no other thread runs yet.
         unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
+            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 }
