@@ -150,6 +150,37 @@ pub struct GatewayCall {
     pub accepted: bool,
 }
 
+/// One HTTP/1.1 request as the fakes read it: the path, headers (names in lower case), body.
+struct HttpRequest {
+    path: String,
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+async fn read_request(read: tokio::net::tcp::OwnedReadHalf) -> Option<HttpRequest> {
+    let mut reader = BufReader::new(read);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
+        return None;
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let mut headers = HashMap::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let length = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
+    let mut body = vec![0u8; length];
+    let _ = reader.read_exact(&mut body).await;
+    Some(HttpRequest { path, headers, body })
+}
+
 /// An HTTP server answering like Kavenegar: `sms/send`, `verify/lookup`, `sms/status`.
 pub struct SmsGateway {
     pub port: u16,
@@ -205,25 +236,8 @@ impl SmsGateway {
                 let (store, refusals, index, bell) = (store.clone(), refusals.clone(), index.clone(), bell.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
-                    let mut reader = BufReader::new(read);
-                    let mut request_line = String::new();
-                    if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
-                    let mut length = 0usize;
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
-                            break;
-                        }
-                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                    let mut body = vec![0u8; length];
-                    let _ = reader.read_exact(&mut body).await;
+                    let Some(request) = read_request(read).await else { return };
+                    let (path, body) = (request.path, request.body);
                     let form = parse_form(&String::from_utf8_lossy(&body));
                     let is_send = path.ends_with("/sms/send.json") || path.ends_with("/verify/lookup.json");
                     let (status, json, accepted) = if is_send {
@@ -398,25 +412,7 @@ impl WebhookReceiver {
                 let (store, refusals) = (store.clone(), refusals.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
-                    let mut reader = BufReader::new(read);
-                    let mut request_line = String::new();
-                    if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut headers = HashMap::new();
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
-                            break;
-                        }
-                        if let Some((k, v)) = line.split_once(':') {
-                            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                        }
-                    }
-                    let length = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
-                    let mut body = vec![0u8; length];
-                    let _ = reader.read_exact(&mut body).await;
+                    let Some(HttpRequest { headers, body, .. }) = read_request(read).await else { return };
                     let accepted = {
                         let mut left = refusals.lock().unwrap();
                         if *left > 0 {
