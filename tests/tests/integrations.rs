@@ -139,7 +139,7 @@ async fn a_key_reads_only_its_scopes_until_revoked_or_expired(backend: Backend) 
     with_key(&app, &slow, &member_check).await.expect_status(200);
     with_key(&app, &slow, &member_check).await.expect_status(200);
     let limited = with_key(&app, &slow, &member_check).await;
-    limited.expect_error(429, "too_many_attempts");
+    limited.expect_error(429, "rate_limited");
     let wait: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
 }

@@ -29,6 +29,15 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ANJOMAN_THROTTLE_MAX_SECONDS", "900", "longest delay (no permanent lockout)"),
     ("ANJOMAN_TRUST_FORWARDED_FOR", "off", "`on` behind a reverse proxy: take the client IP from X-Forwarded-For"),
     ("ANJOMAN_MAX_BODY_BYTES", "262144", "largest accepted JSON body"),
+    (
+        "ANJOMAN_RATE_LIMITS",
+        "on",
+        "`off` lifts the per-address and per-account request limits (SECURITY.md): automated tests only",
+    ),
+    ("ANJOMAN_CORS_ORIGINS", "", "other origins allowed to call the API from a browser, comma-separated"),
+    ("ANJOMAN_CLIENT_HEADER_TIMEOUT_MS", "5000", "a client must send a request's headers within this time"),
+    ("ANJOMAN_CLIENT_BODY_IDLE_SECONDS", "30", "a request body that sends nothing for this long is refused (408)"),
+    ("ANJOMAN_KEEP_ALIVE_SECONDS", "5", "an idle kept-alive connection is closed after this long"),
     ("ANJOMAN_COOKIE_SECURE", "off", "`on` marks the refresh cookie Secure (use behind HTTPS)"),
     ("ANJOMAN_SMS_PROVIDER", "log", "`log` (writes SMS to the log, codes included: development only) or `kavenegar`"),
     ("ANJOMAN_SMS_API_URL", "https://api.kavenegar.com", "base URL of the Kavenegar-style SMS gateway"),
@@ -151,6 +160,12 @@ pub struct Config {
     pub throttle: ThrottlePolicy,
     pub trust_forwarded_for: bool,
     pub max_body_bytes: usize,
+    pub rate_limits: bool,
+    /// Origins (`scheme://host[:port]`) besides this one that browsers may call the API from.
+    pub cors_origins: Vec<String>,
+    pub client_header_timeout: Duration,
+    pub client_body_idle: Duration,
+    pub keep_alive: Duration,
     pub cookie_secure: bool,
     pub sms: SmsSettings,
     pub sms_sender: String,
@@ -213,6 +228,25 @@ fn string(name: &'static str) -> String {
 fn number<T: std::str::FromStr>(name: &'static str) -> Result<T, ConfigError> {
     let raw = string(name);
     raw.trim().parse().map_err(|_| ConfigError::Invalid(name, raw))
+}
+
+/// `https://a.example, http://b.example:8443` → the origins, each checked to be
+/// `scheme://host[:port]` with nothing after it (a browser's `Origin` header is compared exactly).
+fn cors_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let o = o.trim_end_matches('/');
+            let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', '*', ' ']) => {
+                    Ok(o.to_ascii_lowercase())
+                }
+                _ => Err(ConfigError::Invalid("ANJOMAN_CORS_ORIGINS", o.to_owned())),
+            }
+        })
+        .collect()
 }
 
 fn switch(name: &'static str) -> Result<bool, ConfigError> {
@@ -280,6 +314,11 @@ impl Config {
             },
             trust_forwarded_for: switch("ANJOMAN_TRUST_FORWARDED_FOR")?,
             max_body_bytes: number("ANJOMAN_MAX_BODY_BYTES")?,
+            rate_limits: switch("ANJOMAN_RATE_LIMITS")?,
+            cors_origins: cors_origins(&string("ANJOMAN_CORS_ORIGINS"))?,
+            client_header_timeout: Duration::from_millis(number("ANJOMAN_CLIENT_HEADER_TIMEOUT_MS")?),
+            client_body_idle: Duration::from_secs(number("ANJOMAN_CLIENT_BODY_IDLE_SECONDS")?),
+            keep_alive: Duration::from_secs(number("ANJOMAN_KEEP_ALIVE_SECONDS")?),
             cookie_secure: switch("ANJOMAN_COOKIE_SECURE")?,
             sms,
             sms_sender: string("ANJOMAN_SMS_SENDER"),

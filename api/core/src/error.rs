@@ -122,6 +122,9 @@ pub enum ApiError {
     PayloadTooLarge,
     /// 429 `too_many_attempts` with the seconds to wait.
     Throttled { retry_after_secs: u64 },
+    /// 429 `rate_limited`: too many requests of one kind from one client or account; wait the
+    /// seconds given.
+    RateLimited { retry_after_secs: u64 },
     /// 503 `unavailable`: a dependency (the database) is not reachable.
     Unavailable,
     /// 500 `internal_error`; the details are logged, never sent.
@@ -161,6 +164,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Throttled { .. } => "too_many_attempts",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal_error",
         }
@@ -190,6 +194,12 @@ impl ApiError {
                 format!("تلاش‌های ناموفق زیاد بوده است؛ لطفاً {retry_after_secs} ثانیه دیگر دوباره تلاش کنید."),
                 format!("Too many failed attempts; please try again in {retry_after_secs} seconds."),
             ),
+            Self::RateLimited { retry_after_secs } => Msg::new(
+                format!(
+                    "درخواست‌های این کار بیش از حد مجاز بوده است؛ لطفاً {retry_after_secs} ثانیه دیگر دوباره تلاش کنید."
+                ),
+                format!("Too many requests of this kind; please try again in {retry_after_secs} seconds."),
+            ),
             Self::Unavailable => Msg::new(
                 "سامانه موقتاً در دسترس نیست؛ لطفاً کمی بعد تلاش کنید.",
                 "The service is temporarily unavailable; please try again shortly.",
@@ -214,7 +224,7 @@ impl ApiError {
     /// The full response in one language (status, `Retry-After`, envelope).
     pub fn response(&self, lang: Lang) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if let Self::Throttled { retry_after_secs } = self {
+        if let Self::Throttled { retry_after_secs } | Self::RateLimited { retry_after_secs } = self {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, Self::Unauthorized(_) | Self::InvalidCredentials) {
@@ -241,7 +251,7 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Throttled { .. } | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

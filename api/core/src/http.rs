@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use actix_web::{HttpRequest, error::JsonPayloadError, web};
+use actix_web::error::{JsonPayloadError, PayloadError};
+use actix_web::{HttpRequest, web};
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
@@ -164,6 +165,15 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                     "The request body must be JSON (Content-Type: application/json).",
                 ),
             },
+            JsonPayloadError::Payload(PayloadError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+                ApiError::BadRequest {
+                    code: "body_timeout",
+                    msg: Msg::new(
+                        "بدنهٔ درخواست در زمان مجاز نرسید.",
+                        "The request body stopped arriving before it was complete.",
+                    ),
+                }
+            }
             JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
                 code: "invalid_body",
                 msg: Msg::new(

@@ -566,11 +566,7 @@ pub async fn list_engineers(
 ) -> Result<web::Json<EngineerList>, ApiError> {
     expert_of(&user, &q.province_id)?;
     let q = q.into_inner();
-    let page = q.page.unwrap_or(1).max(1);
-    let per_page = q.per_page.unwrap_or(25);
-    if !(1..=100).contains(&per_page) {
-        return Err(ApiError::field("per_page", "بین ۱ تا ۱۰۰.", "Between 1 and 100."));
-    }
+    let (page, per_page, offset) = anjoman_core::platform::http::page_bounds(q.page, q.per_page)?;
     let list = state
         .db(move |conn| {
             let filtered = |text: Option<&str>| {
@@ -591,7 +587,7 @@ pub async fn list_engineers(
             let total: i64 = filtered(q.q.as_deref()).count().get_result(conn)?;
             let rows: Vec<(String, String, String, String, String, NaiveDate)> = filtered(q.q.as_deref())
                 .order((p::last_name, p::first_name, en::person_id))
-                .offset((page - 1) * per_page)
+                .offset(offset)
                 .limit(per_page)
                 .select((
                     en::person_id,

@@ -221,7 +221,7 @@ fn authenticate(conn: &mut DbConn, presented: &str, ip: &str, operation: &str) -
             k::table.find(id).select((k::window_uses, k::window_started_at)).first(conn)?;
         if uses > key.rate_per_minute {
             let left = (started + chrono::Duration::minutes(1) - at).num_seconds().max(1) as u64;
-            return Err(ApiError::Throttled { retry_after_secs: left });
+            return Err(ApiError::RateLimited { retry_after_secs: left });
         }
         audit::record(
             conn,

@@ -2,6 +2,7 @@
 
 mod demo;
 mod health;
+mod limits;
 mod middleware;
 mod openapi;
 mod spa;

@@ -79,6 +79,9 @@ pub fn app(
         .route("/metrics", web::get().to(render_metrics))
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
         .configure(|cfg| spa::configure(cfg, &web_dir))
+        .wrap(from_fn(crate::limits::enforce))
+        .wrap(from_fn(middleware::body_idle_timeout))
+        .wrap(from_fn(middleware::browser_policy))
         .wrap(from_fn(middleware::observe))
         .wrap(
             DefaultHeaders::new()
@@ -112,7 +115,13 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         actix_web::rt::spawn(anjoman_elections::worker::run_forever(state.pool.clone(), config.clone()));
     }
     let web_dir = config.web_dir.clone();
-    let server = HttpServer::new(move || app(state.clone(), metrics.clone(), web_dir.clone())).listen(listener)?.run();
+    // Slow clients: the request head must arrive within the header timeout and an idle
+    // connection is closed after the keep-alive (bodies: `middleware::body_idle_timeout`).
+    let server = HttpServer::new(move || app(state.clone(), metrics.clone(), web_dir.clone()))
+        .client_request_timeout(config.client_header_timeout)
+        .keep_alive(config.keep_alive)
+        .listen(listener)?
+        .run();
     // Tests and scripts read this line to learn the port (ANJOMAN_BIND may use port 0).
     println!("anjoman listening on http://{addr}");
     tracing::info!(%addr, "listening");

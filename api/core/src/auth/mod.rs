@@ -163,7 +163,8 @@ fn unauthorized() -> ApiError {
     ))
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The bearer token of a request's `Authorization` header, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())

@@ -48,6 +48,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_windows (key) {
+        key -> Text,
+        window_started_at -> Timestamp,
+        hits -> Integer,
+    }
+}
+
+diesel::table! {
     throttle_counters (key) {
         key -> Text,
         failures -> Integer,
@@ -687,6 +695,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_grants,
     captchas,
     throttle_counters,
+    rate_windows,
     sessions,
     refresh_tokens,
     audit_log,

@@ -36,14 +36,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub fn page_bounds(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64, i64), ApiError> {
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(25);
-    if page < 1 || !(1..=100).contains(&per_page) {
+    let offset = page
+        .checked_sub(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .filter(|_| page >= 1 && (1..=100).contains(&per_page));
+    let Some(offset) = offset else {
         return Err(ApiError::field(
             "per_page",
             "شمارهٔ صفحه از ۱ و اندازهٔ صفحه از ۱ تا ۱۰۰ است.",
             "page starts at 1; per_page is 1 to 100.",
         ));
-    }
-    Ok((page, per_page, (page - 1) * per_page))
+    };
+    Ok((page, per_page, offset))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

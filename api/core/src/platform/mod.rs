@@ -9,6 +9,7 @@ pub mod otp;
 pub mod outbox;
 pub mod payments;
 pub mod payments_http;
+pub mod ratelimit;
 pub mod sms;
 pub mod webhooks;
 pub mod worker;
