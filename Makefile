@@ -7,12 +7,13 @@ PG_URL := $(or $(ANJOMAN_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/p
 WEB := web-client
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run build test lint openapi rust-tests web-tests web-build clean bench
+.PHONY: help run build test lint openapi rust-tests web-tests web-build clean bench test-cluster
 
 help:
 	@echo "make run      build and start anjoman on SQLite with demo data at http://127.0.0.1:8080"
 	@echo "make test     lint, OpenAPI freshness, Rust tests on SQLite (and PostgreSQL when reachable),"
 	@echo "              web unit tests and browser tests in headless Chromium"
+	@echo "make test-cluster  the scale-out test alone: two processes behind nginx on PostgreSQL"
 	@echo "make openapi  regenerate openapi/openapi.json from the code"
 	@echo "make bench    load benchmarks of a release build on PostgreSQL, with this machine's limits"
 	@echo "              (BENCH_ARGS='--scenarios login,cast --seconds 30' to choose; see BENCHMARKS.md)"
@@ -56,6 +57,15 @@ openapi:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
+	scripts/check-deploy
+
+# The scale-out test alone (also part of make test): PostgreSQL, two anjoman processes behind
+# Debian's nginx running deploy/nginx.conf, an S3 protocol server and an SMTP sink, on loopback.
+test-cluster:
+	@python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install --quiet 'moto[server]' \
+	  || python3 -m pip install --quiet --break-system-packages 'moto[server]'
+	$(CARGO) build --quiet -p anjoman-server
+	ANJOMAN_TEST_POSTGRES_URL="$(PG_URL)" $(CARGO) test -p anjoman-tests --test cluster
 
 # Rust tests: every test on SQLite; the `::postgres` twins (and PostgreSQL-only tests) when a
 # server answers at ANJOMAN_TEST_POSTGRES_URL or 127.0.0.1:5432. Prints which backends ran and

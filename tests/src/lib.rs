@@ -182,6 +182,13 @@ impl TestApp {
         Self::start(backend, db, vars, env, args).await
     }
 
+    /// A server on a database prepared elsewhere (a restored backup, say).
+    pub async fn spawn_on(db: TestDb, env: &[(&str, &str)]) -> Self {
+        let vars = Self::default_env(&db);
+        let backend = if db.url.starts_with("sqlite") { Backend::Sqlite } else { Backend::Postgres };
+        Self::start(backend, std::sync::Arc::new(db), vars, env, &[]).await
+    }
+
     /// Another process on the same database and configuration (plus `env`).
     pub async fn spawn_sharing(other: &TestApp, env: &[(&str, &str)]) -> Self {
         Self::start(other.backend, other.db.clone(), other.env.clone(), env, &[]).await

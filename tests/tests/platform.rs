@@ -228,3 +228,15 @@ async fn web_client_is_served_with_history_fallback(backend: Backend) {
     app.get("/api/v1/nothing-here", None).await.expect_error(404, "not_found");
     app.get("/api/v1/me", None).await.expect_error(401, "unauthorized");
 }
+
+/// The operations guide's configuration reference names every variable the binary reads.
+#[test]
+fn the_operations_guide_lists_every_variable() {
+    let guide = std::fs::read_to_string(anjoman_tests::workspace_root().join("deploy/README.md")).unwrap();
+    let missing: Vec<&str> = anjoman_core::config::VARIABLES
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| !guide.contains(&format!("| `{name}` |")))
+        .collect();
+    assert!(missing.is_empty(), "deploy/README.md lacks {missing:?}");
+}

@@ -99,13 +99,27 @@ pub fn build_pool(url: &str, size: u32) -> Result<Pool, String> {
 
 type MigrationError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The PostgreSQL advisory lock that makes processes starting at once migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x616e_6a6f_6d61_6e01;
+
 /// Applies pending migrations of the connection's backend; returns the names applied.
+///
+/// On PostgreSQL the work is done under an advisory lock: when several processes start at once
+/// (replicas after an upgrade), one applies the migrations and the others wait, then find none
+/// pending. SQLite serialises writers itself.
 pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, MigrationError> {
     let applied = match conn {
-        DbConn::Postgres(c) => c.run_pending_migrations(PG_MIGRATIONS)?,
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?,
+        DbConn::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let applied = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect());
+            let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+            let applied: Vec<String> = applied?;
+            unlocked?;
+            applied
+        }
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.iter().map(|v| v.to_string()).collect(),
     };
-    Ok(applied.iter().map(|v| v.to_string()).collect())
+    Ok(applied)
 }
 
 /// True when every embedded migration has been applied.
