@@ -409,3 +409,58 @@ pub async fn import_template(req: HttpRequest) -> actix_web::HttpResponse {
         .insert_header(("Content-Disposition", "attachment; filename=\"members-template.csv\""))
         .body(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const HEADINGS: [&str; 7] =
+        ["national_code", "first_name", "last_name", "field", "degree_level", "mobile", "email"];
+
+    fn rejected_lines(rejected: &Rejections) -> BTreeSet<usize> {
+        rejected.0.0.keys().filter_map(|k| k.strip_prefix("rows[")?.split(']').next()?.parse().ok()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Any bytes at all: parsed or refused in the envelope, never a panic.
+        #[test]
+        fn any_file_is_parsed_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..2_000)) {
+            let mut rejected = Rejections::default();
+            let _ = parse(&bytes, &mut rejected);
+        }
+
+        /// Every non-blank row of a well-formed file is either kept or rejected, by its own line,
+        /// never both; kept rows hold a valid national code and no other row has the same one.
+        #[test]
+        fn every_row_is_kept_or_rejected_by_its_line(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(prop_oneof!["\\PC{0,12}", "[0-9]{10}", "09[0-9]{9}", Just("master".to_owned())], 7),
+                1..25,
+            ),
+        ) {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(HEADINGS).unwrap();
+            for r in &rows {
+                w.write_record(r).unwrap();
+            }
+            let bytes = w.into_inner().unwrap();
+            let mut rejected = Rejections::default();
+            let Ok(kept) = parse(&bytes, &mut rejected) else { return Ok(()) };
+            let bad = rejected_lines(&rejected);
+            let good: BTreeSet<usize> = kept.iter().map(|r| r.line).collect();
+            prop_assert!(good.is_disjoint(&bad));
+            // The reader trims ASCII white space only.
+            let blank = rows.iter().filter(|r| r.iter().all(|c| c.trim_ascii().is_empty())).count();
+            prop_assert_eq!(good.len() + bad.len() + blank, rows.len());
+            prop_assert!(good.iter().chain(&bad).all(|l| (2..=rows.len() + 1).contains(l)));
+            let codes: BTreeSet<&str> = kept.iter().map(|r| r.code.as_str()).collect();
+            prop_assert_eq!(codes.len(), kept.len());
+        }
+    }
+}
