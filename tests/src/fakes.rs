@@ -65,7 +65,12 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP sink");
+        Self::start_on(0).await
+    }
+
+    /// On a chosen port (0: any), e.g. the port a server was told of while the sink was down.
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind SMTP sink");
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
         let store = mails.clone();
@@ -224,7 +229,12 @@ fn parse_form(body: &str) -> HashMap<String, String> {
 impl SmsGateway {
     /// Starts the gateway; it answers HTTP 500 to the first `fail_first` sends.
     pub async fn start(fail_first: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMS gateway");
+        Self::start_on(0, fail_first).await
+    }
+
+    /// On a chosen port (0: any), e.g. the port a server was told of while the gateway was down.
+    pub async fn start_on(port: u16, fail_first: usize) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind SMS gateway");
         let port = listener.local_addr().unwrap().port();
         let calls = Arc::new(Mutex::new(Vec::new()));
         let by_mobile = Arc::new(Mutex::new(HashMap::<String, Vec<usize>>::new()));
@@ -373,6 +383,14 @@ impl S3Server {
         let xml =
             reqwest::get(format!("{}/{}?list-type=2", self.endpoint, self.bucket)).await.unwrap().text().await.unwrap();
         xml.split("<Key>").skip(1).filter_map(|s| s.split("</Key>").next()).map(str::to_owned).collect()
+    }
+}
+
+impl S3Server {
+    /// Stops the server, as an outage would; the bucket's contents are gone with it.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -120,6 +120,11 @@ impl TestDb {
         }
     }
 
+    /// A database someone else made and drops (a private PostgreSQL server, say).
+    pub fn at(url: &str) -> Self {
+        Self { url: url.to_owned(), pg_name: None, dir: tempfile::tempdir().expect("temp dir") }
+    }
+
     pub fn connect(&self) -> DbConn {
         Manager::new(&self.url).expect("known scheme").connect().expect("test database connects")
     }
