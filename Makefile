@@ -7,13 +7,14 @@ PG_URL := $(or $(ANJOMAN_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/p
 WEB := web-client
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: help run build test lint openapi rust-tests web-tests web-build clean bench test-cluster
+.PHONY: help run build test lint openapi rust-tests web-tests web-build clean bench test-cluster api-fuzz
 
 help:
 	@echo "make run      build and start anjoman on SQLite with demo data at http://127.0.0.1:8080"
 	@echo "make test     lint, OpenAPI freshness, Rust tests on SQLite (and PostgreSQL when reachable),"
 	@echo "              web unit tests and browser tests in headless Chromium"
 	@echo "make test-cluster  the scale-out test alone: two processes behind nginx on PostgreSQL"
+	@echo "make api-fuzz Schemathesis as every role (API_FUZZ_SECONDS=600 for the long run)"
 	@echo "make openapi  regenerate openapi/openapi.json from the code"
 	@echo "make bench    load benchmarks of a release build on PostgreSQL, with this machine's limits"
 	@echo "              (BENCH_ARGS='--scenarios login,cast --seconds 30' to choose; see BENCHMARKS.md)"
@@ -88,6 +89,14 @@ rust-tests: $(OIDC)/node_modules/.package-lock.json
 	{ echo "backends ran: $$backends"; echo "rust: $$passed passed, $$failed failed"; } | tee test-output/rust-summary.log; \
 	exit $$status
 
+# Schemathesis over every operation as each kind of user (scripts/api-fuzz): no server error,
+# every answer as the OpenAPI document says. API_FUZZ_SECONDS per role (20 here; longer runs:
+# `make api-fuzz API_FUZZ_SECONDS=600`).
+API_FUZZ_SECONDS ?= 20
+api-fuzz:
+	$(CARGO) build --quiet -p anjoman-server
+	@set -o pipefail; mkdir -p test-output; scripts/api-fuzz $(API_FUZZ_SECONDS) 2>&1 | tee test-output/api-fuzz.log
+
 # Web: generated API types current, type check, unit tests (Vitest), then the browser tests
 # (playwright-core driving Debian's Chromium against the real binary).
 web-tests: $(WEB)/node_modules/.package-lock.json $(OIDC)/node_modules/.package-lock.json
@@ -98,9 +107,10 @@ web-tests: $(WEB)/node_modules/.package-lock.json $(OIDC)/node_modules/.package-
 	$(CARGO) build --quiet -p anjoman-server
 	@set -o pipefail; cd $(WEB) && node e2e/run.mjs 2>&1 | tee ../test-output/e2e.log
 
-test: lint rust-tests web-tests
+test: lint rust-tests api-fuzz web-tests
 	@echo "== summary =="
 	@grep -h -E '^(backends ran|rust):' test-output/rust.log test-output/rust-summary.log 2>/dev/null || true
+	@grep -h -E '^api-fuzz: no server errors' test-output/api-fuzz.log || true
 	@grep -h -E 'Tests +[0-9]+ passed' test-output/web-unit.log | sed 's/^ */web unit: /' || true
 	@grep -h -E '^e2e:' test-output/e2e.log
 

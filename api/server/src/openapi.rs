@@ -66,6 +66,65 @@ Each operation lists the scope it needs: `members:verify`, `results:read`, `offi
 
 /// The complete document, as served at `/api/openapi.json` and printed by `anjoman openapi`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) = crate::startup::routes(actix_web::App::new()).split_for_parts();
+    let (_, mut api) = crate::startup::routes(actix_web::App::new()).split_for_parts();
+    add_common_responses(&mut api);
     api
+}
+
+/// The answers any operation may give besides its own, added where an operation does not
+/// already describe them, so that the document lists every status the server sends: 401 and 403
+/// where a credential is needed, 400 and 413 where input is read, 404 where a path names something,
+/// 429 where a rate limit applies (`limits::RULES`), 503 when the database is unreachable.
+pub fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+    let answer = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+            .build()
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [
+            (actix_web::http::Method::GET, &mut item.get),
+            (actix_web::http::Method::PUT, &mut item.put),
+            (actix_web::http::Method::POST, &mut item.post),
+            (actix_web::http::Method::DELETE, &mut item.delete),
+            (actix_web::http::Method::PATCH, &mut item.patch),
+        ];
+        for (method, operation) in operations {
+            let Some(op) = operation.as_mut() else { continue };
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let has_path = params.iter().any(|p| matches!(p.parameter_in, ParameterIn::Path));
+            let reads_input = op.request_body.is_some() || !params.is_empty();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let responses = &mut op.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses.entry(status.to_owned()).or_insert_with(|| answer(description).into());
+            };
+            if reads_input {
+                add("400", "`validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path`");
+            }
+            if secured {
+                add("401", "`unauthorized`: no valid credentials (sign in again)");
+                add("403", "`forbidden`, or `password_change_required` until the password is changed");
+            }
+            if has_path {
+                add("404", "`not_found`");
+            }
+            if op.request_body.is_some() {
+                add("413", "`payload_too_large`");
+            }
+            if crate::limits::rule_for(&method, path).is_some() {
+                add(
+                    "429",
+                    "`rate_limited`: too many of these requests from this address or account; see `Retry-After`",
+                );
+            }
+            if path != "/healthz" {
+                add("503", "`unavailable`: the database is not reachable; try again shortly");
+            }
+        }
+    }
 }

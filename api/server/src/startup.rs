@@ -69,7 +69,8 @@ pub fn app(
     >,
 > {
     let max_body = state.config.max_body_bytes;
-    let (app, api) = routes(App::new()).split_for_parts();
+    let (app, mut api) = routes(App::new()).split_for_parts();
+    crate::openapi::add_common_responses(&mut api);
     app.app_data(web::Data::new(state))
         .app_data(json_config(max_body))
         .app_data(web::PayloadConfig::new(max_body))
