@@ -227,6 +227,8 @@ impl TestApp {
             ("ANJOMAN_INBOUND_SMS_SECRET".into(), INBOUND_SMS_SECRET.into()),
             ("ANJOMAN_OUTBOX_POLL_MS".into(), "100".into()),
             ("ANJOMAN_OUTBOX_RETRY_BASE_MS".into(), "100".into()),
+            // The tests' webhook receivers listen on loopback.
+            ("ANJOMAN_WEBHOOK_PRIVATE_TARGETS".into(), "on".into()),
         ]
     }
 

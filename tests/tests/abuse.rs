@@ -176,5 +176,11 @@ async fn other_origins_are_allowed_only_when_listed_and_hsts_only_over_tls() {
     for header in ["x-content-type-options", "referrer-policy", "content-security-policy", "x-request-id"] {
         assert!(tls.headers.get(header).is_some(), "{header}");
     }
-    assert!(tls.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let csp = tls.headers["content-security-policy"].to_str().unwrap();
+    for directive in ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    // API answers are not kept by browsers or proxies.
+    assert_eq!(listed.headers["cache-control"], "no-store");
+    assert!(tls.headers.get("cache-control").is_none(), "health answers are not personal");
 }

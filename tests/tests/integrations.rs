@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 
 on_both_backends!(
+    webhooks_go_only_to_public_addresses,
     a_key_reads_only_its_scopes_until_revoked_or_expired,
     a_province_key_reads_only_its_own_engineers,
     a_failing_receiver_gets_the_event_once_signed,
@@ -339,4 +340,36 @@ async fn the_example_client_verifies_a_member_and_receives_a_webhook(backend: Ba
     assert_eq!(report["webhook"]["type"], "membership.approved");
     assert_eq!(report["webhook"]["data"]["national_code"], code.as_str());
     assert_eq!(report["signature_valid"], true);
+}
+
+async fn webhooks_go_only_to_public_addresses(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("ANJOMAN_WEBHOOK_PRIVATE_TARGETS", "off")], &["--demo"]).await;
+    let admin = token(&app, COMMISSION).await;
+    let receiver = WebhookReceiver::start(0).await;
+    let port = receiver.url().rsplit(':').next().unwrap().split('/').next().unwrap().to_owned();
+    for url in [
+        receiver.url(),
+        format!("http://[::1]:{port}/hook"),
+        format!("http://localhost:{port}/hook"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://10.0.0.5/hook".to_owned(),
+    ] {
+        let res = app
+            .post(
+                "/api/v1/integrations/webhooks",
+                Some(&admin),
+                &json!({"owner": "commission", "url": url, "events": ["membership.approved"]}),
+            )
+            .await;
+        let body = res.expect_error(400, "validation_failed");
+        assert!(body["fields"]["url"].is_array(), "{url}: {body}");
+    }
+    assert_eq!(app.count("webhook_subscriptions"), 0);
+    app.post(
+        "/api/v1/integrations/webhooks",
+        Some(&admin),
+        &json!({"owner": "commission", "url": "https://hooks.example.ir/anjoman", "events": ["membership.approved"]}),
+    )
+    .await
+    .expect_status(201);
 }

@@ -1246,7 +1246,7 @@ async function until(condition, ms = 15_000) {
 async function integrations(browser, lang, viewport) {
   const receiver = await startReceiver();
   try {
-    await withScenario(browser, lang, viewport, { label: 'integrations', failShot: 'failure-integrations', env: { ANJOMAN_OUTBOX_POLL_MS: '200' } }, async (s) => {
+    await withScenario(browser, lang, viewport, { label: 'integrations', failShot: 'failure-integrations', env: { ANJOMAN_OUTBOX_POLL_MS: '200', ANJOMAN_WEBHOOK_PRIVATE_TARGETS: 'on' } }, async (s) => {
       const { tag, shot, server, page } = s;
       const fa = lang === 'fa';
       const T = fa

@@ -34,6 +34,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "on",
         "`off` lifts the per-address and per-account request limits (SECURITY.md): automated tests only",
     ),
+    (
+        "ANJOMAN_WEBHOOK_PRIVATE_TARGETS",
+        "off",
+        "`on` lets webhooks go to loopback and private addresses: development and tests only",
+    ),
     ("ANJOMAN_CORS_ORIGINS", "", "other origins allowed to call the API from a browser, comma-separated"),
     ("ANJOMAN_CLIENT_HEADER_TIMEOUT_MS", "5000", "a client must send a request's headers within this time"),
     ("ANJOMAN_CLIENT_BODY_IDLE_SECONDS", "30", "a request body that sends nothing for this long is refused (408)"),
@@ -161,6 +166,7 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub max_body_bytes: usize,
     pub rate_limits: bool,
+    pub webhook_private_targets: bool,
     /// Origins (`scheme://host[:port]`) besides this one that browsers may call the API from.
     pub cors_origins: Vec<String>,
     pub client_header_timeout: Duration,
@@ -315,6 +321,7 @@ impl Config {
             trust_forwarded_for: switch("ANJOMAN_TRUST_FORWARDED_FOR")?,
             max_body_bytes: number("ANJOMAN_MAX_BODY_BYTES")?,
             rate_limits: switch("ANJOMAN_RATE_LIMITS")?,
+            webhook_private_targets: switch("ANJOMAN_WEBHOOK_PRIVATE_TARGETS")?,
             cors_origins: cors_origins(&string("ANJOMAN_CORS_ORIGINS"))?,
             client_header_timeout: Duration::from_millis(number("ANJOMAN_CLIENT_HEADER_TIMEOUT_MS")?),
             client_body_idle: Duration::from_secs(number("ANJOMAN_CLIENT_BODY_IDLE_SECONDS")?),

@@ -449,10 +449,20 @@ pub struct WebhookChanges {
     pub active: bool,
 }
 
-fn checked_url(url: &str, errors: &mut FieldErrors) -> String {
+fn checked_url(url: &str, allow_private: bool, errors: &mut FieldErrors) -> String {
     let url = url.trim();
     match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() && url.len() <= 500 => {}
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() && url.len() <= 500 => {
+            if !allow_private && webhooks::refused_target(url).is_some() {
+                errors.add(
+                    "url",
+                    Msg::new(
+                        "نشانی باید در اینترنت عمومی باشد، نه در شبکهٔ داخلی یا همین رایانه.",
+                        "The address must be on the public internet, not an internal network or this machine.",
+                    ),
+                );
+            }
+        }
         _ => errors.add(
             "url",
             Msg::new("نشانی باید با http:// یا https:// آغاز شود.", "The address must be an http:// or https:// URL."),
@@ -515,7 +525,7 @@ pub async fn create_webhook(
     let body = body.into_inner();
     let mut errors = FieldErrors::new();
     let owner = requested_owner(body.owner, body.province_id.as_deref(), &mut errors);
-    let url = checked_url(&body.url, &mut errors);
+    let url = checked_url(&body.url, state.config.webhook_private_targets, &mut errors);
     let events = checked_events(body.owner, &body.events, &mut errors);
     let Some(owner) = owner else { return Err(ApiError::Validation(errors)) };
     may_manage(&user, &owner)?;
@@ -569,13 +579,14 @@ pub async fn update_webhook(
     body: web::Json<WebhookChanges>,
 ) -> Result<web::Json<WebhookDto>, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
+    let allow_private = state.config.webhook_private_targets;
     let out = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let before = load_webhook(conn, &id)?;
                 may_manage(&user, &webhook_owner(&before))?;
                 let mut errors = FieldErrors::new();
-                let url = checked_url(&body.url, &mut errors);
+                let url = checked_url(&body.url, allow_private, &mut errors);
                 let events = checked_events(before.owner, &body.events, &mut errors);
                 errors.into_result()?;
                 diesel::update(ws::table.find(&id))

@@ -91,7 +91,8 @@ pub async fn observe(
 
 /// Browsers on the configured other origins may call the API (CORS; answers their preflight);
 /// every other origin gets no CORS headers, so browsers keep its pages from reading answers.
-/// Requests that came over TLS (as this process sees it) are told to keep to HTTPS (HSTS).
+/// Requests that came over TLS (as this process sees it) are told to keep to HTTPS (HSTS). API
+/// answers are not cached.
 pub async fn browser_policy(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -116,6 +117,7 @@ pub async fn browser_policy(
                 .is_some_and(|p| p.eq_ignore_ascii_case("https")));
     let preflight =
         req.method() == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let api = req.path().starts_with("/api/v1/");
     let mut res = match (&allowed, preflight) {
         (Some(_), true) => {
             let answer = HttpResponse::NoContent()
@@ -140,6 +142,11 @@ pub async fn browser_policy(
     }
     if !headers.get_all(header::VARY).any(|v| v.as_bytes().eq_ignore_ascii_case(b"origin")) {
         headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    // API answers carry personal data: browsers and proxies keep no copy unless a handler
+    // said otherwise (the OpenAPI document and Swagger UI are not under /api/v1).
+    if api && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if over_tls {
         headers

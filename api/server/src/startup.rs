@@ -20,7 +20,7 @@ use crate::{health, middleware, openapi::ApiDoc, spa};
 /// Scripts, fonts and data only from this origin. Inline styles are allowed because MUI (emotion)
 /// and Swagger UI inject them; inline images (`data:`) for the captcha.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
 /// What the domains plug into one another: who may read which files, what locks profiles.

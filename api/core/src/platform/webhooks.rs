@@ -14,6 +14,15 @@
 //! The body carries the event's own `id`, the same in every attempt and redelivery: a receiver
 //! that checks the signature, refuses timestamps older than a few minutes and remembers the ids
 //! it has handled is safe from replays and duplicates.
+//!
+//! Deliveries go only to public addresses (server-side request forgery): an address given as a
+//! private, loopback or link-local IP is refused when subscribing and when delivering, and host
+//! names are resolved by [`PublicOnly`], which drops such addresses, so a name that points inside
+//! (or is re-pointed there later) gets nothing. `ANJOMAN_WEBHOOK_PRIVATE_TARGETS=on` lifts this
+//! for development and tests.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -152,6 +161,81 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// True for an address on the public internet: not loopback, private (RFC 1918, fc00::/7),
+/// link-local (cloud metadata at 169.254.169.254 included), shared (100.64.0.0/10),
+/// unspecified, multicast, broadcast or documentation; IPv4-mapped IPv6 is judged as IPv4.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+/// Why a webhook address may not be used, when its host is a literal address that is not
+/// public or names this machine; `None` when it may (names are checked again as they resolve).
+pub fn refused_target(url: &str) -> Option<&'static str> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let host = parsed.host_str()?;
+    let refused = match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(ip) => !is_public(ip),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    };
+    refused.then_some("the address is not public")
+}
+
+/// Resolves webhook hosts, keeping only public addresses.
+pub struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found.into_iter().filter(|a| is_public(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{host} has no public address").into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The HTTP client of deliveries: no redirects, ten seconds, public addresses only unless
+/// `allow_private`.
+pub fn client(allow_private: bool) -> Result<reqwest::Client, String> {
+    let builder = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none());
+    let builder = if allow_private { builder } else { builder.dns_resolver(Arc::new(PublicOnly)) };
+    builder.build().map_err(|e| e.to_string())
+}
+
 /// Posts one delivery; `Err` with the reason when the subscriber did not answer 2xx.
 pub async fn post(
     client: &reqwest::Client,
@@ -160,8 +244,12 @@ pub async fn post(
     delivery_id: &str,
     event: &str,
     body: &str,
+    allow_private: bool,
 ) -> Result<(), String> {
     let timestamp = Utc::now().timestamp();
+    if !allow_private && let Some(reason) = refused_target(url) {
+        return Err(reason.to_owned());
+    }
     let answer = client
         .post(url)
         .header("Content-Type", "application/json")
@@ -173,7 +261,11 @@ pub async fn post(
         .body(body.to_owned())
         .send()
         .await
-        .map_err(|e| format!("no answer: {}", e.without_url()))?;
+        .map_err(|e| {
+            use std::error::Error;
+            let cause = e.source().and_then(|c| c.source()).map(|c| format!(" ({c})")).unwrap_or_default();
+            format!("no answer: {}{cause}", e.without_url())
+        })?;
     let status = answer.status();
     if status.is_success() { Ok(()) } else { Err(format!("answered HTTP {}", status.as_u16())) }
 }
@@ -195,6 +287,67 @@ mod tests {
         assert_ne!(s, signature("secret", 1_700_000_001, r#"{"id":"1"}"#));
         assert_ne!(s, signature("secret", 1_700_000_000, r#"{"id":"2"}"#));
         assert_ne!(s, signature("other", 1_700_000_000, r#"{"id":"1"}"#));
+    }
+
+    #[test]
+    fn only_public_addresses_are_targets() {
+        for inside in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.9",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(inside.parse().unwrap()), "{inside}");
+        }
+        for outside in ["8.8.8.8", "185.143.232.1", "2a00:1450:4001::1"] {
+            assert!(is_public(outside.parse().unwrap()), "{outside}");
+        }
+        for url in [
+            "http://127.0.0.1:9000/hook",
+            "http://[::1]/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "http://localhost:8080/",
+            "http://admin.localhost./",
+            "http://[::ffff:192.168.0.1]/",
+        ] {
+            assert!(refused_target(url).is_some(), "{url}");
+        }
+        assert_eq!(refused_target("https://hooks.example.ir/anjoman"), None);
+        assert_eq!(refused_target("https://8.8.8.8/anjoman"), None);
+    }
+
+    #[tokio::test]
+    async fn names_that_resolve_inside_get_no_address() {
+        use reqwest::dns::Resolve;
+        let name: reqwest::dns::Name = "localhost".parse().unwrap();
+        let resolved = PublicOnly.resolve(name).await;
+        assert!(resolved.is_err(), "localhost resolved to a public address");
+    }
+
+    #[tokio::test]
+    async fn a_delivery_to_an_inside_address_is_not_sent() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let client = client(false).unwrap();
+        let refused = post(&client, &url, "secret", "d1", "renewal.paid", "{}", false).await;
+        assert_eq!(refused, Err("the address is not public".to_owned()));
+        // With private targets allowed (development), the same address is tried.
+        let tried = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            let accept = listener.accept();
+            let send = post(&client, &url, "secret", "d1", "renewal.paid", "{}", true);
+            tokio::select! { a = accept => a.is_ok(), _ = send => false }
+        })
+        .await
+        .unwrap();
+        assert!(tried);
     }
 
     #[test]

@@ -33,11 +33,7 @@ impl OutboxWorker {
         let sms = SmsSender::from_config(&config.sms, &config.sms_sender);
         let email = EmailSender::from_config(config.smtp_url.as_deref(), &config.smtp_from)?;
         let owner = format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().to_string()[..8]);
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = webhooks::client(config.webhook_private_targets)?;
         Ok(Self { pool, config, sms, email, http, owner })
     }
 
@@ -68,7 +64,8 @@ impl OutboxWorker {
                     return Err("the subscription is disabled or deleted".into());
                 };
                 let event = msg.subject.as_deref().unwrap_or_default();
-                webhooks::post(&self.http, &url, &secret, &msg.id, event, &msg.body).await?;
+                let private = self.config.webhook_private_targets;
+                webhooks::post(&self.http, &url, &secret, &msg.id, event, &msg.body, private).await?;
                 Ok(None)
             }
             other => Err(format!("unknown channel {other}")),
