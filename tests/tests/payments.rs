@@ -167,3 +167,29 @@ async fn cancelled_payments_can_be_retried_and_bad_requests_are_refused(backend:
     let all = s.app.get("/api/v1/invoices?all=true", Some(&admin)).await;
     assert_eq!(all.expect_status(200)["items"].as_array().unwrap().len(), 2);
 }
+
+/// With a real gateway configured, the built-in test gateway is not there at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_gateway_is_absent_when_a_real_gateway_is_configured() {
+    let env = [
+        ("ANJOMAN_PAYMENT_PROVIDER", "zarinpal"),
+        ("ANJOMAN_ZARINPAL_MERCHANT_ID", "00000000-0000-0000-0000-000000000000"),
+        ("ANJOMAN_ZARINPAL_URL", "http://127.0.0.1:9"),
+    ];
+    let app = TestApp::spawn_with(Backend::Sqlite, &env, &[]).await;
+    let request = json!({"merchant_id": "x", "amount": 10_000, "callback_url": "http://x/", "description": "d"});
+    app.post("/api/v1/payments/sandbox/pg/v4/payment/request.json", None, &request)
+        .await
+        .expect_error(404, "not_found");
+    app.post(
+        "/api/v1/payments/sandbox/pg/v4/payment/verify.json",
+        None,
+        &json!({"merchant_id": "x", "amount": 1, "authority": "A"}),
+    )
+    .await
+    .expect_error(404, "not_found");
+    app.get("/api/v1/payments/sandbox/payments/A0000", None).await.expect_error(404, "not_found");
+    app.post("/api/v1/payments/sandbox/payments/A0000/pay", None, &json!({})).await.expect_error(404, "not_found");
+    let start = no_redirects().get(app.url("/api/v1/payments/sandbox/pg/StartPay/A0000")).send().await.unwrap();
+    assert_eq!(start.status(), 404);
+}

@@ -84,6 +84,14 @@ fn heading_index(headers: &csv::StringRecord) -> Result<HashMap<&'static str, us
     Ok(index)
 }
 
+/// Reads a members file as the import does before any database check: how many rows it would
+/// keep, and the rejections by row. Public for the fuzz target (`fuzz/`).
+pub fn read_file(bytes: &[u8]) -> Result<(usize, FieldErrors), ApiError> {
+    let mut rejected = Rejections::default();
+    let rows = parse(bytes, &mut rejected)?;
+    Ok((rows.len(), rejected.0))
+}
+
 /// Parses and checks each row on its own (the database checks come after).
 fn parse(bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
     let text = std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest {

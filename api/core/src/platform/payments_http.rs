@@ -290,6 +290,15 @@ fn zarinpal_error(code: i64, message: &str) -> serde_json::Value {
     serde_json::json!({"data": [], "errors": {"code": code, "message": message, "validations": []}})
 }
 
+/// The built-in gateway answers only where it is the configured provider: with a real gateway
+/// configured its pages and API are not found, so production serves no test functionality.
+fn sandbox_only(state: &AppState) -> Result<(), ApiError> {
+    match state.config.payments {
+        crate::config::PaymentSettings::Sandbox => Ok(()),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
 /// Sandbox gateway: a payment token (as Zarinpal's `payment/request.json`).
 #[utoipa::path(tag = "sandbox gateway", request_body = SandboxRequest, responses((status = 200, description = "`data.authority` on success, `errors.code` otherwise")))]
 #[post("/payments/sandbox/pg/v4/payment/request.json")]
@@ -297,6 +306,7 @@ async fn sandbox_request(
     state: web::Data<AppState>,
     body: web::Json<SandboxRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    sandbox_only(&state)?;
     let body = body.into_inner();
     if body.merchant_id != SANDBOX_MERCHANT {
         return Ok(HttpResponse::Ok().json(zarinpal_error(-11, "merchant not found")));
@@ -333,6 +343,7 @@ async fn sandbox_request(
 #[utoipa::path(tag = "sandbox gateway", request_body = SandboxVerify, responses((status = 200, description = "`data.code` 100/101 with `ref_id`, or `errors.code`")))]
 #[post("/payments/sandbox/pg/v4/payment/verify.json")]
 async fn sandbox_verify(state: web::Data<AppState>, body: web::Json<SandboxVerify>) -> Result<HttpResponse, ApiError> {
+    sandbox_only(&state)?;
     let body = body.into_inner();
     if body.merchant_id != SANDBOX_MERCHANT {
         return Ok(HttpResponse::Ok().json(zarinpal_error(-11, "merchant not found")));
@@ -366,9 +377,10 @@ async fn sandbox_verify(state: web::Data<AppState>, body: web::Json<SandboxVerif
 /// Sandbox gateway: the payer's page. Sends the browser to the web client's gateway page.
 #[utoipa::path(tag = "sandbox gateway", params(("authority" = String, Path, description = "The token")), responses((status = 303, description = "To the sandbox page")))]
 #[get("/payments/sandbox/pg/StartPay/{authority}")]
-async fn sandbox_start(authority: web::Path<String>) -> HttpResponse {
+async fn sandbox_start(state: web::Data<AppState>, authority: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    sandbox_only(&state)?;
     let safe: String = authority.chars().filter(|c| c.is_ascii_alphanumeric()).take(64).collect();
-    HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/sandbox-gateway/{safe}"))).finish()
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/sandbox-gateway/{safe}"))).finish())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -387,6 +399,7 @@ async fn sandbox_show(
     state: web::Data<AppState>,
     authority: web::Path<String>,
 ) -> Result<web::Json<SandboxPayment>, ApiError> {
+    sandbox_only(&state)?;
     let authority = authority.into_inner();
     let a = authority.clone();
     let (amount_rials, description, status): (i64, String, String) = state
@@ -455,6 +468,7 @@ async fn sandbox_pay(
     state: web::Data<AppState>,
     authority: web::Path<String>,
 ) -> Result<web::Json<SandboxDecision>, ApiError> {
+    sandbox_only(&state)?;
     Ok(web::Json(sandbox_decide(&state, authority.into_inner(), true).await?))
 }
 
@@ -465,5 +479,6 @@ async fn sandbox_cancel(
     state: web::Data<AppState>,
     authority: web::Path<String>,
 ) -> Result<web::Json<SandboxDecision>, ApiError> {
+    sandbox_only(&state)?;
     Ok(web::Json(sandbox_decide(&state, authority.into_inner(), false).await?))
 }
