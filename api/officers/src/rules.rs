@@ -134,7 +134,44 @@ pub fn next(from: RequestStatus, action: Action) -> Result<RequestStatus, ApiErr
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    fn action() -> impl Strategy<Value = Action> {
+        proptest::sample::select(Action::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Any sequence of actions on a new request, the refused ones changing nothing: a request
+        /// is paid at most once and only after an approval, ends are final, and it never goes
+        /// back to the province's queue.
+        #[test]
+        fn any_sequence_of_actions_keeps_the_request_lawful(actions in proptest::collection::vec(action(), 0..40)) {
+            let mut status = RequestStatus::Submitted;
+            let (mut approved, mut paid) = (false, 0);
+            for a in actions {
+                let before = status;
+                match next(status, a) {
+                    Ok(to) => {
+                        prop_assert!(before.open(), "{before:?} left by {a:?}");
+                        prop_assert_ne!(to, RequestStatus::Submitted);
+                        if a == Action::Approve { approved = true; }
+                        if to == RequestStatus::Completed {
+                            paid += 1;
+                            prop_assert!(approved && a == Action::Pay);
+                        }
+                        status = to;
+                    }
+                    Err(e) => {
+                        let illegal = matches!(e, ApiError::Conflict { code: "illegal_transition", .. });
+                        prop_assert!(illegal, "{:?} {:?}: {}", before, a, e);
+                    }
+                }
+            }
+            prop_assert!(paid <= 1);
+        }
+    }
 
     #[test]
     fn every_transition_is_either_allowed_or_refused_with_a_clear_error() {
