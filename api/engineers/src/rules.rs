@@ -206,7 +206,61 @@ pub fn jalali_text(date: NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Every day from 1900 to 2100 survives the trip to the Jalali calendar and back.
+        #[test]
+        fn jalali_dates_convert_back(days in 0i64..73_049) {
+            let date = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let (y, m, d) = jalali(date);
+            prop_assert!((1..=12).contains(&m) && (1..=31).contains(&d));
+            prop_assert_eq!(from_jalali(y, m, d), Some(date));
+        }
+
+        /// The amount due is exact or refused, never wrapped.
+        #[test]
+        fn amounts_due_never_wrap(fee in any::<i64>(), years in any::<i32>(), debt in any::<i64>()) {
+            let exact = i128::from(fee) * i128::from(years) + i128::from(debt);
+            match amount_due(fee, years, debt) {
+                Some(a) => prop_assert_eq!(i128::from(a), exact),
+                None => prop_assert!(i64::try_from(i128::from(fee) * i128::from(years)).is_err() || i64::try_from(exact).is_err()),
+            }
+        }
+
+        /// A renewal moves the expiry forward by whole years, or is refused.
+        #[test]
+        fn renewals_extend_by_whole_years(days in 0i64..73_049, years in -3i32..30) {
+            let expires = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            match extended(expires, years) {
+                Some(new) => {
+                    prop_assert!(years >= 0 && new >= expires);
+                    prop_assert_eq!(new.year() - expires.year(), years);
+                    prop_assert_eq!(new.month(), expires.month());
+                }
+                None => prop_assert!(years < 0),
+            }
+            for window in 1..=365 {
+                prop_assert!(renewal_opens_on(expires, window) < expires);
+            }
+        }
+
+        /// The vocabularies read back their own codes and Persian names, and anything else is
+        /// refused without a panic.
+        #[test]
+        fn vocabularies_parse_their_own_words(text in "\\PC{0,30}") {
+            for v in DegreeLevel::ALL {
+                prop_assert_eq!(DegreeLevel::parse(v.as_str()), Some(*v));
+                prop_assert_eq!(DegreeLevel::parse(v.name_fa()), Some(*v));
+            }
+            if let Some(v) = DegreeLevel::parse(&text) {
+                let key = anjoman_core::text::search_key;
+                prop_assert!(v.as_str() == text.trim() || key(v.name_fa()) == key(&text));
+            }
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
