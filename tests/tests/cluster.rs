@@ -121,16 +121,6 @@ fn host_port(app: &TestApp) -> String {
     app.base.trim_start_matches("http://").to_owned()
 }
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let rows: Vec<N> = diesel::sql_query(sql).load(&mut app.db.connect()).unwrap();
-    rows[0].n
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_starting_together_migrate_once_postgres() {
     let db = TestDb::new(Backend::Postgres);
@@ -257,20 +247,8 @@ async fn two_processes_behind_nginx_act_as_one_postgres() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let audit = a.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(&admin)).await;
-    let actions: Vec<String> = audit.expect_status(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
-    for once in ["election.opened", "election.roll_frozen", "election.closed"] {
-        assert_eq!(actions.iter().filter(|a| *a == once).count(), 1, "{once} once in {actions:?}");
-    }
-    assert_eq!(
-        (count(&a, "SELECT COUNT(*) AS n FROM ballots"), count(&a, "SELECT COUNT(*) AS n FROM participations")),
-        (1, 1)
-    );
+    assert_lifecycle_once(&a, &admin, &id).await;
+    assert_eq!((a.count("ballots"), a.count("participations")), (1, 1));
 
     // The invoice was settled once, and every e-mail left once: two workers shared the outbox.
     for _ in 0..100 {
@@ -280,12 +258,10 @@ async fn two_processes_behind_nginx_act_as_one_postgres() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(a.get(&format!("/api/v1/invoices/{invoice}"), Some(&token)).await.body["status"], "paid");
-    assert_eq!(count(&a, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invoice.paid'"), 1);
-    let expected = count(&a, "SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = 'email'");
+    assert_eq!(a.count("audit_log WHERE action = 'invoice.paid'"), 1);
+    let expected = a.count("outbox_messages WHERE channel = 'email'");
     for _ in 0..200 {
-        if count(&a, "SELECT COUNT(*) AS n FROM outbox_messages WHERE channel = 'email' AND status = 'sent'")
-            == expected
-        {
+        if a.count("outbox_messages WHERE channel = 'email' AND status = 'sent'") == expected {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

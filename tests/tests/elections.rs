@@ -503,17 +503,7 @@ async fn three_processes_open_and_close_an_election_once(backend: Backend) {
     let (aid, admin, members) = association(&first, "el-procs", 3).await;
     let (id, _, _) = published(&first, &aid, &admin, &members[0], 3, 6).await;
     wait_for_status(&second, &id, "closed").await;
-    let audit =
-        first.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(&commission(&first).await)).await;
-    let actions: Vec<String> = audit.expect_status(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
-    for once in ["election.opened", "election.roll_frozen", "election.closed"] {
-        assert_eq!(actions.iter().filter(|a| *a == once).count(), 1, "{once} once in {actions:?}");
-    }
+    assert_lifecycle_once(&first, &commission(&first).await, &id).await;
     assert_eq!(third.count(&format!("voter_roll WHERE election_id = '{id}'")), 3, "the roll frozen once");
     assert_eq!(first.get(&format!("/api/v1/elections/{id}"), None).await.body["electorate"], 3);
 }

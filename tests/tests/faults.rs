@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use anjoman_tests::fakes::{S3Server, SmsGateway, SmtpSink};
 use anjoman_tests::{Backend, GOOD_PASSWORD, PDF, TestApp, TestDb, fresh_national_code, on_both_backends};
-use diesel::RunQueryDsl;
 use serde_json::json;
 
 mod support;
@@ -25,16 +24,6 @@ on_both_backends!(
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let rows: Vec<N> = diesel::sql_query(sql).load(&mut app.db.connect()).unwrap();
-    rows[0].n
 }
 
 async fn a_server_killed_while_twenty_voters_cast_keeps_every_acknowledged_ballot(backend: Backend) {
@@ -70,7 +59,7 @@ async fn a_server_killed_while_twenty_voters_cast_keeps_every_acknowledged_ballo
         })
         .collect();
     for _ in 0..400 {
-        if count(&app, "SELECT COUNT(*) AS n FROM ballots") >= 3 {
+        if app.count("ballots") >= 3 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -87,8 +76,8 @@ async fn a_server_killed_while_twenty_voters_cast_keeps_every_acknowledged_ballo
     // After a restart: every acknowledged ballot is on the bulletin board, and ballots and
     // participations match one for one (they are written in one transaction).
     let app = TestApp::spawn_sharing(&app, &env).await;
-    let stored = count(&app, "SELECT COUNT(*) AS n FROM ballots");
-    assert_eq!(stored, count(&app, "SELECT COUNT(*) AS n FROM participations"));
+    let stored = app.count("ballots");
+    assert_eq!(stored, app.count("participations"));
     assert!(
         stored as usize >= acknowledged.len() && stored >= 3,
         "{stored} stored, {} acknowledged",
@@ -114,8 +103,8 @@ async fn a_server_killed_while_twenty_voters_cast_keeps_every_acknowledged_ballo
             again.body
         );
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM ballots"), 20);
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM participations"), 20);
+    assert_eq!(app.count("ballots"), 20);
+    assert_eq!(app.count("participations"), 20);
 }
 
 async fn providers_down_for_a_while_deliver_later_once(backend: Backend) {
@@ -141,12 +130,12 @@ async fn providers_down_for_a_while_deliver_later_once(backend: Backend) {
 
     // Both providers refuse connections: the messages wait and are tried again, not dropped.
     for _ in 0..200 {
-        if count(&app, "SELECT COUNT(*) AS n FROM outbox_messages WHERE attempts >= 2") == 2 {
+        if app.count("outbox_messages WHERE attempts >= 2") == 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM outbox_messages WHERE attempts >= 2 AND status = 'pending'"), 2);
+    assert_eq!(app.count("outbox_messages WHERE attempts >= 2 AND status = 'pending'"), 2);
 
     // They come back on the same addresses: each message is delivered, once.
     let smtp = SmtpSink::start_on(smtp_port).await;
@@ -156,7 +145,7 @@ async fn providers_down_for_a_while_deliver_later_once(backend: Backend) {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(smtp.mails.lock().unwrap().len(), 1);
     assert_eq!(gateway.accepted_for("09121110077").len(), 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM outbox_messages WHERE status IN ('sent', 'delivered')"), 2);
+    assert_eq!(app.count("outbox_messages WHERE status IN ('sent', 'delivered')"), 2);
 }
 
 async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>) -> anjoman_tests::Answer {
