@@ -139,7 +139,12 @@ pub enum Verification {
 
 impl Gateway {
     pub fn from_config(config: &Config) -> Self {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap_or_default();
+        // A gateway's API answers where it is asked; a redirect is a failure, never followed.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
         match &config.payments {
             PaymentSettings::Sandbox => {
                 let base =

@@ -55,6 +55,7 @@ impl SmsSender {
             SmsSettings::Kavenegar { api_url, api_key } => Self::Kavenegar {
                 client: reqwest::Client::builder()
                     .timeout(std::time::Duration::from_secs(15))
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .unwrap_or_default(),
                 api_url: api_url.clone(),
