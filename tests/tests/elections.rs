@@ -386,13 +386,7 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     // The lock is lifted once voting closed.
     app.patch("/api/v1/me", Some(&v0.token), &json!({"first_name": "تغییر"})).await.expect_status(200);
 
-    let audit = app.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(&commission(&app).await)).await;
-    let actions: Vec<String> = audit.expect_status(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
+    let actions = audit_actions(&app, &commission(&app).await, &id).await;
     for a in [
         "election.created",
         "election.published",

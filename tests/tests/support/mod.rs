@@ -226,16 +226,22 @@ pub async fn published(
     (id, contest, cand)
 }
 
-/// Asserts that the workers opened the election, froze its roll and closed it once each,
-/// however many processes ran them (read from the audit log as a commission admin).
-pub async fn assert_lifecycle_once(app: &TestApp, admin_token: &str, id: &str) {
-    let audit = app.get(&format!("/api/v1/audit-log?object_id={id}&per_page=100"), Some(admin_token)).await;
-    let actions: Vec<String> = audit.expect_status(200)["items"]
+/// The audit log's actions on one object, oldest first as the log lists them (read as a
+/// commission admin).
+pub async fn audit_actions(app: &TestApp, admin_token: &str, object_id: &str) -> Vec<String> {
+    let audit = app.get(&format!("/api/v1/audit-log?object_id={object_id}&per_page=100"), Some(admin_token)).await;
+    audit.expect_status(200)["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
+        .collect()
+}
+
+/// Asserts that the workers opened the election, froze its roll and closed it once each,
+/// however many processes ran them.
+pub async fn assert_lifecycle_once(app: &TestApp, admin_token: &str, id: &str) {
+    let actions = audit_actions(app, admin_token, id).await;
     for once in ["election.opened", "election.roll_frozen", "election.closed"] {
         assert_eq!(actions.iter().filter(|a| *a == once).count(), 1, "{once} once in {actions:?}");
     }
