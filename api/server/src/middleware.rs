@@ -163,7 +163,15 @@ pub async fn body_idle_timeout(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let idle = req.app_data::<web::Data<AppState>>().map(|s| s.config.client_body_idle);
-    if let Some(idle) = idle.filter(|d| !d.is_zero()) {
+    // Only requests that announce a body have one to wait for.
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > 0);
+    if let Some(idle) = idle.filter(|d| has_body && !d.is_zero()) {
         let payload = req.take_payload();
         let guarded = futures_util::stream::unfold((payload, false), move |(mut payload, over)| async move {
             if over {
