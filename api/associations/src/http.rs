@@ -1,11 +1,11 @@
 //! Associations over HTTP: the public registry, what the commission and association admins
 //! manage, and people's membership requests.
 
-use actix_web::{HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
 use anjoman_core::db::write_tx;
-use anjoman_core::http::AppState;
+use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::platform::files::Purpose;
 use anjoman_core::platform::http::page_bounds;
 use anjoman_core::text::NationalCode;
@@ -293,6 +293,7 @@ fn unknown_person(field: &str) -> ApiError {
 #[post("/associations/{id}/admins")]
 async fn add_association_admin(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: AuthUser,
     id: web::Path<String>,
     body: web::Json<PersonRef>,
@@ -300,24 +301,22 @@ async fn add_association_admin(
     user.require_any(&[Role::CommissionAdmin])?;
     let code = parse_person(&body.national_code, "national_code")?;
     let (aid, actor) = (id.into_inner(), user.person_id.clone());
+    let ip = client_ip(&req, state.config.trust_forwarded_for);
+    let hooks = state.hooks.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?
                     .ok_or_else(|| unknown_person("national_code"))?;
-                anjoman_identity::store::grant_role(
+                anjoman_identity::roles::grant(
                     conn,
+                    &hooks,
+                    &actor,
+                    Some(&ip),
                     &person,
                     Role::AssociationAdmin,
-                    Some((ScopeKind::Association, &aid)),
-                    Some(&actor),
-                )?;
-                audit::record(
-                    conn,
-                    Event::new("association.admin_added", "association", Some(&aid))
-                        .by(&actor)
-                        .states(None, Some(serde_json::json!({"person_id": person}))),
+                    Some(&aid),
                 )?;
                 Ok::<_, ApiError>(())
             })

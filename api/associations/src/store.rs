@@ -26,6 +26,11 @@ pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Option<Association>> {
 }
 
 /// Every association with its count of approved members, by name.
+/// The names of the associations among `ids` (the scope of association admins' grants).
+pub fn scope_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, anjoman_core::ApiError> {
+    Ok(a::table.filter(a::id.eq_any(ids)).select((a::id, a::name)).load(conn)?)
+}
+
 pub fn list_with_counts(conn: &mut DbConn) -> QueryResult<Vec<(Association, i64)>> {
     let all: Vec<Association> = a::table.order(a::name.asc()).select(Association::as_select()).load(conn)?;
     let counts: Vec<(String, i64)> = m::table

@@ -41,6 +41,11 @@ pub type FileReader = fn(&mut DbConn, &str, &crate::auth::CurrentUser) -> Result
 /// is open.
 pub type ProfileLock = fn(&mut DbConn, &str) -> Result<Option<Msg>, ApiError>;
 
+/// The names of the scopes of one kind that exist among `ids` (an association's name, a
+/// province's, a distributor's), as `(id, name)`: the domain owning the scope answers, so role
+/// grants can check that a scope exists and show what it is.
+pub type ScopeNames = fn(&mut DbConn, &[String]) -> Result<Vec<(String, String)>, ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
@@ -50,6 +55,23 @@ pub struct Hooks {
     pub payment_handlers: Vec<(&'static str, PaymentHandler)>,
     pub file_readers: Vec<FileReader>,
     pub profile_locks: Vec<ProfileLock>,
+    /// Scope kind → the domain's names of its scopes.
+    pub scope_names: Vec<(crate::auth::ScopeKind, ScopeNames)>,
+}
+
+impl Hooks {
+    /// The names of the existing scopes of `kind` among `ids`; none when no domain owns the kind.
+    pub fn scope_names(
+        &self,
+        conn: &mut DbConn,
+        kind: crate::auth::ScopeKind,
+        ids: &[String],
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        match self.scope_names.iter().find(|(k, _)| *k == kind) {
+            Some((_, names)) => names(conn, ids),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 /// What every handler can reach: the pool, the configuration and the token keys.

@@ -132,6 +132,7 @@ pub struct NewExpert {
 #[post("/engineering/provinces/{province_id}/experts")]
 pub async fn add_expert(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     user: AuthUser,
     path: web::Path<String>,
     body: web::Json<NewExpert>,
@@ -140,6 +141,8 @@ pub async fn add_expert(
     expert_of(&user, &province)?;
     let code = NationalCode::parse(&body.national_code)
         .map_err(|err| ApiError::field("national_code", err.message_fa(), err.message_en()))?;
+    let ip = anjoman_core::http::client_ip(&req, state.config.trust_forwarded_for);
+    let hooks = state.hooks.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -150,12 +153,14 @@ pub async fn add_expert(
                         "Nobody with this national code has registered.",
                     ));
                 };
-                anjoman_identity::store::grant_role(
+                anjoman_identity::roles::grant(
                     conn,
+                    &hooks,
+                    &user.person_id,
+                    Some(&ip),
                     &person,
                     Role::EngineeringAdmin,
-                    Some((ScopeKind::Province, &province)),
-                    Some(&user.person_id),
+                    Some(&province),
                 )?;
                 Ok(())
             })

@@ -37,7 +37,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::sms::receive)
         .service(crate::sso::sso_info)
         .service(crate::sso::sso_start)
-        .service(crate::sso::sso_callback);
+        .service(crate::sso::sso_callback)
+        .service(crate::roles::list_grants)
+        .service(crate::roles::grantable_roles)
+        .service(crate::roles::create_grant)
+        .service(crate::roles::revoke_grant)
+        .service(crate::accounts::list_people)
+        .service(crate::accounts::disable_account)
+        .service(crate::accounts::enable_account)
+        .service(crate::accounts::my_sessions)
+        .service(crate::accounts::end_session)
+        .service(crate::accounts::end_other_sessions);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -127,7 +137,7 @@ impl From<store::Person> for PersonResponse {
     responses(
         (status = 201, description = "Registered", body = PersonResponse),
         (status = 400, description = "Invalid fields or captcha", body = anjoman_core::error::ErrorBody),
-        (status = 409, description = "`already_registered`: the national code has an account", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`already_registered`: the national code has an account; `record_claim_by_recovery`: an organisation recorded it, and its owner gets the account through \"forgot password\" with a code sent to the recorded contacts; `record_without_contact`: recorded without contacts, so the organisation must record one first", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/auth/register")]
@@ -166,12 +176,11 @@ async fn register(
                 // self-registered account never starts with a forced change.
                 let id = match store::person_id_by_code(conn, person.national_code.as_str())? {
                     Some(id) if store::account(conn, &id)?.is_some() => return Err(already_registered()),
-                    // Imported by an association without an account (AS-04): this is its owner.
-                    Some(id) => {
-                        store::claim_person_record(conn, &id, &person)?;
-                        store::insert_account(conn, &id, &hash, false).map_err(race)?;
-                        id
-                    }
+                    // Recorded by an organisation without an account (AS-04, TO-10, EN-01):
+                    // whoever types the national code is not thereby its owner. The owner
+                    // proves the recorded mobile or e-mail through "forgot password", which
+                    // opens the account; the recorded contacts are never replaced.
+                    Some(id) => return Err(record_needs_claim(conn, &id)?),
                     None => store::insert_person(conn, &person, &hash, false).map_err(race)?,
                 };
                 audit::record(
@@ -186,6 +195,29 @@ async fn register(
         })
         .await?;
     Ok(HttpResponse::Created().json(PersonResponse::from(created)))
+}
+
+/// Why a recorded person cannot simply register: `record_claim_by_recovery` when the record has
+/// a mobile or e-mail to send a code to, `record_without_contact` otherwise.
+fn record_needs_claim(conn: &mut anjoman_core::db::DbConn, id: &str) -> Result<ApiError, ApiError> {
+    let recorded = store::person(conn, id)?.ok_or(ApiError::Internal)?;
+    Ok(if recorded.mobile.is_some() || recorded.email.is_some() {
+        ApiError::Conflict {
+            code: "record_claim_by_recovery",
+            msg: Msg::new(
+                "این کد ملی را یک انجمن یا سازمان پیش‌تر ثبت کرده است. برای دریافت حساب، «فراموشی رمز عبور» را بزنید: کدی به تلفن همراه یا رایانامه‌ای که ثبت کرده‌اند فرستاده می‌شود.",
+                "An association or organisation has already recorded this national code. To get your account, use \"forgot password\": a code is sent to the mobile or e-mail they recorded.",
+            ),
+        }
+    } else {
+        ApiError::Conflict {
+            code: "record_without_contact",
+            msg: Msg::new(
+                "این کد ملی را یک انجمن یا سازمان بدون تلفن همراه و رایانامه ثبت کرده است؛ از آن بخواهید تلفن همراه یا رایانامهٔ شما را ثبت کند، سپس «فراموشی رمز عبور» را بزنید.",
+                "An association or organisation has recorded this national code without a mobile or e-mail; ask them to record yours, then use \"forgot password\".",
+            ),
+        }
+    })
 }
 
 fn already_registered() -> ApiError {
@@ -281,6 +313,7 @@ fn token_response(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 400, description = "Invalid fields or captcha", body = anjoman_core::error::ErrorBody),
         (status = 401, description = "`invalid_credentials`", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "`account_disabled`: the password was right but the account is disabled", body = anjoman_core::error::ErrorBody),
         (status = 429, description = "`too_many_attempts`; see `Retry-After`", body = anjoman_core::error::ErrorBody),
     )
 )]
@@ -320,7 +353,20 @@ async fn login(
     let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.to_string());
     let pw = body.password.clone();
     let matches = state.blocking(move || password::verify_password(&params, &stored, &pw)).await?;
-    let ok_account = account.filter(|a| matches && !a.disabled);
+    if let Some(acc) = account.as_ref().filter(|a| matches && a.disabled) {
+        let (person, ip) = (acc.person_id.clone(), ip.clone());
+        state
+            .db(move |conn| {
+                Ok(audit::record(
+                    conn,
+                    Event::new("auth.login_refused_disabled", "account", Some(&person)).from_ip(&ip),
+                )?)
+            })
+            .await?;
+        return Err(account_disabled());
+    }
+    let ok_account = account.filter(|_| matches);
+    let client = store::SessionClient::of(&req, &ip);
 
     let ttl = state.config.refresh_token_ttl;
     let password_is_code = body.password == code.as_str();
@@ -337,7 +383,7 @@ async fn login(
                 if must_change && !acc.must_change_password {
                     store::require_password_change(conn, &acc.person_id)?;
                 }
-                let (session_id, token) = store::create_session(conn, &acc.person_id, ttl)?;
+                let (session_id, token) = store::create_session(conn, &acc.person_id, ttl, &client)?;
                 audit::record(
                     conn,
                     Event::new("auth.login", "session", Some(&session_id)).by(&acc.person_id).from_ip(&ip),
@@ -350,6 +396,17 @@ async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     token_response(&state, &person_id, &session_id, token, must_change, body.use_cookie)
+}
+
+/// Sign-in refused to a disabled account (told only to someone who knows its password).
+pub fn account_disabled() -> ApiError {
+    ApiError::Denied {
+        code: "account_disabled",
+        msg: Msg::new(
+            "این حساب کاربری را مدیران سامانه غیرفعال کرده‌اند؛ برای پیگیری با دبیرخانه تماس بگیرید.",
+            "This account has been disabled by the administrators; contact the secretariat.",
+        ),
+    }
 }
 
 fn invalid_refresh() -> ApiError {

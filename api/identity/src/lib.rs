@@ -1,9 +1,12 @@
 //! anjoman-identity: persons (keyed by national code), accounts, registration, login, token
-//! refresh and logout, password change, and the caller's own profile with role grants.
+//! refresh and logout, password change, the caller's own profile and sessions, role grants and
+//! their administration, and the commission's register of accounts.
 
+pub mod accounts;
 pub mod http;
 pub mod provision;
 pub mod recovery;
+pub mod roles;
 pub mod rules;
 pub mod sms;
 pub mod sso;

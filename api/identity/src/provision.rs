@@ -1,8 +1,8 @@
-//! Creating accounts outside self-registration: the first commission admin from the command
-//! line, and demo data.
+//! Creating accounts outside self-registration: the first holder of each top-level role from the
+//! command line (`anjoman create-admin`), and demo data.
 
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{Role, password};
+use anjoman_core::auth::{Role, ScopeKind, password};
 use anjoman_core::config::Config;
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::text::NationalCode;
@@ -17,6 +17,8 @@ pub struct Provision<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub role: Option<Role>,
+    /// The scope of the role, for scoped roles (a province's engineering admins).
+    pub scope: Option<(ScopeKind, &'a str)>,
     /// The password was issued by someone else: the person must change it at first login.
     pub must_change_password: bool,
 }
@@ -27,6 +29,9 @@ pub enum Provisioned {
     Created(String),
     /// The national code was already registered: the role was granted, the password kept.
     RoleGranted(String),
+    /// The person was recorded by an organisation without an account: the account was opened
+    /// with the given password and the role granted.
+    AccountOpened(String),
 }
 
 /// Creates the person (or finds them) and grants the role; audited as done by `actor`.
@@ -61,10 +66,23 @@ pub fn provision(conn: &mut DbConn, config: &Config, p: &Provision<'_>, actor: &
     } else {
         None
     };
-    let hash = new_person.as_ref().map(|_| password::hash_password(&config.argon2, p.password));
+    let without_account = match &existing {
+        Some(id) => store::account(conn, id).map_err(|e| e.to_string())?.is_none(),
+        None => false,
+    };
+    if without_account && !p.must_change_password {
+        let mut errors = anjoman_core::FieldErrors::new();
+        crate::rules::password(&mut errors, "password", &config.password, p.password, Some(&code));
+        errors.into_result().map_err(|e| describe(&e))?;
+    }
+    let hash = (new_person.is_some() || without_account).then(|| password::hash_password(&config.argon2, p.password));
     write_tx(conn, |conn| {
         let (id, outcome) = match (&existing, &new_person, &hash) {
-            (Some(id), _, _) => (id.clone(), Provisioned::RoleGranted(id.clone())),
+            (Some(id), _, Some(hash)) => {
+                store::insert_account(conn, id, hash, p.must_change_password)?;
+                (id.clone(), Provisioned::AccountOpened(id.clone()))
+            }
+            (Some(id), _, None) => (id.clone(), Provisioned::RoleGranted(id.clone())),
             (None, Some(person), Some(hash)) => {
                 let id = store::insert_person(conn, person, hash, p.must_change_password)?;
                 (id.clone(), Provisioned::Created(id))
@@ -72,9 +90,14 @@ pub fn provision(conn: &mut DbConn, config: &Config, p: &Provision<'_>, actor: &
             _ => return Err(diesel::result::Error::RollbackTransaction),
         };
         if let Some(role) = p.role {
-            store::grant_role(conn, &id, role, None, None)?;
+            store::grant_role(conn, &id, role, p.scope, None)?;
         }
-        let after = serde_json::json!({"national_code": code.as_str(), "role": p.role.map(Role::as_str), "by": actor});
+        let after = serde_json::json!({
+            "national_code": code.as_str(),
+            "role": p.role.map(Role::as_str),
+            "scope_id": p.scope.map(|(_, id)| id),
+            "by": actor,
+        });
         audit::record(conn, Event::new("person.provisioned", "person", Some(&id)).states(None, Some(after)))?;
         Ok(outcome)
     })

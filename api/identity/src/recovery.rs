@@ -5,6 +5,9 @@
 //! shows a code that the person texts from the registered mobile to the system's number; when
 //! it arrives the password becomes the national code, to be changed at the next login. Known
 //! and unknown national codes get the same answers.
+//!
+//! Recovery is also how a person recorded by an organisation (imported, or registered by an
+//! admin) gets their account: proving the recorded mobile or e-mail opens it (`person.claimed`).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
@@ -186,7 +189,13 @@ async fn reset_with_code(
                 let Some(person) = store::person_by_code(conn, code.as_str())? else { return Ok(Check::Missing) };
                 let check = otp::verify(conn, &person.id, RESET_PURPOSE, &body.code)?;
                 if check == Check::Accepted {
-                    store::set_password(conn, &person.id, &hash, false)?;
+                    if store::set_or_open_password(conn, &person.id, &hash, false)? {
+                        // A recorded person proved the recorded contact: the account is theirs.
+                        audit::record(
+                            conn,
+                            Event::new("person.claimed", "account", Some(&person.id)).by(&person.id).from_ip(&ip),
+                        )?;
+                    }
                     store::revoke_all_sessions(conn, &person.id, "password_reset")?;
                     // A new password lifts any login delay on the account.
                     throttle::clear(conn, &account_key)?;
@@ -369,7 +378,9 @@ pub fn handle_recovery_sms(state: &AppState, conn: &mut DbConn, sms: &InboundSms
         return Ok(Some("recovery_refused".into()));
     }
     let hash = password::hash_password(&state.config.argon2, &person.national_code);
-    store::set_password(conn, &person.id, &hash, true)?;
+    if store::set_or_open_password(conn, &person.id, &hash, true)? {
+        audit::record(conn, Event::new("person.claimed", "account", Some(&person.id)).by(&person.id))?;
+    }
     store::revoke_all_sessions(conn, &person.id, "password_reset")?;
     diesel::update(srr::table.find(&id))
         .set((srr::status.eq("completed"), srr::completed_at.eq(now())))

@@ -346,6 +346,7 @@ async fn finish(
     let ip = client_ip(req, state.config.trust_forwarded_for);
     let config = state.config.clone();
     let ttl = state.config.refresh_token_ttl;
+    let client = store::SessionClient::of(req, &ip);
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -374,7 +375,7 @@ async fn finish(
                         id
                     }
                 };
-                let (session_id, token) = store::create_session(conn, &person, ttl)?;
+                let (session_id, token) = store::create_session(conn, &person, ttl, &client)?;
                 audit::record(
                     conn,
                     Event::new("auth.sso_login", "session", Some(&session_id)).by(&person).from_ip(&ip),

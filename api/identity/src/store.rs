@@ -38,6 +38,8 @@ pub struct Account {
     pub password_hash: String,
     pub must_change_password: bool,
     pub disabled: bool,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub disabled_reason: Option<String>,
 }
 
 pub fn person(conn: &mut DbConn, id: &str) -> QueryResult<Option<Person>> {
@@ -109,25 +111,15 @@ pub fn insert_account(conn: &mut DbConn, person_id: &str, password_hash: &str, m
         .map(|_| ())
 }
 
-/// A person record without an account, claimed by its owner signing up: the names and contacts
-/// the association recorded stay (voting codes go to that mobile); missing contacts are filled in.
-pub fn claim_person_record(conn: &mut DbConn, id: &str, p: &NewPerson) -> QueryResult<()> {
-    let missing_mobile = persons::table.find(id).filter(persons::mobile.is_null());
-    diesel::update(missing_mobile).set(persons::mobile.eq(&p.mobile)).execute(conn)?;
-    let missing_email = persons::table.find(id).filter(persons::email.is_null());
-    diesel::update(missing_email).set(persons::email.eq(&p.email)).execute(conn)?;
-    diesel::update(persons::table.find(id)).set(persons::updated_at.eq(now())).execute(conn)?;
-    Ok(())
-}
-
-/// Grants a role (with its scope) unless the person already holds exactly that grant.
+/// Grants a role (with its scope) unless the person already holds exactly that grant; returns
+/// the new grant's id, or `None` when it was already held.
 pub fn grant_role(
     conn: &mut DbConn,
     person_id: &str,
     role: Role,
     scope: Option<(ScopeKind, &str)>,
     granted_by: Option<&str>,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<String>> {
     let scope_type = scope.map(|(k, _)| k.as_str());
     let scope_id = scope.map(|(_, id)| id);
     let mut existing = role_grants::table
@@ -140,11 +132,12 @@ pub fn grant_role(
     };
     let count: i64 = existing.count().get_result(conn)?;
     if count > 0 {
-        return Ok(false);
+        return Ok(None);
     }
+    let id = new_id();
     diesel::insert_into(role_grants::table)
         .values((
-            role_grants::id.eq(new_id()),
+            role_grants::id.eq(&id),
             role_grants::person_id.eq(person_id),
             role_grants::role.eq(role.as_str()),
             role_grants::scope_type.eq(scope_type),
@@ -153,7 +146,7 @@ pub fn grant_role(
             role_grants::granted_by.eq(granted_by),
         ))
         .execute(conn)?;
-    Ok(true)
+    Ok(Some(id))
 }
 
 pub fn set_password(conn: &mut DbConn, person_id: &str, hash: &str, must_change_password: bool) -> QueryResult<()> {
@@ -199,11 +192,44 @@ fn insert_refresh_token(conn: &mut DbConn, session_id: &str, ttl: std::time::Dur
     Ok(token)
 }
 
+/// Where a session was opened from, shown to its owner in their list of sessions.
+#[derive(Debug, Clone, Default)]
+pub struct SessionClient {
+    pub ip: String,
+    /// The browser's `User-Agent`, cut to 300 characters.
+    pub user_agent: Option<String>,
+}
+
+impl SessionClient {
+    pub fn of(req: &actix_web::HttpRequest, ip: &str) -> Self {
+        let user_agent = req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(300).collect::<String>())
+            .filter(|v| !v.is_empty());
+        Self { ip: ip.to_owned(), user_agent }
+    }
+}
+
 /// Opens a session (a refresh-token family); returns its id and first refresh token.
-pub fn create_session(conn: &mut DbConn, person_id: &str, ttl: std::time::Duration) -> QueryResult<(String, String)> {
+pub fn create_session(
+    conn: &mut DbConn,
+    person_id: &str,
+    ttl: std::time::Duration,
+    client: &SessionClient,
+) -> QueryResult<(String, String)> {
     let id = new_id();
+    let at = now();
     diesel::insert_into(sessions::table)
-        .values((sessions::id.eq(&id), sessions::person_id.eq(person_id), sessions::created_at.eq(now())))
+        .values((
+            sessions::id.eq(&id),
+            sessions::person_id.eq(person_id),
+            sessions::created_at.eq(at),
+            sessions::last_used_at.eq(at),
+            sessions::ip.eq(&client.ip),
+            sessions::user_agent.eq(&client.user_agent),
+        ))
         .execute(conn)?;
     let token = insert_refresh_token(conn, &id, ttl)?;
     Ok((id, token))
@@ -265,6 +291,7 @@ pub fn rotate_refresh(conn: &mut DbConn, token: &str, ttl: std::time::Duration) 
         return Ok(Refresh::Invalid);
     }
     let token = insert_refresh_token(conn, &session_id, ttl)?;
+    diesel::update(sessions::table.find(&session_id)).set(sessions::last_used_at.eq(at)).execute(conn)?;
     Ok(Refresh::Rotated { person_id, session_id, token })
 }
 
@@ -347,4 +374,72 @@ pub fn has_role(conn: &mut DbConn, person_id: &str, role: Role) -> QueryResult<b
 /// Ends every session of a person (after a password reset).
 pub fn revoke_all_sessions(conn: &mut DbConn, person_id: &str, reason: &str) -> QueryResult<usize> {
     revoke_other_sessions(conn, person_id, "", reason)
+}
+
+/// Sets a person's password, opening their account when the person was only a record (recorded
+/// by an organisation, and now claimed by proving the recorded mobile or e-mail). Returns true
+/// when the account was opened.
+pub fn set_or_open_password(
+    conn: &mut DbConn,
+    person_id: &str,
+    hash: &str,
+    must_change_password: bool,
+) -> QueryResult<bool> {
+    if account(conn, person_id)?.is_some() {
+        set_password(conn, person_id, hash, must_change_password)?;
+        Ok(false)
+    } else {
+        insert_account(conn, person_id, hash, must_change_password)?;
+        Ok(true)
+    }
+}
+
+/// Disables (`Some(reason)`) or re-enables (`None`) an account; returns false when the person
+/// has no account.
+pub fn set_disabled(conn: &mut DbConn, person_id: &str, reason: Option<&str>) -> QueryResult<bool> {
+    let n = diesel::update(accounts::table.find(person_id))
+        .set((
+            accounts::disabled.eq(reason.is_some()),
+            accounts::disabled_at.eq(reason.map(|_| now())),
+            accounts::disabled_reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// One of a person's sessions, as its owner sees it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A person's sessions that are still live (not ended, and used within `ttl`), last used first.
+pub fn live_sessions(conn: &mut DbConn, person_id: &str, ttl: std::time::Duration) -> QueryResult<Vec<SessionRow>> {
+    let since = now() - chrono::Duration::from_std(ttl).unwrap_or_default();
+    let mut rows: Vec<SessionRow> = sessions::table
+        .filter(sessions::person_id.eq(person_id))
+        .filter(sessions::revoked_at.is_null())
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    rows.retain(|s| s.last_used_at.unwrap_or(s.created_at) >= since);
+    rows.sort_by_key(|s| std::cmp::Reverse(s.last_used_at.unwrap_or(s.created_at)));
+    Ok(rows)
+}
+
+/// Ends one of the person's own sessions; false when it is not theirs or already ended.
+pub fn revoke_own_session(conn: &mut DbConn, person_id: &str, session_id: &str, reason: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(session_id))
+            .filter(sessions::person_id.eq(person_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
+    .execute(conn)?;
+    Ok(n > 0)
 }

@@ -19,6 +19,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::reference::city_in;
 
+/// The names of the distributors among `ids` (the scope of distributor managers' grants).
+pub fn scope_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(di::table.filter(di::id.eq_any(ids)).select((di::id, di::name)).load(conn)?)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CoopStatus {

@@ -4,7 +4,7 @@
 use actix_web::{get, post, put, web};
 use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{cities as ci, officer_fields as of, provinces as pr};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
@@ -33,6 +33,12 @@ pub struct Province {
 #[derive(Serialize, ToSchema)]
 pub struct ProvinceList {
     pub items: Vec<Province>,
+}
+
+/// The Persian names of the provinces among `ids` (the scope of reviewers' and engineering
+/// admins' grants).
+pub fn province_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(pr::table.filter(pr::id.eq_any(ids)).select((pr::id, pr::name_fa)).load(conn)?)
 }
 
 pub fn provinces(conn: &mut DbConn) -> QueryResult<Vec<Province>> {
@@ -162,6 +168,7 @@ pub struct ReviewerBody {
 #[post("/provinces/{id}/reviewers")]
 pub async fn add_reviewer(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     user: AuthUser,
     id: web::Path<String>,
     body: web::Json<ReviewerBody>,
@@ -170,6 +177,8 @@ pub async fn add_reviewer(
     let code = NationalCode::parse(&body.national_code)
         .map_err(|e| ApiError::field("national_code", e.message_fa(), e.message_en()))?;
     let province = id.into_inner();
+    let ip = anjoman_core::http::client_ip(&req, state.config.trust_forwarded_for);
+    let hooks = state.hooks.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -180,12 +189,14 @@ pub async fn add_reviewer(
                 let person = anjoman_identity::store::account_by_code(conn, code.as_str())?.ok_or_else(|| {
                     ApiError::field("national_code", "این شخص حساب کاربری ندارد.", "This person has no account.")
                 })?;
-                anjoman_identity::store::grant_role(
+                anjoman_identity::roles::grant(
                     conn,
+                    &hooks,
+                    &user.person_id,
+                    Some(&ip),
                     &person.person_id,
                     Role::UniversityReviewer,
-                    Some((ScopeKind::Province, &province)),
-                    Some(&user.person_id),
+                    Some(&province),
                 )?;
                 Ok::<_, ApiError>(())
             })

@@ -193,6 +193,7 @@ pub fn seed(conn: &mut DbConn, config: &Config) -> Result<bool, String> {
                 first_name: login.first_name,
                 last_name: login.last_name,
                 role: login.role,
+                scope: None,
                 must_change_password: login.must_change_password,
             },
             "demo",

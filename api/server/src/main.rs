@@ -11,7 +11,7 @@ mod startup;
 use std::process::ExitCode;
 
 use anjoman_core::Config;
-use anjoman_core::auth::Role;
+use anjoman_core::auth::{Role, ScopeKind};
 use anjoman_core::db::{self, DbConn, Pool};
 use anjoman_core::http::AppState;
 use anjoman_identity::provision::{Provision, Provisioned, provision};
@@ -41,7 +41,10 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
     Openapi,
-    /// Create the first commission admin (or grant the role to an existing person).
+    /// Create the first holder of a top-level role: a commission admin (the default), a
+    /// directorate admin, or a province's engineering admin. An existing person is granted the
+    /// role (their password kept); one recorded by an organisation without an account gets one.
+    /// Everyone else is granted their roles in the web client by these.
     CreateAdmin {
         #[arg(long)]
         national_code: String,
@@ -49,8 +52,14 @@ enum Command {
         password: String,
         #[arg(long, default_value = "مدیر")]
         first_name: String,
-        #[arg(long, default_value = "کمیسیون")]
+        #[arg(long, default_value = "سامانه")]
         last_name: String,
+        /// commission_admin, directorate_admin or engineering_admin.
+        #[arg(long, default_value = "commission_admin", value_parser = parse_top_role)]
+        role: Role,
+        /// The province of an engineering admin (its id, as in GET /api/v1/provinces).
+        #[arg(long)]
+        province: Option<String>,
     },
     /// Verify the hash chain of the audit log; names the first broken entry.
     VerifyAudit,
@@ -61,6 +70,14 @@ enum Command {
         /// The record's JSON file.
         record: std::path::PathBuf,
     },
+}
+
+/// The roles `create-admin` bootstraps: the top-level ones, whose holders grant the rest.
+fn parse_top_role(value: &str) -> Result<Role, String> {
+    match Role::parse(value) {
+        Some(r @ (Role::CommissionAdmin | Role::DirectorateAdmin | Role::EngineeringAdmin)) => Ok(r),
+        _ => Err("one of commission_admin, directorate_admin, engineering_admin".into()),
+    }
 }
 
 fn init_logging() {
@@ -109,8 +126,21 @@ fn run(cli: Cli) -> Result<(), String> {
             let state = AppState::new(pool, config)?.with_hooks(startup::hooks());
             actix_web::rt::System::new().block_on(startup::serve(state)).map_err(|e| e.to_string())
         }
-        Command::CreateAdmin { national_code, password, first_name, last_name } => {
+        Command::CreateAdmin { national_code, password, first_name, last_name, role, province } => {
             let (_, mut conn) = open_database(&config)?;
+            let scope = match (role, province.as_deref()) {
+                (Role::EngineeringAdmin, Some(p)) => {
+                    let known = anjoman_officers::reference::province_names(&mut conn, &[p.to_owned()])
+                        .map_err(|e| e.body(anjoman_core::Lang::En).message)?;
+                    if known.is_empty() {
+                        return Err(format!("no province {p:?}: see GET /api/v1/provinces for the ids"));
+                    }
+                    Some((ScopeKind::Province, p))
+                }
+                (Role::EngineeringAdmin, None) => return Err("an engineering admin needs --province".into()),
+                (_, Some(_)) => return Err("--province is only for --role engineering_admin".into()),
+                (_, None) => None,
+            };
             let outcome = provision(
                 &mut conn,
                 &config,
@@ -119,16 +149,22 @@ fn run(cli: Cli) -> Result<(), String> {
                     password: &password,
                     first_name: &first_name,
                     last_name: &last_name,
-                    role: Some(Role::CommissionAdmin),
+                    role: Some(role),
+                    scope,
                     must_change_password: false,
                 },
                 "cli",
             )?;
+            let what = match province {
+                Some(p) => format!("{} of province {p}", role.as_str()),
+                None => role.as_str().to_owned(),
+            };
             match outcome {
-                Provisioned::Created(id) => println!("commission admin created: {id}"),
-                Provisioned::RoleGranted(id) => {
-                    println!("existing person {id} is now a commission admin (password unchanged)")
+                Provisioned::Created(id) => println!("{what} created: {id}"),
+                Provisioned::AccountOpened(id) => {
+                    println!("recorded person {id} now has an account and is {what}")
                 }
+                Provisioned::RoleGranted(id) => println!("existing person {id} is now {what} (password unchanged)"),
             }
             Ok(())
         }

@@ -21,7 +21,9 @@ machine code, `message` is in Persian or English by `Accept-Language` (Persian b
     components(schemas(anjoman_core::error::ErrorBody)),
     tags(
         (name = "auth", description = "Registration, login, tokens and passwords"),
-        (name = "me", description = "The signed-in person"),
+        (name = "me", description = "The signed-in person, and their sessions"),
+        (name = "roles", description = "Granting and revoking roles: each authority its own (commission admins: commission, directorate, provincial engineering and association admins; directorate admins: directorate admins, reviewers, distributor managers; a province's engineering admins: its experts); audited, effective from the next request"),
+        (name = "accounts", description = "The commission's register of people; disabling and re-enabling accounts"),
         (name = "associations", description = "Scientific associations, what qualifies for membership, memberships, boards, member import and export"),
         (name = "news", description = "Associations' news: drafts, publishing, public lists"),
         (name = "elections", description = "Board elections: set-up, lifecycle, public pages, tally and results"),

@@ -8,6 +8,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
+use anjoman_core::auth::ScopeKind;
 use anjoman_core::http::{AppState, json_config, path_config, query_config};
 use anjoman_core::platform::worker::OutboxWorker;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -33,6 +34,11 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         payment_handlers: vec![
             (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::http::on_paid),
             (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewal::on_paid),
+        ],
+        scope_names: vec![
+            (ScopeKind::Association, anjoman_associations::store::scope_names),
+            (ScopeKind::Province, anjoman_officers::reference::province_names),
+            (ScopeKind::Distributor, anjoman_officers::distributors::scope_names),
         ],
     }
 }

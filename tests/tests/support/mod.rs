@@ -73,13 +73,18 @@ pub fn at(seconds: i64) -> String {
     (Utc::now() + chrono::Duration::seconds(seconds)).to_rfc3339()
 }
 
-/// The newest code e-mailed to this address, read from the outbox.
+/// The newest voting code e-mailed to this address, read from the outbox.
 pub fn emailed_code(app: &TestApp, email: &str) -> String {
+    sent_code(app, email, "vote_code")
+}
+
+/// The newest six-digit code sent to this address or number for `purpose`, read from the outbox.
+pub fn sent_code(app: &TestApp, recipient: &str, purpose: &str) -> String {
     use anjoman_core::db::schema::outbox_messages as om;
     let mut conn = app.db.connect();
     let body: String = om::table
-        .filter(om::recipient.eq(email))
-        .filter(om::purpose.eq("vote_code"))
+        .filter(om::recipient.eq(recipient))
+        .filter(om::purpose.eq(purpose))
         .order(om::created_at.desc())
         .select(om::body)
         .first(&mut conn)

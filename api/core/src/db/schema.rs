@@ -23,6 +23,8 @@ diesel::table! {
         password_changed_at -> Timestamp,
         disabled -> Bool,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
     }
 }
 
@@ -71,6 +73,9 @@ diesel::table! {
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        last_used_at -> Nullable<Timestamp>,
     }
 }
 
