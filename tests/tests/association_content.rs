@@ -1,6 +1,8 @@
 //! Associations' logos, news (AS-06), messages (AS-07) and the all-or-nothing members import
 //! (AS-04); on both backends.
 
+mod support;
+
 use anjoman_core::text::NationalCode;
 use anjoman_tests::{Answer, Backend, GOOD_PASSWORD, PDF, TestApp, fresh_national_code, on_both_backends};
 use serde_json::{Value, json};
@@ -318,13 +320,19 @@ async fn an_import_with_one_bad_row_imports_nothing(backend: Backend) {
     let again = import(&app, &admin, &id, csv(&good), false).await;
     assert!(again.expect_error(400, "import_rejected")["fields"]["rows[2].national_code"].is_array());
 
-    // The imported newcomer is found by the Arabic-lettered spelling, and signs up to find the
-    // membership waiting, with the mobile the association recorded.
+    // The imported newcomer is found by the Arabic-lettered spelling. Signing up with the
+    // national code does not hand the record over; a code to the recorded mobile does, and the
+    // membership is waiting, with the mobile the association recorded.
     let found = app.get(&format!("/api/v1/associations/{id}/members?q=علي كريمي"), Some(&admin)).await;
     let row: Value = found.expect_status(200)["items"][0].clone();
     assert_eq!((row["national_code"].as_str(), row["status"].as_str()), (Some(newcomer.as_str()), Some("approved")));
     let signup = json!({"national_code": newcomer, "password": GOOD_PASSWORD, "first_name": "Ali", "last_name": "K", "mobile": "09350000000"});
-    app.post("/api/v1/auth/register", None, &signup).await.expect_status(201);
+    app.post("/api/v1/auth/register", None, &signup).await.expect_error(409, "record_claim_by_recovery");
+    app.login(&newcomer, GOOD_PASSWORD).await.expect_error(401, "invalid_credentials");
+    app.post("/api/v1/auth/recovery", None, &json!({"national_code": newcomer})).await.expect_status(202);
+    let code = support::sent_code(&app, "09121234567", "password_reset");
+    let reset = json!({"national_code": newcomer, "code": code, "new_password": GOOD_PASSWORD});
+    app.post("/api/v1/auth/recovery/reset", None, &reset).await.expect_status(204);
     let token =
         app.login(&newcomer, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
     let mine = app.get("/api/v1/me/memberships", Some(&token)).await;

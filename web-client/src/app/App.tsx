@@ -12,6 +12,8 @@ import { MembersPage } from '../features/associations/MembersPage';
 import { StatusCheckPage } from '../features/associations/StatusCheckPage';
 import { IntegrationsPage } from '../features/admin/IntegrationsPage';
 import { OutboxPage } from '../features/admin/OutboxPage';
+import { PeoplePage } from '../features/accounts/PeoplePage';
+import { RolesPage } from '../features/accounts/RolesPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ElectionPage, ElectionsPage } from '../features/elections/ElectionsPages';
 import { MinutesPage } from '../features/elections/MinutesPage';
@@ -108,9 +110,11 @@ export function App() {
                   <Route path="associations/:id/members" element={<MembersPage />} />
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route path="admin/integrations" element={<IntegrationsPage />} />
+                  <Route path="admin/roles" element={<RolesPage />} />
                   <Route element={<RequireRole role="commission_admin" />}>
                     <Route path="admin/audit-log" element={<AuditLogPage />} />
                     <Route path="admin/outbox" element={<OutboxPage />} />
+                    <Route path="admin/people" element={<PeoplePage />} />
                   </Route>
                 </Route>
                 <Route path="*" element={<NotFound />} />

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from '../api/client';
 import { grantLabel } from '../features/profile/roles';
+import { deviceName } from '../features/accounts/device';
 import { navItems } from './nav';
 
 const t = (key: string, opts?: Record<string, unknown>) => (opts?.id ? `${key}(${String(opts.id)})` : key);
@@ -28,9 +29,13 @@ describe('role-aware navigation', () => {
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
     expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'audit-log', 'outbox', 'integrations', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'roles', 'people', 'audit-log', 'outbox', 'integrations', 'api-docs']);
+    const directorate = me([{ role: 'directorate_admin', scope_type: null, scope_id: null }]);
+    expect(navItems(directorate, true, t).map((i) => i.key)).toContain('roles');
+    expect(navItems(directorate, true, t).map((i) => i.key)).not.toContain('people');
     const member = me([{ role: 'member', scope_type: 'association', scope_id: '7' }]);
     expect(navItems(member, true, t).map((i) => i.key)).not.toContain('api-docs');
+    expect(navItems(member, true, t).map((i) => i.key)).not.toContain('roles');
   });
 });
 
@@ -77,5 +82,14 @@ describe('grant labels', () => {
     expect(grantLabel({ role: 'engineer', scope_type: null, scope_id: null }, t)).toBe('roles.engineer');
     expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t)).toBe('roles.member — scope.association(7)');
     expect(grantLabel({ role: 'member', scope_type: 'association', scope_id: '7' }, t, { '7': 'انجمن فیزیوتراپی' })).toBe('roles.member — انجمن فیزیوتراپی');
+  });
+});
+
+describe('sessions', () => {
+  it('names devices by browser and system', () => {
+    expect(deviceName('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36')).toBe('Chrome · Android');
+    expect(deviceName('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0')).toBe('Firefox · Windows');
+    expect(deviceName('curl/8.5.0')).toBe('curl/8.5.0');
+    expect(deviceName(null)).toBe('—');
   });
 });

@@ -8,6 +8,8 @@ export interface NavItem {
 }
 
 const ADMIN_ROLES = ['commission_admin', 'association_admin', 'directorate_admin', 'engineering_admin'];
+/** Roles that grant others' roles (the authorities of the roles page). */
+const GRANTING_ROLES = ['commission_admin', 'directorate_admin', 'engineering_admin'];
 /** Roles whose organisations have API keys and webhooks. */
 const INTEGRATION_ROLES = ['commission_admin', 'directorate_admin', 'engineering_admin'];
 
@@ -41,7 +43,11 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   if (me?.grants.some((g) => g.role === 'university_reviewer' || g.role === 'directorate_admin')) {
     items.push({ key: 'reviews', to: '/reviews', label: t('nav.reviews') });
   }
+  if (me?.grants.some((g) => GRANTING_ROLES.includes(g.role))) {
+    items.push({ key: 'roles', to: '/admin/roles', label: t('nav.roles') });
+  }
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
+    items.push({ key: 'people', to: '/admin/people', label: t('nav.people') });
     items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
     items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });
   }

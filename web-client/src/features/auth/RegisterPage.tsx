@@ -10,7 +10,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap } from '../../api/client';
+import { api, ApiProblem, unwrap } from '../../api/client';
 import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
 import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import i18n from '../../i18n';
@@ -37,6 +37,8 @@ export function RegisterPage() {
   const navigate = useNavigate();
   const captcha = useRef<CaptchaHandle>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // An organisation recorded this national code: its owner claims it through recovery.
+  const [claim, setClaim] = useState(false);
   const form = useForm<Values>({
     resolver: (values, ctx, options) => zodResolver(schema())(values, ctx, options),
     defaultValues: { national_code: '', first_name: '', last_name: '', mobile: '', email: '', password: '', password_repeat: '', captcha_answer: '' },
@@ -61,6 +63,7 @@ export function RegisterPage() {
       ),
     onSuccess: () => navigate('/login?registered=1'),
     onError: (error) => {
+      setClaim(error instanceof ApiProblem && error.code === 'record_claim_by_recovery');
       setProblem(applyProblem(form, error, FIELDS));
       captcha.current?.renew();
     },
@@ -73,10 +76,16 @@ export function RegisterPage() {
       </Typography>
       <Typography color="text.secondary">{t('register.intro')}</Typography>
       <FormAlert message={problem} />
+      {claim && (
+        <Button component={RouterLink} to="/forgot-password" variant="outlined" sx={{ mt: 1 }} data-testid="claim-by-recovery">
+          {t('register.claimByRecovery')}
+        </Button>
+      )}
       <form
         noValidate
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
+          setClaim(false);
           register.mutate(v);
         })}
       >

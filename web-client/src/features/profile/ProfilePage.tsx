@@ -16,6 +16,7 @@ import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } fr
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { SessionsSection } from '../accounts/SessionsSection';
 import { MyMemberships } from '../associations';
 import { GrantChips } from './GrantChips';
 
@@ -117,6 +118,7 @@ export function ProfilePage() {
         </Button>
       </Paper>
       <MyMemberships />
+      <SessionsSection />
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Button component={RouterLink} to="/officer" data-testid="officer-link">
           {t('officers.profileLink')}

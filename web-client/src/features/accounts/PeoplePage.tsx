@@ -1,0 +1,161 @@
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
+import { FormAlert } from '../../components/forms';
+import { Pager } from '../../components/Pager';
+import type { Lang } from '../../i18n';
+import { toPersianDigits } from '../../lib/digits';
+import { grantLabel } from '../profile/roles';
+
+type Person = Schemas['PersonAdminDto'];
+
+/** The commission's register of people: search, roles, and disabling or re-enabling an account. */
+export function PeoplePage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const queryClient = useQueryClient();
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const [disabling, setDisabling] = useState<Person | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const people = useQuery({
+    queryKey: ['people', q, page, perPage],
+    placeholderData: keepPreviousData,
+    queryFn: () => unwrap(api.GET('/api/v1/people', { params: { query: { q: q.trim() || undefined, page: page + 1, per_page: perPage } } })),
+  });
+  const enable = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/people/{id}/enable', { params: { path: { id } } })),
+    onSuccess: () => {
+      setNotice(t('accounts.enabled'));
+      void queryClient.invalidateQueries({ queryKey: ['people'] });
+    },
+  });
+  const n = (v: string) => (lang === 'fa' ? toPersianDigits(v) : v);
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h1">
+        {t('accounts.peopleTitle')}
+      </Typography>
+      <FormAlert message={notice} severity="success" />
+      <FormAlert message={enable.error ? enable.error.message : people.error ? people.error.message : null} />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <TextField id="people-search" label={t('accounts.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(0); }} fullWidth />
+      </Paper>
+      <Paper variant="outlined">
+        <TableContainer tabIndex={0} role="region" aria-label={t('accounts.peopleTitle')}>
+          <Table size="small" aria-label={t('accounts.peopleTitle')}>
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('accounts.person')}</TableCell>
+                <TableCell>{t('accounts.nationalCode')}</TableCell>
+                <TableCell>{t('accounts.roles')}</TableCell>
+                <TableCell>{t('accounts.account')}</TableCell>
+                <TableCell />
+              </TableRow>
+            </TableHead>
+            <TableBody data-testid="people-rows">
+              {people.data?.items.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell>{`${p.first_name} ${p.last_name}`}</TableCell>
+                  <TableCell dir="ltr">{n(p.national_code)}</TableCell>
+                  <TableCell sx={{ fontSize: 13 }}>{p.grants.map((g) => grantLabel(g, t)).join('، ') || '—'}</TableCell>
+                  <TableCell>
+                    {!p.has_account ? (
+                      <Chip size="small" label={t('accounts.recordOnly')} />
+                    ) : p.disabled ? (
+                      <Chip size="small" color="error" label={t('accounts.disabled')} title={p.disabled_reason ?? undefined} />
+                    ) : (
+                      <Chip size="small" color="success" label={t('accounts.active')} />
+                    )}
+                    {p.disabled && p.disabled_reason && (
+                      <Typography variant="caption" sx={{ display: 'block' }}>
+                        {p.disabled_reason}
+                      </Typography>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {p.has_account &&
+                      (p.disabled ? (
+                        <Button size="small" disabled={enable.isPending} onClick={() => { setNotice(null); enable.mutate(p.id); }}>
+                          {t('accounts.enable')}
+                        </Button>
+                      ) : (
+                        <Button size="small" color="error" onClick={() => { setNotice(null); setDisabling(p); }}>
+                          {t('accounts.disable')}
+                        </Button>
+                      ))}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {people.data?.items.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={5}>{t('admin.empty')}</TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+        <Pager total={people.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+      </Paper>
+      {disabling && (
+        <DisableDialog
+          person={disabling}
+          onClose={() => setDisabling(null)}
+          onDone={() => {
+            setDisabling(null);
+            setNotice(t('accounts.disabledNotice'));
+            void queryClient.invalidateQueries({ queryKey: ['people'] });
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function DisableDialog({ person, onClose, onDone }: { person: Person; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const disable = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/people/{id}/disable', { params: { path: { id: person.id } }, body: { reason } })),
+    onSuccess: onDone,
+  });
+  const fieldError = disable.error instanceof ApiProblem ? disable.error.fields.reason?.join(' ') : undefined;
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="sm">
+      <DialogTitle>{t('accounts.disable')}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2}>
+          <DialogContentText>{t('accounts.disableConfirm', { name: `${person.first_name} ${person.last_name}` })}</DialogContentText>
+          <FormAlert message={disable.error && !fieldError ? disable.error.message : null} />
+          <TextField id="disable-reason" label={t('accounts.reason')} value={reason} onChange={(e) => setReason(e.target.value)} error={Boolean(fieldError)} helperText={fieldError} multiline minRows={2} required />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('admin.cancel')}</Button>
+        <Button variant="contained" color="error" disabled={disable.isPending || !reason.trim()} onClick={() => disable.mutate()}>
+          {t('accounts.disable')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
