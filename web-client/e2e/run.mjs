@@ -103,9 +103,24 @@ async function startSmtpSink() {
   };
 }
 
-async function startServer(extraEnv = {}) {
+/** The environment of a server (and its command line) on the database in `dir`. */
+function serverEnv(dir, extraEnv = {}) {
+  return {
+    ...process.env,
+    ANJOMAN_DATABASE_URL: `sqlite://${join(dir, 'anjoman.db')}`,
+    ANJOMAN_DATA_DIR: join(dir, 'data'),
+    ANJOMAN_ARGON2_MEMORY_KIB: '256',
+    ANJOMAN_ARGON2_ITERATIONS: '1',
+    ...extraEnv,
+  };
+}
+
+/** `extraEnv.demo === false` starts on an empty database; `before(dir)` runs first (the CLI). */
+async function startServer(extraEnv = {}, before = null) {
   const dir = mkdtempSync(join(tmpdir(), 'anjoman-e2e-'));
-  const child = spawn(binary, ['serve', '--demo'], {
+  const { demo = true, ...env } = extraEnv;
+  if (before) before(dir);
+  const child = spawn(binary, demo ? ['serve', '--demo'] : ['serve'], {
     cwd: dir,
     env: {
       ...process.env,
@@ -119,7 +134,7 @@ async function startServer(extraEnv = {}) {
       ANJOMAN_LOG: 'error',
       ANJOMAN_INBOUND_SMS_SECRET: INBOUND_SECRET,
       ANJOMAN_OUTBOX_POLL_MS: '200',
-      ...extraEnv,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -201,11 +216,11 @@ async function openMenuIfPhone(page, phone, lang) {
  * watch for console errors and failed requests, a screenshot and a failed check when a step
  * throws, and the clean-up. `body` gets the context and sets `s.stage` as it goes.
  */
-async function withScenario(browser, lang, viewport, { label = '', failShot, env = {} }, body) {
+async function withScenario(browser, lang, viewport, { label = '', failShot, env = {}, before = null }, body) {
   const phone = viewport.width < 600;
   const tag = `${lang} ${phone ? '360px' : 'desktop'}${label ? ` ${label}` : ''}`;
   const shot = (name) => join(shots, `${lang}-${phone ? 'phone' : 'desktop'}-${name}.png`);
-  const server = await startServer(env);
+  const server = await startServer(env, before);
   const context = await browser.newContext({ viewport, locale: lang === 'fa' ? 'fa-IR' : 'en-GB' });
   await context.addInitScript((l) => {
     if (!localStorage.getItem('anjoman.lang')) localStorage.setItem('anjoman.lang', l);
@@ -240,6 +255,125 @@ async function withScenario(browser, lang, viewport, { label = '', failShot, env
     await context.close();
     server.stop();
   }
+}
+
+/**
+ * From zero: an empty database (no demo data), `anjoman create-admin`, then through the web
+ * client only: a person registers, the commission admin grants them the directorate and a
+ * province's engineering organisation, sees this device among the sessions, disables the account
+ * (sign-in refused with the reason's message), re-enables it and revokes a grant.
+ */
+async function fromZero(browser, lang, viewport) {
+  const admin = randomNationalCode();
+  const before = (dir) => {
+    const out = spawnSync(binary, ['create-admin', '--national-code', admin, '--password', GOOD], { cwd: dir, env: serverEnv(dir), encoding: 'utf8' });
+    check(`${lang} from zero: create-admin ran`, out.status === 0, `${out.stdout}${out.stderr}`);
+  };
+  await withScenario(browser, lang, viewport, { label: 'from zero', failShot: 'failure-from-zero', env: { demo: false }, before }, async (s) => {
+    const { tag, phone, shot, server, page, expected, L } = s;
+    const fa = lang === 'fa';
+    s.stage = 'a person registers in the web client';
+    const other = randomNationalCode();
+    await page.goto(`${server.base}/register`);
+    await page.locator('#national_code').fill(other);
+    await page.locator('#first_name').fill('Sohrab');
+    await page.locator('#last_name').fill('Sepehri');
+    await page.locator('#mobile').fill('09121110000');
+    await page.locator('#password').fill(GOOD);
+    await page.locator('#password_repeat').fill(GOOD);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.register }).click();
+    await page.waitForURL(/\/login\?registered=1$/);
+
+    s.stage = 'the commission admin grants the directorate and a province';
+    await s.signIn(admin, GOOD);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('link', { name: fa ? 'نقش‌ها' : 'Roles' }).first().click();
+    await page.waitForURL(/\/admin\/roles$/);
+    await page.getByRole('heading', { level: 1, name: fa ? 'نقش‌ها' : 'Roles' }).waitFor();
+    const rows = page.getByTestId('grant-rows');
+    await rows.getByText(admin).or(rows.getByText(persianDigits(admin))).waitFor();
+    const grant = async (role, province) => {
+      await page.getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
+      await page.locator('#grant-code').fill(other);
+      await page.locator('#grant-role').click();
+      await page.getByRole('option', { name: role }).click();
+      if (province) {
+        await page.locator('#grant-scope').click();
+        await page.getByRole('option', { name: province }).click();
+      }
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    };
+    await grant(fa ? 'اداره کل تجهیزات پزشکی' : 'Medical-equipment directorate', null);
+    await grant(fa ? 'کارشناس سازمان نظام مهندسی' : 'Engineering organisation expert', fa ? 'فارس' : 'Fars');
+    await rows.getByText(fa ? 'فارس' : 'Fars').waitFor();
+    const listed = await page
+      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 3, null, { timeout: 10_000 })
+      .then(() => true, () => false);
+    check(`${tag}: both grants listed beside the admin's own`, listed, String(await rows.locator('tr').count()));
+    await page.locator('#grants-search').fill(other.slice(0, 7));
+    const found = await page
+      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
+      .then(() => true, () => false);
+    check(`${tag}: search finds the grantee only`, found, String(await rows.locator('tr').count()));
+    await axe(page, `${tag} roles`);
+    await noHorizontalScroll(page, `${tag} roles`);
+    await page.screenshot({ path: shot('roles'), fullPage: true });
+
+    s.stage = 'the last holder of a province stays; revoking asks first';
+    const revoke = async (text) => {
+      await rows.locator('tr').filter({ hasText: text }).getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
+    };
+    expected.add(409);
+    await revoke(fa ? 'فارس' : 'Fars');
+    await page.getByText(fa ? 'آخرین دارندهٔ این نقش' : 'last holder of this role').waitFor();
+    const commissioner = fa ? 'مدیر کمیسیون' : 'Commission administrator';
+    await grant(commissioner, null);
+    await rows.getByText(commissioner).first().waitFor();
+    await revoke(commissioner);
+    await page.getByText(fa ? 'نقش پس گرفته شد' : 'The role was revoked').waitFor();
+    const gone = await page
+      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
+      .then(() => true, () => false);
+    check(`${tag}: revoked grant gone, the last holder kept`, gone, String(await rows.locator('tr').count()));
+
+    s.stage = 'sessions on the profile';
+    await page.goto(`${server.base}/profile`);
+    const sessions = page.getByTestId('session-rows');
+    await sessions.getByText(fa ? 'همین دستگاه' : 'This device').waitFor();
+    check(`${tag}: this device is listed`, (await sessions.locator('li').count()) >= 1);
+
+    s.stage = 'disabling an account';
+    await page.goto(`${server.base}/admin/people`);
+    const people = page.getByTestId('people-rows');
+    const row = people.locator('tr').filter({ hasText: 'Sohrab' });
+    await row.getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
+    await page.locator('#disable-reason').fill(fa ? 'درخواست خود شخص' : 'At their own request');
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
+    await row.getByText(fa ? 'غیرفعال' : 'Disabled', { exact: true }).waitFor();
+    await axe(page, `${tag} people`);
+    await noHorizontalScroll(page, `${tag} people`);
+    await page.screenshot({ path: shot('people'), fullPage: true });
+    await s.signOut();
+    expected.add(403);
+    await page.locator('#national_code').fill(other);
+    await page.locator('#password').fill(GOOD);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.login }).click();
+    await page.getByText(fa ? 'غیرفعال کرده‌اند' : 'has been disabled').waitFor();
+    check(`${tag}: a disabled account is refused with a clear message`, true);
+
+    s.stage = 're-enabling';
+    await s.signIn(admin, GOOD);
+    await page.goto(`${server.base}/admin/people`);
+    await people.locator('tr').filter({ hasText: 'Sohrab' }).getByRole('button', { name: fa ? 'فعال‌کردن دوباره' : 'Re-enable' }).click();
+    await people.locator('tr').filter({ hasText: 'Sohrab' }).getByText(fa ? 'فعال' : 'Active', { exact: true }).waitFor();
+    await s.signOut();
+    await s.signIn(other, GOOD);
+    check(`${tag}: re-enabled account signs in`, true);
+  });
 }
 
 async function scenario(browser, lang, viewport) {
@@ -1493,6 +1627,7 @@ try {
   for (const lang of ['fa', 'en']) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
       if (wanted('main')) await scenario(browser, lang, viewport);
+      if (wanted('fromZero')) await fromZero(browser, lang, viewport);
       if (wanted('recovery')) await recoveryAndAdmin(browser, lang, viewport);
       if (wanted('membership')) await membership(browser, lang, viewport);
       if (wanted('content')) await content(browser, lang, viewport);

@@ -83,6 +83,10 @@ export function RolesPage() {
     onSettled: () => setRevoking(null),
   });
   const roles = grantable.data?.items ?? [];
+  // Provinces in the page's language (the API names them in Persian).
+  const scopes = useScopes(['province'], lang);
+  const scopeName = (g: Schemas['RoleGrantDto']) =>
+    (g.scope_type === 'province' ? scopes('province').find(([id]) => id === g.scope_id)?.[1] : undefined) ?? g.scope_name ?? g.scope_id ?? '—';
   const n = (v: string) => (lang === 'fa' ? toPersianDigits(v) : v);
 
   return (
@@ -129,7 +133,7 @@ export function RolesPage() {
                   <TableCell>{`${g.first_name} ${g.last_name}`}</TableCell>
                   <TableCell dir="ltr">{n(g.national_code)}</TableCell>
                   <TableCell>{t(`roles.${g.role}`)}</TableCell>
-                  <TableCell>{g.scope_name ?? g.scope_id ?? '—'}</TableCell>
+                  <TableCell>{scopeName(g)}</TableCell>
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(g.granted_at, lang)}</TableCell>
                   <TableCell>
                     <Button size="small" color="error" onClick={() => { setNotice(null); setRevoking(g); }}>
@@ -165,7 +169,7 @@ export function RolesPage() {
           text={t('accounts.revokeConfirm', {
             role: t(`roles.${revoking.role}`),
             name: `${revoking.first_name} ${revoking.last_name}`,
-            scope: revoking.scope_name ?? '',
+            scope: revoking.scope_id ? scopeName(revoking) : '',
           })}
           confirm={t('accounts.revoke')}
           busy={revoke.isPending}
