@@ -3,6 +3,8 @@
 //! tabs and their rules (one correspondence address, degree image, read-only verified degrees,
 //! residence proof exactly when the provinces differ); the import, all rows or none.
 
+mod support;
+
 use anjoman_engineers::rules::jalali_text;
 use anjoman_tests::{Answer, Backend};
 use anjoman_tests::{GOOD_PASSWORD, PDF, TestApp, fresh_national_code, no_redirects, on_both_backends, pay_in_sandbox};
@@ -304,9 +306,9 @@ async fn engineers_are_imported_all_or_nothing(backend: Backend) {
         .expect_error(403, "forbidden");
 
     let good = format!(
-        "national_code,first_name,last_name,province,membership_number,expires_on,birth_province,verified_degrees\n\
-         {a},سارا,کاظمی,tehran,1-20-77001,2027-05-01,isfahan,bachelor:civil:عمران:دانشگاه تهران:2010-07-01|master:civil:سازه:دانشگاه تهران:2013-02-01\n\
-         {b},رضا,کریمی,تهران,1-20-77002,۱۴۰۵/۰۹/۲۹,,\n"
+        "national_code,first_name,last_name,province,membership_number,expires_on,birth_province,verified_degrees,mobile\n\
+         {a},سارا,کاظمی,tehran,1-20-77001,2027-05-01,isfahan,bachelor:civil:عمران:دانشگاه تهران:2010-07-01|master:civil:سازه:دانشگاه تهران:2013-02-01,09123330001\n\
+         {b},رضا,کریمی,تهران,1-20-77002,۱۴۰۵/۰۹/۲۹,,,\n"
     );
     let dry = import(&app, &expert, &good, true).await;
     assert_eq!(dry.expect_status(200)["rows"], 2);
@@ -318,9 +320,16 @@ async fn engineers_are_imported_all_or_nothing(backend: Backend) {
     assert_eq!(done.body["degrees"], 2);
     import(&app, &expert, &good, false).await.expect_error(400, "import_rejected");
 
-    // The imported person signs up with a password and finds the organisation's record.
+    // Registering does not hand an imported record over: without a recorded contact it is
+    // refused; with the recorded mobile, a code sent there opens the account.
+    let body = json!({"national_code": b, "password": GOOD_PASSWORD, "first_name": "رضا", "last_name": "کریمی"});
+    app.post("/api/v1/auth/register", None, &body).await.expect_error(409, "record_without_contact");
     let body = json!({"national_code": a, "password": GOOD_PASSWORD, "first_name": "سارا", "last_name": "کاظمی"});
-    app.post("/api/v1/auth/register", None, &body).await.expect_status(201);
+    app.post("/api/v1/auth/register", None, &body).await.expect_error(409, "record_claim_by_recovery");
+    app.post("/api/v1/auth/recovery", None, &json!({"national_code": a})).await.expect_status(202);
+    let code = support::sent_code(&app, "09123330001", "password_reset");
+    let reset = json!({"national_code": a, "code": code, "new_password": GOOD_PASSWORD});
+    app.post("/api/v1/auth/recovery/reset", None, &reset).await.expect_status(204);
     let sara = app.login(&a, GOOD_PASSWORD).await.expect_status(200)["access_token"].as_str().unwrap().to_owned();
     let mine = record(&app, &sara).await;
     assert_eq!(mine["membership_number"], "1-20-77001");

@@ -3,7 +3,8 @@
 //! membership_number, expires_on` (Jalali or Gregorian) and optionally `birth_province` and `verified_degrees`
 //! (`level:discipline:orientation:university:YYYY-MM-DD` items separated by `|`). All rows or
 //! none, with a report of every rejected row. People unknown to the system get a person record
-//! without an account: their first SSO login (or registration) gives them one.
+//! without an account, with the optional `mobile` and `email` columns as its contacts: their
+//! first SSO login gives them one, or "forgot password" with a code sent to those contacts.
 
 use std::collections::HashMap;
 
@@ -28,7 +29,7 @@ use crate::rules::{DegreeLevel, Discipline};
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;
 
-const COLUMNS: [(&str, &[&str]); 8] = [
+const COLUMNS: [(&str, &[&str]); 10] = [
     ("national_code", &["national_code", "کد ملی"]),
     ("first_name", &["first_name", "نام"]),
     ("last_name", &["last_name", "نام خانوادگی"]),
@@ -37,6 +38,8 @@ const COLUMNS: [(&str, &[&str]); 8] = [
     ("expires_on", &["expires_on", "تاریخ اعتبار", "پایان اعتبار"]),
     ("birth_province", &["birth_province", "استان محل تولد"]),
     ("verified_degrees", &["verified_degrees", "مدارک تحصیلی"]),
+    ("mobile", &["mobile", "تلفن همراه"]),
+    ("email", &["email", "رایانامه", "ایمیل"]),
 ];
 
 const REQUIRED: [&str; 6] = ["national_code", "first_name", "last_name", "province", "membership_number", "expires_on"];
@@ -59,6 +62,8 @@ struct Row {
     expires_on: NaiveDate,
     birth_province: Option<String>,
     degrees: Vec<Degree>,
+    mobile: Option<String>,
+    email: Option<String>,
 }
 
 fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
@@ -217,6 +222,16 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
                 Vec::new()
             }
         };
+        let mobile_text = get("mobile");
+        let mobile = anjoman_core::text::parse_mobile(&mobile_text);
+        if !mobile_text.is_empty() && mobile.is_none() {
+            rejected.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
+        }
+        let email_text = get("email");
+        let email = anjoman_core::text::parse_email(&email_text);
+        if !email_text.is_empty() && email.is_none() {
+            rejected.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
+        }
         if rejected.0.0.len() != before {
             continue;
         }
@@ -231,6 +246,8 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
             expires_on,
             birth_province,
             degrees,
+            mobile,
+            email,
         });
     }
     if rows.is_empty() && rejected.0.is_empty() {
@@ -241,8 +258,9 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
 
 /// Imports the organisation's existing engineers (EN-01). The body is the CSV (UTF-8, a heading
 /// line; Persian headings work): `national_code, first_name, last_name, province,
-/// membership_number, expires_on (Jalali 1406/02/11 or Gregorian 2027-05-01)`, optionally `birth_province` and
-/// `verified_degrees`. The caller must be an admin of every row's province. All rows or none:
+/// membership_number, expires_on (Jalali 1406/02/11 or Gregorian 2027-05-01)`, optionally `birth_province`,
+/// `verified_degrees`, and `mobile` and `email` (recorded for people new to the system, who claim
+/// their account with a code sent there). The caller must be an admin of every row's province. All rows or none:
 /// any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
 #[utoipa::path(
     tag = "engineers",
@@ -334,8 +352,8 @@ pub async fn import_engineers(
                                     national_code: r.code.clone(),
                                     first_name: r.first_name.clone(),
                                     last_name: r.last_name.clone(),
-                                    mobile: None,
-                                    email: None,
+                                    mobile: r.mobile.clone(),
+                                    email: r.email.clone(),
                                 },
                             )?
                         }

@@ -1283,8 +1283,9 @@ export interface paths {
         /**
          * Imports the organisation's existing engineers (EN-01). The body is the CSV (UTF-8, a heading
          *     line; Persian headings work): `national_code, first_name, last_name, province,
-         *     membership_number, expires_on (Jalali 1406/02/11 or Gregorian 2027-05-01)`, optionally `birth_province` and
-         *     `verified_degrees`. The caller must be an admin of every row's province. All rows or none:
+         *     membership_number, expires_on (Jalali 1406/02/11 or Gregorian 2027-05-01)`, optionally `birth_province`,
+         *     `verified_degrees`, and `mobile` and `email` (recorded for people new to the system, who claim
+         *     their account with a code sent there). The caller must be an admin of every row's province. All rows or none:
          *     any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
          */
         post: operations["import_engineers"];
