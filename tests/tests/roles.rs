@@ -273,6 +273,29 @@ async fn a_recorded_person_claims_by_proving_the_recorded_contact(backend: Backe
     assert_eq!(me.body["first_name"], "سارا");
     let id = me.body["id"].as_str().unwrap().to_owned();
     assert!(audit_actions(&app, &commission, &id).await.contains(&"person.claimed".to_owned()));
+    // The single-member form records a person new to the system, who claims the same way.
+    let newcomer = fresh_national_code();
+    let url = format!("/api/v1/associations/{aid}/members");
+    let bare = json!({"national_code": newcomer, "field": "انفورماتیک پزشکی", "degree_level": "master"});
+    let unknown = app.post(&url, Some(&admin.token), &bare).await;
+    assert!(unknown.expect_error(400, "validation_failed")["fields"]["national_code"].is_array());
+    let half = json!({"national_code": newcomer, "field": "انفورماتیک پزشکی", "degree_level": "master",
+        "first_name": "مینا", "email": "not-an-email"});
+    let half = app.post(&url, Some(&admin.token), &half).await;
+    let fields = half.expect_error(400, "validation_failed")["fields"].clone();
+    assert!(fields["last_name"].is_array() && fields["email"].is_array(), "{fields}");
+    assert_eq!(app.count("persons"), persons, "nothing recorded");
+    let full = json!({"national_code": newcomer, "field": "انفورماتیک پزشکی", "degree_level": "master",
+        "first_name": "مینا", "last_name": "تازه", "email": "mina@example.ir"});
+    assert_eq!(app.post(&url, Some(&admin.token), &full).await.expect_status(201)["status"], "approved");
+    app.post("/api/v1/auth/recovery", None, &json!({"national_code": newcomer})).await.expect_status(202);
+    let code = sent_code(&app, "mina@example.ir", "password_reset");
+    let reset = json!({"national_code": newcomer, "code": code, "new_password": GOOD_PASSWORD});
+    app.post("/api/v1/auth/recovery/reset", None, &reset).await.expect_status(204);
+    let mina = token(&app, &newcomer, GOOD_PASSWORD).await;
+    let mine = app.get("/api/v1/me/memberships", Some(&mina)).await;
+    assert_eq!(mine.expect_status(200)["items"][0]["status"], "approved");
+
     // Once claimed, it is an ordinary account.
     app.post(
         "/api/v1/auth/register",

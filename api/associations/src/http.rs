@@ -526,9 +526,57 @@ pub struct RegisterMember {
     pub national_code: String,
     pub field: String,
     pub degree_level: String,
+    /// For a person new to the system (required then, ignored otherwise).
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// The new person's contacts: they get their account through "forgot password", with a
+    /// code sent here.
+    pub mobile: Option<String>,
+    pub email: Option<String>,
 }
 
-/// Registers a registered person as an approved member directly (the association's admins, AS-03a).
+/// A new person's names and contacts from the form, checked; `None` when no names were given.
+fn new_person_of(
+    body: &RegisterMember,
+    code: &NationalCode,
+) -> Result<Option<anjoman_identity::rules::NewPerson>, ApiError> {
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
+    let (first, last, mobile_text, email_text) =
+        (text(&body.first_name), text(&body.last_name), text(&body.mobile), text(&body.email));
+    if first.is_empty() && last.is_empty() && mobile_text.is_empty() && email_text.is_empty() {
+        return Ok(None);
+    }
+    let mut e = FieldErrors::new();
+    for (name, value) in [("first_name", &first), ("last_name", &last)] {
+        if value.is_empty() || value.chars().count() > 100 {
+            e.add(
+                name,
+                Msg::new("نام و نام خانوادگی شخص تازه را بنویسید.", "Give the new person's first and last names."),
+            );
+        }
+    }
+    let mobile = anjoman_core::text::parse_mobile(&mobile_text);
+    if !mobile_text.is_empty() && mobile.is_none() {
+        e.add("mobile", Msg::new("شمارهٔ همراه معتبر نیست.", "The mobile number is not valid."));
+    }
+    let email = anjoman_core::text::parse_email(&email_text);
+    if !email_text.is_empty() && email.is_none() {
+        e.add("email", Msg::new("رایانامه معتبر نیست.", "The e-mail address is not valid."));
+    }
+    e.into_result()?;
+    Ok(Some(anjoman_identity::rules::NewPerson {
+        national_code: code.clone(),
+        first_name: anjoman_core::text::normalize_persian(&first),
+        last_name: anjoman_core::text::normalize_persian(&last),
+        mobile,
+        email,
+    }))
+}
+
+/// Registers a person as an approved member directly (the association's admins, AS-03a). A person
+/// new to the system is recorded with the names and contacts given (`first_name` and `last_name`
+/// required then); they get their account through "forgot password", with a code sent to those
+/// contacts. An existing person's record is never changed here.
 #[utoipa::path(
     tag = "associations",
     security(("bearer" = [])),
@@ -536,7 +584,7 @@ pub struct RegisterMember {
     request_body = RegisterMember,
     responses(
         (status = 201, description = "Registered", body = MembershipDto),
-        (status = 400, description = "Unknown person, or does not qualify", body = anjoman_core::error::ErrorBody),
+        (status = 400, description = "Unknown person without names, invalid contacts, or does not qualify", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "Not an admin of this association", body = anjoman_core::error::ErrorBody),
         (status = 409, description = "`already_member` or `already_requested`", body = anjoman_core::error::ErrorBody),
     )
@@ -557,14 +605,28 @@ async fn register_member(
         ApiError::field("field", "رشته و مقطع را درست وارد کنید.", "Enter a valid field and degree level.")
     })?;
     let (field, degree) = pair.ok_or(ApiError::Internal)?;
+    let newcomer = new_person_of(&body, &code)?;
     let actor = user.person_id.clone();
     let m = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let assoc = store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 qualifies(&store::qualifications(conn, &aid)?, &field, &degree)?;
-                let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?
-                    .ok_or_else(|| unknown_person("national_code"))?;
+                let person = match (anjoman_identity::store::person_id_by_code(conn, code.as_str())?, &newcomer) {
+                    (Some(id), _) => id,
+                    (None, Some(p)) => {
+                        let id = anjoman_identity::store::insert_person_record(conn, p)?;
+                        audit::record(conn, Event::new("person.recorded", "person", Some(&id)).by(&actor))?;
+                        id
+                    }
+                    (None, None) => {
+                        return Err(ApiError::field(
+                            "national_code",
+                            "کسی با این کد ملی در سامانه نیست؛ نام، نام خانوادگی و تلفن همراه یا رایانامهٔ او را هم بنویسید تا ثبت شود.",
+                            "Nobody with this national code is in the system; give their names and mobile or e-mail to record them.",
+                        ));
+                    }
+                };
                 if let Some(existing) = store::membership_of(conn, &aid, &person)? {
                     let code = if existing.status == "approved" { "already_member" } else { "already_requested" };
                     return Err(ApiError::Conflict {

@@ -102,7 +102,12 @@ export interface paths {
         /** Members and requests of an association, searched and filtered (its admins, AS-04). */
         get: operations["list_members"];
         put?: never;
-        /** Registers a registered person as an approved member directly (the association's admins, AS-03a). */
+        /**
+         * Registers a person as an approved member directly (the association's admins, AS-03a). A person
+         *     new to the system is recorded with the names and contacts given (`first_name` and `last_name`
+         *     required then); they get their account through "forgot password", with a code sent to those
+         *     contacts. An existing person's record is never changed here.
+         */
         post: operations["register_member"];
         delete?: never;
         options?: never;
@@ -4144,7 +4149,16 @@ export interface components {
         };
         RegisterMember: {
             degree_level: string;
+            email?: string | null;
             field: string;
+            /** @description For a person new to the system (required then, ignored otherwise). */
+            first_name?: string | null;
+            last_name?: string | null;
+            /**
+             * @description The new person's contacts: they get their account through "forgot password", with a
+             *     code sent here.
+             */
+            mobile?: string | null;
             national_code: string;
         };
         RegisterRequest: {
@@ -5217,7 +5231,7 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipDto"];
                 };
             };
-            /** @description Unknown person, or does not qualify */
+            /** @description Unknown person without names, invalid contacts, or does not qualify */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -277,6 +277,7 @@ export const en: Messages = {
     invoice: 'Invoice',
   },
   associations: {
+    newPersonHint: 'Someone not yet in the system: give their names and a mobile or e-mail too. They are recorded, and get their account through “forgot password” with a code sent there.',
     title: 'Scientific associations',
     members: 'members',
     create: 'Create an association',

@@ -6,6 +6,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,15 +14,33 @@ import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits } from '../../lib/digits';
 
-/** An admin registers a registered person as an approved member directly (AS-03a). */
+/**
+ * An admin registers a person as an approved member directly (AS-03a). Someone new to the system
+ * is recorded with the names and contacts given, and gets an account through "forgot password".
+ */
 export function RegisterMemberDialog({ id, qualifications, onClose, onDone }: { id: string; qualifications: Schemas['Qualification'][]; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [choice, setChoice] = useState(0);
+  const [person, setPerson] = useState({ first_name: '', last_name: '', mobile: '', email: '' });
+  const set = (k: keyof typeof person) => (e: { target: { value: string } }) => setPerson({ ...person, [k]: e.target.value });
   const register = useMutation({
     mutationFn: () => {
       const q = qualifications[choice];
-      return unwrap(api.POST('/api/v1/associations/{id}/members', { params: { path: { id } }, body: { national_code: toAsciiDigits(code), field: q?.field ?? '', degree_level: q?.degree_level ?? '' } }));
+      return unwrap(
+        api.POST('/api/v1/associations/{id}/members', {
+          params: { path: { id } },
+          body: {
+            national_code: toAsciiDigits(code),
+            field: q?.field ?? '',
+            degree_level: q?.degree_level ?? '',
+            first_name: person.first_name.trim() || null,
+            last_name: person.last_name.trim() || null,
+            mobile: person.mobile.trim() ? toAsciiDigits(person.mobile) : null,
+            email: person.email.trim() || null,
+          },
+        }),
+      );
     },
     onSuccess: () => {
       onDone();
@@ -43,6 +62,17 @@ export function RegisterMemberDialog({ id, qualifications, onClose, onDone }: { 
               </MenuItem>
             ))}
           </TextField>
+          <Typography variant="body2" color="text.secondary">
+            {t('associations.newPersonHint')}
+          </Typography>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <TextField id="register-first-name" label={t('fields.firstName')} value={person.first_name} onChange={set('first_name')} error={Boolean(fieldError('first_name'))} helperText={fieldError('first_name')} fullWidth />
+            <TextField id="register-last-name" label={t('fields.lastName')} value={person.last_name} onChange={set('last_name')} error={Boolean(fieldError('last_name'))} helperText={fieldError('last_name')} fullWidth />
+          </Stack>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <TextField id="register-mobile" label={t('fields.mobile')} value={person.mobile} onChange={set('mobile')} error={Boolean(fieldError('mobile'))} helperText={fieldError('mobile')} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'tel' } }} fullWidth />
+            <TextField id="register-email" label={t('fields.email')} value={person.email} onChange={set('email')} error={Boolean(fieldError('email'))} helperText={fieldError('email')} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'email' } }} fullWidth />
+          </Stack>
         </Stack>
       </DialogContent>
       <DialogActions>
