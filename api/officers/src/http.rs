@@ -470,6 +470,7 @@ pub struct OfficerEdit {
     responses(
         (status = 200, description = "Saved", body = OfficerDto),
         (status = 400, description = "Invalid fields, or fields that change only by amendment or never", body = anjoman_core::error::ErrorBody),
+        (status = 404, description = "The caller is not a registered technical officer", body = anjoman_core::error::ErrorBody),
         (status = 409, description = "`request_in_progress`", body = anjoman_core::error::ErrorBody),
     )
 )]
