@@ -729,6 +729,26 @@ async function membership(browser, lang, viewport) {
     await row.waitFor({ state: 'detached' });
     check(`${tag}: approved and gone from the pending list`, true);
 
+    s.stage = 'the admin records a member new to the system';
+    const newcomer = randomNationalCode();
+    const registerLabel = lang === 'fa' ? 'ثبت مستقیم عضو' : 'Register a member';
+    await page.getByRole('button', { name: registerLabel }).click();
+    await page.locator('#register-national-code').fill(newcomer);
+    await page.locator('#register-first-name').fill('مینا');
+    await page.locator('#register-last-name').fill('نوآمده');
+    await page.locator('#register-email').fill(`n${newcomer}@example.ir`);
+    await page.waitForTimeout(400); // the dialog's fade-in, so contrast is judged at full opacity
+    await axe(page, `${tag} register a new member`);
+    await page.getByRole('dialog').getByRole('button', { name: registerLabel }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const claim = await fetch(`${server.base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ national_code: newcomer, password: GOOD, first_name: 'x', last_name: 'y' }),
+    });
+    const claimBody = await claim.json();
+    check(`${tag}: the new member is recorded, to be claimed through recovery`, claim.status === 409 && claimBody.code === 'record_claim_by_recovery', `${claim.status} ${claimBody.code}`);
+
     s.stage = 'the admin assigns a board position';
     await page.goto(`${server.base}/associations`);
     await page.getByTestId('association-list').getByText('انجمن انفورماتیک پزشکی ایران').click();
