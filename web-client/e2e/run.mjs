@@ -784,6 +784,20 @@ async function membership(browser, lang, viewport) {
     await page.screenshot({ path: shot('15-membership-approved'), fullPage: true });
     await signOut();
 
+    s.stage = 'someone registering with the recorded code is sent to recovery';
+    expected.add(409);
+    await page.goto(`${server.base}/register`);
+    await page.locator('#national_code').fill(newcomer);
+    await page.locator('#first_name').fill('Other');
+    await page.locator('#last_name').fill('Person');
+    await page.locator('#password').fill(GOOD);
+    await page.locator('#password_repeat').fill(GOOD);
+    await page.locator('#captcha_answer').fill('12345');
+    await page.locator('form').getByRole('button', { name: L.register }).click();
+    await page.getByTestId('claim-by-recovery').click();
+    await page.waitForURL(/\/forgot-password$/);
+    check(`${tag}: a recorded code's registration points to "forgot password"`, true);
+
     s.stage = 'the public status check';
     await page.goto(`${server.base}/associations`);
     await page.getByRole('link', { name: lang === 'fa' ? 'پیگیری وضعیت عضویت' : 'Membership status' }).click();

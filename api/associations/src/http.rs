@@ -535,42 +535,26 @@ pub struct RegisterMember {
     pub email: Option<String>,
 }
 
-/// A new person's names and contacts from the form, checked; `None` when no names were given.
+/// A new person's names and contacts from the form, checked as registration checks them; `None`
+/// when the form gave none of them.
 fn new_person_of(
     body: &RegisterMember,
     code: &NationalCode,
 ) -> Result<Option<anjoman_identity::rules::NewPerson>, ApiError> {
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_owned();
-    let (first, last, mobile_text, email_text) =
-        (text(&body.first_name), text(&body.last_name), text(&body.mobile), text(&body.email));
-    if first.is_empty() && last.is_empty() && mobile_text.is_empty() && email_text.is_empty() {
+    let given = [&body.first_name, &body.last_name, &body.mobile, &body.email]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    if !given {
         return Ok(None);
     }
-    let mut e = FieldErrors::new();
-    for (name, value) in [("first_name", &first), ("last_name", &last)] {
-        if value.is_empty() || value.chars().count() > 100 {
-            e.add(
-                name,
-                Msg::new("نام و نام خانوادگی شخص تازه را بنویسید.", "Give the new person's first and last names."),
-            );
-        }
-    }
-    let mobile = anjoman_core::text::parse_mobile(&mobile_text);
-    if !mobile_text.is_empty() && mobile.is_none() {
-        e.add("mobile", Msg::new("شمارهٔ همراه معتبر نیست.", "The mobile number is not valid."));
-    }
-    let email = anjoman_core::text::parse_email(&email_text);
-    if !email_text.is_empty() && email.is_none() {
-        e.add("email", Msg::new("رایانامه معتبر نیست.", "The e-mail address is not valid."));
-    }
-    e.into_result()?;
-    Ok(Some(anjoman_identity::rules::NewPerson {
-        national_code: code.clone(),
-        first_name: anjoman_core::text::normalize_persian(&first),
-        last_name: anjoman_core::text::normalize_persian(&last),
-        mobile,
-        email,
-    }))
+    anjoman_identity::rules::recorded_person(
+        code.clone(),
+        body.first_name.as_deref().unwrap_or(""),
+        body.last_name.as_deref().unwrap_or(""),
+        body.mobile.as_deref(),
+        body.email.as_deref(),
+    )
+    .map(Some)
 }
 
 /// Registers a person as an approved member directly (the association's admins, AS-03a). A person

@@ -87,21 +87,16 @@ pub async fn list_people(
     user.require_any(&[Role::CommissionAdmin])?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
-    let term = q.q.unwrap_or_default().trim().to_owned();
+    let found = store::person_match(q.q.as_deref().unwrap_or(""));
     let (total, items) = state
         .db(move |conn| {
             let filtered = || {
-                let mut query = persons::table.into_boxed();
-                if !term.is_empty() {
-                    let digits = anjoman_core::text::normalize_digits(&term);
-                    if digits.chars().all(|c| c.is_ascii_digit()) {
-                        query = query.filter(persons::national_code.like(format!("{digits}%")));
-                    } else {
-                        let key = anjoman_core::text::search_key(&term).replace(['%', '_'], "");
-                        query = query.filter(persons::search_name.like(format!("%{key}%")));
-                    }
+                let query = persons::table.into_boxed();
+                match &found {
+                    Some(store::PersonMatch::CodePrefix(p)) => query.filter(persons::national_code.like(p.clone())),
+                    Some(store::PersonMatch::Name(p)) => query.filter(persons::search_name.like(p.clone())),
+                    None => query,
                 }
-                query
             };
             let total: i64 = filtered().count().get_result(conn)?;
             let rows: Vec<store::Person> = filtered()

@@ -307,16 +307,11 @@ pub async fn list_grants(
             if let Some(scope) = q.scope_id.as_deref().filter(|s| !s.is_empty()) {
                 query = query.filter(role_grants::scope_id.eq(scope.to_owned()));
             }
-            let term = q.q.as_deref().map(str::trim).unwrap_or("");
-            if !term.is_empty() {
-                let digits = anjoman_core::text::normalize_digits(term);
-                if digits.chars().all(|c| c.is_ascii_digit()) {
-                    query = query.filter(persons::national_code.like(format!("{digits}%")));
-                } else {
-                    let key = anjoman_core::text::search_key(term).replace(['%', '_'], "");
-                    query = query.filter(persons::search_name.like(format!("%{key}%")));
-                }
-            }
+            query = match crate::store::person_match(q.q.as_deref().unwrap_or("")) {
+                Some(crate::store::PersonMatch::CodePrefix(p)) => query.filter(persons::national_code.like(p)),
+                Some(crate::store::PersonMatch::Name(p)) => query.filter(persons::search_name.like(p)),
+                None => query,
+            };
             let rows: Vec<GrantRow> = query.load(conn)?;
             let mine: Vec<GrantRow> = rows
                 .into_iter()

@@ -76,22 +76,45 @@ pub fn registration(policy: &PasswordPolicy, input: &RegistrationInput<'_>) -> R
     password(&mut errors, "password", policy, input.password, code.as_ref());
     let first_name = name(&mut errors, "first_name", input.first_name);
     let last_name = name(&mut errors, "last_name", input.last_name);
+    let (mobile, email) = contacts(&mut errors, input.mobile, input.email);
+    errors.into_result()?;
+    let national_code = code.ok_or(ApiError::Internal)?;
+    Ok(NewPerson { national_code, first_name, last_name, mobile, email })
+}
+
+/// The optional mobile and e-mail of a form, each valid when given.
+fn contacts(errors: &mut FieldErrors, mobile: Option<&str>, email: Option<&str>) -> (Option<String>, Option<String>) {
     let mobile = optional_contact(
-        &mut errors,
+        errors,
         "mobile",
-        input.mobile,
+        mobile,
         parse_mobile,
         Msg::new("شمارهٔ همراه باید به شکل ۰۹xxxxxxxxx باشد.", "The mobile number must look like 09xxxxxxxxx."),
     );
     let email = optional_contact(
-        &mut errors,
+        errors,
         "email",
-        input.email,
+        email,
         parse_email,
         Msg::new("نشانی رایانامه معتبر نیست.", "The e-mail address is not valid."),
     );
+    (mobile, email)
+}
+
+/// A person an organisation records (an admin's form): names required and contacts valid, as
+/// registration checks them; no password, as the person has no account yet.
+pub fn recorded_person(
+    national_code: NationalCode,
+    first_name: &str,
+    last_name: &str,
+    mobile: Option<&str>,
+    email: Option<&str>,
+) -> Result<NewPerson, ApiError> {
+    let mut errors = FieldErrors::new();
+    let first_name = name(&mut errors, "first_name", first_name);
+    let last_name = name(&mut errors, "last_name", last_name);
+    let (mobile, email) = contacts(&mut errors, mobile, email);
     errors.into_result()?;
-    let national_code = code.ok_or(ApiError::Internal)?;
     Ok(NewPerson { national_code, first_name, last_name, mobile, email })
 }
 

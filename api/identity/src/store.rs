@@ -111,6 +111,27 @@ pub fn insert_account(conn: &mut DbConn, person_id: &str, password_hash: &str, m
         .map(|_| ())
 }
 
+/// How a search term finds people: the start of a national code when it is all digits (Persian
+/// digits too), else a name (Persian letters folded) anywhere. Each is a `LIKE` pattern.
+pub enum PersonMatch {
+    CodePrefix(String),
+    Name(String),
+}
+
+/// The match of a search term; `None` for a blank one.
+pub fn person_match(term: &str) -> Option<PersonMatch> {
+    let term = term.trim();
+    if term.is_empty() {
+        return None;
+    }
+    let digits = anjoman_core::text::normalize_digits(term);
+    Some(if digits.chars().all(|c| c.is_ascii_digit()) {
+        PersonMatch::CodePrefix(format!("{digits}%"))
+    } else {
+        PersonMatch::Name(format!("%{}%", anjoman_core::text::search_key(term).replace(['%', '_'], "")))
+    })
+}
+
 /// Grants a role (with its scope) unless the person already holds exactly that grant; returns
 /// the new grant's id, or `None` when it was already held.
 pub fn grant_role(
@@ -442,4 +463,17 @@ pub fn revoke_own_session(conn: &mut DbConn, person_id: &str, session_id: &str, 
     .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
     .execute(conn)?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PersonMatch, person_match};
+
+    #[test]
+    fn a_search_term_is_a_code_prefix_or_a_folded_name() {
+        assert!(person_match("  ").is_none());
+        assert!(matches!(person_match("۰۰۸۴").unwrap(), PersonMatch::CodePrefix(p) if p == "0084%"));
+        let PersonMatch::Name(p) = person_match("علي_%").unwrap() else { panic!("a name") };
+        assert!(p.starts_with('%') && p.ends_with('%') && !p[1..p.len() - 1].contains(['%', '_']), "{p}");
+    }
 }
