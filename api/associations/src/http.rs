@@ -32,6 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(approve_membership)
         .service(reject_membership)
         .service(membership_status)
+        .service(crate::endings::remove_member)
+        .service(crate::endings::leave_association)
+        .service(crate::endings::membership_history)
         .service(export_members)
         .service(crate::board::show_board)
         .service(crate::board::assign_seat)
@@ -404,13 +407,15 @@ pub struct MembershipDto {
     pub status: MembershipStatus,
     pub field: String,
     pub degree_level: String,
-    /// Why it was rejected.
+    /// Why it was rejected, removed or left.
     pub reason: Option<String>,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// When the member left or was removed.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
-fn membership_dto(m: store::Membership, association_name: Option<String>) -> MembershipDto {
+pub(crate) fn membership_dto(m: store::Membership, association_name: Option<String>) -> MembershipDto {
     MembershipDto {
         id: m.id,
         association_id: m.association_id,
@@ -421,6 +426,7 @@ fn membership_dto(m: store::Membership, association_name: Option<String>) -> Mem
         reason: m.reason,
         requested_at: m.requested_at.and_utc(),
         decided_at: m.decided_at.map(|t| t.and_utc()),
+        ended_at: m.ended_at.map(|t| t.and_utc()),
     }
 }
 
@@ -480,8 +486,8 @@ async fn request_membership(
                 qualifies(&store::qualifications(conn, &aid)?, &field, &degree)?;
                 let id = match store::membership_of(conn, &aid, &person)? {
                     Some(existing) => match MembershipStatus::parse(&existing.status) {
-                        Some(MembershipStatus::Rejected) => {
-                            store::reopen(conn, &existing.id, &field, &degree)?;
+                        Some(s) if s.closed() => {
+                            store::reopen(conn, &existing.id, &field, &degree, MembershipStatus::Pending, None)?;
                             existing.id
                         }
                         Some(MembershipStatus::Approved) => {
@@ -611,28 +617,37 @@ async fn register_member(
                         ));
                     }
                 };
-                if let Some(existing) = store::membership_of(conn, &aid, &person)? {
-                    let code = if existing.status == "approved" { "already_member" } else { "already_requested" };
-                    return Err(ApiError::Conflict {
-                        code,
-                        msg: Msg::new(
-                            "این شخص پیش‌تر در این انجمن ثبت شده است.",
-                            "This person is already on this association's list.",
-                        ),
-                    });
-                }
-                let id = store::insert_membership(
-                    conn,
-                    &NewMembership {
-                        association_id: &aid,
-                        person_id: &person,
-                        field: &field,
-                        degree_level: &degree,
-                        status: MembershipStatus::Approved,
-                        source: "admin",
-                        decided_by: Some(&actor),
-                    },
-                )?;
+                let existing = store::membership_of(conn, &aid, &person)?;
+                let id = match existing {
+                    // A former member (or a refused one) registered again: the same membership, its
+                    // history kept.
+                    Some(m) if MembershipStatus::parse(&m.status).is_some_and(MembershipStatus::closed) => {
+                        store::reopen(conn, &m.id, &field, &degree, MembershipStatus::Approved, Some(&actor))?;
+                        m.id
+                    }
+                    Some(m) => {
+                        let code = if m.status == "approved" { "already_member" } else { "already_requested" };
+                        return Err(ApiError::Conflict {
+                            code,
+                            msg: Msg::new(
+                                "این شخص پیش‌تر در این انجمن ثبت شده است.",
+                                "This person is already on this association's list.",
+                            ),
+                        });
+                    }
+                    None => store::insert_membership(
+                        conn,
+                        &NewMembership {
+                            association_id: &aid,
+                            person_id: &person,
+                            field: &field,
+                            degree_level: &degree,
+                            status: MembershipStatus::Approved,
+                            source: "admin",
+                            decided_by: Some(&actor),
+                        },
+                    )?,
+                };
                 anjoman_identity::store::grant_role(
                     conn,
                     &person,
@@ -668,7 +683,7 @@ async fn my_memberships(state: web::Data<AppState>, user: AuthUser) -> Result<we
 
 #[derive(Deserialize, IntoParams)]
 pub struct MembersQuery {
-    /// `pending`, `approved` or `rejected`
+    /// `pending`, `approved`, `rejected`, `left` or `removed`
     pub status: Option<String>,
     /// Part of the name (Persian letters and digits normalised) or the start of the national code.
     pub q: Option<String>,

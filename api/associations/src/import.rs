@@ -347,6 +347,10 @@ fn check_row(r: &Row, quals: &[(String, String)], known: &Known, rejected: &mut 
                     "درخواست عضویت او در انتظار بررسی است؛ آن را تأیید کنید.",
                     "Their membership request is pending; approve it instead.",
                 ),
+                Some(MembershipStatus::Left | MembershipStatus::Removed) => (
+                    "عضویت او پایان یافته است؛ برای بازگرداندن، او را با فرم ثبت یک عضو ثبت کنید.",
+                    "Their membership has ended; register them again with the single-member form.",
+                ),
                 _ => ("درخواست او رد شده است.", "Their request was rejected."),
             };
             rejected.add(r.line, "national_code", fa, en);

@@ -646,7 +646,7 @@ pub async fn send_message(
                             q = q.filter(o::province_id.eq(pv.clone()));
                         }
                         if qualified_only {
-                            q = q.filter(o::qualified_at.is_not_null());
+                            q = q.filter(o::qualified_at.is_not_null()).filter(o::standing.eq("active"));
                         }
                         q.select(o::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
                     }

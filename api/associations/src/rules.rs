@@ -77,13 +77,18 @@ pub fn field_key(field: &str) -> String {
     search_key(field)
 }
 
-/// Where a membership stands (AS-03). Only approved members count anywhere.
+/// Where a membership stands (AS-03). Only approved members count anywhere; a member who
+/// left or was removed may ask to join again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipStatus {
     Pending,
     Approved,
     Rejected,
+    /// The member left the association.
+    Left,
+    /// The association removed the member.
+    Removed,
 }
 
 impl MembershipStatus {
@@ -92,11 +97,18 @@ impl MembershipStatus {
             MembershipStatus::Pending => "pending",
             MembershipStatus::Approved => "approved",
             MembershipStatus::Rejected => "rejected",
+            MembershipStatus::Left => "left",
+            MembershipStatus::Removed => "removed",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Rejected].into_iter().find(|m| m.as_str() == s)
+        [Self::Pending, Self::Approved, Self::Rejected, Self::Left, Self::Removed].into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Closed without a current membership: the person may ask (or be registered) again.
+    pub fn closed(self) -> bool {
+        matches!(self, MembershipStatus::Rejected | MembershipStatus::Left | MembershipStatus::Removed)
     }
 }
 
@@ -123,6 +135,33 @@ pub fn transition(current: MembershipStatus, decision: Decision) -> Result<Membe
                 "This request was rejected; the person may request again.",
             ),
         }),
+        (MembershipStatus::Left | MembershipStatus::Removed, _) => Err(not_a_member()),
+    }
+}
+
+/// Who ends a membership: the member leaving, or the association removing them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Leave,
+    Remove,
+}
+
+/// Only a current (approved) membership ends; the result says how.
+pub fn end(current: MembershipStatus, how: Ending) -> Result<MembershipStatus, ApiError> {
+    match (current, how) {
+        (MembershipStatus::Approved, Ending::Leave) => Ok(MembershipStatus::Left),
+        (MembershipStatus::Approved, Ending::Remove) => Ok(MembershipStatus::Removed),
+        _ => Err(not_a_member()),
+    }
+}
+
+fn not_a_member() -> ApiError {
+    ApiError::Conflict {
+        code: "not_a_member",
+        msg: Msg::new(
+            "این عضویت جاری نیست (در انتظار بررسی، رد شده یا پایان‌یافته است).",
+            "This is not a current membership (it is pending, rejected or has ended).",
+        ),
     }
 }
 
@@ -222,6 +261,21 @@ mod tests {
         assert_eq!(transition(MembershipStatus::Pending, Decision::Reject).unwrap(), MembershipStatus::Rejected);
         assert_eq!(transition(MembershipStatus::Approved, Decision::Approve).unwrap_err().code(), "already_approved");
         assert_eq!(transition(MembershipStatus::Rejected, Decision::Approve).unwrap_err().code(), "already_rejected");
+        assert_eq!(transition(MembershipStatus::Left, Decision::Approve).unwrap_err().code(), "not_a_member");
+    }
+
+    #[test]
+    fn only_current_memberships_end() {
+        assert_eq!(end(MembershipStatus::Approved, Ending::Leave).unwrap(), MembershipStatus::Left);
+        assert_eq!(end(MembershipStatus::Approved, Ending::Remove).unwrap(), MembershipStatus::Removed);
+        for s in
+            [MembershipStatus::Pending, MembershipStatus::Rejected, MembershipStatus::Left, MembershipStatus::Removed]
+        {
+            assert_eq!(end(s, Ending::Leave).unwrap_err().code(), "not_a_member");
+            assert_eq!(end(s, Ending::Remove).unwrap_err().code(), "not_a_member");
+            assert!(s.closed() || s == MembershipStatus::Pending);
+        }
+        assert!(!MembershipStatus::Approved.closed());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Queries on associations, their qualifications and memberships.
 
-use anjoman_core::db::schema::{association_qualifications as aq, associations as a, memberships as m, persons as p};
+use anjoman_core::db::schema::{
+    association_qualifications as aq, associations as a, membership_events as me, memberships as m, persons as p,
+};
 use anjoman_core::db::{DbConn, new_id, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -137,6 +139,7 @@ pub struct Membership {
     pub reason: Option<String>,
     pub requested_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
 }
 
 pub fn membership(conn: &mut DbConn, id: &str) -> QueryResult<Option<Membership>> {
@@ -180,23 +183,130 @@ pub fn insert_membership(conn: &mut DbConn, n: &NewMembership<'_>) -> QueryResul
             m::decided_by.eq(n.decided_by),
         ))
         .execute(conn)?;
+    record_event(conn, &id, n.status, None, n.decided_by)?;
     Ok(id)
 }
 
-/// A rejected request asked again: back to pending with the new field and degree.
-pub fn reopen(conn: &mut DbConn, id: &str, field: &str, degree: &str) -> QueryResult<()> {
+/// A closed membership (rejected, left, removed) opened again: asked again by the person
+/// (`Pending`) or registered again by an admin (`Approved`, `by` set), with the new field and
+/// degree. Its history stays.
+pub fn reopen(
+    conn: &mut DbConn,
+    id: &str,
+    field: &str,
+    degree: &str,
+    status: MembershipStatus,
+    by: Option<&str>,
+) -> QueryResult<()> {
+    let at = now();
+    let decided = status != MembershipStatus::Pending;
     diesel::update(m::table.find(id))
         .set((
-            m::status.eq(MembershipStatus::Pending.as_str()),
+            m::status.eq(status.as_str()),
             m::field.eq(field),
             m::degree_level.eq(degree),
             m::reason.eq(None::<String>),
-            m::requested_at.eq(now()),
-            m::decided_at.eq(None::<NaiveDateTime>),
-            m::decided_by.eq(None::<String>),
+            m::requested_at.eq(at),
+            m::decided_at.eq(decided.then_some(at)),
+            m::decided_by.eq(by),
+            m::ended_at.eq(None::<NaiveDateTime>),
+            m::ended_by.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    record_event(conn, id, status, None, by)
+}
+
+/// One step of a membership's history.
+fn record_event(
+    conn: &mut DbConn,
+    membership: &str,
+    status: MembershipStatus,
+    reason: Option<&str>,
+    actor: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(me::table)
+        .values((
+            me::id.eq(new_id()),
+            me::membership_id.eq(membership),
+            me::status.eq(status.as_str()),
+            me::reason.eq(reason),
+            me::actor_id.eq(actor),
+            me::at.eq(now()),
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// A step of a membership's history with the actor's name.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub status: String,
+    pub reason: Option<String>,
+    pub actor: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// status, reason, actor's first and last name, time.
+type HistoryTuple = (String, Option<String>, Option<String>, Option<String>, NaiveDateTime);
+
+/// A membership's history, oldest first.
+pub fn history(conn: &mut DbConn, membership: &str) -> QueryResult<Vec<HistoryRow>> {
+    let rows: Vec<HistoryTuple> = me::table
+        .left_join(p::table.on(me::actor_id.eq(p::id.nullable())))
+        .filter(me::membership_id.eq(membership))
+        .order((me::at.asc(), me::id.asc()))
+        .select((me::status, me::reason, p::first_name.nullable(), p::last_name.nullable(), me::at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, reason, f, l, at)| HistoryRow {
+            status,
+            reason,
+            actor: f.zip(l).map(|(f, l)| format!("{f} {l}")),
+            at,
+        })
+        .collect())
+}
+
+/// Ends a current membership (`Left` or `Removed`) if it is still approved; false when it
+/// changed meanwhile.
+pub fn end_membership(
+    conn: &mut DbConn,
+    id: &str,
+    to: MembershipStatus,
+    reason: Option<&str>,
+    by: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(m::table.find(id).filter(m::status.eq(MembershipStatus::Approved.as_str())))
+        .set((m::status.eq(to.as_str()), m::reason.eq(reason), m::ended_at.eq(now()), m::ended_by.eq(by)))
+        .execute(conn)?;
+    if n == 1 {
+        record_event(conn, id, to, reason, Some(by))?;
+    }
+    Ok(n == 1)
+}
+
+/// Tells the commission's webhook subscribers that a membership ended (`membership.ended`:
+/// association code, national code, `left` or `removed`, when). Call in the transaction.
+pub fn announce_end(conn: &mut DbConn, membership_id: &str) -> QueryResult<()> {
+    let (code, national_code, status, ended_at): (String, String, String, Option<NaiveDateTime>) = m::table
+        .inner_join(a::table)
+        .inner_join(p::table)
+        .filter(m::id.eq(membership_id))
+        .select((a::code, p::national_code, m::status, m::ended_at))
+        .first(conn)?;
+    anjoman_core::platform::webhooks::emit(
+        conn,
+        &anjoman_core::platform::webhooks::Owner::commission(),
+        "membership.ended",
+        serde_json::json!({
+            "association": code,
+            "national_code": national_code,
+            "how": status,
+            "ended_at": ended_at.map(|t| t.and_utc().to_rfc3339()),
+        }),
+    )?;
+    Ok(())
 }
 
 /// Tells the commission's webhook subscribers that a membership is approved
@@ -234,6 +344,9 @@ pub fn decide(
     let n = diesel::update(m::table.find(id).filter(m::status.eq(from.as_str())))
         .set((m::status.eq(to.as_str()), m::reason.eq(reason), m::decided_at.eq(now()), m::decided_by.eq(by)))
         .execute(conn)?;
+    if n == 1 {
+        record_event(conn, id, to, reason, Some(by))?;
+    }
     Ok(n == 1)
 }
 

@@ -2,6 +2,14 @@
 //!
 //! Each entry stores the hash of the previous one and its own hash over all its fields, so
 //! editing, deleting or reordering any entry breaks the chain at that entry.
+//!
+//! Each entry also carries the scope it belongs to (an association, the directorate, a
+//! province's engineering organisation), so each authority reads its own part of the log; the
+//! commission reads all of it. The event names it, or else the domain that owns the object type
+//! resolves it (see [`register_scopes`]).
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,6 +21,50 @@ use crate::db::{DbConn, now};
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Whose part of the log an entry is: what an authority other than the commission may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One association: its admins read it.
+    Association(String),
+    /// The medical-equipment directorate's domain: officers, distributors, reviewers.
+    Directorate,
+    /// One province's engineering organisation.
+    Engineering(String),
+}
+
+impl Scope {
+    /// As stored: `association:<id>`, `directorate`, `engineering:<province>`.
+    pub fn key(&self) -> String {
+        match self {
+            Scope::Association(id) => format!("association:{id}"),
+            Scope::Directorate => "directorate".to_owned(),
+            Scope::Engineering(p) => format!("engineering:{p}"),
+        }
+    }
+}
+
+/// Finds the scope of an object of one type from its id (none: the commission's alone).
+pub type Resolver = fn(&mut DbConn, Option<&str>) -> QueryResult<Option<Scope>>;
+
+static RESOLVERS: LazyLock<RwLock<HashMap<&'static str, Resolver>>> = LazyLock::new(Default::default);
+
+/// Registers each domain's resolvers by object type, once at start-up; an entry whose event
+/// names no scope takes the one its object type's resolver finds.
+pub fn register_scopes(resolvers: &[(&'static str, Resolver)]) {
+    let mut map = RESOLVERS.write().unwrap_or_else(|e| e.into_inner());
+    for (object_type, f) in resolvers {
+        map.insert(object_type, *f);
+    }
+}
+
+fn resolve(conn: &mut DbConn, object_type: &str, object_id: Option<&str>) -> QueryResult<Option<Scope>> {
+    let f = RESOLVERS.read().unwrap_or_else(|e| e.into_inner()).get(object_type).copied();
+    match f {
+        Some(f) => f(conn, object_id),
+        None => Ok(None),
+    }
+}
+
 /// What happened, by whom, to what.
 #[derive(Debug, Clone, Default)]
 pub struct Event<'a> {
@@ -23,6 +75,8 @@ pub struct Event<'a> {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub ip: Option<&'a str>,
+    /// Whose part of the log; resolved from the object type when none.
+    pub scope: Option<Scope>,
 }
 
 impl<'a> Event<'a> {
@@ -44,6 +98,11 @@ impl<'a> Event<'a> {
     pub fn states(self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Self {
         Self { before, after, ..self }
     }
+
+    /// Whose part of the log this is, when the object type alone does not say.
+    pub fn scoped(self, scope: Option<Scope>) -> Self {
+        Self { scope, ..self }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -60,10 +119,11 @@ pub struct Entry {
     pub ip: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    pub scope: Option<String>,
 }
 
 fn entry_hash(e: &Entry) -> String {
-    let canonical = serde_json::json!([
+    let mut canonical = serde_json::json!([
         e.seq,
         e.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
         e.actor_id,
@@ -75,6 +135,10 @@ fn entry_hash(e: &Entry) -> String {
         e.ip,
         e.prev_hash,
     ]);
+    // Entries recorded before scopes existed have none and keep their hash.
+    if let (Some(scope), Some(fields)) = (&e.scope, canonical.as_array_mut()) {
+        fields.push(serde_json::Value::String(scope.clone()));
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -82,6 +146,10 @@ fn entry_hash(e: &Entry) -> String {
 /// together. Bumping the head row first takes its lock and serialises concurrent writers.
 pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<i64> {
     diesel::update(audit_head::table.find(1)).set(audit_head::last_seq.eq(audit_head::last_seq + 1)).execute(conn)?;
+    let scope = match event.scope {
+        Some(s) => Some(s),
+        None => resolve(conn, event.object_type, event.object_id)?,
+    };
     let (seq, prev_hash): (i64, String) =
         audit_head::table.find(1).select((audit_head::last_seq, audit_head::last_hash)).first(conn)?;
     let mut entry = Entry {
@@ -96,6 +164,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<i64> {
         ip: event.ip.map(str::to_owned),
         prev_hash,
         hash: String::new(),
+        scope: scope.map(|s| s.key()),
     };
     entry.hash = entry_hash(&entry);
     diesel::insert_into(audit_log::table)
@@ -111,6 +180,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<i64> {
             audit_log::ip.eq(&entry.ip),
             audit_log::prev_hash.eq(&entry.prev_hash),
             audit_log::hash.eq(&entry.hash),
+            audit_log::scope.eq(&entry.scope),
         ))
         .execute(conn)?;
     diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&entry.hash)).execute(conn)?;
@@ -174,6 +244,8 @@ pub struct Filter {
     pub object_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// Only entries of these scopes ([`Scope::key`]); all entries when none.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// Newest first; returns the total matching and one page.
@@ -197,6 +269,9 @@ pub fn list(conn: &mut DbConn, f: &Filter, offset: i64, limit: i64) -> QueryResu
         }
         if let Some(v) = f.to {
             q = q.filter(audit_log::at.lt(v));
+        }
+        if let Some(v) = &f.scopes {
+            q = q.filter(audit_log::scope.eq_any(v.clone()));
         }
         q
     };

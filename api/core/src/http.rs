@@ -46,6 +46,11 @@ pub type ProfileLock = fn(&mut DbConn, &str) -> Result<Option<Msg>, ApiError>;
 /// grants can check that a scope exists and show what it is.
 pub type ScopeNames = fn(&mut DbConn, &[String]) -> Result<Vec<(String, String)>, ApiError>;
 
+/// The open elections whose frozen roll holds a person, as `(id, title)`, for a membership that
+/// ends meanwhile: the elections domain answers, so the association can say that the roll is
+/// kept (the person may still vote there) while every roll frozen later leaves them out.
+pub type FrozenRolls = fn(&mut DbConn, &str, &str) -> Result<Vec<(String, String)>, ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
@@ -57,6 +62,8 @@ pub struct Hooks {
     pub profile_locks: Vec<ProfileLock>,
     /// Scope kind → the domain's names of its scopes.
     pub scope_names: Vec<(crate::auth::ScopeKind, ScopeNames)>,
+    /// `(association, person)` → open elections whose frozen roll holds them.
+    pub frozen_rolls: Vec<FrozenRolls>,
 }
 
 impl Hooks {
@@ -71,6 +78,20 @@ impl Hooks {
             Some((_, names)) => names(conn, ids),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Every open election of `association` whose frozen roll holds `person`.
+    pub fn frozen_rolls(
+        &self,
+        conn: &mut DbConn,
+        association: &str,
+        person: &str,
+    ) -> Result<Vec<(String, String)>, ApiError> {
+        let mut out = Vec::new();
+        for f in &self.frozen_rolls {
+            out.extend(f(conn, association, person)?);
+        }
+        Ok(out)
     }
 }
 

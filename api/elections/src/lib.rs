@@ -12,3 +12,17 @@ pub mod voting;
 pub mod worker;
 
 pub use http::configure;
+
+/// The audit log's scope of elections: their association's.
+pub fn audit_scopes() -> Vec<(&'static str, anjoman_core::audit::Resolver)> {
+    use anjoman_core::audit::Scope;
+    use anjoman_core::db::DbConn;
+    use anjoman_core::db::schema::elections as el;
+    use diesel::prelude::*;
+
+    fn election(conn: &mut DbConn, id: Option<&str>) -> QueryResult<Option<Scope>> {
+        let Some(id) = id else { return Ok(None) };
+        Ok(el::table.find(id).select(el::association_id).first::<String>(conn).optional()?.map(Scope::Association))
+    }
+    vec![("election", election)]
+}

@@ -553,6 +553,23 @@ pub fn election_lock(conn: &mut DbConn, person: &str) -> Result<Option<Msg>, Api
     }))
 }
 
+/// The open elections of `association` whose roll, frozen at opening, holds `person`: a
+/// membership ending now leaves those rolls as they are (a hook of the associations domain).
+pub fn frozen_rolls_holding(
+    conn: &mut DbConn,
+    association: &str,
+    person: &str,
+) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(el::table
+        .inner_join(vr::table.on(vr::election_id.eq(el::id)))
+        .filter(el::association_id.eq(association))
+        .filter(el::status.eq(Status::Open.as_str()))
+        .filter(vr::person_id.eq(person))
+        .order(el::starts_at.asc())
+        .select((el::id, el::title))
+        .load(conn)?)
+}
+
 /// SMS codes not delivered in time go by e-mail, once (EL-07); run by the elections worker.
 pub fn email_fallbacks(conn: &mut DbConn, after: std::time::Duration) -> QueryResult<usize> {
     let cutoff = now() - Duration::from_std(after).unwrap_or(Duration::minutes(2));

@@ -387,13 +387,26 @@ pub async fn import_engineers(
                     }
                     anjoman_identity::store::grant_role(conn, &person, Role::Engineer, None, None)?;
                 }
-                audit::record(
-                    conn,
-                    Event::new("engineers.imported", "engineers", None).by(&user.person_id).states(
-                        None,
-                        Some(serde_json::json!({"engineers": n, "new_people": new_people, "degrees": degrees})),
-                    ),
-                )?;
+                // One entry per province, in that province's part of the log.
+                let mut provinces: Vec<&str> = rows.iter().map(|r| r.province.as_str()).collect();
+                provinces.sort_unstable();
+                provinces.dedup();
+                for province in provinces {
+                    let here = rows.iter().filter(|r| r.province == province).count();
+                    audit::record(
+                        conn,
+                        Event::new("engineers.imported", "engineers", None)
+                            .by(&user.person_id)
+                            .scoped(Some(audit::Scope::Engineering(province.to_owned())))
+                            .states(
+                                None,
+                                Some(serde_json::json!({
+                                    "province": province, "engineers": here,
+                                    "file": {"engineers": n, "new_people": new_people, "degrees": degrees},
+                                })),
+                            ),
+                    )?;
+                }
                 Ok(EngineerImportReport { rows: n, imported: n, new_people, degrees, dry_run })
             })
         })

@@ -367,6 +367,13 @@ async fn login(
     }
     let ok_account = account.filter(|_| matches);
     let client = store::SessionClient::of(&req, &ip);
+    let rehashed = match ok_account.as_ref().filter(|a| password::needs_rehash(&a.password_hash)) {
+        Some(_) => {
+            let (params, pw) = (state.config.argon2.clone(), body.password.clone());
+            Some(state.blocking(move || password::hash_password(&params, &pw)).await?)
+        }
+        None => None,
+    };
 
     let ttl = state.config.refresh_token_ttl;
     let password_is_code = body.password == code.as_str();
@@ -382,6 +389,12 @@ async fn login(
                 let must_change = acc.must_change_password || password_is_code;
                 if must_change && !acc.must_change_password {
                     store::require_password_change(conn, &acc.person_id)?;
+                }
+                if let Some(hash) = &rehashed {
+                    // A hash carried over from another system, replaced now that the password
+                    // is known to match it (the account keeps its password).
+                    store::replace_hash(conn, &acc.person_id, &acc.password_hash, hash)?;
+                    audit::record(conn, Event::new("auth.password_rehashed", "account", Some(&acc.person_id)))?;
                 }
                 let (session_id, token) = store::create_session(conn, &acc.person_id, ttl, &client)?;
                 audit::record(

@@ -115,6 +115,19 @@ fn checked_scope(
     }
 }
 
+/// Whose part of the audit log a grant or revocation of `role` is: the association's, the
+/// directorate's or the province's organisation's; the commission's own roles are its alone.
+pub fn audit_scope(role: Role, scope_id: Option<&str>) -> Option<audit::Scope> {
+    match role {
+        Role::AssociationAdmin | Role::Member => scope_id.map(|id| audit::Scope::Association(id.to_owned())),
+        Role::DirectorateAdmin | Role::UniversityReviewer | Role::DistributorManager | Role::TechnicalOfficer => {
+            Some(audit::Scope::Directorate)
+        }
+        Role::EngineeringAdmin => scope_id.map(|p| audit::Scope::Engineering(p.to_owned())),
+        Role::CommissionAdmin | Role::Engineer => None,
+    }
+}
+
 fn grant_json(person_id: &str, role: Role, scope: Option<&(ScopeKind, String)>) -> serde_json::Value {
     serde_json::json!({
         "person_id": person_id,
@@ -145,6 +158,7 @@ pub fn grant(
     if let Some(id) = &id {
         let mut event = Event::new("role.granted", "role_grant", Some(id))
             .by(actor)
+            .scoped(audit_scope(role, scope.as_ref().map(|(_, s)| s.as_str())))
             .states(None, Some(grant_json(person_id, role, scope.as_ref())));
         if let Some(ip) = ip {
             event = event.from_ip(ip);
@@ -490,6 +504,7 @@ pub async fn revoke_grant(
                     conn,
                     Event::new("role.revoked", "role_grant", Some(&id))
                         .by(&user.person_id)
+                        .scoped(audit_scope(role, scope.as_ref().map(|(_, s)| s.as_str())))
                         .from_ip(&ip)
                         .states(Some(grant_json(&person, role, scope.as_ref())), None),
                 )?;

@@ -170,6 +170,25 @@ pub fn grant_role(
     Ok(Some(id))
 }
 
+/// Removes a person's grants of `role` in `scope_id` (a membership ended, a role taken back by
+/// its domain); returns how many went. Takes effect on the person's next request.
+pub fn remove_role(conn: &mut DbConn, person_id: &str, role: Role, scope_id: Option<&str>) -> QueryResult<usize> {
+    let q = role_grants::table.filter(role_grants::person_id.eq(person_id)).filter(role_grants::role.eq(role.as_str()));
+    match scope_id {
+        Some(scope) => diesel::delete(q.filter(role_grants::scope_id.eq(scope))).execute(conn),
+        None => diesel::delete(q.filter(role_grants::scope_id.is_null())).execute(conn),
+    }
+}
+
+/// Replaces a password hash by another of the same password (re-hashing), only if it is still
+/// `old` — a password changed meanwhile is kept.
+pub fn replace_hash(conn: &mut DbConn, person_id: &str, old: &str, new: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(person_id).filter(accounts::password_hash.eq(old)))
+        .set(accounts::password_hash.eq(new))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn set_password(conn: &mut DbConn, person_id: &str, hash: &str, must_change_password: bool) -> QueryResult<()> {
     diesel::update(accounts::table.find(person_id))
         .set((
@@ -476,4 +495,29 @@ mod tests {
         let PersonMatch::Name(p) = person_match("علي_%").unwrap() else { panic!("a name") };
         assert!(p.starts_with('%') && p.ends_with('%') && !p[1..p.len() - 1].contains(['%', '_']), "{p}");
     }
+}
+
+/// Tells a person something by SMS and e-mail, to whichever contacts they have, through the
+/// outbox (call inside the transaction of the change it reports).
+pub fn notify_person(conn: &mut DbConn, person_id: &str, purpose: &str, subject: &str, text: &str) -> QueryResult<()> {
+    use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue};
+    let (mobile, email): (Option<String>, Option<String>) =
+        persons::table.find(person_id).select((persons::mobile, persons::email)).first(conn)?;
+    for (channel, to) in [(Channel::Sms, mobile), (Channel::Email, email)] {
+        if let Some(to) = to {
+            enqueue(
+                conn,
+                NewMessage {
+                    channel,
+                    recipient: &to,
+                    subject: Some(subject),
+                    body: text,
+                    purpose,
+                    template: None,
+                    urgent: false,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }

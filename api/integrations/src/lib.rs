@@ -25,3 +25,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(verify::verify_engineer)
         .service(verify::election_results);
 }
+
+/// The audit log's scope of keys and webhooks: their owner's (the commission's are its alone).
+pub fn audit_scopes() -> Vec<(&'static str, anjoman_core::audit::Resolver)> {
+    use anjoman_core::audit::Scope;
+    use anjoman_core::db::DbConn;
+    use anjoman_core::db::schema::{api_keys as k, webhook_subscriptions as w};
+    use diesel::prelude::*;
+
+    fn of(owner: Option<(String, Option<String>)>) -> Option<Scope> {
+        match owner? {
+            (kind, _) if kind == "directorate" => Some(Scope::Directorate),
+            (kind, Some(p)) if kind == "engineering" => Some(Scope::Engineering(p)),
+            _ => None,
+        }
+    }
+    fn key(conn: &mut DbConn, id: Option<&str>) -> QueryResult<Option<Scope>> {
+        let Some(id) = id else { return Ok(None) };
+        Ok(of(k::table.find(id).select((k::owner_kind, k::province_id)).first(conn).optional()?))
+    }
+    fn webhook(conn: &mut DbConn, id: Option<&str>) -> QueryResult<Option<Scope>> {
+        let Some(id) = id else { return Ok(None) };
+        Ok(of(w::table.find(id).select((w::owner_kind, w::province_id)).first(conn).optional()?))
+    }
+    vec![("api_key", key), ("webhook", webhook)]
+}

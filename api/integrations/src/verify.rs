@@ -115,7 +115,10 @@ pub struct OfficerBranch {
 #[derive(Serialize, ToSchema)]
 pub struct OfficerVerification {
     pub national_code: String,
+    /// Qualified, and the qualification neither suspended nor revoked by the directorate.
     pub qualified: bool,
+    /// `active`, `suspended` or `revoked` for a person ever qualified; none otherwise.
+    pub standing: Option<String>,
     pub qualified_on: Option<NaiveDate>,
     /// Field of study and degree the qualification is for (when qualified).
     pub field: Option<String>,
@@ -147,16 +150,18 @@ pub async fn verify_officer(
     let code = national_code(&q.national_code)?;
     let out = state
         .db(move |conn| {
-            let officer: Option<(String, String, String, Option<NaiveDateTime>)> = o::table
+            let officer: Option<(String, String, String, Option<NaiveDateTime>, String)> = o::table
                 .inner_join(p::table)
                 .filter(p::national_code.eq(&code))
-                .select((o::person_id, o::field, o::degree_level, o::qualified_at))
+                .select((o::person_id, o::field, o::degree_level, o::qualified_at, o::standing))
                 .first(conn)
                 .optional()?;
-            let Some((pid, field, degree, Some(at))) = officer else {
+            let standing = officer.as_ref().filter(|r| r.3.is_some()).map(|r| r.4.clone());
+            let Some((pid, field, degree, Some(at), s)) = officer.filter(|r| r.4 == "active") else {
                 return Ok(OfficerVerification {
                     national_code: code,
                     qualified: false,
+                    standing,
                     qualified_on: None,
                     field: None,
                     degree_level: None,
@@ -172,6 +177,7 @@ pub async fn verify_officer(
             Ok(OfficerVerification {
                 national_code: code,
                 qualified: true,
+                standing: Some(s),
                 qualified_on: Some(at.date()),
                 field: Some(field),
                 degree_level: Some(degree),

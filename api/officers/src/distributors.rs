@@ -39,16 +39,19 @@ pub enum CoopStatus {
     Active,
     /// Ended by the officer.
     Terminated,
+    /// Ended by the directorate: the officer's qualification was suspended or revoked.
+    Ended,
 }
 
 impl CoopStatus {
-    const ALL: [CoopStatus; 6] = [
+    const ALL: [CoopStatus; 7] = [
         CoopStatus::AwaitingOfficer,
         CoopStatus::Declined,
         CoopStatus::AwaitingUniversity,
         CoopStatus::Rejected,
         CoopStatus::Active,
         CoopStatus::Terminated,
+        CoopStatus::Ended,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl CoopStatus {
             CoopStatus::Rejected => "rejected",
             CoopStatus::Active => "active",
             CoopStatus::Terminated => "terminated",
+            CoopStatus::Ended => "ended",
         }
     }
 
@@ -462,17 +466,52 @@ pub async fn show_distributor(
     Ok(web::Json(state.db(move |conn| distributor_dto(conn, &id)).await?))
 }
 
+/// Ends every cooperation that binds `officer` (named, awaiting the university, or active),
+/// because the directorate suspended or revoked their qualification: each becomes `ended` with
+/// `reason`, the branch loses its officer, and each distributor's manager is texted. Call inside
+/// the transaction of the suspension or revocation; returns how many ended.
+pub fn end_for_officer(conn: &mut DbConn, officer: &str, actor: &str, reason: &str) -> Result<usize, ApiError> {
+    let rows: Vec<Coop> = co::table
+        .filter(co::officer_id.eq(officer))
+        .filter(co::status.eq_any(BINDING))
+        .select(Coop::as_select())
+        .load(conn)?;
+    let who = person_ref(conn, officer)?;
+    for c in &rows {
+        move_coop(conn, c, state(c), CoopStatus::Ended, actor, Some(reason))?;
+        diesel::update(br::table.find(&c.branch_id).filter(br::officer_id.eq(officer)))
+            .set(br::officer_id.eq(None::<String>))
+            .execute(conn)?;
+        diesel::update(co::table.find(&c.id)).set(co::ended_at.eq(now())).execute(conn)?;
+        let (manager, branch): (String, String) = di::table
+            .inner_join(br::table.on(br::distributor_id.eq(di::id)))
+            .filter(br::id.eq(&c.branch_id))
+            .select((di::manager_id, br::name))
+            .first(conn)?;
+        sms(
+            conn,
+            &manager,
+            &format!(
+                "صلاحیت {} به‌عنوان مسئول فنی از سوی اداره کل تجهیزات پزشکی متوقف شد و همکاری او با شعبهٔ «{branch}» پایان یافت. مسئول فنی دیگری معرفی کنید.
+The directorate stopped {}'s qualification as a technical officer; their cooperation with branch “{branch}” has ended. Name another technical officer.",
+                who.name, who.name
+            ),
+        )?;
+    }
+    Ok(rows.len())
+}
+
 /// Names an officer for a branch: a cooperation request to the officer (DI-02). Only a qualified
 /// officer not bound elsewhere (TO-08), and only for a branch without one.
 fn name_officer(conn: &mut DbConn, actor: &str, branch: &Branch, raw: &str) -> Result<(), ApiError> {
     let code = NationalCode::parse(raw)
         .map_err(|e| ApiError::field("officer_national_code", e.message_fa(), e.message_en()))?;
     let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?;
-    let qualified: Option<Option<NaiveDateTime>> = match &person {
-        Some(pid) => o::table.find(pid).select(o::qualified_at).first(conn).optional()?,
+    let qualified: Option<(Option<NaiveDateTime>, String)> = match &person {
+        Some(pid) => o::table.find(pid).select((o::qualified_at, o::standing)).first(conn).optional()?,
         None => None,
     };
-    let Some(Some(_)) = qualified else {
+    let Some((Some(_), standing)) = qualified else {
         return Err(ApiError::Conflict {
             code: "officer_not_qualified",
             msg: Msg::new(
@@ -481,6 +520,15 @@ fn name_officer(conn: &mut DbConn, actor: &str, branch: &Branch, raw: &str) -> R
             ),
         });
     };
+    if standing != crate::rules::Standing::Active.as_str() {
+        return Err(ApiError::Conflict {
+            code: "officer_not_qualified",
+            msg: Msg::new(
+                "صلاحیت این مسئول فنی تعلیق یا لغو شده است.",
+                "This technical officer's qualification is suspended or revoked.",
+            ),
+        });
+    }
     let officer = person.unwrap_or_default();
     let bound: bool = diesel::select(diesel::dsl::exists(
         co::table.filter(co::officer_id.eq(&officer)).filter(co::status.eq_any(BINDING)),
@@ -711,7 +759,7 @@ pub async fn cooperation_queue(
 ) -> Result<web::Json<CooperationList>, ApiError> {
     let statuses: Vec<&str> = match q.filter.as_deref().unwrap_or("pending") {
         "pending" => vec!["awaiting_university"],
-        "decided" => vec!["active", "rejected", "terminated"],
+        "decided" => vec!["active", "rejected", "terminated", "ended"],
         _ => return Err(ApiError::field("filter", "فیلتر نامعتبر است.", "Unknown filter.")),
     };
     let all = user.has_role(Role::DirectorateAdmin);

@@ -8,7 +8,6 @@ use anjoman_core::db::schema::{officer_requests as rq, officers as o, persons as
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::Purpose;
-use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue};
 use anjoman_core::platform::payments::{self, Invoice};
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::reference::{self, city_in, field_allowed};
-use crate::rules::{Action, RequestKind, RequestStatus};
+use crate::rules::{Action, RequestKind, RequestStatus, Standing};
 use crate::store::{self, Officer, Request, transition};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -48,7 +47,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::distributors::cooperation_queue)
         .service(crate::distributors::approve_cooperation)
         .service(crate::distributors::reject_cooperation)
-        .service(crate::import::import_officers);
+        .service(crate::import::import_officers)
+        .service(crate::standing::list_qualified)
+        .service(crate::standing::show_standing)
+        .service(crate::standing::change_standing);
 }
 
 /// The fee of a request kind, in rials (ANJOMAN_OFFICER_*_FEE_RIALS).
@@ -80,25 +82,23 @@ fn check_documents(conn: &mut DbConn, ids: &[String], owner: &str, field: &str) 
 }
 
 fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
-    let (mobile, email): (Option<String>, Option<String>) =
-        p::table.find(person).select((p::mobile, p::email)).first(conn)?;
-    for (channel, to) in [(Channel::Sms, mobile), (Channel::Email, email)] {
-        if let Some(to) = to {
-            enqueue(
-                conn,
-                NewMessage {
-                    channel,
-                    recipient: &to,
-                    subject: Some("درخواست مسئول فنی / Technical officer request"),
-                    body: text,
-                    purpose: "officer_request",
-                    template: None,
-                    urgent: false,
-                },
-            )?;
-        }
+    Ok(anjoman_identity::store::notify_person(
+        conn,
+        person,
+        "officer_request",
+        "درخواست مسئول فنی / Technical officer request",
+        text,
+    )?)
+}
+
+fn suspended() -> ApiError {
+    ApiError::Conflict {
+        code: "qualification_suspended",
+        msg: Msg::new(
+            "صلاحیت شما از سوی اداره کل تعلیق شده است؛ تا رفع تعلیق درخواستی پذیرفته نمی‌شود.",
+            "The directorate has suspended your qualification; no request is taken until it is lifted.",
+        ),
     }
-    Ok(())
 }
 
 fn in_progress() -> ApiError {
@@ -392,6 +392,11 @@ pub struct OfficerDto {
     pub documents: Vec<FileRef>,
     /// When the qualification took effect (its fee paid).
     pub qualified_at: Option<DateTime<Utc>>,
+    /// Whether the qualification is in force, suspended or revoked by the directorate
+    /// (meaningful once `qualified_at` is set).
+    pub standing: Standing,
+    /// The directorate's suspensions, reinstatements and revocations, oldest first.
+    pub standing_history: Vec<crate::standing::StandingEntry>,
     /// The request in progress, if any (TO-07).
     pub current_request: Option<RequestDto>,
     /// Every request, newest first.
@@ -406,6 +411,7 @@ fn officer_dto(conn: &mut DbConn, person: &str) -> Result<OfficerDto, ApiError> 
         history.push(request_dto(conn, r)?);
     }
     let current = history.iter().position(|r| r.status.open()).map(|i| history.remove(i));
+    let standing = off.standing();
     Ok(OfficerDto {
         person_id: off.person_id,
         national_code: who.national_code,
@@ -425,6 +431,8 @@ fn officer_dto(conn: &mut DbConn, person: &str) -> Result<OfficerDto, ApiError> 
         degree_level: off.degree_level,
         documents: file_refs(&off.documents),
         qualified_at: off.qualified_at.map(|t| t.and_utc()),
+        standing,
+        standing_history: crate::standing::history(conn, person)?,
         current_request: current,
         history,
     })
@@ -608,7 +616,7 @@ pub struct NewRequest {
         (status = 201, description = "Submitted", body = OfficerDto),
         (status = 400, description = "Invalid documents or changes", body = anjoman_core::error::ErrorBody),
         (status = 404, description = "Not registered as an officer", body = anjoman_core::error::ErrorBody),
-        (status = 409, description = "`request_in_progress`, `already_qualified` or `not_qualified`", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`request_in_progress`, `already_qualified`, `not_qualified` or `qualification_suspended`", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/officers/me/requests")]
@@ -628,7 +636,11 @@ async fn submit_request(
                 check_documents(conn, &b.documents, &user.person_id, "documents")?;
                 let (province, documents, changes, previous) = match b.kind {
                     RequestKind::Qualification => {
-                        if off.qualified_at.is_some() {
+                        if off.qualified_at.is_some() && off.standing() == Standing::Suspended {
+                            return Err(suspended());
+                        }
+                        // A revoked qualification may be sought again from the start.
+                        if off.qualified_at.is_some() && off.standing() == Standing::Active {
                             return Err(ApiError::Conflict {
                                 code: "already_qualified",
                                 msg: Msg::new(
@@ -655,7 +667,10 @@ async fn submit_request(
                         (province, docs, None, None)
                     }
                     RequestKind::Amendment => {
-                        if off.qualified_at.is_none() {
+                        if off.qualified_at.is_some() && off.standing() == Standing::Suspended {
+                            return Err(suspended());
+                        }
+                        if !off.qualified() {
                             return Err(ApiError::Conflict {
                                 code: "not_qualified",
                                 msg: Msg::new(
@@ -802,7 +817,9 @@ pub fn on_paid(conn: &mut DbConn, invoice: &Invoice) -> Result<(), ApiError> {
     match RequestKind::parse(&r.kind) {
         Some(RequestKind::Amendment) => apply_changes(conn, &r)?,
         _ => {
-            diesel::update(o::table.find(&r.officer_id)).set(o::qualified_at.eq(now())).execute(conn)?;
+            diesel::update(o::table.find(&r.officer_id))
+                .set((o::qualified_at.eq(now()), o::standing.eq(Standing::Active.as_str())))
+                .execute(conn)?;
             let (national_code, field, degree): (String, String, String) = o::table
                 .inner_join(anjoman_core::db::schema::persons::table)
                 .filter(o::person_id.eq(&r.officer_id))

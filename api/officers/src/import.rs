@@ -1,7 +1,8 @@
 //! Migration of existing officers (TO-10): a CSV of officers and their current distributor, all
 //! rows or none. Each officer becomes a qualified officer (their qualification predates this
-//! system); people without an account get one with a random password that nobody knows — they
-//! set their own through "forgot password" (ID-03). The distributor is found by name or created
+//! system); people without an account get one with the password hash carried over from the
+//! previous system (bcrypt or argon2, re-hashed at first login) or else a random password that
+//! nobody knows — they set their own through "forgot password" (ID-03). The distributor is found by name or created
 //! with its manager, and the officer becomes the technical officer of its central branch.
 
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_ROWS: usize = 5_000;
 
 /// Columns by their English or Persian heading.
-const COLUMNS: [(&str, &[&str]); 17] = [
+const COLUMNS: [(&str, &[&str]); 18] = [
     ("national_code", &["national_code", "کد ملی"]),
     ("first_name", &["first_name", "نام"]),
     ("last_name", &["last_name", "نام خانوادگی"]),
@@ -46,6 +47,7 @@ const COLUMNS: [(&str, &[&str]); 17] = [
     ("distributor", &["distributor", "توزیع کننده", "شرکت"]),
     ("distributor_kind", &["distributor_kind", "نوع توزیع کننده"]),
     ("manager_national_code", &["manager_national_code", "کد ملی مدیر"]),
+    ("password_hash", &["password_hash", "هش رمز عبور"]),
 ];
 
 const REQUIRED: [&str; 11] = [
@@ -79,6 +81,8 @@ struct Row {
     field: String,
     degree: DegreeLevel,
     distributor: Option<(String, &'static str, NationalCode)>,
+    /// The officer's password hash from the previous system (bcrypt or argon2), if given.
+    password_hash: Option<String>,
 }
 
 fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
@@ -255,6 +259,16 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
                 .ok();
             kind.zip(manager).map(|(k, m)| (dist_name.clone(), k, m))
         };
+        let hash_text = cell("password_hash");
+        let password_hash = (!hash_text.is_empty()).then_some(hash_text);
+        if let Some(Err(why)) = password_hash.as_deref().map(password::check_imported_hash) {
+            rejected.add(
+                line,
+                "password_hash",
+                format!("هش رمز عبور پذیرفته نیست ({why})؛ bcrypt یا argon2 لازم است."),
+                format!("The password hash is not accepted ({why}); bcrypt or argon2 is needed."),
+            );
+        }
         if rejected.0.0.len() != before {
             continue;
         }
@@ -278,6 +292,7 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
                 field,
                 degree,
                 distributor,
+                password_hash,
             });
         }
     }
@@ -298,7 +313,8 @@ pub struct OfficerImportReport {
     pub rows: usize,
     /// Officers added (0 on a dry run).
     pub imported: usize,
-    /// Accounts created with a random password, to be set through "forgot password".
+    /// Accounts created: with the `password_hash` carried over, or else a random password to be
+    /// set through "forgot password".
     pub new_accounts: usize,
     /// Distributors created (the others were found by name).
     pub new_distributors: usize,
@@ -309,7 +325,10 @@ fn person_id(conn: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
     p::table.filter(p::national_code.eq(code)).select(p::id).first(conn).optional()
 }
 
-/// An account for the person, with a random password nobody knows (ID-03); created when missing.
+/// An account for the person, created when missing: with the password hash carried over from the
+/// previous system, or else a random password nobody knows (ID-03). An existing account keeps its
+/// own password.
+#[allow(clippy::too_many_arguments)]
 fn ensure_account(
     conn: &mut DbConn,
     config: &anjoman_core::Config,
@@ -318,6 +337,7 @@ fn ensure_account(
     last: &str,
     mobile: Option<&str>,
     email: Option<&str>,
+    imported_hash: Option<&str>,
 ) -> Result<(String, bool), ApiError> {
     let existing = person_id(conn, code.as_str())?;
     let has_account = match &existing {
@@ -327,7 +347,10 @@ fn ensure_account(
     if has_account {
         return Ok((existing.unwrap_or_default(), false));
     }
-    let hash = password::hash_password(&config.argon2, &password::random_password());
+    let hash = match imported_hash {
+        Some(h) => h.to_owned(),
+        None => password::hash_password(&config.argon2, &password::random_password()),
+    };
     let id = match existing {
         Some(id) => id,
         None => anjoman_identity::store::insert_person_record(
@@ -349,7 +372,9 @@ fn ensure_account(
 /// directorate, TO-10). The body is the CSV (UTF-8, a heading line; Persian headings work):
 /// `national_code, first_name, last_name, birth_date (YYYY-MM-DD), father_name, gender,
 /// id_card_number, mobile, email, address, province, city, field, degree_level` and optionally
-/// `distributor, distributor_kind (company|guild), manager_national_code`. All rows or none:
+/// `distributor, distributor_kind (company|guild), manager_national_code` and `password_hash` (the
+/// previous system's bcrypt `$2a$/$2b$/$2y$` or argon2 PHC hash, with bounded cost: the officer logs
+/// in with their old password, which is then re-hashed as argon2id). All rows or none:
 /// any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
 #[utoipa::path(
     tag = "officers",
@@ -403,7 +428,7 @@ pub async fn import_officers(
                 let (mut new_accounts, mut new_distributors) = (0, 0);
                 let at = now();
                 for r in &rows {
-                    let (officer, created) = ensure_account(conn, &config, &r.code, &r.first_name, &r.last_name, r.mobile.as_deref(), r.email.as_deref())?;
+                    let (officer, created) = ensure_account(conn, &config, &r.code, &r.first_name, &r.last_name, r.mobile.as_deref(), r.email.as_deref(), r.password_hash.as_deref())?;
                     new_accounts += usize::from(created);
                     diesel::update(p::table.find(&officer).filter(p::birth_date.is_null())).set(p::birth_date.eq(r.birth_date)).execute(conn)?;
                     diesel::insert_into(o::table)
@@ -429,7 +454,7 @@ pub async fn import_officers(
                     let distributor = match found {
                         Some(id) => id,
                         None => {
-                            let (manager, created) = ensure_account(conn, &config, manager_code, "مدیر", name, None, None)?;
+                            let (manager, created) = ensure_account(conn, &config, manager_code, "مدیر", name, None, None, None)?;
                             new_accounts += usize::from(created);
                             let id = new_id();
                             diesel::insert_into(di::table)

@@ -132,11 +132,85 @@ pub fn next(from: RequestStatus, action: Action) -> Result<RequestStatus, ApiErr
     })
 }
 
+/// Where a qualification stands once granted: only an active one lets the officer be named
+/// for a branch, file amendments and be verified as qualified. A suspension can be lifted; a
+/// revocation is final (the officer may file a new qualification request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Active => "active",
+            Standing::Suspended => "suspended",
+            Standing::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Standing::Active, Standing::Suspended, Standing::Revoked].into_iter().find(|x| x.as_str() == s)
+    }
+
+    fn fa(self) -> &'static str {
+        match self {
+            Standing::Active => "فعال",
+            Standing::Suspended => "تعلیق‌شده",
+            Standing::Revoked => "لغوشده",
+        }
+    }
+}
+
+/// What the directorate does to a qualification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StandingAction {
+    Suspend,
+    Reinstate,
+    Revoke,
+}
+
+/// Where a standing action leads, or the refusal (409 `illegal_transition`).
+pub fn next_standing(from: Standing, action: StandingAction) -> Result<Standing, ApiError> {
+    let to = match (from, action) {
+        (Standing::Active, StandingAction::Suspend) => Some(Standing::Suspended),
+        (Standing::Suspended, StandingAction::Reinstate) => Some(Standing::Active),
+        (Standing::Active | Standing::Suspended, StandingAction::Revoke) => Some(Standing::Revoked),
+        _ => None,
+    };
+    to.ok_or_else(|| ApiError::Conflict {
+        code: "illegal_transition",
+        msg: Msg::new(
+            format!("این کار برای صلاحیتی با وضعیت «{}» ممکن نیست.", from.fa()),
+            format!("Not possible for a qualification that is {}.", from.as_str()),
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn standing_moves_only_forward_except_a_lifted_suspension() {
+        use Standing::*;
+        use StandingAction::*;
+        assert_eq!(next_standing(Active, Suspend).unwrap(), Suspended);
+        assert_eq!(next_standing(Suspended, Reinstate).unwrap(), Active);
+        assert_eq!(next_standing(Active, Revoke).unwrap(), Revoked);
+        assert_eq!(next_standing(Suspended, Revoke).unwrap(), Revoked);
+        for (from, action) in
+            [(Active, Reinstate), (Suspended, Suspend), (Revoked, Reinstate), (Revoked, Suspend), (Revoked, Revoke)]
+        {
+            assert_eq!(next_standing(from, action).unwrap_err().code(), "illegal_transition");
+        }
+    }
 
     fn action() -> impl Strategy<Value = Action> {
         proptest::sample::select(Action::ALL.to_vec())

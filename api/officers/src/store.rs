@@ -26,6 +26,18 @@ pub struct Officer {
     pub degree_level: String,
     pub documents: String,
     pub qualified_at: Option<NaiveDateTime>,
+    pub standing: String,
+}
+
+impl Officer {
+    /// Qualified, and the qualification neither suspended nor revoked.
+    pub fn qualified(&self) -> bool {
+        self.qualified_at.is_some() && self.standing == crate::rules::Standing::Active.as_str()
+    }
+
+    pub fn standing(&self) -> crate::rules::Standing {
+        crate::rules::Standing::parse(&self.standing).unwrap_or(crate::rules::Standing::Active)
+    }
 }
 
 pub fn officer(conn: &mut DbConn, person: &str) -> QueryResult<Option<Officer>> {

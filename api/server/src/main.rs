@@ -228,6 +228,7 @@ fn main() -> ExitCode {
     limit_malloc_arenas();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
+    startup::register_audit_scopes();
     init_logging();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

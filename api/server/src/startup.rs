@@ -24,6 +24,19 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
      img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
+/// Each domain's audit-log scopes by object type (see `anjoman_core::audit::register_scopes`).
+pub fn register_audit_scopes() {
+    for scopes in [
+        anjoman_associations::audit_scopes(),
+        anjoman_elections::audit_scopes(),
+        anjoman_officers::audit_scopes(),
+        anjoman_engineers::audit_scopes(),
+        anjoman_integrations::audit_scopes(),
+    ] {
+        anjoman_core::audit::register_scopes(&scopes);
+    }
+}
+
 /// What the domains plug into one another: who may read which files, what locks profiles.
 pub fn hooks() -> anjoman_core::http::Hooks {
     anjoman_core::http::Hooks {
@@ -40,6 +53,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
             (ScopeKind::Province, anjoman_officers::reference::province_names),
             (ScopeKind::Distributor, anjoman_officers::distributors::scope_names),
         ],
+        frozen_rolls: vec![anjoman_elections::voting::frozen_rolls_holding],
     }
 }
 

@@ -222,7 +222,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first, filtered (commission admins). */
+        /**
+         * The audit log, newest first, filtered: the commission reads every entry; an association's
+         *     admins read their association's (memberships, board, news, elections, its admins' grants);
+         *     the directorate its domain (officers, requests, distributors, cooperations, its roles, keys
+         *     and webhooks); a province's engineering admins their province's. Sign-ins and other entries
+         *     of no one domain are the commission's alone.
+         */
         get: operations["audit_log"];
         put?: never;
         post?: never;
@@ -1960,6 +1966,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/memberships/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The signed-in member leaves an association, optionally saying why. As with a removal, an
+         *     open election's frozen roll keeps them (named in the answer).
+         */
+        post: operations["leave_association"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -2059,6 +2085,47 @@ export interface paths {
         put?: never;
         /** Approves a pending request (the association's admins); the person becomes a member. */
         post: operations["approve_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memberships/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Removes a member from the association (its admins, the commission), with a reason the person
+         *     is told by SMS or e-mail. The person stays on the frozen roll of an election already open
+         *     (named in the answer) and is on no roll frozen later. They may be registered or ask again.
+         */
+        post: operations["remove_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memberships/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A membership's history, oldest first: requests, decisions, registrations, endings (the
+         *     member, the association's admins, the commission).
+         */
+        get: operations["membership_history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2322,7 +2389,9 @@ export interface paths {
          *     directorate, TO-10). The body is the CSV (UTF-8, a heading line; Persian headings work):
          *     `national_code, first_name, last_name, birth_date (YYYY-MM-DD), father_name, gender,
          *     id_card_number, mobile, email, address, province, city, field, degree_level` and optionally
-         *     `distributor, distributor_kind (company|guild), manager_national_code`. All rows or none:
+         *     `distributor, distributor_kind (company|guild), manager_national_code` and `password_hash` (the
+         *     previous system's bcrypt `$2a$/$2b$/$2y$` or argon2 PHC hash, with bounded cost: the officer logs
+         *     in with their old password, which is then re-hashed as argon2id). All rows or none:
          *     any rejected row answers `import_rejected` with `rows[<line>].<column>` in `fields`.
          */
         post: operations["import_officers"];
@@ -2638,6 +2707,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/qualified-officers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register of qualified technical officers, searched and filtered by standing (the
+         *     directorate: every province; a university's reviewers: their province).
+         */
+        get: operations["list_qualified"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/qualified-officers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A qualified officer's standing and its history (the directorate, the province's reviewers,
+         *     the officer).
+         */
+        get: operations["show_standing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/qualified-officers/{id}/standing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspends, reinstates or revokes a qualification (the directorate only). A suspension or a
+         *     revocation ends the officer's cooperations at once and texts each manager; webhooks
+         *     `qualification.suspended` and `qualification.revoked`.
+         */
+        post: operations["change_standing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/role-grants": {
         parameters: {
             query?: never;
@@ -2881,6 +3011,11 @@ export interface components {
             ip?: string | null;
             object_id?: string | null;
             object_type: string;
+            /**
+             * @description Whose part of the log: `association:<id>`, `directorate`, `engineering:<province>`, or
+             *     none (the commission's alone).
+             */
+            scope?: string | null;
             /** Format: int64 */
             seq: number;
         };
@@ -3135,7 +3270,7 @@ export interface components {
             reason?: string | null;
         };
         /** @enum {string} */
-        CoopStatus: "awaiting_officer" | "declined" | "awaiting_university" | "rejected" | "active" | "terminated";
+        CoopStatus: "awaiting_officer" | "declined" | "awaiting_university" | "rejected" | "active" | "terminated" | "ended";
         CooperationDto: {
             branch: components["schemas"]["BranchDto"];
             /** Format: date-time */
@@ -3320,6 +3455,10 @@ export interface components {
         ElectionList: {
             items: components["schemas"]["ElectionSummary"][];
         };
+        ElectionRef: {
+            id: string;
+            title: string;
+        };
         ElectionSummary: {
             association_id: string;
             association_name: string;
@@ -3332,6 +3471,13 @@ export interface components {
             starts_at: string;
             status: components["schemas"]["Status"];
             title: string;
+        };
+        EndBody: {
+            /**
+             * @description Why: required when an admin removes a member (the person sees it), optional when a member
+             *     leaves. At most 500 characters.
+             */
+            reason?: string | null;
         };
         EngineerAddress: {
             address: string;
@@ -3553,6 +3699,15 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        HistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who did it (none for the person's own request, or for a step before history was kept). */
+            by?: string | null;
+            reason?: string | null;
+            /** @description The status the membership took. */
+            status: components["schemas"]["MembershipStatus"];
+        };
         ImportReport: {
             dry_run: boolean;
             /** @description Members added (0 on a dry run). */
@@ -3718,13 +3873,29 @@ export interface components {
             /** Format: date-time */
             decided_at?: string | null;
             degree_level: string;
+            /**
+             * Format: date-time
+             * @description When the member left or was removed.
+             */
+            ended_at?: string | null;
             field: string;
             id: string;
-            /** @description Why it was rejected. */
+            /** @description Why it was rejected, removed or left. */
             reason?: string | null;
             /** Format: date-time */
             requested_at: string;
             status: components["schemas"]["MembershipStatus"];
+        };
+        MembershipEnded: {
+            /**
+             * @description Open elections whose roll, frozen at opening, still holds the person: they may vote
+             *     there; every roll frozen from now on leaves them out.
+             */
+            kept_on_rolls: components["schemas"]["ElectionRef"][];
+            membership: components["schemas"]["MembershipDto"];
+        };
+        MembershipHistory: {
+            items: components["schemas"]["HistoryEntry"][];
         };
         MembershipList: {
             items: components["schemas"]["MembershipDto"][];
@@ -3735,10 +3906,11 @@ export interface components {
             field: string;
         };
         /**
-         * @description Where a membership stands (AS-03). Only approved members count anywhere.
+         * @description Where a membership stands (AS-03). Only approved members count anywhere; a member who
+         *     left or was removed may ask to join again.
          * @enum {string}
          */
-        MembershipStatus: "pending" | "approved" | "rejected";
+        MembershipStatus: "pending" | "approved" | "rejected" | "left" | "removed";
         MessageDto: components["schemas"]["MessageSummary"] & {
             attachments: components["schemas"]["AttachmentDto"][];
             /** @description Plain text. */
@@ -3914,6 +4086,13 @@ export interface components {
              * @description When the qualification took effect (its fee paid).
              */
             qualified_at?: string | null;
+            /**
+             * @description Whether the qualification is in force, suspended or revoked by the directorate
+             *     (meaningful once `qualified_at` is set).
+             */
+            standing: components["schemas"]["Standing"];
+            /** @description The directorate's suspensions, reinstatements and revocations, oldest first. */
+            standing_history: components["schemas"]["StandingEntry"][];
         };
         OfficerEdit: {
             address?: string | null;
@@ -3947,7 +4126,10 @@ export interface components {
             dry_run: boolean;
             /** @description Officers added (0 on a dry run). */
             imported: number;
-            /** @description Accounts created with a random password, to be set through "forgot password". */
+            /**
+             * @description Accounts created: with the `password_hash` carried over, or else a random password to be
+             *     set through "forgot password".
+             */
             new_accounts: number;
             /** @description Distributors created (the others were found by name). */
             new_distributors: number;
@@ -3961,9 +4143,12 @@ export interface components {
             /** @description Field of study and degree the qualification is for (when qualified). */
             field?: string | null;
             national_code: string;
+            /** @description Qualified, and the qualification neither suspended nor revoked by the directorate. */
             qualified: boolean;
             /** Format: date */
             qualified_on?: string | null;
+            /** @description `active`, `suspended` or `revoked` for a person ever qualified; none otherwise. */
+            standing?: string | null;
         };
         OrgSettings: {
             /**
@@ -4109,6 +4294,27 @@ export interface components {
         QualificationBody: {
             degree_level: string;
             field: string;
+        };
+        QualifiedOfficer: {
+            degree_level: string;
+            field: string;
+            first_name: string;
+            last_name: string;
+            national_code: string;
+            person_id: string;
+            province_id: string;
+            /** Format: date-time */
+            qualified_at?: string | null;
+            standing: components["schemas"]["Standing"];
+        };
+        QualifiedOfficerPage: {
+            items: components["schemas"]["QualifiedOfficer"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
         };
         Queue: {
             items: components["schemas"]["QueueItem"][];
@@ -4467,6 +4673,43 @@ export interface components {
             label?: string | null;
             /** @description Open this address (a full-page navigation) to sign in. */
             start_url?: string | null;
+        };
+        /**
+         * @description Where a qualification stands once granted: only an active one lets the officer be named
+         *     for a branch, file amendments and be verified as qualified. A suspension can be lifted; a
+         *     revocation is final (the officer may file a new qualification request).
+         * @enum {string}
+         */
+        Standing: "active" | "suspended" | "revoked";
+        /**
+         * @description What the directorate does to a qualification.
+         * @enum {string}
+         */
+        StandingAction: "suspend" | "reinstate" | "revoke";
+        StandingChange: {
+            action: components["schemas"]["StandingAction"];
+            /**
+             * @description Why (the officer and, on a suspension or revocation, each distributor's manager are
+             *     told). 3 to 500 characters.
+             */
+            reason: string;
+        };
+        StandingChanged: {
+            /** @description How many cooperations ended with it. */
+            cooperations_ended: number;
+            officer: components["schemas"]["QualifiedOfficer"];
+        };
+        StandingEntry: {
+            /** Format: date-time */
+            at: string;
+            by?: string | null;
+            reason: string;
+            /** @description The standing the qualification took. */
+            standing: components["schemas"]["Standing"];
+        };
+        StandingHistory: {
+            items: components["schemas"]["StandingEntry"][];
+            officer: components["schemas"]["QualifiedOfficer"];
         };
         /**
          * @description Where an election is in its life (EL-02).
@@ -5125,7 +5368,7 @@ export interface operations {
     list_members: {
         parameters: {
             query?: {
-                /** @description `pending`, `approved` or `rejected` */
+                /** @description `pending`, `approved`, `rejected`, `left` or `removed` */
                 status?: string | null;
                 /** @description Part of the name (Persian letters and digits normalised) or the start of the national code. */
                 q?: string | null;
@@ -5855,7 +6098,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not a commission admin */
+            /** @description Not an admin of the commission, an association, the directorate or an engineering organisation */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13391,6 +13634,96 @@ export interface operations {
             };
         };
     };
+    leave_association: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's membership */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndBody"];
+            };
+        };
+        responses: {
+            /** @description Left */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipEnded"];
+                };
+            };
+            /** @description The reason is too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, or `password_change_required` until the password is changed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such membership of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_member`: pending, rejected or already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     my_sessions: {
         parameters: {
             query?: never;
@@ -13699,6 +14032,164 @@ export interface operations {
             };
             /** @description `already_approved` or `already_rejected` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndBody"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipEnded"];
+                };
+            };
+            /** @description A reason is required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such membership */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_a_member`: pending, rejected or already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    membership_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The membership */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipHistory"];
+                };
+            };
+            /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Neither the member nor an admin of its association */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such membership */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15216,7 +15707,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request_in_progress`, `already_qualified` or `not_qualified` */
+            /** @description `request_in_progress`, `already_qualified`, `not_qualified` or `qualification_suspended` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16067,6 +16558,227 @@ export interface operations {
             };
             /** @description No such province */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_qualified: {
+        parameters: {
+            query?: {
+                /** @description Part of the name, or the start of the national code. */
+                q?: string | null;
+                /** @description `active`, `suspended` or `revoked`. */
+                standing?: string | null;
+                page?: number | null;
+                per_page?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualifiedOfficerPage"];
+                };
+            };
+            /** @description Unknown standing or page bounds */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Neither the directorate nor a reviewer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show_standing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The officer (person id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The standing and its history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingHistory"];
+                };
+            };
+            /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed to see this officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No qualified officer of that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_standing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The officer (person id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StandingChange"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingChanged"];
+                };
+            };
+            /** @description A reason is required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the directorate */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No qualified officer of that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition` (e.g. reinstating a revoked qualification) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

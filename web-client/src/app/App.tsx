@@ -21,6 +21,7 @@ import { BulletinPage } from '../features/elections/BulletinPage';
 import { TrusteePage } from '../features/elections/TrusteePage';
 import { VotePage } from '../features/elections/VotePage';
 import { OfficerPage } from '../features/officers/OfficerPage';
+import { QualifiedOfficersPage } from '../features/officers/QualifiedOfficersPage';
 import { EngineerPage } from '../features/engineers/EngineerPage';
 import { ExpertPage } from '../features/engineers/ExpertPage';
 import { SsoCompletePage } from '../features/auth/SsoCompletePage';
@@ -102,6 +103,7 @@ export function App() {
                   <Route path="elections/:id/vote" element={<VotePage />} />
                   <Route path="elections/:id/trustee" element={<TrusteePage />} />
                   <Route path="officer" element={<OfficerPage />} />
+                  <Route path="qualified-officers" element={<QualifiedOfficersPage />} />
                   <Route path="engineer" element={<EngineerPage />} />
                   <Route path="engineering" element={<ExpertPage />} />
                   <Route path="reviews" element={<ReviewQueuePage />} />
@@ -111,8 +113,8 @@ export function App() {
                   <Route path="invoices/:id" element={<InvoicePage />} />
                   <Route path="admin/integrations" element={<IntegrationsPage />} />
                   <Route path="admin/roles" element={<RolesPage />} />
+                  <Route path="admin/audit-log" element={<AuditLogPage />} />
                   <Route element={<RequireRole role="commission_admin" />}>
-                    <Route path="admin/audit-log" element={<AuditLogPage />} />
                     <Route path="admin/outbox" element={<OutboxPage />} />
                     <Route path="admin/people" element={<PeoplePage />} />
                   </Route>

@@ -32,7 +32,8 @@ export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang
   const [open, setOpen] = useState(false);
   const busy = useIsFetching() + useIsMutating() > 0;
   const items = navItems(auth.me, auth.status === 'signed-in', t);
-  // The commission's long list fits the bar from 1200 px with tighter buttons.
+  // The longest lists (the commission's, the directorate's) fit the bar from 1200 px with tighter
+  // buttons; a longer one wraps onto a second line rather than scroll the page sideways.
   const crowded = items.length > 11;
 
   const signOut = async () => {
@@ -60,7 +61,7 @@ export function Layout({ lang, onLangChange }: { lang: Lang; onLangChange: (lang
             {t('app.name')}
           </Typography>
           {!narrow && (
-            <Box component="nav" aria-label={t('nav.menu')} sx={{ display: 'flex', gap: crowded ? 0 : 0.5 }}>
+            <Box component="nav" aria-label={t('nav.menu')} sx={{ display: 'flex', flexWrap: 'wrap', justifyContent: 'flex-end', gap: crowded ? 0 : 0.5 }}>
               {items.map((item) => (
                 <Button key={item.key} color="inherit" {...link(item)} sx={crowded ? { px: 0.75, minWidth: 0, fontSize: 13 } : undefined}>
                   {item.label}

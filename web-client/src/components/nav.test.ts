@@ -29,7 +29,7 @@ describe('role-aware navigation', () => {
   it('offers the profile to everyone signed in, and the API docs to administrators only', () => {
     expect(navItems(me([]), true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices']);
     const admin = me([{ role: 'commission_admin', scope_type: null, scope_id: null }]);
-    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'roles', 'people', 'audit-log', 'outbox', 'integrations', 'api-docs']);
+    expect(navItems(admin, true, t).map((i) => i.key)).toEqual(['home', 'associations', 'news', 'elections', 'profile', 'messages', 'invoices', 'roles', 'people', 'outbox', 'audit-log', 'integrations', 'api-docs']);
     const directorate = me([{ role: 'directorate_admin', scope_type: null, scope_id: null }]);
     expect(navItems(directorate, true, t).map((i) => i.key)).toContain('roles');
     expect(navItems(directorate, true, t).map((i) => i.key)).not.toContain('people');
@@ -76,6 +76,27 @@ describe('grant labels', () => {
     const manager = me([{ role: 'distributor_manager', scope_type: 'distributor', scope_id: 'd1' }]);
     expect(navItems(manager, true, t).map((i) => i.key)).toContain('distributor');
     expect(navItems(officer, true, t).map((i) => i.key)).not.toContain('distributor');
+  });
+
+  it("offers the audit log to every authority's admins (each reads its own part) and nobody else", () => {
+    const keys = (grants: Parameters<typeof me>[0]) => navItems(me(grants), true, t).map((i) => i.key);
+    for (const g of [
+      { role: 'association_admin', scope_type: 'association', scope_id: 'a1' },
+      { role: 'directorate_admin', scope_type: null, scope_id: null },
+      { role: 'engineering_admin', scope_type: 'province', scope_id: 'tehran' },
+    ] as const) {
+      expect(keys([g])).toContain('audit-log');
+    }
+    expect(keys([{ role: 'member', scope_type: 'association', scope_id: 'a1' }])).not.toContain('audit-log');
+    expect(keys([{ role: 'university_reviewer', scope_type: 'province', scope_id: 'tehran' }])).not.toContain('audit-log');
+  });
+
+  it('offers the register of qualified officers to the directorate and reviewers only', () => {
+    const keys = (grants: Parameters<typeof me>[0]) => navItems(me(grants), true, t).map((i) => i.key);
+    expect(keys([{ role: 'directorate_admin', scope_type: null, scope_id: null }])).toContain('qualified');
+    expect(keys([{ role: 'university_reviewer', scope_type: 'province', scope_id: 'tehran' }])).toContain('qualified');
+    expect(keys([{ role: 'technical_officer', scope_type: null, scope_id: null }])).not.toContain('qualified');
+    expect(keys([{ role: 'distributor_manager', scope_type: 'distributor', scope_id: 'd1' }])).not.toContain('qualified');
   });
 
   it('names the role and its scope', () => {

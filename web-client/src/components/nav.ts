@@ -42,14 +42,17 @@ export function navItems(me: Me | undefined, signedIn: boolean, t: (k: string) =
   }
   if (me?.grants.some((g) => g.role === 'university_reviewer' || g.role === 'directorate_admin')) {
     items.push({ key: 'reviews', to: '/reviews', label: t('nav.reviews') });
+    items.push({ key: 'qualified', to: '/qualified-officers', label: t('nav.qualified') });
   }
   if (me?.grants.some((g) => GRANTING_ROLES.includes(g.role))) {
     items.push({ key: 'roles', to: '/admin/roles', label: t('nav.roles') });
   }
   if (me?.grants.some((g) => g.role === 'commission_admin')) {
     items.push({ key: 'people', to: '/admin/people', label: t('nav.people') });
-    items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
     items.push({ key: 'outbox', to: '/admin/outbox', label: t('nav.outbox') });
+  }
+  if (me?.grants.some((g) => ADMIN_ROLES.includes(g.role))) {
+    items.push({ key: 'audit-log', to: '/admin/audit-log', label: t('nav.auditLog') });
   }
   if (me?.grants.some((g) => INTEGRATION_ROLES.includes(g.role))) {
     items.push({ key: 'integrations', to: '/admin/integrations', label: t('nav.integrations') });

@@ -102,6 +102,10 @@ fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
 /// Verifies a password against a stored PHC string; the cost comes from the string itself
 /// (`_params` is the configured cost, which new hashes get). The comparison is constant-time.
 pub fn verify_password(_params: &Argon2Params, hash: &str, password: &str) -> bool {
+    if is_bcrypt(hash) {
+        // Carried over from the officers' previous system (TO-10); re-hashed at first login.
+        return bcrypt::verify(password, hash).unwrap_or(false);
+    }
     let Ok(parsed) = PasswordHash::new(hash) else { return false };
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
     let (Ok(algorithm), Ok(cost)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else {
@@ -116,6 +120,56 @@ pub fn verify_password(_params: &Argon2Params, hash: &str, password: &str) -> bo
         argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, m)
     });
     hashed.is_ok() && Output::new(&out).is_ok_and(|computed| computed == expected)
+}
+
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p))
+}
+
+/// The highest costs an imported hash may carry: each login would pay them until the first
+/// one re-hashes it, so an import cannot make logins arbitrarily slow.
+const MAX_BCRYPT_COST: u32 = 14;
+const MAX_IMPORTED_ARGON2_KIB: u32 = 256 * 1024;
+const MAX_IMPORTED_ARGON2_ITERATIONS: u32 = 10;
+const MAX_IMPORTED_ARGON2_LANES: u32 = 8;
+
+/// Whether another system's password hash can be carried over (TO-10): bcrypt (`$2a$`, `$2b$`,
+/// `$2y$`, cost 4 to 14) or an argon2 PHC string (`$argon2id$…`, `$argon2i$…`, `$argon2d$…`)
+/// within bounded costs. `Err` says what is wrong.
+pub fn check_imported_hash(hash: &str) -> Result<(), &'static str> {
+    if is_bcrypt(hash) {
+        let parts: Vec<&str> = hash.split('$').collect();
+        let cost = parts.get(2).and_then(|c| (c.len() == 2).then(|| c.parse::<u32>().ok()).flatten());
+        let body_ok = parts.len() == 4
+            && parts[3].len() == 53
+            && parts[3].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
+        return match cost {
+            Some(c) if (4..=MAX_BCRYPT_COST).contains(&c) && body_ok => Ok(()),
+            Some(c) if c > MAX_BCRYPT_COST && body_ok => Err("bcrypt cost above 14"),
+            _ => Err("not a bcrypt hash"),
+        };
+    }
+    let parsed = PasswordHash::new(hash).map_err(|_| "neither bcrypt nor a PHC string")?;
+    if Algorithm::try_from(parsed.algorithm).is_err() {
+        return Err("a PHC string of an unsupported algorithm (bcrypt or argon2 only)");
+    }
+    let cost = Params::try_from(&parsed).map_err(|_| "invalid argon2 parameters")?;
+    if parsed.salt.is_none() || parsed.hash.is_none() {
+        return Err("a PHC string without salt or hash");
+    }
+    if cost.m_cost() > MAX_IMPORTED_ARGON2_KIB
+        || cost.t_cost() > MAX_IMPORTED_ARGON2_ITERATIONS
+        || cost.p_cost() > MAX_IMPORTED_ARGON2_LANES
+    {
+        return Err("argon2 cost above 256 MiB, 10 iterations or 8 lanes");
+    }
+    Ok(())
+}
+
+/// Whether a stored hash should be replaced, at the next successful login, by an argon2id hash
+/// at the configured cost: hashes carried over from another system (bcrypt, argon2i/d).
+pub fn needs_rehash(hash: &str) -> bool {
+    !hash.starts_with("$argon2id$")
 }
 
 /// A random password for accounts created by an administrator (ID-03): it is never shown, the
@@ -183,6 +237,41 @@ mod tests {
         }
         for broken in ["", "!", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ", &old_hash.replace("$v=19$", "$v=7$")] {
             assert!(!verify_password(&now, broken, "Secret-pass1"), "{broken}");
+        }
+    }
+
+    #[test]
+    fn imported_bcrypt_and_argon2_hashes_verify_and_are_bounded() {
+        let now = Argon2Params { memory_kib: 64, iterations: 1, parallelism: 1 };
+        let b = bcrypt::hash_with_result("Old-system-pass1", 4).unwrap().format_for_version(bcrypt::Version::TwoY);
+        assert!(b.starts_with("$2y$04$"));
+        assert_eq!(check_imported_hash(&b), Ok(()));
+        assert!(verify_password(&now, &b, "Old-system-pass1"));
+        assert!(!verify_password(&now, &b, "Old-system-pass2"));
+        assert!(needs_rehash(&b));
+        let a2b = b.replacen("$2y$", "$2b$", 1);
+        assert!(verify_password(&now, &a2b, "Old-system-pass1"));
+        let argon2i = {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::new(64, 1, 1, None).unwrap())
+                .hash_password(b"Old-system-pass1", &salt)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(check_imported_hash(&argon2i), Ok(()));
+        assert!(verify_password(&now, &argon2i, "Old-system-pass1"));
+        assert!(needs_rehash(&argon2i));
+        assert!(!needs_rehash(&hash_password(&now, "x")));
+        let slow = b.replacen("$04$", "$20$", 1);
+        assert_eq!(check_imported_hash(&slow), Err("bcrypt cost above 14"));
+        for bad in [
+            "",
+            "plain",
+            "$2y$04$short",
+            "$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=1048576,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+        ] {
+            assert!(check_imported_hash(bad).is_err(), "{bad}");
         }
     }
 

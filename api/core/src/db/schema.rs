@@ -103,6 +103,7 @@ diesel::table! {
         ip -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        scope -> Nullable<Text>,
     }
 }
 
@@ -257,6 +258,19 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         /// The person's `search_name`, kept equal by the database (migration 15).
         search_name -> Text,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    membership_events (id) {
+        id -> Text,
+        membership_id -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
     }
 }
 
@@ -461,6 +475,18 @@ diesel::table! {
         qualified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        standing -> Text,
+    }
+}
+
+diesel::table! {
+    officer_standing_events (id) {
+        id -> Text,
+        officer_id -> Text,
+        standing -> Text,
+        reason -> Text,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
     }
 }
 
@@ -546,6 +572,7 @@ diesel::joinable!(sessions -> persons (person_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(one_time_codes -> persons (person_id));
 diesel::joinable!(memberships -> persons (person_id));
+diesel::joinable!(membership_events -> memberships (membership_id));
 diesel::joinable!(board_positions -> persons (person_id));
 diesel::joinable!(memberships -> associations (association_id));
 diesel::joinable!(association_qualifications -> associations (association_id));
@@ -715,6 +742,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     associations,
     association_qualifications,
     memberships,
+    membership_events,
+    officer_standing_events,
     board_positions,
     news,
     messages,

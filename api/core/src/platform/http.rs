@@ -80,6 +80,9 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
     pub ip: Option<String>,
     pub hash: String,
+    /// Whose part of the log: `association:<id>`, `directorate`, `engineering:<province>`, or
+    /// none (the commission's alone).
+    pub scope: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -94,7 +97,32 @@ fn json_of(s: Option<String>) -> Option<serde_json::Value> {
     s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
 }
 
-/// The audit log, newest first, filtered (commission admins).
+/// The parts of the log `user` reads: all of it for the commission (`None`); their associations'
+/// for association admins, the directorate's domain for its admins, their province's for an
+/// engineering organisation's admins; nobody else.
+fn readable_scopes(user: &AuthUser) -> Result<Option<Vec<String>>, ApiError> {
+    if user.has_role(Role::CommissionAdmin) {
+        return Ok(None);
+    }
+    let scopes: Vec<String> = user
+        .grants
+        .iter()
+        .filter_map(|g| match (g.role, g.scope_id.as_deref()) {
+            (Role::AssociationAdmin, Some(id)) => Some(audit::Scope::Association(id.to_owned())),
+            (Role::DirectorateAdmin, _) => Some(audit::Scope::Directorate),
+            (Role::EngineeringAdmin, Some(p)) => Some(audit::Scope::Engineering(p.to_owned())),
+            _ => None,
+        })
+        .map(|s| s.key())
+        .collect();
+    if scopes.is_empty() { Err(ApiError::Forbidden) } else { Ok(Some(scopes)) }
+}
+
+/// The audit log, newest first, filtered: the commission reads every entry; an association's
+/// admins read their association's (memberships, board, news, elections, its admins' grants);
+/// the directorate its domain (officers, requests, distributors, cooperations, its roles, keys
+/// and webhooks); a province's engineering admins their province's. Sign-ins and other entries
+/// of no one domain are the commission's alone.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -102,7 +130,7 @@ fn json_of(s: Option<String>) -> Option<serde_json::Value> {
     responses(
         (status = 200, description = "One page of entries", body = AuditPage),
         (status = 400, description = "Bad filters", body = crate::error::ErrorBody),
-        (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
+        (status = 403, description = "Not an admin of the commission, an association, the directorate or an engineering organisation", body = crate::error::ErrorBody),
     )
 )]
 #[get("/audit-log")]
@@ -111,10 +139,11 @@ async fn audit_log(
     user: AuthUser,
     q: web::Query<AuditQuery>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    let scopes = readable_scopes(&user)?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
     let filter = audit::Filter {
+        scopes,
         actor_id: q.actor_id,
         action: q.action,
         object_type: q.object_type,
@@ -136,6 +165,7 @@ async fn audit_log(
             after: json_of(e.after_state),
             ip: e.ip,
             hash: e.hash,
+            scope: e.scope,
         })
         .collect();
     Ok(web::Json(AuditPage { total, page, per_page, items }))

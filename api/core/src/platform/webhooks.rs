@@ -83,10 +83,13 @@ impl Owner {
 }
 
 /// The events a subscriber may ask for, with the owner whose records raise them.
-pub const EVENTS: [(&str, OwnerKind); 4] = [
+pub const EVENTS: [(&str, OwnerKind); 7] = [
     ("membership.approved", OwnerKind::Commission),
+    ("membership.ended", OwnerKind::Commission),
     ("election.results_published", OwnerKind::Commission),
     ("qualification.approved", OwnerKind::Directorate),
+    ("qualification.suspended", OwnerKind::Directorate),
+    ("qualification.revoked", OwnerKind::Directorate),
     ("renewal.paid", OwnerKind::Engineering),
 ];
 

@@ -16,6 +16,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
+import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
@@ -39,14 +40,21 @@ function dayStart(d: Date | null, plusDays = 0): string | undefined {
   return new Date(utc).toISOString();
 }
 
+/**
+ * The audit log: the commission reads all of it and checks the hash chain; an association's,
+ * the directorate's or a province's organisation's admins read their own part (the server
+ * decides which entries each may read).
+ */
 export function AuditLogPage() {
   const { t, i18n } = useTranslation();
+  const { me } = useAuth();
+  const commission = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));
   const lang = i18n.language as Lang;
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [page, setPage] = useState(0);
   const [perPage, setPerPage] = useState(25);
-  const verdict = useQuery({ queryKey: ['audit-verification'], queryFn: () => unwrap(api.GET('/api/v1/audit-log/verification')) });
+  const verdict = useQuery({ queryKey: ['audit-verification'], enabled: commission, queryFn: () => unwrap(api.GET('/api/v1/audit-log/verification')) });
   const entries = useQuery({
     queryKey: ['audit-log', filters, page, perPage],
     placeholderData: keepPreviousData,
@@ -79,6 +87,7 @@ export function AuditLogPage() {
       <Typography variant="h5" component="h1">
         {t('admin.auditTitle')}
       </Typography>
+      {!commission && <Alert severity="info">{t('admin.auditScoped')}</Alert>}
       {verdict.data &&
         (verdict.data.intact ? (
           <Alert severity="success">{t('admin.intact', { count: n(verdict.data.entries) as unknown as number })}</Alert>
@@ -121,6 +130,7 @@ export function AuditLogPage() {
                 <TableCell>{t('admin.actor')}</TableCell>
                 <TableCell>{t('admin.object')}</TableCell>
                 <TableCell>{t('admin.ip')}</TableCell>
+                <TableCell>{t('admin.scope')}</TableCell>
               </TableRow>
             </TableHead>
             <TableBody data-testid="audit-rows">
@@ -132,11 +142,12 @@ export function AuditLogPage() {
                   <TableCell dir="ltr" sx={{ fontSize: 12 }}>{e.actor_id ?? '—'}</TableCell>
                   <TableCell dir="ltr" sx={{ fontSize: 12 }}>{`${e.object_type}${e.object_id ? `:${e.object_id}` : ''}`}</TableCell>
                   <TableCell dir="ltr">{e.ip ?? '—'}</TableCell>
+                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{e.scope ?? '—'}</TableCell>
                 </TableRow>
               ))}
               {entries.data?.items.length === 0 && (
                 <TableRow>
-                  <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
+                  <TableCell colSpan={7}>{t('admin.empty')}</TableCell>
                 </TableRow>
               )}
             </TableBody>

@@ -25,12 +25,14 @@ import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { EndMembershipDialog, MembershipHistoryDialog, keptOnRollsText } from './Endings';
 import { ImportDialog } from './ImportDialog';
 import { RegisterMemberDialog } from './RegisterMemberDialog';
 
-const COLORS = { pending: 'primary', approved: 'success', rejected: 'default' } as const;
+const COLORS = { pending: 'primary', approved: 'success', rejected: 'default', left: 'default', removed: 'default' } as const;
+const STATUSES = ['pending', 'approved', 'rejected', 'left', 'removed'] as const;
 
-/** The association's admins review requests and find members (AS-03, AS-04). */
+/** The association's admins review requests, find members, remove them with a reason and read each membership's history (AS-03, AS-04). */
 export function MembersPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
@@ -43,6 +45,9 @@ export function MembersPage() {
   const [rejecting, setRejecting] = useState<Schemas['MemberDto'] | null>(null);
   const [reason, setReason] = useState('');
   const [dialog, setDialog] = useState<'import' | 'register' | null>(null);
+  const [removing, setRemoving] = useState<Schemas['MemberDto'] | null>(null);
+  const [historyOf, setHistoryOf] = useState<Schemas['MemberDto'] | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
   const members = useQuery({
     queryKey: ['members', id, status, q, page, perPage],
@@ -89,11 +94,12 @@ export function MembersPage() {
         {t('associations.membersTitle', { name: association.data?.name ?? '' })}
       </Typography>
       <FormAlert message={failure ? failure.message : null} />
+      <FormAlert message={notice} severity="success" />
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
           <TextField id="members-status" select label={t('admin.status')} value={status} onChange={(e) => { setStatus(e.target.value); setPage(0); }} sx={{ minWidth: 180 }}>
             <MenuItem value="">{t('admin.all')}</MenuItem>
-            {(['pending', 'approved', 'rejected'] as const).map((s) => (
+            {STATUSES.map((s) => (
               <MenuItem key={s} value={s}>
                 {t(`associations.statuses.${s}`)}
               </MenuItem>
@@ -149,6 +155,14 @@ export function MembersPage() {
                         </Button>
                       </>
                     )}
+                    {m.status === 'approved' && (
+                      <Button size="small" color="error" onClick={() => setRemoving(m)}>
+                        {t('associations.removeMember')}
+                      </Button>
+                    )}{' '}
+                    <Button size="small" onClick={() => setHistoryOf(m)}>
+                      {t('associations.history')}
+                    </Button>
                   </TableCell>
                 </TableRow>
               ))}
@@ -162,6 +176,21 @@ export function MembersPage() {
         </TableContainer>
         <Pager total={members.data?.total ?? 0} capped={members.data?.total_capped ?? false} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
       </Paper>
+      {removing && (
+        <EndMembershipDialog
+          membership={removing.id}
+          name={`${removing.first_name} ${removing.last_name}`}
+          mode="remove"
+          onClose={() => setRemoving(null)}
+          onEnded={(ended) => {
+            const name = `${removing.first_name} ${removing.last_name}`;
+            setNotice([t('associations.removed', { name }), keptOnRollsText(t, ended)].filter(Boolean).join(' '));
+            setRemoving(null);
+            refresh();
+          }}
+        />
+      )}
+      {historyOf && <MembershipHistoryDialog membership={historyOf.id} name={`${historyOf.first_name} ${historyOf.last_name}`} onClose={() => setHistoryOf(null)} />}
       <Dialog open={Boolean(rejecting)} onClose={() => setRejecting(null)} fullWidth>
         <DialogTitle>{t('associations.rejectTitle')}</DialogTitle>
         <DialogContent>
