@@ -261,7 +261,10 @@ async function withScenario(browser, lang, viewport, { label = '', failShot, env
  * From zero: an empty database (no demo data), `anjoman create-admin`, then through the web
  * client only: a person registers, the commission admin grants them the directorate and a
  * province's engineering organisation, sees this device among the sessions, disables the account
- * (sign-in refused with the reason's message), re-enables it and revokes a grant.
+ * (sign-in refused with the reason's message), re-enables it and revokes a grant; the commission
+ * creates an association and names its admin, who sets the accepted fields and approves the
+ * first person's request; that person, as the directorate, registers a distributor whose manager
+ * then finds it on their page.
  */
 async function fromZero(browser, lang, viewport) {
   const admin = randomNationalCode();
@@ -273,17 +276,20 @@ async function fromZero(browser, lang, viewport) {
     const { tag, phone, shot, server, page, expected, L } = s;
     const fa = lang === 'fa';
     s.stage = 'a person registers in the web client';
+    const registerInSpa = async (code, first, last, mobile) => {
+      await page.goto(`${server.base}/register`);
+      await page.locator('#national_code').fill(code);
+      await page.locator('#first_name').fill(first);
+      await page.locator('#last_name').fill(last);
+      await page.locator('#mobile').fill(mobile);
+      await page.locator('#password').fill(GOOD);
+      await page.locator('#password_repeat').fill(GOOD);
+      await page.locator('#captcha_answer').fill('12345');
+      await page.locator('form').getByRole('button', { name: L.register }).click();
+      await page.waitForURL(/\/login\?registered=1$/);
+    };
     const other = randomNationalCode();
-    await page.goto(`${server.base}/register`);
-    await page.locator('#national_code').fill(other);
-    await page.locator('#first_name').fill('Sohrab');
-    await page.locator('#last_name').fill('Sepehri');
-    await page.locator('#mobile').fill('09121110000');
-    await page.locator('#password').fill(GOOD);
-    await page.locator('#password_repeat').fill(GOOD);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.register }).click();
-    await page.waitForURL(/\/login\?registered=1$/);
+    await registerInSpa(other, 'Sohrab', 'Sepehri', '09121110000');
 
     s.stage = 'the commission admin grants the directorate and a province';
     await s.signIn(admin, GOOD);
@@ -293,9 +299,9 @@ async function fromZero(browser, lang, viewport) {
     await page.getByRole('heading', { level: 1, name: fa ? 'نقش‌ها' : 'Roles' }).waitFor();
     const rows = page.getByTestId('grant-rows');
     await rows.getByText(admin).or(rows.getByText(persianDigits(admin))).waitFor();
-    const grant = async (role, province) => {
+    const grant = async (role, province, code = other) => {
       await page.getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
-      await page.locator('#grant-code').fill(other);
+      await page.locator('#grant-code').fill(code);
       await page.locator('#grant-role').click();
       await page.getByRole('option', { name: role }).click();
       if (province) {
@@ -373,6 +379,80 @@ async function fromZero(browser, lang, viewport) {
     await s.signOut();
     await s.signIn(other, GOOD);
     check(`${tag}: re-enabled account signs in`, true);
+    await s.signOut();
+
+    s.stage = 'the commission creates an association and names its admin';
+    const head = randomNationalCode();
+    await registerInSpa(head, 'Forough', 'Farrokhzad', '09121110009');
+    await s.signIn(admin, GOOD);
+    await page.goto(`${server.base}/associations`);
+    await page.locator('#association-code').fill('zero-a');
+    await page.locator('#association-name').fill('انجمن آغاز');
+    await page.locator('form').getByRole('button', { name: fa ? 'ایجاد انجمن' : 'Create an association' }).click();
+    await page.getByTestId('association-list').getByText('انجمن آغاز').waitFor();
+    await page.goto(`${server.base}/admin/roles`);
+    await grant(fa ? 'مدیر انجمن' : 'Association administrator', 'انجمن آغاز', head);
+    await rows.getByText('انجمن آغاز').waitFor();
+    check(`${tag}: the new association's admin is named`, true);
+    await s.signOut();
+
+    s.stage = "the association's admin sets the accepted fields";
+    await s.signIn(head, GOOD);
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+    await page.getByRole('button', { name: fa ? 'ویرایش رشته‌های پذیرفته' : 'Edit accepted fields' }).click();
+    await page.locator('#qualification-field').fill('انفورماتیک پزشکی');
+    await page.locator('#qualification-degree').click();
+    await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: fa ? 'افزودن' : 'Add', exact: true }).click();
+    await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).click();
+    await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).waitFor({ state: 'detached' });
+    await s.signOut();
+
+    s.stage = 'a person asks to join and the admin approves';
+    await s.signIn(other, GOOD);
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+    await page.locator('#membership-field').fill('انفورماتیک پزشکی');
+    await page.locator('#membership-degree').click();
+    await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('form').getByRole('button', { name: fa ? 'درخواست عضویت' : 'Request membership' }).click();
+    await page.getByTestId('membership-status').getByText(fa ? 'در انتظار بررسی' : 'Awaiting review').waitFor();
+    await s.signOut();
+    await s.signIn(head, GOOD);
+    await page.goto(`${server.base}/associations`);
+    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+    await page.getByRole('link', { name: fa ? 'مدیریت اعضا' : 'Manage members' }).click();
+    const request = page.getByTestId('member-rows').locator('tr', { hasText: 'Sohrab Sepehri' });
+    await request.getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
+    await request.waitFor({ state: 'detached' });
+    await s.signOut();
+    await s.signIn(other, GOOD);
+    await page.getByTestId('my-memberships').getByText(fa ? 'تأییدشده' : 'Approved').waitFor();
+    check(`${tag}: from zero, a membership is requested and approved in a new association`, true);
+
+    s.stage = 'the directorate registers a distributor; its manager finds it';
+    await page.goto(`${server.base}/distributor`);
+    await page.locator('#distributor-name').fill('شرکت آغاز طب');
+    await page.locator('#distributor-manager').fill(head);
+    await page.locator('#central-province').click();
+    await page.getByRole('option', { name: 'تهران', exact: true }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('#central-city').click();
+    await page.getByRole('option', { name: 'ری', exact: true }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('#central-address').fill('ری، میدان شهرداری، پلاک ۷');
+    await page.getByRole('button', { name: fa ? 'ثبت توزیع‌کننده' : 'Register the distributor' }).click();
+    await page.getByText('شرکت آغاز طب').first().waitFor();
+    await s.signOut();
+    await s.signIn(head, GOOD);
+    await openMenuIfPhone(page, phone, lang);
+    await page.getByRole('link', { name: fa ? 'توزیع‌کننده' : 'Distributor' }).first().click();
+    await page.getByTestId('branches').waitFor();
+    await page.getByText('شرکت آغاز طب').first().waitFor();
+    check(`${tag}: from zero, the distributor's manager runs the new distributor`, true);
   });
 }
 
