@@ -264,7 +264,8 @@ async function withScenario(browser, lang, viewport, { label = '', failShot, env
  * (sign-in refused with the reason's message), re-enables it and revokes a grant; the commission
  * creates an association and names its admin, who sets the accepted fields and approves the
  * first person's request; that person, as the directorate, registers a distributor whose manager
- * then finds it on their page.
+ * then finds it on their page, and names Tehran's reviewer, who approves a new officer's
+ * qualification request; the officer pays the fee in the sandbox gateway and is qualified.
  */
 async function fromZero(browser, lang, viewport) {
   const admin = randomNationalCode();
@@ -453,6 +454,68 @@ async function fromZero(browser, lang, viewport) {
     await page.getByTestId('branches').waitFor();
     await page.getByText('شرکت آغاز طب').first().waitFor();
     check(`${tag}: from zero, the distributor's manager runs the new distributor`, true);
+    await s.signOut();
+
+    s.stage = "the directorate names Tehran's reviewer";
+    await s.signIn(other, GOOD);
+    await page.goto(`${server.base}/reviews`);
+    await page.getByTestId('directorate-settings').waitFor();
+    await page.locator('#reviewer-province').click();
+    await page.getByRole('option', { name: /^تهران/ }).click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await page.locator('#reviewer-code').fill(head);
+    await page.getByRole('button', { name: fa ? 'تعیین به‌عنوان کارشناس' : 'Name as reviewer' }).click();
+    await page.getByText(fa ? 'کارشناس تعیین شد.' : 'The reviewer was named.').waitFor();
+    await s.signOut();
+
+    s.stage = 'an officer registers and asks for qualification';
+    const officer = randomNationalCode();
+    await registerInSpa(officer, 'Nima', 'Yushij', '09121110008');
+    await s.signIn(officer, GOOD);
+    await page.getByTestId('officer-link').click();
+    // MUI's date field is a row of spin buttons (year, month, day); typing fills them in turn.
+    await page.locator('.MuiPickersSectionList-root').first().locator('[role="spinbutton"]').first().click();
+    await page.keyboard.type(fa ? '13670310' : '05311988');
+    await page.locator('#officer-father').fill(fa ? 'ابراهیم' : 'Ebrahim');
+    await page.locator('#officer-id-card').fill('4321');
+    await page.locator('#officer-province').click();
+    await page.getByRole('option', { name: 'تهران', exact: true }).click();
+    await page.locator('#officer-city').click();
+    await page.getByRole('option', { name: 'ری', exact: true }).click();
+    await page.locator('#officer-address').fill('تهران، ری، خیابان فدائیان اسلام، پلاک ۴');
+    await page.locator('#officer-qualification').click();
+    await page.getByRole('option', { name: /مهندسی پزشکی/ }).first().click();
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    const pdf = { name: 'degree.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') };
+    await page.getByTestId('officer-document').setInputFiles(pdf);
+    await page.getByRole('button', { name: 'degree.pdf' }).waitFor();
+    await page.getByRole('button', { name: fa ? 'ثبت‌نام' : 'Register', exact: true }).click();
+    await page.getByTestId('qualified').waitFor();
+    await page.getByRole('button', { name: fa ? 'ارسال درخواست احراز صلاحیت' : 'Submit the qualification request' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'ارسال' : 'Submit' }).click();
+    await page.getByTestId('request-status').getByText(fa ? 'در کارتابل دانشگاه' : 'In the university’s queue').waitFor();
+    await s.signOut();
+
+    s.stage = 'the new reviewer approves with the fee';
+    await s.signIn(head, GOOD);
+    await page.goto(`${server.base}/reviews`);
+    await page.getByTestId('review-queue').getByText('Nima Yushij', { exact: false }).click();
+    await page.getByRole('button', { name: fa ? 'تأیید' : 'Approve', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
+    await page.getByTestId('review-status').getByText(fa ? 'تأییدشده، در انتظار پرداخت' : 'Approved: fee due').waitFor();
+    await s.signOut();
+
+    s.stage = 'the officer pays the fee and is qualified';
+    await s.signIn(officer, GOOD);
+    await page.goto(`${server.base}/officer`);
+    await page.getByRole('button', { name: fa ? 'پرداخت هزینه' : 'Pay the fee' }).click();
+    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+    await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
+    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+    await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
+    await page.goto(`${server.base}/officer`);
+    const qualified = await page.getByTestId('qualified').innerText();
+    check(`${tag}: from zero, an officer is qualified after the new reviewer's approval and the fee`, qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), qualified);
   });
 }
 
