@@ -265,7 +265,9 @@ async function withScenario(browser, lang, viewport, { label = '', failShot, env
  * creates an association and names its admin, who sets the accepted fields and approves the
  * first person's request; that person, as the directorate, registers a distributor whose manager
  * then finds it on their page, and names Tehran's reviewer, who approves a new officer's
- * qualification request; the officer pays the fee in the sandbox gateway and is qualified.
+ * qualification request; the officer pays the fee in the sandbox gateway and is qualified; as
+ * Fars's engineering admin, they import an engineer, who signs in through the SSO, asks for
+ * renewal, is sent the fee with the prior debt and pays it.
  */
 async function fromZero(browser, lang, viewport) {
   const admin = randomNationalCode();
@@ -273,250 +275,330 @@ async function fromZero(browser, lang, viewport) {
     const out = spawnSync(binary, ['create-admin', '--national-code', admin, '--password', GOOD], { cwd: dir, env: serverEnv(dir), encoding: 'utf8' });
     check(`${lang} from zero: create-admin ran`, out.status === 0, `${out.stdout}${out.stderr}`);
   };
-  await withScenario(browser, lang, viewport, { label: 'from zero', failShot: 'failure-from-zero', env: { demo: false }, before }, async (s) => {
-    const { tag, phone, shot, server, page, expected, L } = s;
-    const fa = lang === 'fa';
-    s.stage = 'a person registers in the web client';
-    const registerInSpa = async (code, first, last, mobile) => {
-      await page.goto(`${server.base}/register`);
-      await page.locator('#national_code').fill(code);
-      await page.locator('#first_name').fill(first);
-      await page.locator('#last_name').fill(last);
-      await page.locator('#mobile').fill(mobile);
+  // The government SSO's stand-in, for the engineer's first login.
+  const port = await freePort();
+  const provider = await startProvider(`http://127.0.0.1:${port}/api/v1/auth/sso/callback`);
+  const env = {
+    demo: false,
+    ANJOMAN_BIND: `127.0.0.1:${port}`,
+    ANJOMAN_OIDC_ISSUER: provider.issuer,
+    ANJOMAN_OIDC_CLIENT_ID: 'anjoman',
+    ANJOMAN_OIDC_CLIENT_SECRET: 'anjoman-test-secret',
+    ANJOMAN_OIDC_SCOPES: 'openid national_code',
+  };
+  try {
+    await withScenario(browser, lang, viewport, { label: 'from zero', failShot: 'failure-from-zero', env, before }, async (s) => {
+      const { tag, phone, shot, server, page, expected, L } = s;
+      const fa = lang === 'fa';
+      // The provider's development pages ask for a web font; there is no internet here.
+      await s.context.route('https://fonts.googleapis.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
+      s.stage = 'a person registers in the web client';
+      const registerInSpa = async (code, first, last, mobile) => {
+        await page.goto(`${server.base}/register`);
+        await page.locator('#national_code').fill(code);
+        await page.locator('#first_name').fill(first);
+        await page.locator('#last_name').fill(last);
+        await page.locator('#mobile').fill(mobile);
+        await page.locator('#password').fill(GOOD);
+        await page.locator('#password_repeat').fill(GOOD);
+        await page.locator('#captcha_answer').fill('12345');
+        await page.locator('form').getByRole('button', { name: L.register }).click();
+        await page.waitForURL(/\/login\?registered=1$/);
+      };
+      const other = randomNationalCode();
+      await registerInSpa(other, 'Sohrab', 'Sepehri', '09121110000');
+
+      s.stage = 'the commission admin grants the directorate and a province';
+      await s.signIn(admin, GOOD);
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('link', { name: fa ? 'نقش‌ها' : 'Roles' }).first().click();
+      await page.waitForURL(/\/admin\/roles$/);
+      await page.getByRole('heading', { level: 1, name: fa ? 'نقش‌ها' : 'Roles' }).waitFor();
+      const rows = page.getByTestId('grant-rows');
+      await rows.getByText(admin).or(rows.getByText(persianDigits(admin))).waitFor();
+      const grant = async (role, province, code = other) => {
+        await page.getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
+        await page.locator('#grant-code').fill(code);
+        await page.locator('#grant-role').click();
+        await page.getByRole('option', { name: role }).click();
+        if (province) {
+          await page.locator('#grant-scope').click();
+          await page.getByRole('option', { name: province }).click();
+        }
+        await page.getByRole('dialog').getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+      };
+      await grant(fa ? 'اداره کل تجهیزات پزشکی' : 'Medical-equipment directorate', null);
+      await grant(fa ? 'کارشناس سازمان نظام مهندسی' : 'Engineering organisation expert', fa ? 'فارس' : 'Fars');
+      await rows.getByText(fa ? 'فارس' : 'Fars').waitFor();
+      const listed = await page
+        .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 3, null, { timeout: 10_000 })
+        .then(() => true, () => false);
+      check(`${tag}: both grants listed beside the admin's own`, listed, String(await rows.locator('tr').count()));
+      await page.locator('#grants-search').fill(other.slice(0, 7));
+      const found = await page
+        .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
+        .then(() => true, () => false);
+      check(`${tag}: search finds the grantee only`, found, String(await rows.locator('tr').count()));
+      await axe(page, `${tag} roles`);
+      await noHorizontalScroll(page, `${tag} roles`);
+      await page.screenshot({ path: shot('roles'), fullPage: true });
+
+      s.stage = 'the last holder of a province stays; revoking asks first';
+      const revoke = async (text) => {
+        await rows.locator('tr').filter({ hasText: text }).getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
+      };
+      expected.add(409);
+      await revoke(fa ? 'فارس' : 'Fars');
+      await page.getByText(fa ? 'آخرین دارندهٔ این نقش' : 'last holder of this role').waitFor();
+      const commissioner = fa ? 'مدیر کمیسیون' : 'Commission administrator';
+      await grant(commissioner, null);
+      await rows.getByText(commissioner).first().waitFor();
+      await revoke(commissioner);
+      await page.getByText(fa ? 'نقش پس گرفته شد' : 'The role was revoked').waitFor();
+      const gone = await page
+        .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
+        .then(() => true, () => false);
+      check(`${tag}: revoked grant gone, the last holder kept`, gone, String(await rows.locator('tr').count()));
+
+      s.stage = 'sessions on the profile';
+      await page.goto(`${server.base}/profile`);
+      const sessions = page.getByTestId('session-rows');
+      await sessions.getByText(fa ? 'همین دستگاه' : 'This device').waitFor();
+      check(`${tag}: this device is listed`, (await sessions.locator('li').count()) >= 1);
+
+      s.stage = 'disabling an account';
+      await page.goto(`${server.base}/admin/people`);
+      const people = page.getByTestId('people-rows');
+      const row = people.locator('tr').filter({ hasText: 'Sohrab' });
+      await row.getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
+      await page.locator('#disable-reason').fill(fa ? 'درخواست خود شخص' : 'At their own request');
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
+      await row.getByText(fa ? 'غیرفعال' : 'Disabled', { exact: true }).waitFor();
+      await axe(page, `${tag} people`);
+      await noHorizontalScroll(page, `${tag} people`);
+      await page.screenshot({ path: shot('people'), fullPage: true });
+      await s.signOut();
+      expected.add(403);
+      await page.locator('#national_code').fill(other);
       await page.locator('#password').fill(GOOD);
-      await page.locator('#password_repeat').fill(GOOD);
       await page.locator('#captcha_answer').fill('12345');
-      await page.locator('form').getByRole('button', { name: L.register }).click();
-      await page.waitForURL(/\/login\?registered=1$/);
-    };
-    const other = randomNationalCode();
-    await registerInSpa(other, 'Sohrab', 'Sepehri', '09121110000');
+      await page.locator('form').getByRole('button', { name: L.login }).click();
+      await page.getByText(fa ? 'غیرفعال کرده‌اند' : 'has been disabled').waitFor();
+      check(`${tag}: a disabled account is refused with a clear message`, true);
 
-    s.stage = 'the commission admin grants the directorate and a province';
-    await s.signIn(admin, GOOD);
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('link', { name: fa ? 'نقش‌ها' : 'Roles' }).first().click();
-    await page.waitForURL(/\/admin\/roles$/);
-    await page.getByRole('heading', { level: 1, name: fa ? 'نقش‌ها' : 'Roles' }).waitFor();
-    const rows = page.getByTestId('grant-rows');
-    await rows.getByText(admin).or(rows.getByText(persianDigits(admin))).waitFor();
-    const grant = async (role, province, code = other) => {
-      await page.getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
-      await page.locator('#grant-code').fill(code);
-      await page.locator('#grant-role').click();
-      await page.getByRole('option', { name: role }).click();
-      if (province) {
-        await page.locator('#grant-scope').click();
-        await page.getByRole('option', { name: province }).click();
-      }
-      await page.getByRole('dialog').getByRole('button', { name: fa ? 'دادن نقش' : 'Grant a role' }).click();
+      s.stage = 're-enabling';
+      await s.signIn(admin, GOOD);
+      await page.goto(`${server.base}/admin/people`);
+      await people.locator('tr').filter({ hasText: 'Sohrab' }).getByRole('button', { name: fa ? 'فعال‌کردن دوباره' : 'Re-enable' }).click();
+      await people.locator('tr').filter({ hasText: 'Sohrab' }).getByText(fa ? 'فعال' : 'Active', { exact: true }).waitFor();
+      await s.signOut();
+      await s.signIn(other, GOOD);
+      check(`${tag}: re-enabled account signs in`, true);
+      await s.signOut();
+
+      s.stage = 'the commission creates an association and names its admin';
+      const head = randomNationalCode();
+      await registerInSpa(head, 'Forough', 'Farrokhzad', '09121110009');
+      await s.signIn(admin, GOOD);
+      await page.goto(`${server.base}/associations`);
+      await page.locator('#association-code').fill('zero-a');
+      await page.locator('#association-name').fill('انجمن آغاز');
+      await page.locator('form').getByRole('button', { name: fa ? 'ایجاد انجمن' : 'Create an association' }).click();
+      await page.getByTestId('association-list').getByText('انجمن آغاز').waitFor();
+      await page.goto(`${server.base}/admin/roles`);
+      await grant(fa ? 'مدیر انجمن' : 'Association administrator', 'انجمن آغاز', head);
+      await rows.getByText('انجمن آغاز').waitFor();
+      check(`${tag}: the new association's admin is named`, true);
+      await s.signOut();
+
+      s.stage = "the association's admin sets the accepted fields";
+      await s.signIn(head, GOOD);
+      await page.goto(`${server.base}/associations`);
+      await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+      await page.getByRole('button', { name: fa ? 'ویرایش رشته‌های پذیرفته' : 'Edit accepted fields' }).click();
+      await page.locator('#qualification-field').fill('انفورماتیک پزشکی');
+      await page.locator('#qualification-degree').click();
+      await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: fa ? 'افزودن' : 'Add', exact: true }).click();
+      await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).click();
+      await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).waitFor({ state: 'detached' });
+      await s.signOut();
+
+      s.stage = 'a person asks to join and the admin approves';
+      await s.signIn(other, GOOD);
+      await page.goto(`${server.base}/associations`);
+      await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+      await page.locator('#membership-field').fill('انفورماتیک پزشکی');
+      await page.locator('#membership-degree').click();
+      await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('form').getByRole('button', { name: fa ? 'درخواست عضویت' : 'Request membership' }).click();
+      await page.getByTestId('membership-status').getByText(fa ? 'در انتظار بررسی' : 'Awaiting review').waitFor();
+      await s.signOut();
+      await s.signIn(head, GOOD);
+      await page.goto(`${server.base}/associations`);
+      await page.getByTestId('association-list').getByText('انجمن آغاز').click();
+      await page.getByRole('link', { name: fa ? 'مدیریت اعضا' : 'Manage members' }).click();
+      const request = page.getByTestId('member-rows').locator('tr', { hasText: 'Sohrab Sepehri' });
+      await request.getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
+      await request.waitFor({ state: 'detached' });
+      await s.signOut();
+      await s.signIn(other, GOOD);
+      await page.getByTestId('my-memberships').getByText(fa ? 'تأییدشده' : 'Approved').waitFor();
+      check(`${tag}: from zero, a membership is requested and approved in a new association`, true);
+
+      s.stage = 'the directorate registers a distributor; its manager finds it';
+      await page.goto(`${server.base}/distributor`);
+      await page.locator('#distributor-name').fill('شرکت آغاز طب');
+      await page.locator('#distributor-manager').fill(head);
+      await page.locator('#central-province').click();
+      await page.getByRole('option', { name: 'تهران', exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('#central-city').click();
+      await page.getByRole('option', { name: 'ری', exact: true }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('#central-address').fill('ری، میدان شهرداری، پلاک ۷');
+      await page.getByRole('button', { name: fa ? 'ثبت توزیع‌کننده' : 'Register the distributor' }).click();
+      await page.getByText('شرکت آغاز طب').first().waitFor();
+      await s.signOut();
+      await s.signIn(head, GOOD);
+      await openMenuIfPhone(page, phone, lang);
+      await page.getByRole('link', { name: fa ? 'توزیع‌کننده' : 'Distributor' }).first().click();
+      await page.getByTestId('branches').waitFor();
+      await page.getByText('شرکت آغاز طب').first().waitFor();
+      check(`${tag}: from zero, the distributor's manager runs the new distributor`, true);
+      await s.signOut();
+
+      s.stage = "the directorate names Tehran's reviewer";
+      await s.signIn(other, GOOD);
+      await page.goto(`${server.base}/reviews`);
+      await page.getByTestId('directorate-settings').waitFor();
+      await page.locator('#reviewer-province').click();
+      await page.getByRole('option', { name: /^تهران/ }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      await page.locator('#reviewer-code').fill(head);
+      await page.getByRole('button', { name: fa ? 'تعیین به‌عنوان کارشناس' : 'Name as reviewer' }).click();
+      await page.getByText(fa ? 'کارشناس تعیین شد.' : 'The reviewer was named.').waitFor();
+      await s.signOut();
+
+      s.stage = 'an officer registers and asks for qualification';
+      const officer = randomNationalCode();
+      await registerInSpa(officer, 'Nima', 'Yushij', '09121110008');
+      await s.signIn(officer, GOOD);
+      await page.getByTestId('officer-link').click();
+      // MUI's date field is a row of spin buttons (year, month, day); typing fills them in turn.
+      await page.locator('.MuiPickersSectionList-root').first().locator('[role="spinbutton"]').first().click();
+      await page.keyboard.type(fa ? '13670310' : '05311988');
+      await page.locator('#officer-father').fill(fa ? 'ابراهیم' : 'Ebrahim');
+      await page.locator('#officer-id-card').fill('4321');
+      await page.locator('#officer-province').click();
+      await page.getByRole('option', { name: 'تهران', exact: true }).click();
+      await page.locator('#officer-city').click();
+      await page.getByRole('option', { name: 'ری', exact: true }).click();
+      await page.locator('#officer-address').fill('تهران، ری، خیابان فدائیان اسلام، پلاک ۴');
+      await page.locator('#officer-qualification').click();
+      await page.getByRole('option', { name: /مهندسی پزشکی/ }).first().click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+      const pdf = { name: 'degree.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') };
+      await page.getByTestId('officer-document').setInputFiles(pdf);
+      await page.getByRole('button', { name: 'degree.pdf' }).waitFor();
+      await page.getByRole('button', { name: fa ? 'ثبت‌نام' : 'Register', exact: true }).click();
+      await page.getByTestId('qualified').waitFor();
+      await page.getByRole('button', { name: fa ? 'ارسال درخواست احراز صلاحیت' : 'Submit the qualification request' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'ارسال' : 'Submit' }).click();
+      await page.getByTestId('request-status').getByText(fa ? 'در کارتابل دانشگاه' : 'In the university’s queue').waitFor();
+      await s.signOut();
+
+      s.stage = 'the new reviewer approves with the fee';
+      await s.signIn(head, GOOD);
+      await page.goto(`${server.base}/reviews`);
+      await page.getByTestId('review-queue').getByText('Nima Yushij', { exact: false }).click();
+      await page.getByRole('button', { name: fa ? 'تأیید' : 'Approve', exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
+      await page.getByTestId('review-status').getByText(fa ? 'تأییدشده، در انتظار پرداخت' : 'Approved: fee due').waitFor();
+      await s.signOut();
+
+      s.stage = 'the officer pays the fee and is qualified';
+      await s.signIn(officer, GOOD);
+      await page.goto(`${server.base}/officer`);
+      await page.getByRole('button', { name: fa ? 'پرداخت هزینه' : 'Pay the fee' }).click();
+      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+      await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+      await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
+      await page.goto(`${server.base}/officer`);
+      const qualified = await page.getByTestId('qualified').innerText();
+      check(`${tag}: from zero, an officer is qualified after the new reviewer's approval and the fee`, qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), qualified);
+      await s.signOut();
+
+      s.stage = "Fars's engineering admin imports an engineer";
+      const engineer = randomNationalCode();
+      const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const csv = `national_code,first_name,last_name,province,membership_number,expires_on\r\n${engineer},سیمین,دانشور,فارس,FA-1001,${expires}\r\n`;
+      await s.signIn(other, GOOD);
+      await page.goto(`${server.base}/engineering`);
+      await page.getByRole('tab', { name: fa ? 'مهندسان' : 'Engineers' }).click();
+      await page.getByRole('button', { name: fa ? 'ورود مهندسان از پرونده (CSV)' : /CSV/ }).click();
+      await page.getByTestId('import-input').setInputFiles({ name: 'engineers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      const confirmImport = page.getByRole('dialog').locator('.MuiDialogActions-root .MuiButton-contained');
+      await confirmImport.waitFor();
+      await confirmImport.click();
+      await page.getByRole('dialog').getByRole('status').waitFor();
+      await page.getByRole('dialog').locator('.MuiDialogActions-root button').first().click();
+      await page.getByText('سیمین دانشور', { exact: false }).first().waitFor();
+      await s.signOut();
+
+      s.stage = 'the engineer signs in through the SSO and asks for renewal';
+      const ssoSignIn = async () => {
+        await page.goto(`${server.base}/login`);
+        const sso = fa ? 'ورود با دولت من' : 'Sign in with دولت من';
+        await page.getByRole('button', { name: sso }).or(page.getByRole('link', { name: sso })).click();
+        const login = page.locator('input[name="login"]');
+        const portal = page.waitForURL(/\/engineer$/);
+        await Promise.race([login.waitFor(), portal]);
+        if (await login.isVisible()) {
+          await login.fill(engineer);
+          await page.locator('input[name="password"]').fill('any');
+          await page.getByRole('button', { name: 'Sign-in' }).click();
+          const consent = page.getByRole('button', { name: 'Continue' });
+          await Promise.race([consent.waitFor(), portal]);
+          if (await consent.isVisible()) await consent.click();
+        }
+        await portal;
+      };
+      await ssoSignIn();
+      await page.getByRole('button', { name: fa ? 'ثبت درخواست تمدید' : 'Request renewal' }).click();
+      await page.getByTestId('renewal-status').getByText(fa ? 'در دست بررسی' : 'under review', { exact: false }).waitFor();
+      await s.signOut();
+
+      s.stage = 'the admin enters the prior debt';
+      await s.signIn(other, GOOD);
+      await page.goto(`${server.base}/engineering`);
+      await page.getByText('سیمین دانشور', { exact: false }).first().waitFor();
+      await page.getByRole('button', { name: fa ? 'ثبت بدهی پیشین' : 'Enter prior debt' }).click();
+      await page.locator('#assess-debt').fill('1000000');
+      await page.getByRole('dialog').getByRole('button', { name: fa ? 'ارسال مبلغ برای مهندس' : 'Send the amount to the engineer' }).click();
       await page.getByRole('dialog').waitFor({ state: 'detached' });
-    };
-    await grant(fa ? 'اداره کل تجهیزات پزشکی' : 'Medical-equipment directorate', null);
-    await grant(fa ? 'کارشناس سازمان نظام مهندسی' : 'Engineering organisation expert', fa ? 'فارس' : 'Fars');
-    await rows.getByText(fa ? 'فارس' : 'Fars').waitFor();
-    const listed = await page
-      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 3, null, { timeout: 10_000 })
-      .then(() => true, () => false);
-    check(`${tag}: both grants listed beside the admin's own`, listed, String(await rows.locator('tr').count()));
-    await page.locator('#grants-search').fill(other.slice(0, 7));
-    const found = await page
-      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
-      .then(() => true, () => false);
-    check(`${tag}: search finds the grantee only`, found, String(await rows.locator('tr').count()));
-    await axe(page, `${tag} roles`);
-    await noHorizontalScroll(page, `${tag} roles`);
-    await page.screenshot({ path: shot('roles'), fullPage: true });
+      await s.signOut();
 
-    s.stage = 'the last holder of a province stays; revoking asks first';
-    const revoke = async (text) => {
-      await rows.locator('tr').filter({ hasText: text }).getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: fa ? 'پس‌گرفتن' : 'Revoke' }).click();
-    };
-    expected.add(409);
-    await revoke(fa ? 'فارس' : 'Fars');
-    await page.getByText(fa ? 'آخرین دارندهٔ این نقش' : 'last holder of this role').waitFor();
-    const commissioner = fa ? 'مدیر کمیسیون' : 'Commission administrator';
-    await grant(commissioner, null);
-    await rows.getByText(commissioner).first().waitFor();
-    await revoke(commissioner);
-    await page.getByText(fa ? 'نقش پس گرفته شد' : 'The role was revoked').waitFor();
-    const gone = await page
-      .waitForFunction(() => document.querySelectorAll('[data-testid=grant-rows] tr').length === 2, null, { timeout: 10_000 })
-      .then(() => true, () => false);
-    check(`${tag}: revoked grant gone, the last holder kept`, gone, String(await rows.locator('tr').count()));
-
-    s.stage = 'sessions on the profile';
-    await page.goto(`${server.base}/profile`);
-    const sessions = page.getByTestId('session-rows');
-    await sessions.getByText(fa ? 'همین دستگاه' : 'This device').waitFor();
-    check(`${tag}: this device is listed`, (await sessions.locator('li').count()) >= 1);
-
-    s.stage = 'disabling an account';
-    await page.goto(`${server.base}/admin/people`);
-    const people = page.getByTestId('people-rows');
-    const row = people.locator('tr').filter({ hasText: 'Sohrab' });
-    await row.getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
-    await page.locator('#disable-reason').fill(fa ? 'درخواست خود شخص' : 'At their own request');
-    await page.getByRole('dialog').getByRole('button', { name: fa ? 'غیرفعال‌کردن حساب' : 'Disable account' }).click();
-    await row.getByText(fa ? 'غیرفعال' : 'Disabled', { exact: true }).waitFor();
-    await axe(page, `${tag} people`);
-    await noHorizontalScroll(page, `${tag} people`);
-    await page.screenshot({ path: shot('people'), fullPage: true });
-    await s.signOut();
-    expected.add(403);
-    await page.locator('#national_code').fill(other);
-    await page.locator('#password').fill(GOOD);
-    await page.locator('#captcha_answer').fill('12345');
-    await page.locator('form').getByRole('button', { name: L.login }).click();
-    await page.getByText(fa ? 'غیرفعال کرده‌اند' : 'has been disabled').waitFor();
-    check(`${tag}: a disabled account is refused with a clear message`, true);
-
-    s.stage = 're-enabling';
-    await s.signIn(admin, GOOD);
-    await page.goto(`${server.base}/admin/people`);
-    await people.locator('tr').filter({ hasText: 'Sohrab' }).getByRole('button', { name: fa ? 'فعال‌کردن دوباره' : 'Re-enable' }).click();
-    await people.locator('tr').filter({ hasText: 'Sohrab' }).getByText(fa ? 'فعال' : 'Active', { exact: true }).waitFor();
-    await s.signOut();
-    await s.signIn(other, GOOD);
-    check(`${tag}: re-enabled account signs in`, true);
-    await s.signOut();
-
-    s.stage = 'the commission creates an association and names its admin';
-    const head = randomNationalCode();
-    await registerInSpa(head, 'Forough', 'Farrokhzad', '09121110009');
-    await s.signIn(admin, GOOD);
-    await page.goto(`${server.base}/associations`);
-    await page.locator('#association-code').fill('zero-a');
-    await page.locator('#association-name').fill('انجمن آغاز');
-    await page.locator('form').getByRole('button', { name: fa ? 'ایجاد انجمن' : 'Create an association' }).click();
-    await page.getByTestId('association-list').getByText('انجمن آغاز').waitFor();
-    await page.goto(`${server.base}/admin/roles`);
-    await grant(fa ? 'مدیر انجمن' : 'Association administrator', 'انجمن آغاز', head);
-    await rows.getByText('انجمن آغاز').waitFor();
-    check(`${tag}: the new association's admin is named`, true);
-    await s.signOut();
-
-    s.stage = "the association's admin sets the accepted fields";
-    await s.signIn(head, GOOD);
-    await page.goto(`${server.base}/associations`);
-    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
-    await page.getByRole('button', { name: fa ? 'ویرایش رشته‌های پذیرفته' : 'Edit accepted fields' }).click();
-    await page.locator('#qualification-field').fill('انفورماتیک پزشکی');
-    await page.locator('#qualification-degree').click();
-    await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: fa ? 'افزودن' : 'Add', exact: true }).click();
-    await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).click();
-    await page.getByRole('button', { name: fa ? 'ذخیرهٔ رشته‌های پذیرفته' : 'Save accepted fields' }).waitFor({ state: 'detached' });
-    await s.signOut();
-
-    s.stage = 'a person asks to join and the admin approves';
-    await s.signIn(other, GOOD);
-    await page.goto(`${server.base}/associations`);
-    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
-    await page.locator('#membership-field').fill('انفورماتیک پزشکی');
-    await page.locator('#membership-degree').click();
-    await page.getByRole('option', { name: fa ? 'کارشناسی ارشد' : 'Master', exact: true }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('form').getByRole('button', { name: fa ? 'درخواست عضویت' : 'Request membership' }).click();
-    await page.getByTestId('membership-status').getByText(fa ? 'در انتظار بررسی' : 'Awaiting review').waitFor();
-    await s.signOut();
-    await s.signIn(head, GOOD);
-    await page.goto(`${server.base}/associations`);
-    await page.getByTestId('association-list').getByText('انجمن آغاز').click();
-    await page.getByRole('link', { name: fa ? 'مدیریت اعضا' : 'Manage members' }).click();
-    const request = page.getByTestId('member-rows').locator('tr', { hasText: 'Sohrab Sepehri' });
-    await request.getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
-    await request.waitFor({ state: 'detached' });
-    await s.signOut();
-    await s.signIn(other, GOOD);
-    await page.getByTestId('my-memberships').getByText(fa ? 'تأییدشده' : 'Approved').waitFor();
-    check(`${tag}: from zero, a membership is requested and approved in a new association`, true);
-
-    s.stage = 'the directorate registers a distributor; its manager finds it';
-    await page.goto(`${server.base}/distributor`);
-    await page.locator('#distributor-name').fill('شرکت آغاز طب');
-    await page.locator('#distributor-manager').fill(head);
-    await page.locator('#central-province').click();
-    await page.getByRole('option', { name: 'تهران', exact: true }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('#central-city').click();
-    await page.getByRole('option', { name: 'ری', exact: true }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('#central-address').fill('ری، میدان شهرداری، پلاک ۷');
-    await page.getByRole('button', { name: fa ? 'ثبت توزیع‌کننده' : 'Register the distributor' }).click();
-    await page.getByText('شرکت آغاز طب').first().waitFor();
-    await s.signOut();
-    await s.signIn(head, GOOD);
-    await openMenuIfPhone(page, phone, lang);
-    await page.getByRole('link', { name: fa ? 'توزیع‌کننده' : 'Distributor' }).first().click();
-    await page.getByTestId('branches').waitFor();
-    await page.getByText('شرکت آغاز طب').first().waitFor();
-    check(`${tag}: from zero, the distributor's manager runs the new distributor`, true);
-    await s.signOut();
-
-    s.stage = "the directorate names Tehran's reviewer";
-    await s.signIn(other, GOOD);
-    await page.goto(`${server.base}/reviews`);
-    await page.getByTestId('directorate-settings').waitFor();
-    await page.locator('#reviewer-province').click();
-    await page.getByRole('option', { name: /^تهران/ }).click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    await page.locator('#reviewer-code').fill(head);
-    await page.getByRole('button', { name: fa ? 'تعیین به‌عنوان کارشناس' : 'Name as reviewer' }).click();
-    await page.getByText(fa ? 'کارشناس تعیین شد.' : 'The reviewer was named.').waitFor();
-    await s.signOut();
-
-    s.stage = 'an officer registers and asks for qualification';
-    const officer = randomNationalCode();
-    await registerInSpa(officer, 'Nima', 'Yushij', '09121110008');
-    await s.signIn(officer, GOOD);
-    await page.getByTestId('officer-link').click();
-    // MUI's date field is a row of spin buttons (year, month, day); typing fills them in turn.
-    await page.locator('.MuiPickersSectionList-root').first().locator('[role="spinbutton"]').first().click();
-    await page.keyboard.type(fa ? '13670310' : '05311988');
-    await page.locator('#officer-father').fill(fa ? 'ابراهیم' : 'Ebrahim');
-    await page.locator('#officer-id-card').fill('4321');
-    await page.locator('#officer-province').click();
-    await page.getByRole('option', { name: 'تهران', exact: true }).click();
-    await page.locator('#officer-city').click();
-    await page.getByRole('option', { name: 'ری', exact: true }).click();
-    await page.locator('#officer-address').fill('تهران، ری، خیابان فدائیان اسلام، پلاک ۴');
-    await page.locator('#officer-qualification').click();
-    await page.getByRole('option', { name: /مهندسی پزشکی/ }).first().click();
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
-    const pdf = { name: 'degree.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') };
-    await page.getByTestId('officer-document').setInputFiles(pdf);
-    await page.getByRole('button', { name: 'degree.pdf' }).waitFor();
-    await page.getByRole('button', { name: fa ? 'ثبت‌نام' : 'Register', exact: true }).click();
-    await page.getByTestId('qualified').waitFor();
-    await page.getByRole('button', { name: fa ? 'ارسال درخواست احراز صلاحیت' : 'Submit the qualification request' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: fa ? 'ارسال' : 'Submit' }).click();
-    await page.getByTestId('request-status').getByText(fa ? 'در کارتابل دانشگاه' : 'In the university’s queue').waitFor();
-    await s.signOut();
-
-    s.stage = 'the new reviewer approves with the fee';
-    await s.signIn(head, GOOD);
-    await page.goto(`${server.base}/reviews`);
-    await page.getByTestId('review-queue').getByText('Nima Yushij', { exact: false }).click();
-    await page.getByRole('button', { name: fa ? 'تأیید' : 'Approve', exact: true }).click();
-    await page.getByRole('dialog').getByRole('button', { name: fa ? 'تأیید' : 'Approve' }).click();
-    await page.getByTestId('review-status').getByText(fa ? 'تأییدشده، در انتظار پرداخت' : 'Approved: fee due').waitFor();
-    await s.signOut();
-
-    s.stage = 'the officer pays the fee and is qualified';
-    await s.signIn(officer, GOOD);
-    await page.goto(`${server.base}/officer`);
-    await page.getByRole('button', { name: fa ? 'پرداخت هزینه' : 'Pay the fee' }).click();
-    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-    await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
-    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-    await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
-    await page.goto(`${server.base}/officer`);
-    const qualified = await page.getByTestId('qualified').innerText();
-    check(`${tag}: from zero, an officer is qualified after the new reviewer's approval and the fee`, qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), qualified);
-  });
+      s.stage = 'the engineer pays and the membership is renewed';
+      await ssoSignIn();
+      await page.getByTestId('renewal-status').getByText(fa ? '۱۳٬۰۰۰٬۰۰۰ ریال' : '13,000,000 rials').first().waitFor();
+      await page.getByRole('button', { name: fa ? /^پرداخت / : /^Pay / }).click();
+      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
+      await page.getByRole('button', { name: fa ? 'پرداخت' : 'Pay', exact: true }).click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
+      await page.getByTestId('invoice-status').getByText(fa ? 'پرداخت‌شده' : 'Paid').waitFor();
+      await page.goto(`${server.base}/engineer`);
+      const renewed = await page.getByText(fa ? 'تمدید شد' : 'Renewed', { exact: false }).first().innerText();
+      check(`${tag}: from zero, an imported engineer renews through the SSO and pays`, renewed.length > 0, renewed);
+    });
+  } finally {
+    provider.stop();
+  }
 }
 
 async function scenario(browser, lang, viewport) {
