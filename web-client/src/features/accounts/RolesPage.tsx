@@ -18,6 +18,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -35,11 +36,7 @@ function useScopes(kinds: ScopeKind[], lang: Lang) {
     enabled: kinds.includes('association'),
     queryFn: () => unwrap(api.GET('/api/v1/associations')),
   });
-  const provinces = useQuery({
-    queryKey: ['provinces'],
-    enabled: kinds.includes('province'),
-    queryFn: () => unwrap(api.GET('/api/v1/provinces')),
-  });
+  const provinces = useProvinces(kinds.includes('province'));
   const distributors = useQuery({
     queryKey: ['distributors'],
     enabled: kinds.includes('distributor'),

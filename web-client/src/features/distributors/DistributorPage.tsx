@@ -12,6 +12,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
@@ -25,7 +26,7 @@ type Distributor = Schemas['DistributorDto'];
 /** Province and city of a branch, and its address. */
 function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: string; address: string }; set: (k: 'province_id' | 'city_id' | 'address', value: string) => void; prefix: string }) {
   const { t } = useTranslation();
-  const places = useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const places = useProvinces();
   const cities = places.data?.items.find((p) => p.id === v.province_id)?.cities ?? [];
   return (
     <>

@@ -22,6 +22,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert, problemText } from '../../components/forms';
@@ -51,9 +52,6 @@ function formProblem(error: unknown, shown: readonly string[]): string | null {
   return problemText(error);
 }
 
-function useProvinces() {
-  return useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
-}
 
 /** A saving call on the caller's record: the answer is the whole record, put in the cache. */
 function useRecordChange<V>(call: (v: V) => Promise<EngineerRecord>, onDone?: () => void) {

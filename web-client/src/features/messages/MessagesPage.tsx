@@ -28,6 +28,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -136,7 +137,7 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
   const [officer, setOfficer] = useState('');
   const [province, setProvince] = useState('');
   const [qualifiedOnly, setQualifiedOnly] = useState(false);
-  const provinces = useQuery({ queryKey: ['provinces'], staleTime: Infinity, enabled: directorate, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const provinces = useProvinces(directorate);
   const [chosen, setChosen] = useState<Schemas['AssociationDto'][]>([]);
   const [field, setField] = useState('');
   const [degree, setDegree] = useState('');

@@ -14,6 +14,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
@@ -41,7 +42,7 @@ function fieldError(error: unknown, name: string): string | undefined {
 
 /** Province and city pickers, from the reference data. */
 function usePlaces() {
-  return useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  return useProvinces();
 }
 
 /** Registration (TO-01): once, with an allowed field and degree and the documents. */

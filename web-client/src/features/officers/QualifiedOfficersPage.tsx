@@ -23,6 +23,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -63,7 +64,7 @@ export function QualifiedOfficersPage() {
   const [acting, setActing] = useState<{ officer: Officer; action: Action } | null>(null);
   const [historyOf, setHistoryOf] = useState<Officer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const places = useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const places = useProvinces();
   const list = useQuery({
     queryKey: ['qualified-officers', q, standing, page, perPage],
     placeholderData: keepPreviousData,

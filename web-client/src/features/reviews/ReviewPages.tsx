@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import MenuItem from '@mui/material/MenuItem';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { toAsciiDigits } from '../../lib/digits';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -97,7 +98,7 @@ function CooperationQueue() {
 function DirectorateSettings() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const places = useQuery({ queryKey: ['provinces'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+  const places = useProvinces();
   const fields = useQuery({ queryKey: ['officer-fields'], queryFn: () => unwrap(api.GET('/api/v1/officer-fields')) });
   const [province, setProvince] = useState('');
   const [code, setCode] = useState('');
