@@ -23,7 +23,7 @@ import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { toPersianDigits } from '../../lib/digits';
-import { grantLabel } from '../profile/roles';
+import { grantLabel } from '../profile';
 
 type Person = Schemas['PersonAdminDto'];
 

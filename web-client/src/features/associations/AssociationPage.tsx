@@ -15,8 +15,8 @@ import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 import Avatar from '@mui/material/Avatar';
-import { AssociationElections } from '../elections/ElectionAdmin';
-import { NewsSection } from '../news/NewsSection';
+import { AssociationElections } from '../elections';
+import { NewsSection } from '../news';
 import { BoardSection } from './BoardSection';
 import { DEGREES, ProfileEditor, QualificationsEditor } from './ProfileEditor';
 

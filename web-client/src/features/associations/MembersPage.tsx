@@ -26,7 +26,7 @@ import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
 import { EndMembershipDialog, MembershipHistoryDialog, keptOnRollsText } from './Endings';
-import { ImportDialog } from './ImportDialog';
+import { ImportDialog } from '../../components/ImportDialog';
 import { RegisterMemberDialog } from './RegisterMemberDialog';
 
 const COLORS = { pending: 'primary', approved: 'success', rejected: 'default', left: 'default', removed: 'default' } as const;

@@ -1,1 +1,2 @@
 export { MyMemberships } from './MyMemberships';
+export { DEGREES } from './ProfileEditor';

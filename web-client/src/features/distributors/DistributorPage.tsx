@@ -18,7 +18,7 @@ import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
-import { ImportDialog } from '../associations/ImportDialog';
+import { ImportDialog } from '../../components/ImportDialog';
 import { toPersianDigits } from '../../lib/digits';
 
 type Distributor = Schemas['DistributorDto'];

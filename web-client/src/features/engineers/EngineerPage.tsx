@@ -30,7 +30,7 @@ import type { Lang } from '../../i18n';
 import { asDate, formatDate, isoDay } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
-import { usePay } from '../payments/InvoicesPage';
+import { usePay } from '../payments';
 
 export type EngineerRecord = Schemas['EngineerRecord'];
 

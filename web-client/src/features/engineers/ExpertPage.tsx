@@ -27,7 +27,7 @@ import type { Lang } from '../../i18n';
 import { asDate, formatDate, formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
-import { ImportDialog } from '../associations/ImportDialog';
+import { ImportDialog } from '../../components/ImportDialog';
 import { LicenceTab } from './EngineerPage';
 
 type QueueItem = Schemas['RenewalQueueItem'];

@@ -5,7 +5,7 @@ import Typography from '@mui/material/Typography';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { useAuth } from '../../app/auth';
-import { GrantChips } from '../profile/GrantChips';
+import { GrantChips } from '../profile';
 
 export function HomePage() {
   const { t } = useTranslation();

@@ -35,7 +35,7 @@ import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
-import { DEGREES } from '../associations/ProfileEditor';
+import { DEGREES } from '../associations';
 
 type Mailbox = Schemas['MailboxDto'];
 type Summary = Schemas['MessageSummary'];

@@ -23,7 +23,7 @@ import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
-import { usePay } from '../payments/InvoicesPage';
+import { usePay } from '../payments';
 
 type Officer = Schemas['OfficerDto'];
 type Request = Schemas['RequestDto'];

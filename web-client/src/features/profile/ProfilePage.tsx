@@ -16,7 +16,7 @@ import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } fr
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
-import { SessionsSection } from '../accounts/SessionsSection';
+import { SessionsSection } from '../accounts';
 import { MyMemberships } from '../associations';
 import { GrantChips } from './GrantChips';
 

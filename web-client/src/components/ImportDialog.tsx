@@ -16,10 +16,10 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, type Schemas } from '../../api/client';
-import { toPersianDigits } from '../../lib/digits';
-import { rejectedRows } from '../../lib/importReport';
-import { sendWithProgress } from '../../lib/upload';
+import { ApiProblem, type Schemas } from '../api/client';
+import { toPersianDigits } from '../lib/digits';
+import { rejectedRows } from '../lib/importReport';
+import { sendWithProgress } from '../lib/upload';
 
 type Report = { rows: number; imported: number };
 

@@ -1,0 +1,2 @@
+/** What other features use of elections. */
+export { AssociationElections } from './ElectionAdmin';

@@ -1,0 +1,2 @@
+/** What other features use of news. */
+export { NewsSection } from './NewsSection';
