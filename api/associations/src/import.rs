@@ -3,7 +3,7 @@
 //! recorded without an account; they sign up later with their national code and find their
 //! membership waiting.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{HttpRequest, get, post, web};
 use anjoman_core::audit::{self, Event};
@@ -18,6 +18,8 @@ use diesel::prelude::*;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use anjoman_core::import::{Rejections, rejected_error};
 
 use crate::http::require_manager;
 use crate::rules::{DegreeLevel, MembershipStatus, field_key};
@@ -48,16 +50,6 @@ struct Row {
     degree: DegreeLevel,
     mobile: Option<String>,
     email: Option<String>,
-}
-
-/// What is wrong with rows, by line (the heading is line 1); the officers' import uses it too.
-#[derive(Default)]
-pub struct Rejections(pub FieldErrors);
-
-impl Rejections {
-    pub fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
-        self.0.add(&format!("rows[{line}].{column}"), Msg::new(fa, en));
-    }
 }
 
 fn heading_index(headers: &csv::StringRecord) -> Result<HashMap<&'static str, usize>, ApiError> {
@@ -281,22 +273,6 @@ pub async fn import_members(
         })
         .await?;
     Ok(web::Json(report))
-}
-
-/// The `import_rejected` answer: how many lines were refused, and every problem by row and column.
-pub fn rejected_error(fields: FieldErrors) -> ApiError {
-    let lines: HashSet<&str> = fields.0.keys().filter_map(|k| k.split(']').next()).collect();
-    ApiError::Rejected {
-        code: "import_rejected",
-        msg: Msg::new(
-            format!("{} سطر پذیرفته نشد؛ هیچ سطری وارد نشد. سطرها را درست کنید و دوباره بفرستید.", lines.len()),
-            format!(
-                "{} row(s) were rejected, so nothing was imported. Correct them and send the file again.",
-                lines.len()
-            ),
-        ),
-        fields,
-    }
 }
 
 /// Who among the file's people is registered, and their membership status here if any.

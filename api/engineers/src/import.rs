@@ -9,12 +9,12 @@
 use std::collections::HashMap;
 
 use actix_web::{post, web};
-use anjoman_associations::import::{Rejections, rejected_error};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{engineer_degrees as dg, engineering_orgs as org, engineers as en, provinces as pr};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
+use anjoman_core::import::{Rejections, rejected_error};
 use anjoman_core::text::{NationalCode, normalize_digits, normalize_persian, search_key};
 use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use actix_web::{post, web};
-use anjoman_associations::import::{Rejections, rejected_error};
 use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
@@ -17,6 +16,7 @@ use anjoman_core::db::schema::{
 };
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
+use anjoman_core::import::{Rejections, rejected_error};
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};
 use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;
