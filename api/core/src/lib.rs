@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod degrees;
 pub mod error;
 pub mod http;
 pub mod import;

@@ -1,11 +1,11 @@
 //! Officers and reviewers over HTTP (TO-01..07).
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
 use anjoman_core::db::schema::{officer_requests as rq, officers as o, persons as p, provinces as pr};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
+use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::Purpose;
 use anjoman_core::platform::payments::{self, Invoice};

@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use actix_web::{post, web};
-use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
 use anjoman_core::db::schema::{
     branches as br, cities as ci, cooperations as co, distributors as di, officers as o, persons as p, provinces as pr,
 };
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
+use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::http::AppState;
 use anjoman_core::import::{Rejections, rejected_error};
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};

@@ -2,11 +2,11 @@
 //! cities, and the fields and degree levels that qualify an officer (TO-01).
 
 use actix_web::{get, post, put, web};
-use anjoman_associations::rules::DegreeLevel;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{cities as ci, officer_fields as of, provinces as pr};
 use anjoman_core::db::{DbConn, write_tx};
+use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
