@@ -484,19 +484,6 @@ pub fn revoke_own_session(conn: &mut DbConn, person_id: &str, session_id: &str, 
     Ok(n > 0)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{PersonMatch, person_match};
-
-    #[test]
-    fn a_search_term_is_a_code_prefix_or_a_folded_name() {
-        assert!(person_match("  ").is_none());
-        assert!(matches!(person_match("۰۰۸۴").unwrap(), PersonMatch::CodePrefix(p) if p == "0084%"));
-        let PersonMatch::Name(p) = person_match("علي_%").unwrap() else { panic!("a name") };
-        assert!(p.starts_with('%') && p.ends_with('%') && !p[1..p.len() - 1].contains(['%', '_']), "{p}");
-    }
-}
-
 /// Tells a person something by SMS and e-mail, to whichever contacts they have, through the
 /// outbox (call inside the transaction of the change it reports).
 pub fn notify_person(conn: &mut DbConn, person_id: &str, purpose: &str, subject: &str, text: &str) -> QueryResult<()> {
@@ -520,4 +507,17 @@ pub fn notify_person(conn: &mut DbConn, person_id: &str, purpose: &str, subject:
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PersonMatch, person_match};
+
+    #[test]
+    fn a_search_term_is_a_code_prefix_or_a_folded_name() {
+        assert!(person_match("  ").is_none());
+        assert!(matches!(person_match("۰۰۸۴").unwrap(), PersonMatch::CodePrefix(p) if p == "0084%"));
+        let PersonMatch::Name(p) = person_match("علي_%").unwrap() else { panic!("a name") };
+        assert!(p.starts_with('%') && p.ends_with('%') && !p[1..p.len() - 1].contains(['%', '_']), "{p}");
+    }
 }
