@@ -95,7 +95,7 @@ fn dto(a: Association, member_count: i64, quals: Vec<(String, String)>) -> Assoc
         phone: a.phone,
         website: a.website,
         statute_date: a.statute_date,
-        logo_url: a.logo_file_id.as_deref().map(crate::files::url),
+        logo_url: a.logo_file_id.as_deref().map(anjoman_core::platform::files::url),
         member_count,
         qualifications: quals
             .into_iter()
@@ -204,7 +204,7 @@ async fn create_association(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 if let Some(Some(logo)) = &checked.logo_file_id {
-                    crate::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
+                    anjoman_core::platform::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
                 }
                 let id = store::insert(conn, &checked).map_err(|e| match ApiError::from(e) {
                     ApiError::Conflict { .. } => ApiError::Conflict {
@@ -257,7 +257,7 @@ async fn edit_association(
             write_tx(conn, |conn| {
                 store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 if let Some(Some(logo)) = &checked.logo_file_id {
-                    crate::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
+                    anjoman_core::platform::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
                 }
                 store::update(conn, &aid, &checked)?;
                 audit::record(conn, Event::new("association.updated", "association", Some(&aid)).by(&actor))?;

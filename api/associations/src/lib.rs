@@ -5,7 +5,6 @@
 
 pub mod board;
 pub mod endings;
-pub mod files;
 pub mod http;
 pub mod import;
 pub mod messages;

@@ -410,7 +410,7 @@ fn message_dto(conn: &mut DbConn, header: (Header, Option<Option<NaiveDateTime>>
         attachments: files
             .into_iter()
             .map(|(id, name, content_type, size_bytes)| AttachmentDto {
-                url: crate::files::url(&id),
+                url: anjoman_core::platform::files::url(&id),
                 id,
                 name,
                 content_type,
@@ -607,7 +607,7 @@ pub async fn send_message(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 for file in &attachments {
-                    crate::files::check(conn, file, Purpose::Attachment, &actor, "attachment_ids")?;
+                    anjoman_core::platform::files::check(conn, file, Purpose::Attachment, &actor, "attachment_ids")?;
                 }
                 let recipients: Vec<Mailbox> = match (&from, to.as_str()) {
                     (Mailbox::Commission, _) => {

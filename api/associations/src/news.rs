@@ -56,7 +56,7 @@ fn item(r: Row, association_name: String) -> NewsItem {
         association_name,
         title: r.title,
         body: r.body,
-        image_url: r.image_file_id.as_deref().map(crate::files::url),
+        image_url: r.image_file_id.as_deref().map(anjoman_core::platform::files::url),
         published_at: r.published_at.map(|t| t.and_utc()),
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
@@ -260,7 +260,7 @@ pub async fn create_news(
                 store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 let image = c.image.flatten();
                 if let Some(f) = &image {
-                    crate::files::check(conn, f, Purpose::NewsImage, &actor, "image_file_id")?;
+                    anjoman_core::platform::files::check(conn, f, Purpose::NewsImage, &actor, "image_file_id")?;
                 }
                 let (id, at) = (new_id(), now());
                 diesel::insert_into(n::table)
@@ -329,7 +329,13 @@ pub async fn edit_news(
             write_tx(conn, |conn| {
                 managed(conn, &user, &id)?;
                 if let Some(Some(f)) = &c.image {
-                    crate::files::check(conn, f, Purpose::NewsImage, &user.person_id, "image_file_id")?;
+                    anjoman_core::platform::files::check(
+                        conn,
+                        f,
+                        Purpose::NewsImage,
+                        &user.person_id,
+                        "image_file_id",
+                    )?;
                 }
                 let changes = Changes { title: c.title, body: c.body, image_file_id: c.image, updated_at: now() };
                 diesel::update(n::table.find(&id)).set(&changes).execute(conn)?;

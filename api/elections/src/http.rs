@@ -584,7 +584,7 @@ async fn add_candidate(
                     (&body.programme_file_id, Purpose::CandidateProgramme, "programme_file_id"),
                 ] {
                     if let Some(f) = file.as_deref().filter(|f| !f.is_empty()) {
-                        anjoman_associations::files::check(conn, f, purpose, &user.person_id, field)?;
+                        anjoman_core::platform::files::check(conn, f, purpose, &user.person_id, field)?;
                     }
                 }
                 let clean = |v: &Option<String>| {

@@ -127,7 +127,7 @@ fn not_future(e: &mut FieldErrors, field: &str, d: NaiveDate) {
 }
 
 fn check_file(conn: &mut DbConn, id: &str, owner: &str, field: &str, e: &mut FieldErrors) {
-    match anjoman_associations::files::check(conn, id, Purpose::EngineerDocument, owner, field) {
+    match anjoman_core::platform::files::check(conn, id, Purpose::EngineerDocument, owner, field) {
         Ok(()) => {}
         Err(ApiError::Validation(f)) => e.merge(f),
         Err(_) => e.add(field, Msg::new("پرونده بررسی نشد.", "The file could not be checked.")),

@@ -46,6 +46,19 @@ pub fn person(conn: &mut DbConn, id: &str) -> QueryResult<Option<Person>> {
     persons::table.find(id).select(Person::as_select()).first(conn).optional()
 }
 
+/// The persons among `ids`, by id (one query, for lists).
+pub fn persons_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, Person>> {
+    let rows: Vec<Person> = persons::table.filter(persons::id.eq_any(ids)).select(Person::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(|p| (p.id.clone(), p)).collect())
+}
+
+/// A person's full name, as shown beside what they did.
+pub fn full_name(conn: &mut DbConn, id: &str) -> QueryResult<String> {
+    let (f, l): (String, String) =
+        persons::table.find(id).select((persons::first_name, persons::last_name)).first(conn)?;
+    Ok(format!("{f} {l}"))
+}
+
 pub fn person_id_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<String>> {
     persons::table.filter(persons::national_code.eq(national_code)).select(persons::id).first(conn).optional()
 }

@@ -10,9 +10,11 @@ pub mod distributors;
 pub mod http;
 pub mod import;
 pub mod reference;
+pub mod registration;
+pub mod requests;
 pub mod rules;
+mod shared;
 pub mod standing;
-pub mod store;
 
 pub use http::configure;
 

@@ -41,6 +41,11 @@ pub fn province_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, 
     Ok(pr::table.filter(pr::id.eq_any(ids)).select((pr::id, pr::name_fa)).load(conn)?)
 }
 
+/// The university of medical sciences that reviews the province's requests.
+pub fn university(conn: &mut DbConn, province: &str) -> QueryResult<String> {
+    pr::table.find(province).select(pr::university).first(conn)
+}
+
 pub fn provinces(conn: &mut DbConn) -> QueryResult<Vec<Province>> {
     let rows: Vec<(String, String, String, String)> =
         pr::table.order(pr::sort_order).select((pr::id, pr::name_fa, pr::name_en, pr::university)).load(conn)?;

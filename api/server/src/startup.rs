@@ -45,7 +45,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         sms_recovery_guards: vec![anjoman_elections::voting::election_lock],
         inbound_sms: vec![anjoman_elections::voting::inbound_vote_code],
         payment_handlers: vec![
-            (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::http::on_paid),
+            (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::requests::http::on_paid),
             (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewal::on_paid),
         ],
         scope_names: vec![

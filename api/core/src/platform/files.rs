@@ -222,6 +222,35 @@ pub fn clean_name(name: &str) -> Option<String> {
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
+/// The file exists and was uploaded for `purpose`; for private purposes, by `uploader` too, so no
+/// one can hand on a file they cannot read themselves. Every domain that points a record at an
+/// uploaded file checks it with this.
+pub fn check(
+    conn: &mut crate::db::DbConn,
+    file_id: &str,
+    purpose: Purpose,
+    uploader: &str,
+    field: &str,
+) -> Result<(), crate::ApiError> {
+    use crate::db::schema::files;
+    use diesel::prelude::*;
+    let row: Option<(String, String)> =
+        files::table.find(file_id).select((files::purpose, files::owner_id)).first(conn).optional()?;
+    match row {
+        Some((p, owner)) if p == purpose.as_str() && (purpose.public() || owner == uploader) => Ok(()),
+        _ => Err(crate::ApiError::field(
+            field,
+            "پرونده پیدا نشد یا برای این کار بارگذاری نشده است.",
+            "No such file, or it was not uploaded for this use.",
+        )),
+    }
+}
+
+/// Where a file is downloaded.
+pub fn url(file_id: &str) -> String {
+    format!("/api/v1/files/{file_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,7 +129,7 @@ async fn upload(
         })
         .await?;
     Ok(HttpResponse::Created().json(FileInfo {
-        url: format!("/api/v1/files/{id}"),
+        url: crate::platform::files::url(&id),
         id,
         purpose: purpose.as_str().to_owned(),
         content_type: kind.content_type().to_owned(),
