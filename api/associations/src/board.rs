@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::require_manager;
+use crate::api::require_manager;
 use crate::rules::MembershipStatus;
 use crate::store;
 

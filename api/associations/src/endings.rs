@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::{MembershipDto, membership_dto, require_manager};
+use crate::api::require_manager;
+use crate::http::{MembershipDto, membership_dto};
 use crate::rules::{self, Ending, MembershipStatus};
 use crate::store;
 

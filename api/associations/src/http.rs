@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role, ScopeKind};
 use anjoman_core::db::write_tx;
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::platform::files::Purpose;
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::require_manager;
 use crate::rules::{self, Decision, DegreeLevel, MembershipStatus, field_key};
 use crate::store::{self, Association, NewMembership};
 
@@ -53,14 +54,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::messages::show_message)
         .service(crate::messages::mark_message)
         .service(crate::messages::send_message);
-}
-
-/// Commission admins manage every association; association admins their own.
-pub fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
-    if user.has_role(Role::CommissionAdmin) {
-        return Ok(());
-    }
-    user.require_scoped(Role::AssociationAdmin, ScopeKind::Association, association_id)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -962,24 +955,6 @@ pub struct StatusAnswer {
     pub email_masked: Option<String>,
 }
 
-/// Hides all but the first letter of the local part and of the domain's first label.
-pub fn mask_email(email: &str) -> String {
-    let Some((local, domain)) = email.split_once('@') else { return "***".into() };
-    let hide = |s: &str| {
-        let mut chars = s.chars();
-        match chars.next() {
-            Some(first) => format!("{first}{}", "*".repeat(chars.count().max(2))),
-            None => "***".into(),
-        }
-    };
-    let (label, rest) = domain.split_once('.').unwrap_or((domain, ""));
-    if rest.is_empty() {
-        format!("{}@{}", hide(local), hide(label))
-    } else {
-        format!("{}@{}.{rest}", hide(local), hide(label))
-    }
-}
-
 /// The public membership-status check (ID-11): national code and captcha show, per association,
 /// whether membership is pending, approved or rejected, with the registered e-mail masked.
 #[utoipa::path(
@@ -1015,20 +990,10 @@ async fn membership_status(
                 })
                 .collect::<Vec<_>>();
             // Nothing about people without memberships, so the check reveals no registrations.
-            let email_masked = if memberships.is_empty() { None } else { person.email.as_deref().map(mask_email) };
+            let email_masked =
+                if memberships.is_empty() { None } else { person.email.as_deref().map(anjoman_core::text::mask_email) };
             Ok(StatusAnswer { memberships, email_masked })
         })
         .await?;
     Ok(web::Json(answer))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_email;
-
-    #[test]
-    fn masks_emails() {
-        assert_eq!(mask_email("sara@example.ir"), "s***@e******.ir");
-        assert_eq!(mask_email("a@b.co"), "a**@b**.co");
-    }
 }

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use anjoman_core::import::{Rejections, rejected_error};
 
-use crate::http::require_manager;
+use crate::api::require_manager;
 use crate::rules::{DegreeLevel, MembershipStatus, field_key};
 use crate::store::{self, NewMembership};
 

@@ -3,6 +3,7 @@
 //! and decided by the association's admins (AS-03, AS-04), ended by the member or the admins, boards (AS-05), news (AS-06) and
 //! messages between the commission, associations and members (AS-07).
 
+pub mod api;
 pub mod board;
 pub mod endings;
 pub mod http;

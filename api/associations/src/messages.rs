@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::require_manager;
+use crate::api::require_manager;
 use crate::rules::{DegreeLevel, MembershipStatus, field_key};
 
 const SUBJECT_MAX: usize = 200;

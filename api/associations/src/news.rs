@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::require_manager;
+use crate::api::require_manager;
 use crate::store;
 
 const TITLE_MAX: usize = 200;

@@ -232,3 +232,32 @@ mod contact_tests {
         assert_eq!(normalize_persian("  علي   كريمي ۱۲ "), "علی کریمی 12");
     }
 }
+
+/// Hides all but the first letter of the local part and of the domain's first label.
+pub fn mask_email(email: &str) -> String {
+    let Some((local, domain)) = email.split_once('@') else { return "***".into() };
+    let hide = |s: &str| {
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(first) => format!("{first}{}", "*".repeat(chars.count().max(2))),
+            None => "***".into(),
+        }
+    };
+    let (label, rest) = domain.split_once('.').unwrap_or((domain, ""));
+    if rest.is_empty() {
+        format!("{}@{}", hide(local), hide(label))
+    } else {
+        format!("{}@{}.{rest}", hide(local), hide(label))
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_email;
+
+    #[test]
+    fn masks_emails() {
+        assert_eq!(mask_email("sara@example.ir"), "s***@e******.ir");
+        assert_eq!(mask_email("a@b.co"), "a**@b**.co");
+    }
+}

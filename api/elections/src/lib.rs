@@ -4,10 +4,16 @@
 //! the trustees' partial decryptions, results and the election record, and the worker that opens
 //! and closes elections on the server clock.
 
+pub mod candidates;
 pub mod http;
+pub mod lifecycle;
+pub mod model;
+pub mod results;
 pub mod rules;
+pub mod setup;
 pub mod store;
 pub mod verifiable;
+pub mod views;
 pub mod voting;
 pub mod worker;
 

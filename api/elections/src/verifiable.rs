@@ -6,7 +6,7 @@
 //! their order on the ballot page (Persian alphabetical, [`store::candidates`]).
 
 use actix_web::{HttpResponse, get, post, web};
-use anjoman_associations::http::require_manager;
+use anjoman_associations::api::require_manager;
 use anjoman_ballot_crypto::elgamal::Ciphertext;
 use anjoman_ballot_crypto::record::{self as rec, ContestParams, ElectionRecord};
 use anjoman_ballot_crypto::wire::{
@@ -24,8 +24,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::model::Election;
 use crate::rules::{self, Status};
-use crate::store::{self, Election};
+use crate::store;
 
 /// At most this many trustees per election.
 pub const MAX_TRUSTEES: usize = 9;
@@ -735,7 +736,7 @@ pub async fn election_record(
     let id = id.into_inner();
     let r = state
         .db(move |conn| {
-            let (e, _) = crate::http::load_results(conn, user.as_ref(), &id)?;
+            let (e, _) = crate::results::load_results(conn, user.as_ref(), &id)?;
             record(conn, &e)
         })
         .await?;

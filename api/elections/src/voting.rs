@@ -36,7 +36,7 @@ fn not_on_roll() -> ApiError {
 }
 
 /// The election, if voting is open now on the server clock.
-fn open_now(conn: &mut DbConn, id: &str) -> Result<store::Election, ApiError> {
+fn open_now(conn: &mut DbConn, id: &str) -> Result<crate::model::Election, ApiError> {
     let e = store::get(conn, id)?;
     let at = now();
     if e.state() != Status::Open || at < e.starts_at || at >= e.ends_at {
@@ -251,7 +251,7 @@ async fn issue_code(
                         let email = email.ok_or_else(|| missing("رایانامهٔ"))?;
                         email_code(conn, &email, &e.title, &code)?;
                         CodeIssued {
-                            sent_to: Some(anjoman_associations::http::mask_email(&email)),
+                            sent_to: Some(anjoman_core::text::mask_email(&email)),
                             code: None,
                             send_to_number: None,
                             channel,

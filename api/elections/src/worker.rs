@@ -12,8 +12,9 @@ use chrono::Duration;
 use diesel::IntoSql;
 use diesel::prelude::*;
 
-use crate::http::{notify_members, transition};
+use crate::lifecycle::notify_members;
 use crate::rules::Status;
+use crate::store::transition;
 
 /// Opens what is due: the roll is frozen from the approved members in the same transaction.
 pub fn open_due(conn: &mut DbConn) -> Result<usize, ApiError> {

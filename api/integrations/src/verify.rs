@@ -266,7 +266,7 @@ pub async fn verify_engineer(
     security(("api_key" = ["results:read"])),
     params(("id" = String, Path, description = "The election")),
     responses(
-        (status = 200, description = "The results", body = anjoman_elections::http::Results),
+        (status = 200, description = "The results", body = anjoman_elections::results::Results),
         (status = 401, description = "Missing, unknown, revoked or expired key", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "`missing_scope`", body = anjoman_core::error::ErrorBody),
         (status = 404, description = "No such election", body = anjoman_core::error::ErrorBody),
@@ -278,9 +278,9 @@ pub async fn election_results(
     state: web::Data<AppState>,
     client: ApiClient,
     id: web::Path<String>,
-) -> Result<web::Json<anjoman_elections::http::Results>, ApiError> {
+) -> Result<web::Json<anjoman_elections::results::Results>, ApiError> {
     client.require(Scope::ResultsRead)?;
     let id = id.into_inner();
-    let (_, results) = state.db(move |conn| anjoman_elections::http::load_results(conn, None, &id)).await?;
+    let (_, results) = state.db(move |conn| anjoman_elections::results::load_results(conn, None, &id)).await?;
     Ok(web::Json(results))
 }

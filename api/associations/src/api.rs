@@ -1,0 +1,74 @@
+//! What other domains may ask of associations: who manages one, whether a person is an approved
+//! member, how many are, and how to reach them. Other crates use this and nothing else of
+//! associations' tables or handlers.
+
+use anjoman_core::ApiError;
+use anjoman_core::auth::{CurrentUser, Role, ScopeKind};
+use anjoman_core::db::DbConn;
+use anjoman_core::db::schema::{memberships as m, persons as p};
+use diesel::prelude::*;
+
+use crate::rules::MembershipStatus;
+pub use crate::store::Association;
+
+/// Commission admins manage every association; association admins their own.
+pub fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
+    if user.has_role(Role::CommissionAdmin) {
+        return Ok(());
+    }
+    user.require_scoped(Role::AssociationAdmin, ScopeKind::Association, association_id)
+}
+
+/// Whether a (possibly anonymous) caller manages the association.
+pub fn manages(user: Option<&CurrentUser>, association_id: &str) -> bool {
+    user.is_some_and(|u| require_manager(u, association_id).is_ok())
+}
+
+pub fn association(conn: &mut DbConn, id: &str) -> QueryResult<Option<Association>> {
+    crate::store::get(conn, id)
+}
+
+/// The names of these associations, by id.
+pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+    use anjoman_core::db::schema::associations as a;
+    let rows: Vec<(String, String)> = a::table.filter(a::id.eq_any(ids)).select((a::id, a::name)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+pub fn is_approved_member(conn: &mut DbConn, association_id: &str, person_id: &str) -> QueryResult<bool> {
+    Ok(crate::store::membership_of(conn, association_id, person_id)?
+        .is_some_and(|x| x.status == MembershipStatus::Approved.as_str()))
+}
+
+pub fn approved_count(conn: &mut DbConn, association_id: &str) -> QueryResult<i64> {
+    crate::store::approved_count(conn, association_id)
+}
+
+/// How to reach a member.
+#[derive(Debug, Clone, Queryable)]
+pub struct Contact {
+    pub person_id: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// A page of the approved members' contacts, by person id after `after`. Keyset paging, so a
+/// million members never sit in memory at once.
+pub fn approved_contacts(
+    conn: &mut DbConn,
+    association_id: &str,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<Contact>> {
+    m::table
+        .inner_join(p::table)
+        .filter(m::association_id.eq(association_id))
+        .filter(m::status.eq(MembershipStatus::Approved.as_str()))
+        .filter(m::person_id.gt(after))
+        // The same bound on the person's side, so a merge join starts there too.
+        .filter(p::id.gt(after))
+        .order(m::person_id.asc())
+        .limit(limit)
+        .select((m::person_id, p::email, p::mobile))
+        .load(conn)
+}
