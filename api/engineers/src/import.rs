@@ -23,8 +23,8 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::expert_of;
 use crate::rules::{DegreeLevel, Discipline};
+use crate::shared::expert_of;
 
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;

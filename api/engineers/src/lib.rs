@@ -6,8 +6,10 @@
 
 pub mod http;
 pub mod import;
+pub mod record;
 pub mod renewal;
 pub mod rules;
+mod shared;
 pub mod store;
 
 pub use http::configure;

@@ -18,8 +18,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{clean, expert_of};
 use crate::rules::{self, RenewalStatus};
+use crate::shared::{clean, expert_of};
 use crate::store::{self, EngineerRecord, EngineeringOrg, RenewalView};
 
 /// Every provincial engineering organisation and its renewal rules.

@@ -1,0 +1,14 @@
+//! Helpers the engineers' resources share.
+
+use anjoman_core::ApiError;
+use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::text::normalize_persian;
+
+pub(crate) fn clean(v: &str) -> String {
+    normalize_persian(v.trim())
+}
+
+/// May `user` act for this province's organisation (its admins and experts)?
+pub(crate) fn expert_of(user: &AuthUser, province: &str) -> Result<(), ApiError> {
+    user.require_scoped(Role::EngineeringAdmin, ScopeKind::Province, province)
+}
