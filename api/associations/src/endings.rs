@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::require_manager;
-use crate::http::{MembershipDto, membership_dto};
+use crate::memberships::{MembershipDto, membership_dto};
 use crate::rules::{self, Ending, MembershipStatus};
 use crate::store;
 

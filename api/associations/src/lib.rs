@@ -8,8 +8,11 @@ pub mod board;
 pub mod endings;
 pub mod http;
 pub mod import;
+pub mod members;
+pub mod memberships;
 pub mod messages;
 pub mod news;
+pub mod registry;
 pub mod rules;
 pub mod store;
 
