@@ -28,6 +28,24 @@ pub fn association(conn: &mut DbConn, id: &str) -> QueryResult<Option<Associatio
     crate::store::get(conn, id)
 }
 
+/// The association with this public code (as in its page's address).
+pub fn by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Association>> {
+    use anjoman_core::db::schema::associations as a;
+    a::table.filter(a::code.eq(code)).select(Association::as_select()).first(conn).optional()
+}
+
+/// The person's approved membership of the association: `Some(when it was approved)`, or `None`
+/// when they are not an approved member.
+pub fn approved_membership(
+    conn: &mut DbConn,
+    association_id: &str,
+    person_id: &str,
+) -> QueryResult<Option<Option<chrono::NaiveDateTime>>> {
+    Ok(crate::store::membership_of(conn, association_id, person_id)?
+        .filter(|x| x.status == MembershipStatus::Approved.as_str())
+        .map(|x| x.decided_at))
+}
+
 /// The names of these associations, by id.
 pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
     use anjoman_core::db::schema::associations as a;

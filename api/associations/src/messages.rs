@@ -637,18 +637,16 @@ pub async fn send_message(
                         q.select(m::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
                     }
                     (Mailbox::Directorate, _) => {
-                        use anjoman_core::db::schema::{officers as o, persons as p};
-                        let mut q = o::table.inner_join(p::table).into_boxed();
-                        if let Some(code) = &officer_code {
-                            q = q.filter(p::national_code.eq(code.clone()));
-                        }
-                        if let Some(pv) = &province {
-                            q = q.filter(o::province_id.eq(pv.clone()));
-                        }
-                        if qualified_only {
-                            q = q.filter(o::qualified_at.is_not_null()).filter(o::standing.eq("active"));
-                        }
-                        q.select(o::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
+                        use anjoman_officers::api::{OfficerFilter, officer_ids};
+                        // An unknown national code matches no officer (the empty id).
+                        let person_id = match &officer_code {
+                            Some(code) => {
+                                Some(anjoman_identity::store::person_id_by_code(conn, code)?.unwrap_or_default())
+                            }
+                            None => None,
+                        };
+                        let filter = OfficerFilter { person_id, province_id: province.clone(), qualified_only };
+                        officer_ids(conn, &filter)?.into_iter().map(Mailbox::Person).collect()
                     }
                     (Mailbox::Person(_), _) => return Err(ApiError::Forbidden),
                 };

@@ -51,6 +51,11 @@ pub type ScopeNames = fn(&mut DbConn, &[String]) -> Result<Vec<(String, String)>
 /// kept (the person may still vote there) while every roll frozen later leaves them out.
 pub type FrozenRolls = fn(&mut DbConn, &str, &str) -> Result<Vec<(String, String)>, ApiError>;
 
+/// A domain's answer to single sign-on: true when the person (known by national code, without an
+/// account yet) may get one by signing in through the provider. The engineers' domain answers
+/// for the engineers the organisation holds a record of.
+pub type SsoSubject = fn(&mut DbConn, &str) -> Result<bool, ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
@@ -64,6 +69,7 @@ pub struct Hooks {
     pub scope_names: Vec<(crate::auth::ScopeKind, ScopeNames)>,
     /// `(association, person)` → open elections whose frozen roll holds them.
     pub frozen_rolls: Vec<FrozenRolls>,
+    pub sso_subjects: Vec<SsoSubject>,
 }
 
 impl Hooks {
@@ -78,6 +84,16 @@ impl Hooks {
             Some((_, names)) => names(conn, ids),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Whether a domain lets the person get an account through single sign-on.
+    pub fn sso_subject(&self, conn: &mut DbConn, person: &str) -> Result<bool, ApiError> {
+        for f in &self.sso_subjects {
+            if f(conn, person)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Every open election of `association` whose frozen roll holds `person`.

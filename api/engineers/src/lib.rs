@@ -4,6 +4,7 @@
 //! membership inside the province's window: the province's expert enters any prior debt, the
 //! engineer pays fee × years + debt, and the expiry moves forward once the payment is verified.
 
+pub mod api;
 pub mod http;
 pub mod import;
 pub mod record;

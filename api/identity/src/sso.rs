@@ -15,7 +15,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{Role, password};
 use anjoman_core::config::OidcSettings;
-use anjoman_core::db::schema::{engineers, sso_logins as sl};
+use anjoman_core::db::schema::sso_logins as sl;
 use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::{AppState, client_ip, public_base};
 use anjoman_core::text::NationalCode;
@@ -347,6 +347,7 @@ async fn finish(
     let config = state.config.clone();
     let ttl = state.config.refresh_token_ttl;
     let client = store::SessionClient::of(req, &ip);
+    let hooks = state.hooks.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -358,9 +359,7 @@ async fn finish(
                         let Some(id) = store::person_id_by_code(conn, code)? else {
                             return Ok(Err(SsoError::NoRecord));
                         };
-                        let engineer: Option<String> =
-                            engineers::table.find(&id).select(engineers::person_id).first(conn).optional()?;
-                        if engineer.is_none() {
+                        if !hooks.sso_subject(conn, &id)? {
                             return Ok(Err(SsoError::NoRecord));
                         }
                         // Nobody knows this password: the engineer signs in through SSO, or sets

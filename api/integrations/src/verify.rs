@@ -4,14 +4,10 @@
 
 use actix_web::{get, web};
 use anjoman_core::ApiError;
-use anjoman_core::db::schema::{
-    associations as a, branches as br, distributors as di, engineers as en, memberships as m, officers as o,
-    persons as p,
-};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
-use chrono::{NaiveDate, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use anjoman_identity::store::person_id_by_code;
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,10 +17,6 @@ fn national_code(raw: &str) -> Result<String, ApiError> {
     NationalCode::parse(raw)
         .map(|c| c.as_str().to_owned())
         .map_err(|e| ApiError::field("national_code", e.message_fa(), e.message_en()))
-}
-
-fn person_id(conn: &mut anjoman_core::db::DbConn, code: &str) -> QueryResult<Option<String>> {
-    p::table.filter(p::national_code.eq(code)).select(p::id).first(conn).optional()
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -70,20 +62,9 @@ pub async fn verify_member(
     let association = q.association.trim().to_owned();
     let out = state
         .db(move |conn| {
-            let aid: String = a::table
-                .filter(a::code.eq(&association))
-                .select(a::id)
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound)?;
-            let approved: Option<Option<NaiveDateTime>> = match person_id(conn, &code)? {
-                Some(pid) => m::table
-                    .filter(m::association_id.eq(&aid))
-                    .filter(m::person_id.eq(pid))
-                    .filter(m::status.eq("approved"))
-                    .select(m::decided_at)
-                    .first(conn)
-                    .optional()?,
+            let aid = anjoman_associations::api::by_code(conn, &association)?.ok_or(ApiError::NotFound)?.id;
+            let approved = match person_id_by_code(conn, &code)? {
+                Some(pid) => anjoman_associations::api::approved_membership(conn, &aid, &pid)?,
                 None => None,
             };
             Ok(MemberVerification {
@@ -150,14 +131,13 @@ pub async fn verify_officer(
     let code = national_code(&q.national_code)?;
     let out = state
         .db(move |conn| {
-            let officer: Option<(String, String, String, Option<NaiveDateTime>, String)> = o::table
-                .inner_join(p::table)
-                .filter(p::national_code.eq(&code))
-                .select((o::person_id, o::field, o::degree_level, o::qualified_at, o::standing))
-                .first(conn)
-                .optional()?;
-            let standing = officer.as_ref().filter(|r| r.3.is_some()).map(|r| r.4.clone());
-            let Some((pid, field, degree, Some(at), s)) = officer.filter(|r| r.4 == "active") else {
+            let officer = match person_id_by_code(conn, &code)? {
+                Some(pid) => anjoman_officers::api::officer(conn, &pid)?,
+                None => None,
+            };
+            let standing = officer.as_ref().filter(|o| o.qualified_at.is_some()).map(|o| o.standing.clone());
+            let Some((officer, at)) = officer.filter(|o| o.qualified()).and_then(|o| o.qualified_at.map(|at| (o, at)))
+            else {
                 return Ok(OfficerVerification {
                     national_code: code,
                     qualified: false,
@@ -168,22 +148,17 @@ pub async fn verify_officer(
                     branches: Vec::new(),
                 });
             };
-            let branches: Vec<(String, String, String)> = br::table
-                .inner_join(di::table)
-                .filter(br::officer_id.eq(&pid))
-                .select((di::name, br::name, br::province_id))
-                .order(di::name.asc())
-                .load(conn)?;
+            let branches = anjoman_officers::api::branches_served(conn, &officer.person_id)?;
             Ok(OfficerVerification {
                 national_code: code,
                 qualified: true,
-                standing: Some(s),
+                standing: Some(officer.standing),
                 qualified_on: Some(at.date()),
-                field: Some(field),
-                degree_level: Some(degree),
+                field: Some(officer.field),
+                degree_level: Some(officer.degree_level),
                 branches: branches
                     .into_iter()
-                    .map(|(distributor, branch, province)| OfficerBranch { distributor, branch, province })
+                    .map(|b| OfficerBranch { distributor: b.distributor, branch: b.branch, province: b.province_id })
                     .collect(),
             })
         })
@@ -240,14 +215,12 @@ pub async fn verify_engineer(
     let province = client.owner.province_id.clone().ok_or(ApiError::Forbidden)?;
     let out = state
         .db(move |conn| {
-            let (number, expires): (String, NaiveDate) = en::table
-                .inner_join(p::table)
-                .filter(p::national_code.eq(&code))
-                .filter(en::province_id.eq(&province))
-                .select((en::membership_number, en::expires_on))
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound)?;
+            let engineer = match person_id_by_code(conn, &code)? {
+                Some(pid) => anjoman_engineers::api::engineer(conn, &pid)?,
+                None => None,
+            };
+            let engineer = engineer.filter(|e| e.province_id == province).ok_or(ApiError::NotFound)?;
+            let (number, expires) = (engineer.membership_number, engineer.expires_on);
             Ok(EngineerVerification {
                 national_code: code,
                 membership_number: number,

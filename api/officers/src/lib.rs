@@ -6,6 +6,7 @@
 //! qualified data go through amendment requests reviewed the same way. The directorate may suspend,
 //! reinstate or revoke a qualification (`standing`).
 
+pub mod api;
 pub mod distributors;
 pub mod http;
 pub mod import;

@@ -54,6 +54,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
             (ScopeKind::Distributor, anjoman_officers::distributors::scope_names),
         ],
         frozen_rolls: vec![anjoman_elections::voting::frozen_rolls_holding],
+        sso_subjects: vec![anjoman_engineers::api::on_record],
     }
 }
 
