@@ -58,6 +58,15 @@ pub fn is_approved_member(conn: &mut DbConn, association_id: &str, person_id: &s
         .is_some_and(|x| x.status == MembershipStatus::Approved.as_str()))
 }
 
+/// The associations the person is an approved member of.
+pub fn approved_associations_of(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<String>> {
+    m::table
+        .filter(m::person_id.eq(person_id))
+        .filter(m::status.eq(MembershipStatus::Approved.as_str()))
+        .select(m::association_id)
+        .load(conn)
+}
+
 pub fn approved_count(conn: &mut DbConn, association_id: &str) -> QueryResult<i64> {
     crate::store::approved_count(conn, association_id)
 }

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::schema::{board_positions as bp, persons as p};
+use anjoman_core::db::schema::board_positions as bp;
 use anjoman_core::db::{new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -85,6 +85,9 @@ pub struct Board {
 
 type SeatRow = (String, String, String, String, String, NaiveDate, Option<NaiveDate>, Option<NaiveDate>);
 
+/// A seat as stored, before the holder's name is added.
+type Seat = (String, String, String, NaiveDate, Option<NaiveDate>, Option<NaiveDate>);
+
 /// The association's board (public).
 #[utoipa::path(tag = "associations", params(("id" = String, Path, description = "The association")), responses((status = 200, description = "Current and past board", body = Board), (status = 404, description = "No such association", body = anjoman_core::error::ErrorBody)))]
 #[get("/associations/{id}/board")]
@@ -96,21 +99,20 @@ async fn load_board(state: &AppState, aid: String) -> Result<Board, ApiError> {
     let rows: Vec<SeatRow> = state
         .db(move |conn| {
             store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
-            Ok(bp::table
-                .inner_join(p::table)
+            let seats: Vec<Seat> = bp::table
                 .filter(bp::association_id.eq(&aid))
                 .order((bp::start_date.desc(), bp::created_at.desc()))
-                .select((
-                    bp::id,
-                    bp::position,
-                    bp::person_id,
-                    p::first_name,
-                    p::last_name,
-                    bp::start_date,
-                    bp::end_date,
-                    bp::closed_on,
-                ))
-                .load(conn)?)
+                .select((bp::id, bp::position, bp::person_id, bp::start_date, bp::end_date, bp::closed_on))
+                .load(conn)?;
+            let ids: Vec<String> = seats.iter().map(|s| s.2.clone()).collect();
+            let persons = anjoman_identity::store::persons_by_id(conn, &ids)?;
+            Ok(seats
+                .into_iter()
+                .filter_map(|(id, position, person_id, start, end, closed)| {
+                    let p = persons.get(&person_id)?;
+                    Some((id, position, person_id, p.first_name.clone(), p.last_name.clone(), start, end, closed))
+                })
+                .collect())
         })
         .await?;
     let mut current = Vec::new();

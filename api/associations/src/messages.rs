@@ -7,8 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
 use anjoman_core::db::schema::{
-    associations as a, files as f, memberships as m, message_attachments as ma, message_recipients as mr,
-    messages as msg,
+    associations as a, memberships as m, message_attachments as ma, message_recipients as mr, messages as msg,
 };
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
@@ -397,24 +396,20 @@ fn set_read(conn: &mut DbConn, mailbox: &Mailbox, id: &str, read: bool) -> Query
 fn message_dto(conn: &mut DbConn, header: (Header, Option<Option<NaiveDateTime>>)) -> Result<MessageDto, ApiError> {
     let id = header.0.0.clone();
     let body: String = msg::table.find(&id).select(msg::body).first(conn)?;
-    let files: Vec<(String, Option<String>, String, i64)> = ma::table
-        .inner_join(f::table)
-        .filter(ma::message_id.eq(&id))
-        .order(f::created_at)
-        .select((f::id, f::original_name, f::content_type, f::size_bytes))
-        .load(conn)?;
+    let ids: Vec<String> = ma::table.filter(ma::message_id.eq(&id)).select(ma::file_id).load(conn)?;
+    let files = anjoman_core::platform::files::meta(conn, &ids)?;
     let summary = summaries(conn, vec![header])?.pop().ok_or(ApiError::Internal)?;
     Ok(MessageDto {
         summary,
         body,
         attachments: files
             .into_iter()
-            .map(|(id, name, content_type, size_bytes)| AttachmentDto {
-                url: anjoman_core::platform::files::url(&id),
-                id,
-                name,
-                content_type,
-                size_bytes,
+            .map(|f| AttachmentDto {
+                url: anjoman_core::platform::files::url(&f.id),
+                id: f.id,
+                name: f.original_name,
+                content_type: f.content_type,
+                size_bytes: f.size_bytes,
             })
             .collect(),
     })

@@ -15,7 +15,7 @@ use anjoman_ballot_crypto::wire::{
 use anjoman_ballot_crypto::{ceremony, threshold};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser};
-use anjoman_core::db::schema::{accounts as ac, ballots as b, election_trustees as tr, elections as el, persons as p};
+use anjoman_core::db::schema::{ballots as b, election_trustees as tr, elections as el};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
@@ -31,7 +31,7 @@ use crate::store;
 /// At most this many trustees per election.
 pub const MAX_TRUSTEES: usize = 9;
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct TrusteeRow {
     pub trustee: i32,
     pub person_id: String,
@@ -43,22 +43,33 @@ pub struct TrusteeRow {
     pub last_name: String,
 }
 
+/// A trustee's seat as stored, before the name is added.
+type Seat = (i32, String, Option<String>, Option<String>, Option<String>, Option<String>);
+
 pub fn trustees(conn: &mut DbConn, election: &str) -> QueryResult<Vec<TrusteeRow>> {
-    tr::table
-        .inner_join(p::table)
+    let seats: Vec<Seat> = tr::table
         .filter(tr::election_id.eq(election))
         .order(tr::trustee)
-        .select((
-            tr::trustee,
-            tr::person_id,
-            tr::transport,
-            tr::dealing,
-            tr::verification_key,
-            tr::partial_decryption,
-            p::first_name,
-            p::last_name,
-        ))
-        .load(conn)
+        .select((tr::trustee, tr::person_id, tr::transport, tr::dealing, tr::verification_key, tr::partial_decryption))
+        .load(conn)?;
+    let ids: Vec<String> = seats.iter().map(|s| s.1.clone()).collect();
+    let persons = anjoman_identity::store::persons_by_id(conn, &ids)?;
+    Ok(seats
+        .into_iter()
+        .filter_map(|(trustee, person_id, transport, dealing, verification_key, partial_decryption)| {
+            let p = persons.get(&person_id)?;
+            Some(TrusteeRow {
+                first_name: p.first_name.clone(),
+                last_name: p.last_name.clone(),
+                trustee,
+                person_id,
+                transport,
+                dealing,
+                verification_key,
+                partial_decryption,
+            })
+        })
+        .collect())
 }
 
 /// The contests as the crypto sees them: candidates in ballot order, and the maximum.
@@ -96,13 +107,8 @@ pub fn set_trustees(conn: &mut DbConn, election: &str, codes: &[String], thresho
             e.add(&field, Msg::new("کد ملی نامعتبر است.", "Invalid national code."));
             continue;
         };
-        let person: Option<String> = p::table
-            .inner_join(ac::table)
-            .filter(p::national_code.eq(code.as_str()))
-            .filter(ac::disabled.eq(false))
-            .select(p::id)
-            .first(conn)
-            .optional()?;
+        let person =
+            anjoman_identity::store::account_by_code(conn, code.as_str())?.filter(|a| !a.disabled).map(|a| a.person_id);
         match person {
             None => e.add(
                 &field,
@@ -138,12 +144,10 @@ pub fn set_trustees(conn: &mut DbConn, election: &str, codes: &[String], thresho
 
 /// The trustees' national codes, in order.
 pub fn trustee_codes(conn: &mut DbConn, election: &str) -> QueryResult<Vec<String>> {
-    tr::table
-        .inner_join(p::table)
-        .filter(tr::election_id.eq(election))
-        .order(tr::trustee)
-        .select(p::national_code)
-        .load(conn)
+    let seats = trustees(conn, election)?;
+    let ids: Vec<String> = seats.iter().map(|t| t.person_id.clone()).collect();
+    let persons = anjoman_identity::store::persons_by_id(conn, &ids)?;
+    Ok(seats.iter().filter_map(|t| persons.get(&t.person_id).map(|p| p.national_code.clone())).collect())
 }
 
 #[derive(Serialize, ToSchema)]

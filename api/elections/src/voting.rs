@@ -4,8 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{
-    ballots as b, elections as el, memberships as m, outbox_messages as om, participations as pa, persons as p,
-    vote_codes as vc, voter_roll as vr,
+    ballots as b, elections as el, participations as pa, vote_codes as vc, voter_roll as vr,
 };
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::{AppState, InboundSms};
@@ -235,8 +234,8 @@ async fn issue_code(
                 if has_voted(conn, &id, &user.person_id)? {
                     return Err(already_voted());
                 }
-                let (email, mobile): (Option<String>, Option<String>) =
-                    p::table.find(&user.person_id).select((p::email, p::mobile)).first(conn)?;
+                let person = anjoman_identity::store::person(conn, &user.person_id)?.ok_or(ApiError::NotFound)?;
+                let (email, mobile) = (person.email, person.mobile);
                 let missing = |what: &str| {
                     ApiError::field(
                         "channel",
@@ -518,7 +517,7 @@ pub fn inbound_vote_code(conn: &mut DbConn, sms: &InboundSms) -> Result<Option<S
     if code.len() != 6 || sms.text.chars().filter(|c| !c.is_whitespace()).count() != 6 {
         return Ok(None);
     }
-    let people: Vec<String> = p::table.filter(p::mobile.eq(&sms.from)).select(p::id).load(conn)?;
+    let people = anjoman_identity::store::person_ids_by_mobile(conn, &sms.from)?;
     let live: Vec<(String, String, i32)> = vc::table
         .filter(vc::person_id.eq_any(&people))
         .filter(vc::channel.eq("inbound"))
@@ -538,10 +537,9 @@ pub fn inbound_vote_code(conn: &mut DbConn, sms: &InboundSms) -> Result<Option<S
 /// ID-10 and ID-05: while an election of one of the person's associations is open, personal
 /// details and contacts are locked and SMS recovery is refused.
 pub fn election_lock(conn: &mut DbConn, person: &str) -> Result<Option<Msg>, ApiError> {
-    let open: i64 = m::table
-        .inner_join(el::table.on(el::association_id.eq(m::association_id)))
-        .filter(m::person_id.eq(person))
-        .filter(m::status.eq("approved"))
+    let associations = anjoman_associations::api::approved_associations_of(conn, person)?;
+    let open: i64 = el::table
+        .filter(el::association_id.eq_any(&associations))
         .filter(el::status.eq(Status::Open.as_str()))
         .count()
         .get_result(conn)?;
@@ -583,8 +581,8 @@ pub fn email_fallbacks(conn: &mut DbConn, after: std::time::Duration) -> QueryRe
     let mut sent = 0;
     for (id, election, person, outbox) in due {
         let Some(outbox) = outbox else { continue };
-        let (status, token): (String, Option<String>) =
-            om::table.find(&outbox).select((om::status, om::token)).first(conn)?;
+        let Some(message) = anjoman_core::platform::outbox::get(conn, &outbox)? else { continue };
+        let (status, token) = (message.status, message.token);
         if status == "delivered" {
             continue;
         }
@@ -592,7 +590,7 @@ pub fn email_fallbacks(conn: &mut DbConn, after: std::time::Duration) -> QueryRe
         let claimed = diesel::update(vc::table.find(&id).filter(vc::email_fallback_at.is_null()))
             .set(vc::email_fallback_at.eq(now()))
             .execute(conn)?;
-        let email: Option<String> = p::table.find(&person).select(p::email).first(conn)?;
+        let email = anjoman_identity::store::person(conn, &person)?.and_then(|p| p.email);
         let title: String = el::table.find(&election).select(el::title).first(conn)?;
         if let (1, Some(email), Some(code)) = (claimed, email, token) {
             email_code(conn, &email, &title, &code)?;

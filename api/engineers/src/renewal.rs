@@ -362,8 +362,8 @@ pub struct Assessment {
 }
 
 fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
-    let (mobile, email): (Option<String>, Option<String>) =
-        p::table.find(person).select((p::mobile, p::email)).first(conn)?;
+    let p = anjoman_identity::store::person_of(conn, person)?;
+    let (mobile, email) = (p.mobile, p.email);
     for (channel, to) in [(Channel::Sms, mobile), (Channel::Email, email)] {
         if let Some(to) = to {
             enqueue(
@@ -498,10 +498,7 @@ pub fn on_paid(conn: &mut DbConn, invoice: &Invoice) -> Result<(), ApiError> {
             Some(serde_json::json!({"expires_on": new_expiry})),
         ),
     )?;
-    let national_code: String = anjoman_core::db::schema::persons::table
-        .find(&e.person_id)
-        .select(anjoman_core::db::schema::persons::national_code)
-        .first(conn)?;
+    let national_code = anjoman_identity::store::person_of(conn, &e.person_id)?.national_code;
     anjoman_core::platform::webhooks::emit(
         conn,
         &anjoman_core::platform::webhooks::Owner::engineering(&e.province_id),

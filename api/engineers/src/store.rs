@@ -5,8 +5,7 @@ use anjoman_core::ApiError;
 use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::{
     engineer_addresses as ad, engineer_contacts as ct, engineer_degrees as dg, engineer_documents as dc,
-    engineer_relatives as rl, engineer_renewals as rn, engineering_orgs as org, engineers as en, persons as p,
-    provinces as pr,
+    engineer_relatives as rl, engineer_renewals as rn, engineering_orgs as org, engineers as en, provinces as pr,
 };
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -246,8 +245,8 @@ pub fn has_residence_proof(conn: &mut DbConn, person: &str) -> QueryResult<bool>
 
 pub fn record(conn: &mut DbConn, person: &str) -> Result<EngineerRecord, ApiError> {
     let e = engineer(conn, person)?.ok_or(ApiError::NotFound)?;
-    let (national_code, first_name, last_name, birth_date): (String, String, String, Option<NaiveDate>) =
-        p::table.find(person).select((p::national_code, p::first_name, p::last_name, p::birth_date)).first(conn)?;
+    let p = anjoman_identity::store::person_of(conn, person)?;
+    let (national_code, first_name, last_name, birth_date) = (p.national_code, p.first_name, p.last_name, p.birth_date);
     let province_name: String = pr::table.find(&e.province_id).select(pr::name_fa).first(conn)?;
     let organisation = org(conn, &e.province_id)?.ok_or(ApiError::Internal)?;
     let renewal: Option<Renewal> = rn::table

@@ -46,6 +46,11 @@ pub fn person(conn: &mut DbConn, id: &str) -> QueryResult<Option<Person>> {
     persons::table.find(id).select(Person::as_select()).first(conn).optional()
 }
 
+/// A person who must exist (an error of the database's kind when not).
+pub fn person_of(conn: &mut DbConn, id: &str) -> QueryResult<Person> {
+    persons::table.find(id).select(Person::as_select()).first(conn)
+}
+
 /// The persons among `ids`, by id (one query, for lists).
 pub fn persons_by_id(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, Person>> {
     let rows: Vec<Person> = persons::table.filter(persons::id.eq_any(ids)).select(Person::as_select()).load(conn)?;
@@ -57,6 +62,11 @@ pub fn full_name(conn: &mut DbConn, id: &str) -> QueryResult<String> {
     let (f, l): (String, String) =
         persons::table.find(id).select((persons::first_name, persons::last_name)).first(conn)?;
     Ok(format!("{f} {l}"))
+}
+
+/// The persons with this mobile number (a number may be shared, e.g. within a family).
+pub fn person_ids_by_mobile(conn: &mut DbConn, mobile: &str) -> QueryResult<Vec<String>> {
+    persons::table.filter(persons::mobile.eq(mobile)).select(persons::id).load(conn)
 }
 
 pub fn person_id_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<String>> {

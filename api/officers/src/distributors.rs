@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
-use anjoman_core::db::schema::{branches as br, cooperations as co, distributors as di, officers as o, persons as p};
+use anjoman_core::db::schema::{branches as br, cooperations as co, distributors as di, officers as o};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue};
@@ -148,7 +148,7 @@ fn manager_of(user: &CurrentUser, distributor: &str) -> Result<(), ApiError> {
 }
 
 fn sms(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
-    let mobile: Option<String> = p::table.find(person).select(p::mobile).first(conn)?;
+    let mobile = anjoman_identity::store::person_of(conn, person)?.mobile;
     if let Some(m) = mobile {
         enqueue(
             conn,
@@ -174,9 +174,8 @@ pub struct Party {
 }
 
 fn person_ref(conn: &mut DbConn, id: &str) -> QueryResult<Party> {
-    let (f, l, code, mobile): (String, String, String, Option<String>) =
-        p::table.find(id).select((p::first_name, p::last_name, p::national_code, p::mobile)).first(conn)?;
-    Ok(Party { name: format!("{f} {l}"), national_code: code, mobile })
+    let p = anjoman_identity::store::person_of(conn, id)?;
+    Ok(Party { name: format!("{} {}", p.first_name, p.last_name), national_code: p.national_code, mobile: p.mobile })
 }
 
 #[derive(Serialize, ToSchema)]

@@ -11,7 +11,7 @@ use actix_web::{post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
 use anjoman_core::db::schema::{
-    branches as br, cities as ci, cooperations as co, distributors as di, officers as o, persons as p, provinces as pr,
+    branches as br, cities as ci, cooperations as co, distributors as di, officers as o, provinces as pr,
 };
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::degrees::DegreeLevel;
@@ -322,7 +322,7 @@ pub struct OfficerImportReport {
 }
 
 fn person_id(conn: &mut DbConn, code: &str) -> QueryResult<Option<String>> {
-    p::table.filter(p::national_code.eq(code)).select(p::id).first(conn).optional()
+    anjoman_identity::store::person_id_by_code(conn, code)
 }
 
 /// An account for the person, created when missing: with the password hash carried over from the
@@ -430,7 +430,10 @@ pub async fn import_officers(
                 for r in &rows {
                     let (officer, created) = ensure_account(conn, &config, &r.code, &r.first_name, &r.last_name, r.mobile.as_deref(), r.email.as_deref(), r.password_hash.as_deref())?;
                     new_accounts += usize::from(created);
-                    diesel::update(p::table.find(&officer).filter(p::birth_date.is_null())).set(p::birth_date.eq(r.birth_date)).execute(conn)?;
+                    if anjoman_identity::store::person_of(conn, &officer)?.birth_date.is_none() {
+                        let birth = anjoman_identity::rules::ProfileChanges { birth_date: Some(Some(r.birth_date)), ..Default::default() };
+                        anjoman_identity::store::update_person(conn, &officer, &birth)?;
+                    }
                     diesel::insert_into(o::table)
                         .values((
                             o::person_id.eq(&officer),

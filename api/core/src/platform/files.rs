@@ -247,6 +247,26 @@ pub fn check(
 }
 
 /// Where a file is downloaded.
+/// What a list shows of an uploaded file.
+#[derive(Debug, Clone, diesel::Queryable)]
+pub struct FileMeta {
+    pub id: String,
+    pub original_name: Option<String>,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// The files among `ids`, in upload order.
+pub fn meta(conn: &mut crate::db::DbConn, ids: &[String]) -> diesel::QueryResult<Vec<FileMeta>> {
+    use crate::db::schema::files as f;
+    use diesel::prelude::*;
+    f::table
+        .filter(f::id.eq_any(ids))
+        .order(f::created_at)
+        .select((f::id, f::original_name, f::content_type, f::size_bytes))
+        .load(conn)
+}
+
 pub fn url(file_id: &str) -> String {
     format!("/api/v1/files/{file_id}")
 }
