@@ -345,7 +345,7 @@ pub async fn change_standing(
                 let ended = if to == Standing::Active {
                     0
                 } else {
-                    crate::distributors::end_for_officer(conn, &id, &user.person_id, &reason)?
+                    crate::distributors::cooperations::end_for_officer(conn, &id, &user.person_id, &reason)?
                 };
                 let (event, fa, en) = match to {
                     Standing::Suspended => ("qualification.suspended", "تعلیق شد", "was suspended"),

@@ -51,7 +51,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         scope_names: vec![
             (ScopeKind::Association, anjoman_associations::store::scope_names),
             (ScopeKind::Province, anjoman_officers::reference::province_names),
-            (ScopeKind::Distributor, anjoman_officers::distributors::scope_names),
+            (ScopeKind::Distributor, anjoman_officers::distributors::store::scope_names),
         ],
         frozen_rolls: vec![anjoman_elections::voting::frozen_rolls_holding],
         sso_subjects: vec![anjoman_engineers::api::on_record],
