@@ -74,7 +74,7 @@ pub async fn tally_election(
                 let e = managed(conn, &user, &id)?;
                 rules::require(e.state(), &[Status::Closed])?;
                 let contests = store::contest_rules(conn, &id)?;
-                let counts = crate::verifiable::decrypt_counts(conn, &e)?;
+                let counts = crate::verifiable::decryption::decrypt_counts(conn, &e)?;
                 let ballots = store::ballot_count(conn, &id)?;
                 let voted = store::voted(conn, &id)?;
                 let results = Results {

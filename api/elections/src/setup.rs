@@ -163,7 +163,7 @@ pub async fn create_election(
                     })
                     .collect();
                 store::insert(conn, &row, &contests)?;
-                crate::verifiable::set_trustees(conn, &id, &trustees, threshold)?;
+                crate::verifiable::trustees::set_trustees(conn, &id, &trustees, threshold)?;
                 audit::record(
                     conn,
                     Event::new("election.created", "election", Some(&id))
@@ -214,9 +214,9 @@ pub async fn edit_election(
                     rules::require(e.state(), &[Status::Draft])?;
                     let codes = match &body.trustees {
                         Some(t) => t.clone(),
-                        None => crate::verifiable::trustee_codes(conn, &id)?,
+                        None => crate::verifiable::trustees::trustee_codes(conn, &id)?,
                     };
-                    crate::verifiable::set_trustees(conn, &id, &codes, body.trustee_threshold.unwrap_or(e.trustee_threshold))?;
+                    crate::verifiable::trustees::set_trustees(conn, &id, &codes, body.trustee_threshold.unwrap_or(e.trustee_threshold))?;
                 }
                 let before = serde_json::json!({"title": e.title, "starts_at": e.starts_at, "ends_at": e.ends_at});
                 let changes = ElectionChanges {

@@ -60,7 +60,7 @@ pub struct ElectionDto {
     /// Candidates within a contest are in ballot order: an encrypted ballot's choices follow it.
     pub contests: Vec<ContestDto>,
     /// The trustees who hold the election key in shares (EL-10), and how many must decrypt.
-    pub trustees: Vec<crate::verifiable::TrusteeDto>,
+    pub trustees: Vec<crate::verifiable::trustees::TrusteeDto>,
     pub trustee_threshold: i32,
     /// The key ceremony's step: `transport`, `dealing`, `confirm` or `done`.
     pub ceremony_phase: String,
@@ -111,7 +111,7 @@ pub(crate) fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiErro
             max_selections: c.max_selections,
         })
         .collect();
-    let trustees = crate::verifiable::trustees(conn, &e.id)?;
+    let trustees = crate::verifiable::trustees::trustees(conn, &e.id)?;
     let electorate = electorate(conn, &e)?;
     Ok(ElectionDto {
         id: e.id,
@@ -127,8 +127,8 @@ pub(crate) fn dto(conn: &mut DbConn, e: Election) -> Result<ElectionDto, ApiErro
         electorate,
         contests,
         trustee_threshold: e.trustee_threshold,
-        ceremony_phase: crate::verifiable::phase(&trustees).into(),
-        trustees: crate::verifiable::trustee_dtos(&trustees),
+        ceremony_phase: crate::verifiable::trustees::phase(&trustees).into(),
+        trustees: crate::verifiable::trustees::trustee_dtos(&trustees),
         public_key: e.public_key,
         server_time: Utc::now(),
     })

@@ -414,7 +414,7 @@ pub async fn cast_ballot(
             if has_voted(conn, &election, &person)? {
                 return Err(already_voted());
             }
-            let params = crate::verifiable::ballot_params(conn, &election)?;
+            let params = crate::verifiable::record::ballot_params(conn, &election)?;
             Ok((e.public_key.unwrap_or_default(), params))
         })
         .await?;
