@@ -28,4 +28,16 @@ describe('feature boundaries', () => {
     const copies = sources(root).filter((f) => readFileSync(f, 'utf8').includes("api.GET('/api/v1/provinces')"));
     expect(copies).toEqual([]);
   });
+
+  it('in a feature with an api.ts, pages call the API only through its hooks', () => {
+    const offending: string[] = [];
+    for (const dir of readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory())) {
+      const files = sources(join(root, dir));
+      if (!files.some((f) => f.endsWith(`${dir}/api.ts`))) continue;
+      for (const file of files.filter((f) => !f.endsWith('/api.ts'))) {
+        if (/\bapi\.(GET|POST|PUT|PATCH|DELETE)\(/.test(readFileSync(file, 'utf8'))) offending.push(file.slice(root.length + 1));
+      }
+    }
+    expect(offending).toEqual([]);
+  });
 });

@@ -10,10 +10,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -24,6 +24,7 @@ import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
 import { usePay } from '../payments';
+import { officerKeys, useCooperationStep, useEditMyOfficer, useMyCooperations, useMyOfficer, useOfficerFields, useRegisterOfficer, useResubmitRequest, useSubmitRequest } from './api';
 
 type Officer = Schemas['OfficerDto'];
 type Request = Schemas['RequestDto'];
@@ -50,39 +51,33 @@ function Register({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const { me } = useAuth();
   const places = usePlaces();
-  const fields = useQuery({ queryKey: ['officer-fields'], queryFn: () => unwrap(api.GET('/api/v1/officer-fields')) });
+  const fields = useOfficerFields();
   const [v, setV] = useState({ father_name: '', gender: 'female', id_card_number: '', phone: '', address: '', province_id: '', city_id: '', qualification: '' });
   const [birth, setBirth] = useState<Date | null>(null);
   const [docs, setDocs] = useState<{ id: string; name: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value, ...(k === 'province_id' ? { city_id: '' } : {}) });
-  const register = useMutation({
-    mutationFn: () => {
-      const [field, degree_level] = v.qualification.split('|');
-      return unwrap(
-        api.POST('/api/v1/officers', {
-          body: {
-            birth_date: birth ? isoDay(birth) : null,
-            father_name: v.father_name,
-            gender: v.gender,
-            id_card_number: toAsciiDigits(v.id_card_number),
-            phone: toAsciiDigits(v.phone) || null,
-            address: v.address,
-            province_id: v.province_id,
-            city_id: v.city_id,
-            field: field ?? '',
-            degree_level: degree_level ?? '',
-            documents: docs.map((d) => d.id),
-          },
-        }),
-      );
-    },
-    onSuccess: onDone,
-  });
+  const register = useRegisterOfficer({ onSuccess: onDone });
+  const registration = (): Schemas['Registration'] => {
+    const [field, degree_level] = v.qualification.split('|');
+    return {
+      birth_date: birth ? isoDay(birth) : null,
+      father_name: v.father_name,
+      gender: v.gender,
+      id_card_number: toAsciiDigits(v.id_card_number),
+      phone: toAsciiDigits(v.phone) || null,
+      address: v.address,
+      province_id: v.province_id,
+      city_id: v.city_id,
+      field: field ?? '',
+      degree_level: degree_level ?? '',
+      documents: docs.map((d) => d.id),
+    };
+  };
   const err = (name: string) => fieldError(register.error, name);
   const cities = places.data?.items.find((p) => p.id === v.province_id)?.cities ?? [];
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} component="form" onSubmit={(e) => { e.preventDefault(); register.mutate(); }}>
+    <Paper variant="outlined" sx={{ p: 2 }} component="form" onSubmit={(e) => { e.preventDefault(); register.mutate(registration()); }}>
       <Typography variant="h6" component="h2" gutterBottom>
         {t('officers.register')}
       </Typography>
@@ -148,15 +143,12 @@ function Register({ onDone }: { onDone: () => void }) {
 function Tracking({ request }: { request: Request }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const pay = usePay();
   const [docs, setDocs] = useState<{ id: string; name: string }[]>([]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const resubmit = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/officer-requests/{id}/resubmit', { params: { path: { id: request.id } }, body: { documents: docs.length ? docs.map((d) => d.id) : null, note: note || null } })),
-    onSuccess: (o) => {
-      queryClient.setQueryData(['officer-me'], o);
+  const resubmit = useResubmitRequest(request.id, {
+    onSuccess: () => {
       setDocs([]);
       setNote('');
     },
@@ -189,7 +181,7 @@ function Tracking({ request }: { request: Request }) {
             ))}
           </Stack>
           <TextField id="fix-note" label={t('officers.fixNote')} value={note} onChange={(e) => setNote(e.target.value)} fullWidth multiline />
-          <Button variant="contained" disabled={resubmit.isPending || busy} onClick={() => resubmit.mutate()} sx={{ alignSelf: 'flex-start' }}>
+          <Button variant="contained" disabled={resubmit.isPending || busy} onClick={() => resubmit.mutate({ documents: docs.length ? docs.map((d) => d.id) : null, note: note || null })} sx={{ alignSelf: 'flex-start' }}>
             {t('officers.resubmit')}
           </Button>
         </Stack>
@@ -213,7 +205,6 @@ function Tracking({ request }: { request: Request }) {
 /** A new request: qualification before, amendments after (TO-02, TO-05). */
 function NewRequest({ officer }: { officer: Officer }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const places = usePlaces();
   const [confirm, setConfirm] = useState(false);
   const [last, setLast] = useState('');
@@ -221,21 +212,11 @@ function NewRequest({ officer }: { officer: Officer }) {
   const [province, setProvince] = useState('');
   const [city, setCity] = useState('');
   const qualified = Boolean(officer.qualified_at);
-  const submit = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/officers/me/requests', {
-          body: qualified
-            ? { kind: 'amendment', documents: [], changes: { first_name: first || null, last_name: last || null, province_id: province || null, city_id: city || null } }
-            : { kind: 'qualification', documents: [], province_id: province || null, city_id: city || null },
-        }),
-      ),
-    onSuccess: (o) => {
-      queryClient.setQueryData(['officer-me'], o);
-      setConfirm(false);
-    },
-    onError: () => setConfirm(false),
-  });
+  const submit = useSubmitRequest({ onSuccess: () => setConfirm(false), onError: () => setConfirm(false) });
+  const request = (): Schemas['NewRequest'] =>
+    qualified
+      ? { kind: 'amendment', documents: [], changes: { first_name: first || null, last_name: last || null, province_id: province || null, city_id: city || null } }
+      : { kind: 'qualification', documents: [], province_id: province || null, city_id: city || null };
   const cities = places.data?.items.find((p) => p.id === province)?.cities ?? [];
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="new-request">
@@ -280,7 +261,7 @@ function NewRequest({ officer }: { officer: Officer }) {
           text={t('officers.submitConfirm')}
           confirm={t('officers.submit')}
           busy={submit.isPending}
-          onConfirm={() => submit.mutate()}
+          onConfirm={() => submit.mutate(request())}
           onCancel={() => setConfirm(false)}
         />
       )}
@@ -291,12 +272,8 @@ function NewRequest({ officer }: { officer: Officer }) {
 /** The free edits (TO-06): refused while a request is in progress. */
 function Contacts({ officer }: { officer: Officer }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [v, setV] = useState({ phone: officer.phone ?? '', mobile: officer.mobile ?? '', email: officer.email ?? '', address: officer.address });
-  const save = useMutation({
-    mutationFn: () => unwrap(api.PATCH('/api/v1/officers/me', { body: { phone: toAsciiDigits(v.phone), mobile: toAsciiDigits(v.mobile), email: v.email, address: v.address } })),
-    onSuccess: (o) => queryClient.setQueryData(['officer-me'], o),
-  });
+  const save = useEditMyOfficer();
   const locked = Boolean(officer.current_request);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
@@ -313,7 +290,7 @@ function Contacts({ officer }: { officer: Officer }) {
         </Stack>
         <TextField id="contact-email" label={t('fields.email')} value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} fullWidth disabled={locked} slotProps={{ htmlInput: { dir: 'ltr' } }} />
         <TextField id="contact-address" label={t('officers.address')} value={v.address} onChange={(e) => setV({ ...v, address: e.target.value })} fullWidth multiline disabled={locked} />
-        <Button variant="outlined" disabled={locked || save.isPending} onClick={() => save.mutate()} sx={{ alignSelf: 'flex-start' }}>
+        <Button variant="outlined" disabled={locked || save.isPending} onClick={() => save.mutate({ phone: toAsciiDigits(v.phone), mobile: toAsciiDigits(v.mobile), email: v.email, address: v.address })} sx={{ alignSelf: 'flex-start' }}>
           {t('profile.save')}
         </Button>
       </Stack>
@@ -349,22 +326,9 @@ function History({ requests }: { requests: Request[] }) {
 function Cooperations() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: ['my-cooperations'], queryFn: () => unwrap(api.GET('/api/v1/officers/me/cooperations')) });
+  const list = useMyCooperations();
   const [ending, setEnding] = useState<string | null>(null);
-  const step = useMutation({
-    mutationFn: ({ id, what }: { id: string; what: 'accept' | 'decline' | 'terminate' }) => {
-      const path = { params: { path: { id } } };
-      if (what === 'accept') return unwrap(api.POST('/api/v1/cooperations/{id}/accept', path));
-      if (what === 'decline') return unwrap(api.POST('/api/v1/cooperations/{id}/decline', path));
-      return unwrap(api.POST('/api/v1/cooperations/{id}/terminate', path));
-    },
-    onSuccess: () => {
-      setEnding(null);
-      void queryClient.invalidateQueries({ queryKey: ['my-cooperations'] });
-    },
-    onError: () => setEnding(null),
-  });
+  const step = useCooperationStep({ onSuccess: () => setEnding(null), onError: () => setEnding(null) });
   if (!list.data || list.data.items.length === 0) return null;
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="cooperations">
@@ -419,12 +383,7 @@ export function OfficerPage() {
   const { me, status } = useAuth();
   // Registered officers hold the technical_officer role; others see the registration form.
   const registered = Boolean(me?.grants.some((g) => g.role === 'technical_officer'));
-  const officer = useQuery({
-    queryKey: ['officer-me'],
-    enabled: registered,
-    retry: false,
-    queryFn: () => unwrap(api.GET('/api/v1/officers/me')),
-  });
+  const officer = useMyOfficer(registered);
   const places = usePlaces();
   const missing = status === 'signed-in' && !registered;
   if (status === 'restoring' || (status === 'signed-in' && !me) || officer.isLoading) return null;
@@ -440,7 +399,7 @@ export function OfficerPage() {
           onDone={() => {
             // The new role comes with the refreshed profile; then the officer's data loads.
             void queryClient.invalidateQueries({ queryKey: ['me'] });
-            void queryClient.invalidateQueries({ queryKey: ['officer-me'] });
+            void queryClient.invalidateQueries({ queryKey: officerKeys.me });
           }}
         />
       )}

@@ -19,10 +19,9 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
@@ -30,6 +29,7 @@ import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useChangeStanding, useQualifiedOfficers, useStandingHistory } from './api';
 
 type Officer = Schemas['QualifiedOfficer'];
 type Action = Schemas['StandingAction'];
@@ -56,7 +56,6 @@ export function QualifiedOfficersPage() {
   const lang = i18n.language as Lang;
   const { me } = useAuth();
   const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
-  const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const [standing, setStanding] = useState('');
   const [page, setPage] = useState(0);
@@ -65,11 +64,7 @@ export function QualifiedOfficersPage() {
   const [historyOf, setHistoryOf] = useState<Officer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const places = useProvinces();
-  const list = useQuery({
-    queryKey: ['qualified-officers', q, standing, page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/api/v1/qualified-officers', { params: { query: { q: q.trim() || undefined, standing: standing || undefined, page: page + 1, per_page: perPage } } })),
-  });
+  const list = useQualifiedOfficers({ q, standing, page, perPage });
   const province = (id: string) => places.data?.items.find((p) => p.id === id)?.name_fa ?? id;
   const digits = (s: string) => (lang === 'fa' ? toPersianDigits(s) : s);
   const name = (o: Officer) => `${o.first_name} ${o.last_name}`;
@@ -149,7 +144,6 @@ export function QualifiedOfficersPage() {
           onDone={(changed) => {
             setNotice(t('qualified.done', { name: name(changed.officer), standing: t(`qualified.standings.${changed.officer.standing}`), ended: digits(String(changed.cooperations_ended)) }));
             setActing(null);
-            void queryClient.invalidateQueries({ queryKey: ['qualified-officers'] });
           }}
         />
       )}
@@ -162,10 +156,7 @@ export function QualifiedOfficersPage() {
 function StandingDialog({ officer, action, onClose, onDone }: { officer: Officer; action: Action; onClose: () => void; onDone: (c: Schemas['StandingChanged']) => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const change = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/qualified-officers/{id}/standing', { params: { path: { id: officer.person_id } }, body: { action, reason } })),
-    onSuccess: onDone,
-  });
+  const change = useChangeStanding(officer.person_id, { onSuccess: onDone });
   const name = `${officer.first_name} ${officer.last_name}`;
   return (
     <Dialog open onClose={onClose} fullWidth aria-labelledby="standing-title">
@@ -190,7 +181,7 @@ function StandingDialog({ officer, action, onClose, onDone }: { officer: Officer
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" color={action === 'reinstate' ? 'primary' : 'error'} disabled={change.isPending || reason.trim().length < 3} onClick={() => change.mutate()}>
+        <Button variant="contained" color={action === 'reinstate' ? 'primary' : 'error'} disabled={change.isPending || reason.trim().length < 3} onClick={() => change.mutate({ action, reason })}>
           {t(`qualified.${action}`)}
         </Button>
       </DialogActions>
@@ -201,7 +192,7 @@ function StandingDialog({ officer, action, onClose, onDone }: { officer: Officer
 function StandingHistoryDialog({ officer, onClose }: { officer: Officer; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const history = useQuery({ queryKey: ['standing-history', officer.person_id], queryFn: () => unwrap(api.GET('/api/v1/qualified-officers/{id}', { params: { path: { id: officer.person_id } } })) });
+  const history = useStandingHistory(officer.person_id);
   return (
     <Dialog open onClose={onClose} fullWidth aria-labelledby="standing-history-title">
       <DialogTitle id="standing-history-title">{t('qualified.historyTitle', { name: `${officer.first_name} ${officer.last_name}` })}</DialogTitle>

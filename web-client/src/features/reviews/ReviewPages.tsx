@@ -14,12 +14,11 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import MenuItem from '@mui/material/MenuItem';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { toAsciiDigits } from '../../lib/digits';
@@ -28,6 +27,8 @@ import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { formatRials } from '../../lib/money';
+import { useOfficerFields, useReplaceOfficerFields } from '../officers';
+import { type Decision as RequestDecision, useCooperationQueue, useDecideCooperation, useDecideRequest, useGrantReviewer, useReviewQueue, useReviewRequest } from './api';
 
 type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided' | 'cooperation';
 
@@ -35,21 +36,15 @@ type Filter = 'new' | 'returned' | 'deficient' | 'awaiting_payment' | 'decided' 
 function CooperationQueue() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const queue = useQuery({ queryKey: ['cooperation-queue'], queryFn: () => unwrap(api.GET('/api/v1/cooperation-reviews', { params: { query: { filter: 'pending' } } })) });
+  const queue = useCooperationQueue();
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [approving, setApproving] = useState<string | null>(null);
   const [reason, setReason] = useState('');
-  const decide = useMutation({
-    mutationFn: ({ id, approve }: { id: string; approve: boolean }) =>
-      approve
-        ? unwrap(api.POST('/api/v1/cooperations/{id}/approve', { params: { path: { id } } }))
-        : unwrap(api.POST('/api/v1/cooperations/{id}/reject', { params: { path: { id } }, body: { reason } })),
+  const decide = useDecideCooperation({
     onSuccess: () => {
       setRejecting(null);
       setApproving(null);
       setReason('');
-      void queryClient.invalidateQueries({ queryKey: ['cooperation-queue'] });
     },
   });
   return (
@@ -84,7 +79,7 @@ function CooperationQueue() {
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setRejecting(null)}>{t('admin.cancel')}</Button>
-            <Button color="error" variant="contained" disabled={decide.isPending || !reason.trim()} onClick={() => decide.mutate({ id: rejecting, approve: false })}>
+            <Button color="error" variant="contained" disabled={decide.isPending || !reason.trim()} onClick={() => decide.mutate({ id: rejecting, approve: false, reason })}>
               {t('reviews.reject')}
             </Button>
           </DialogActions>
@@ -97,33 +92,20 @@ function CooperationQueue() {
 /** The directorate's settings: the universities' reviewers and the fields and degrees that qualify. */
 function DirectorateSettings() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const places = useProvinces();
-  const fields = useQuery({ queryKey: ['officer-fields'], queryFn: () => unwrap(api.GET('/api/v1/officer-fields')) });
+  const fields = useOfficerFields();
   const [province, setProvince] = useState('');
   const [code, setCode] = useState('');
   const [list, setList] = useState<string | null>(null);
-  const grant = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/provinces/{id}/reviewers', { params: { path: { id: province } }, body: { national_code: toAsciiDigits(code) } })),
-    onSuccess: () => setCode(''),
-  });
+  const grant = useGrantReviewer(province, { onSuccess: () => setCode('') });
   const text = list ?? (fields.data?.items.map((f) => `${f.field}, ${f.degree_level}`).join('\n') ?? '');
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.PUT('/api/v1/officer-fields', {
-          body: text
-            .split('\n')
-            .map((l) => l.split(/[,،]/).map((x) => x.trim()))
-            .filter((x) => x[0])
-            .map(([field, degree_level]) => ({ field, degree_level: degree_level as Schemas['DegreeLevel'] })),
-        }),
-      ),
-    onSuccess: (r) => {
-      queryClient.setQueryData(['officer-fields'], r);
-      setList(null);
-    },
-  });
+  const save = useReplaceOfficerFields({ onSuccess: () => setList(null) });
+  const pairs = () =>
+    text
+      .split('\n')
+      .map((l) => l.split(/[,،]/).map((x) => x.trim()))
+      .filter((x) => x[0])
+      .map(([field, degree_level]) => ({ field, degree_level: degree_level as Schemas['DegreeLevel'] }));
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="directorate-settings">
       <Typography variant="h6" component="h2" gutterBottom>
@@ -140,7 +122,7 @@ function DirectorateSettings() {
           ))}
         </TextField>
         <TextField id="reviewer-code" size="small" label={t('fields.nationalCode')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
-        <Button variant="outlined" disabled={!province || !code || grant.isPending} onClick={() => grant.mutate()}>
+        <Button variant="outlined" disabled={!province || !code || grant.isPending} onClick={() => grant.mutate({ national_code: toAsciiDigits(code) })}>
           {t('reviews.addReviewer')}
         </Button>
       </Stack>
@@ -149,7 +131,7 @@ function DirectorateSettings() {
       </Typography>
       <FormAlert message={problemText(save.error)} />
       <TextField id="allowed-fields" label={t('reviews.allowedFieldsHelp')} value={text} onChange={(e) => setList(e.target.value)} fullWidth multiline minRows={4} />
-      <Button variant="outlined" sx={{ mt: 1 }} disabled={save.isPending || list === null} onClick={() => save.mutate()}>
+      <Button variant="outlined" sx={{ mt: 1 }} disabled={save.isPending || list === null} onClick={() => save.mutate(pairs())}>
         {t('profile.save')}
       </Button>
     </Paper>
@@ -163,11 +145,7 @@ export function ReviewQueuePage() {
   const [filter, setFilter] = useState<Filter>('new');
   const { me } = useAuth();
   const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
-  const queue = useQuery({
-    queryKey: ['review-queue', filter],
-    enabled: filter !== 'cooperation',
-    queryFn: () => unwrap(api.GET('/api/v1/officer-requests', { params: { query: { filter: filter as Exclude<Filter, 'cooperation'> } } })),
-  });
+  const queue = useReviewQueue(filter === 'cooperation' ? 'new' : filter, filter !== 'cooperation');
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
@@ -207,24 +185,17 @@ export function ReviewRequestPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const { id = '' } = useParams();
-  const queryClient = useQueryClient();
-  const detail = useQuery({ queryKey: ['review', id], queryFn: () => unwrap(api.GET('/api/v1/officer-requests/{id}', { params: { path: { id } } })) });
+  const detail = useReviewRequest(id);
   const [open, setOpen] = useState<Decision | null>(null);
   const [text, setText] = useState('');
-  const decide = useMutation({
-    mutationFn: (d: Decision) => {
-      const path = { params: { path: { id } } };
-      if (d === 'approve') return unwrap(api.POST('/api/v1/officer-requests/{id}/approve', path));
-      if (d === 'reject') return unwrap(api.POST('/api/v1/officer-requests/{id}/reject', { ...path, body: { reason: text } }));
-      return unwrap(api.POST('/api/v1/officer-requests/{id}/deficiencies', { ...path, body: { items: text.split('\n').map((x) => x.trim()).filter(Boolean) } }));
-    },
-    onSuccess: (d) => {
-      queryClient.setQueryData(['review', id], d);
-      void queryClient.invalidateQueries({ queryKey: ['review-queue'] });
+  const decide = useDecideRequest(id, {
+    onSuccess: () => {
       setOpen(null);
       setText('');
     },
   });
+  const decision = (d: Decision): RequestDecision =>
+    d === 'approve' ? { kind: 'approve' } : d === 'reject' ? { kind: 'reject', reason: text } : { kind: 'deficiencies', items: text.split('\n').map((x) => x.trim()).filter(Boolean) };
   if (detail.error) return <FormAlert message={detail.error.message} />;
   const d = detail.data;
   if (!d) return null;
@@ -303,7 +274,7 @@ export function ReviewRequestPage() {
         </List>
       </Paper>
       {open === 'approve' && (
-        <ConfirmDialog title={t('reviews.approve')} text={t('reviews.approveText')} confirm={t('reviews.approve')} busy={decide.isPending} onConfirm={() => decide.mutate('approve')} onCancel={() => setOpen(null)} />
+        <ConfirmDialog title={t('reviews.approve')} text={t('reviews.approveText')} confirm={t('reviews.approve')} busy={decide.isPending} onConfirm={() => decide.mutate(decision('approve'))} onCancel={() => setOpen(null)} />
       )}
       {(open === 'reject' || open === 'deficiencies') && (
         <Dialog open onClose={() => setOpen(null)} fullWidth>
@@ -314,7 +285,7 @@ export function ReviewRequestPage() {
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setOpen(null)}>{t('admin.cancel')}</Button>
-            <Button variant="contained" color={open === 'reject' ? 'error' : 'primary'} disabled={decide.isPending || !text.trim()} onClick={() => decide.mutate(open)}>
+            <Button variant="contained" color={open === 'reject' ? 'error' : 'primary'} disabled={decide.isPending || !text.trim()} onClick={() => decide.mutate(decision(open))}>
               {t(`reviews.${open}`)}
             </Button>
           </DialogActions>

@@ -1,0 +1,1 @@
+export { officerKeys, useOfficerFields, useReplaceOfficerFields } from './api';
