@@ -88,7 +88,12 @@ const KNOWN_CROSSINGS: &[(&str, &str, &str)] = &[
     ("api/associations/src/store.rs", "persons", "the member list is searched and sorted by the person's name"),
     ("api/associations/src/import.rs", "persons", "an import matches a file's rows to persons in bulk"),
     ("api/officers/src/standing.rs", "persons", "the qualified list is searched and sorted by the person's name"),
-    ("api/engineers/src/renewal.rs", "persons", "the expert's lists are searched and sorted by the person's name"),
+    (
+        "api/engineers/src/experts.rs",
+        "persons",
+        "the experts' list of engineers is searched and sorted by the person's name",
+    ),
+    ("api/engineers/src/renewal.rs", "persons", "the renewal queue shows each engineer's name and code in one join"),
     ("api/elections/src/worker.rs", "memberships", "the roll is frozen by one INSERT … SELECT (a million in seconds)"),
     ("api/core/src/platform/payments.rs", "persons", "core sits below identity: the payer's contacts for the receipt"),
     (

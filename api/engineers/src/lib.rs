@@ -5,8 +5,10 @@
 //! engineer pays fee × years + debt, and the expiry moves forward once the payment is verified.
 
 pub mod api;
+pub mod experts;
 pub mod http;
 pub mod import;
+pub mod orgs;
 pub mod record;
 pub mod renewal;
 pub mod rules;

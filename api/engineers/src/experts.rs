@@ -1,0 +1,188 @@
+//! The province's experts' view of its engineers: the searchable list, an engineer's whole
+//! record, and degree verification.
+
+use actix_web::{get, post, web};
+use anjoman_core::ApiError;
+use anjoman_core::audit::{self, Event};
+use anjoman_core::auth::AuthUser;
+use anjoman_core::db::schema::{engineer_degrees as dg, engineers as en, persons as p};
+use anjoman_core::db::{now, write_tx};
+use anjoman_core::http::AppState;
+use anjoman_core::text::search_key;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::shared::expert_of;
+use crate::store::{self, EngineerRecord};
+
+#[derive(Deserialize, IntoParams)]
+pub struct EngineerListQuery {
+    pub province_id: String,
+    /// Part of a name, a national code or a membership number.
+    pub q: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+    /// 1 to 100; 25 by default.
+    pub per_page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EngineerListItem {
+    pub person_id: String,
+    pub national_code: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub membership_number: String,
+    pub expires_on: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EngineerList {
+    pub items: Vec<EngineerListItem>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The engineers of a province, for its experts, a page at a time.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(EngineerListQuery),
+    responses(
+        (status = 200, description = "The engineers", body = EngineerList),
+        (status = 403, description = "Not an expert of that province", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[get("/engineering/engineers")]
+pub async fn list_engineers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<EngineerListQuery>,
+) -> Result<web::Json<EngineerList>, ApiError> {
+    expert_of(&user, &q.province_id)?;
+    let q = q.into_inner();
+    let (page, per_page, offset) = anjoman_core::platform::http::page_bounds(q.page, q.per_page)?;
+    let list = state
+        .db(move |conn| {
+            let filtered = |text: Option<&str>| {
+                let mut query =
+                    en::table.inner_join(p::table).filter(en::province_id.eq(q.province_id.clone())).into_boxed();
+                if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+                    let digits = anjoman_core::text::normalize_digits(t);
+                    let like = format!("%{}%", search_key(t));
+                    query = query.filter(
+                        p::search_name
+                            .like(like)
+                            .or(p::national_code.eq(digits.clone()))
+                            .or(en::membership_number.eq(digits)),
+                    );
+                }
+                query
+            };
+            let total: i64 = filtered(q.q.as_deref()).count().get_result(conn)?;
+            let rows: Vec<(String, String, String, String, String, NaiveDate)> = filtered(q.q.as_deref())
+                .order((p::last_name, p::first_name, en::person_id))
+                .offset(offset)
+                .limit(per_page)
+                .select((
+                    en::person_id,
+                    p::national_code,
+                    p::first_name,
+                    p::last_name,
+                    en::membership_number,
+                    en::expires_on,
+                ))
+                .load(conn)?;
+            Ok(EngineerList {
+                items: rows
+                    .into_iter()
+                    .map(|(person_id, national_code, first_name, last_name, membership_number, expires_on)| {
+                        EngineerListItem {
+                            person_id,
+                            national_code,
+                            first_name,
+                            last_name,
+                            membership_number,
+                            expires_on,
+                        }
+                    })
+                    .collect(),
+                total,
+                page,
+                per_page,
+            })
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// An engineer's whole record, for the experts of the engineer's province.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(("person_id" = String, Path, description = "The engineer")),
+    responses(
+        (status = 200, description = "The record", body = EngineerRecord),
+        (status = 403, description = "Not an expert of the engineer's province", body = anjoman_core::error::ErrorBody),
+        (status = 404, description = "No such engineer", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[get("/engineering/engineers/{person_id}")]
+pub async fn show_engineer(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+) -> Result<web::Json<EngineerRecord>, ApiError> {
+    let id = path.into_inner();
+    let record = state
+        .db(move |conn| {
+            let e = store::engineer(conn, &id)?.ok_or(ApiError::NotFound)?;
+            expert_of(&user, &e.province_id)?;
+            store::record(conn, &id)
+        })
+        .await?;
+    Ok(web::Json(record))
+}
+
+/// Marks a degree verified by the organisation: from then on it is read-only to the engineer.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(("person_id" = String, Path, description = "The engineer"), ("degree_id" = String, Path, description = "The degree")),
+    responses(
+        (status = 200, description = "Verified; the whole record", body = EngineerRecord),
+        (status = 403, description = "Not an expert of the engineer's province", body = anjoman_core::error::ErrorBody),
+        (status = 404, description = "No such degree", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[post("/engineering/engineers/{person_id}/degrees/{degree_id}/verification")]
+pub async fn verify_degree(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<EngineerRecord>, ApiError> {
+    let (id, degree) = path.into_inner();
+    let record = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let e = store::engineer(conn, &id)?.ok_or(ApiError::NotFound)?;
+                expert_of(&user, &e.province_id)?;
+                let n = diesel::update(dg::table.find(&degree).filter(dg::engineer_id.eq(&id)))
+                    .set((dg::verified.eq(true), dg::updated_at.eq(now())))
+                    .execute(conn)?;
+                if n == 0 {
+                    return Err(ApiError::NotFound);
+                }
+                audit::record(
+                    conn,
+                    Event::new("engineer.degree_verified", "engineer_degree", Some(&degree)).by(&user.person_id),
+                )?;
+                store::record(conn, &id)
+            })
+        })
+        .await?;
+    Ok(web::Json(record))
+}
