@@ -4,10 +4,13 @@
 
 pub mod accounts;
 pub mod http;
+pub mod profile;
 pub mod provision;
 pub mod recovery;
+pub mod registration;
 pub mod roles;
 pub mod rules;
+pub mod sessions;
 pub mod sms;
 pub mod sso;
 pub mod store;

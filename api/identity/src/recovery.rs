@@ -25,7 +25,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::check_captcha;
+use crate::registration::check_captcha;
 use crate::{rules, store};
 
 const RESET_PURPOSE: &str = "password_reset";

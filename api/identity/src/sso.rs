@@ -413,7 +413,7 @@ pub async fn sso_callback(
         Ok((person, session_id, token)) => {
             let max_age = CookieDuration::seconds(state.config.refresh_token_ttl.as_secs() as i64);
             tracing::info!(person = %person, session = %session_id, "signed in through SSO");
-            res.cookie(crate::http::refresh_cookie(&state, &token, max_age));
+            res.cookie(crate::sessions::refresh_cookie(&state, &token, max_age));
             res.insert_header(("Location", "/sso/complete"));
         }
         Err(e) => {
