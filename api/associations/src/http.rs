@@ -32,9 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::news::edit_news)
         .service(crate::news::publish_news)
         .service(crate::news::unpublish_news)
-        .service(crate::messages::list_mailboxes)
-        .service(crate::messages::list_messages)
-        .service(crate::messages::show_message)
-        .service(crate::messages::mark_message)
-        .service(crate::messages::send_message);
+        .service(crate::messages::inbox::list_mailboxes)
+        .service(crate::messages::inbox::list_messages)
+        .service(crate::messages::inbox::show_message)
+        .service(crate::messages::inbox::mark_message)
+        .service(crate::messages::send::send_message);
 }
