@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::verifiable::decryption::show_aggregate)
         .service(crate::verifiable::decryption::submit_partial)
         .service(crate::voting::my_vote)
-        .service(crate::voting::request_code)
-        .service(crate::voting::email_code_now)
-        .service(crate::voting::cast_ballot);
+        .service(crate::voting::codes::request_code)
+        .service(crate::voting::codes::email_code_now)
+        .service(crate::voting::cast::cast_ballot);
 }

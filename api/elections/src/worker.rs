@@ -120,7 +120,9 @@ pub fn tick(conn: &mut DbConn, config: &Config) -> Result<(), ApiError> {
     open_due(conn)?;
     close_due(conn)?;
     remind_due(conn, config.election_reminder)?;
-    write_tx(conn, |conn| crate::voting::email_fallbacks(conn, config.vote_sms_fallback).map_err(ApiError::from))?;
+    write_tx(conn, |conn| {
+        crate::voting::codes::email_fallbacks(conn, config.vote_sms_fallback).map_err(ApiError::from)
+    })?;
     Ok(())
 }
 

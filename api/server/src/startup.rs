@@ -43,7 +43,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         file_readers: vec![anjoman_associations::messages::may_read_attachment],
         profile_locks: vec![anjoman_elections::voting::election_lock],
         sms_recovery_guards: vec![anjoman_elections::voting::election_lock],
-        inbound_sms: vec![anjoman_elections::voting::inbound_vote_code],
+        inbound_sms: vec![anjoman_elections::voting::codes::inbound_vote_code],
         payment_handlers: vec![
             (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::requests::http::on_paid),
             (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewal::on_paid),

@@ -1,0 +1,204 @@
+//! Casting the ballot (EL-08, EL-09): the code checked, the encrypted ballot and its proofs
+//! verified, stored apart from who voted, and the tracking code given back — once.
+
+use actix_web::{HttpResponse, post, web};
+use anjoman_core::auth::AuthUser;
+use anjoman_core::db::schema::{ballots as b, participations as pa, vote_codes as vc};
+use anjoman_core::db::{now, write_tx};
+use anjoman_core::http::AppState;
+use anjoman_core::{ApiError, Msg};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{MAX_ATTEMPTS, already_voted, has_voted, hash, not_on_roll, on_roll, open_now};
+
+#[derive(Deserialize, ToSchema)]
+pub struct CastBallot {
+    /// The encrypted ballot made in the voter's browser (EL-10): `{version, election, contests:
+    /// [{contest, choices, choice_proofs, blank, blank_proof, sum_proof}]}`, one ciphertext per
+    /// candidate in the order of the election page, each proven 0 or 1, and the contest's total
+    /// proven within its maximum. Plaintext choices are not accepted.
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
+    pub ballot: serde_json::Value,
+    /// The confirmation code (EL-07).
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Cast {
+    /// The hash of the encrypted ballot (SHA-256, base64url): find it on the public bulletin.
+    pub tracking_code: String,
+}
+
+fn ballot_refused(why: impl std::fmt::Display) -> ApiError {
+    ApiError::field(
+        "ballot",
+        &format!("برگهٔ رمزشده پذیرفته نشد: {why}"),
+        &format!("The encrypted ballot was refused: {why}"),
+    )
+}
+
+/// Parses and checks an encrypted ballot against the election's key and contests; returns its
+/// canonical JSON and tracking code. CPU work, run off the request threads.
+fn check_encrypted(
+    election: &str,
+    key: &str,
+    params: &[anjoman_ballot_crypto::record::ContestParams],
+    ballot: serde_json::Value,
+) -> Result<(String, String), ApiError> {
+    use anjoman_ballot_crypto::wire;
+    let parsed: wire::BallotJson = serde_json::from_value(ballot).map_err(ballot_refused)?;
+    let y = wire::parse_point(key).map_err(|_| ApiError::Internal)?;
+    let shape: Vec<_> = params.iter().map(|c| c.shape()).collect();
+    wire::verify_ballot(&parsed, election, &y, &shape).map_err(ballot_refused)?;
+    let canonical = serde_json::to_string(&parsed).map_err(|_| ApiError::Internal)?;
+    Ok((canonical, wire::tracker(&parsed)))
+}
+
+enum Outcome {
+    Cast(String),
+    Refused(ApiError),
+}
+
+fn wrong_code(exhausted: bool) -> ApiError {
+    if exhausted {
+        ApiError::Conflict {
+            code: "code_exhausted",
+            msg: Msg::new("تلاش‌های نادرست زیاد بود؛ کد تازه بخواهید.", "Too many wrong tries; ask for a new code."),
+        }
+    } else {
+        ApiError::field("code", "کد تأیید نادرست یا منقضی است.", "The confirmation code is wrong or has expired.")
+    }
+}
+
+/// Casts the ballot with the confirmation code (EL-08, EL-09): once, whatever the number of
+/// devices or concurrent requests. Who voted and what was voted go to separate tables.
+#[utoipa::path(
+    tag = "voting",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The election")),
+    request_body = CastBallot,
+    responses(
+        (status = 201, description = "Cast", body = Cast),
+        (status = 400, description = "The encrypted ballot does not verify (field `ballot`), or a wrong or expired code", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "Not on the roll", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`already_voted`, `voting_closed`, `code_exhausted`, `duplicate_ballot`, or `sms_not_arrived` (inbound channel)", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[post("/elections/{id}/ballot")]
+pub async fn cast_ballot(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<CastBallot>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    // The cheap refusals first, then the proofs (off the database), then the cast itself.
+    let (person, election) = (user.person_id.clone(), id.clone());
+    let (key, params) = state
+        .db(move |conn| {
+            let e = open_now(conn, &election)?;
+            if !on_roll(conn, &election, &person)? {
+                return Err(not_on_roll());
+            }
+            if has_voted(conn, &election, &person)? {
+                return Err(already_voted());
+            }
+            let params = crate::verifiable::record::ballot_params(conn, &election)?;
+            Ok((e.public_key.unwrap_or_default(), params))
+        })
+        .await?;
+    let election = id.clone();
+    let ballot = body.ballot;
+    let (content, tracking) = web::block(move || check_encrypted(&election, &key, &params, ballot))
+        .await
+        .map_err(|_| ApiError::Internal)??;
+    let code = body.code;
+    let outcome = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                open_now(conn, &id)?;
+                if !on_roll(conn, &id, &user.person_id)? {
+                    return Err(not_on_roll());
+                }
+                if has_voted(conn, &id, &user.person_id)? {
+                    return Err(already_voted());
+                }
+                let live: Option<(String, String, i32, String, Option<NaiveDateTime>)> = vc::table
+                    .filter(vc::election_id.eq(&id))
+                    .filter(vc::person_id.eq(&user.person_id))
+                    .filter(vc::expires_at.gt(now()))
+                    .order(vc::created_at.desc())
+                    .select((vc::id, vc::code_hash, vc::attempts, vc::channel, vc::confirmed_at))
+                    .first(conn)
+                    .optional()?;
+                let Some((code_id, code_hash, attempts, channel, confirmed)) = live else {
+                    // A concurrent request from another device may just have cast it (and used
+                    // the code up): say so rather than "wrong code".
+                    if has_voted(conn, &id, &user.person_id)? {
+                        return Err(already_voted());
+                    }
+                    return Ok(Outcome::Refused(wrong_code(false)));
+                };
+                if attempts >= MAX_ATTEMPTS {
+                    return Ok(Outcome::Refused(wrong_code(true)));
+                }
+                if hash(&code_id, &anjoman_core::text::normalize_digits(code.trim())) != code_hash {
+                    // Counted, and kept: the refusal must not roll this back.
+                    diesel::update(vc::table.find(&code_id)).set(vc::attempts.eq(vc::attempts + 1)).execute(conn)?;
+                    return Ok(Outcome::Refused(wrong_code(attempts + 1 >= MAX_ATTEMPTS)));
+                }
+                if channel == "inbound" && confirmed.is_none() {
+                    return Ok(Outcome::Refused(ApiError::Conflict {
+                        code: "sms_not_arrived",
+                        msg: Msg::new(
+                            "پیامک شما هنوز نرسیده است؛ کد را از تلفن همراه ثبت‌شده بفرستید.",
+                            "Your SMS has not arrived yet; text the code from your registered mobile.",
+                        ),
+                    }));
+                }
+                // The same encrypted ballot twice (a replay of someone else's): refused before
+                // anything is written, so the transaction stays usable on PostgreSQL.
+                let replay: bool = diesel::select(diesel::dsl::exists(b::table.filter(b::tracking_code.eq(&tracking))))
+                    .get_result(conn)?;
+                if replay {
+                    return Ok(Outcome::Refused(ApiError::Conflict {
+                        code: "duplicate_ballot",
+                        msg: Msg::new(
+                            "این برگهٔ رمزشده پیش‌تر در صندوق انداخته شده است.",
+                            "This encrypted ballot is already in the ballot box.",
+                        ),
+                    }));
+                }
+                // Who voted: the primary key refuses a second row, also under concurrency.
+                diesel::insert_into(pa::table)
+                    .values((pa::election_id.eq(&id), pa::person_id.eq(&user.person_id)))
+                    .execute(conn)
+                    .map_err(|e| match ApiError::from(e) {
+                        ApiError::Conflict { .. } => already_voted(),
+                        other => other,
+                    })?;
+                // What was voted: a random id, no person, no time; only ciphertexts and proofs.
+                let ballot_id = uuid::Uuid::new_v4().simple().to_string();
+                diesel::insert_into(b::table)
+                    .values((
+                        b::id.eq(&ballot_id),
+                        b::election_id.eq(&id),
+                        b::tracking_code.eq(&tracking),
+                        b::content.eq(&content),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(vc::table.filter(vc::election_id.eq(&id)).filter(vc::person_id.eq(&user.person_id)))
+                    .execute(conn)?;
+                Ok(Outcome::Cast(tracking))
+            })
+        })
+        .await?;
+    match outcome {
+        Outcome::Cast(tracking_code) => Ok(HttpResponse::Created().json(Cast { tracking_code })),
+        Outcome::Refused(e) => Err(e),
+    }
+}
