@@ -1,0 +1,292 @@
+//! Reading the officers' CSV: the columns, and each row checked (national code, names,
+//! birth date, contacts, province and city, field and degree, the distributor) with every
+//! problem reported by row and column.
+
+use std::collections::HashMap;
+
+use anjoman_core::auth::password;
+use anjoman_core::db::DbConn;
+use anjoman_core::db::schema::{cities as ci, provinces as pr};
+use anjoman_core::degrees::DegreeLevel;
+use anjoman_core::import::Rejections;
+use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};
+use anjoman_core::{ApiError, Msg};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_ROWS: usize = 5_000;
+
+/// Columns by their English or Persian heading.
+pub(crate) const COLUMNS: [(&str, &[&str]); 18] = [
+    ("national_code", &["national_code", "کد ملی"]),
+    ("first_name", &["first_name", "نام"]),
+    ("last_name", &["last_name", "نام خانوادگی"]),
+    ("birth_date", &["birth_date", "تاریخ تولد"]),
+    ("father_name", &["father_name", "نام پدر"]),
+    ("gender", &["gender", "جنسیت"]),
+    ("id_card_number", &["id_card_number", "شماره شناسنامه"]),
+    ("mobile", &["mobile", "تلفن همراه", "موبایل"]),
+    ("email", &["email", "رایانامه", "ایمیل"]),
+    ("address", &["address", "نشانی"]),
+    ("province", &["province", "استان"]),
+    ("city", &["city", "شهر"]),
+    ("field", &["field", "رشته"]),
+    ("degree_level", &["degree_level", "مقطع"]),
+    ("distributor", &["distributor", "توزیع کننده", "شرکت"]),
+    ("distributor_kind", &["distributor_kind", "نوع توزیع کننده"]),
+    ("manager_national_code", &["manager_national_code", "کد ملی مدیر"]),
+    ("password_hash", &["password_hash", "هش رمز عبور"]),
+];
+
+pub(crate) const REQUIRED: [&str; 11] = [
+    "national_code",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "father_name",
+    "gender",
+    "id_card_number",
+    "address",
+    "province",
+    "city",
+    "field",
+];
+
+pub(crate) struct Row {
+    pub(crate) line: usize,
+    pub(crate) code: NationalCode,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) birth_date: NaiveDate,
+    pub(crate) father_name: String,
+    pub(crate) gender: &'static str,
+    pub(crate) id_card_number: String,
+    pub(crate) mobile: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) address: String,
+    pub(crate) province: String,
+    pub(crate) city: String,
+    pub(crate) field: String,
+    pub(crate) degree: DegreeLevel,
+    pub(crate) distributor: Option<(String, &'static str, NationalCode)>,
+    /// The officer's password hash from the previous system (bcrypt or argon2), if given.
+    pub(crate) password_hash: Option<String>,
+}
+
+pub(crate) fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
+    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
+}
+
+/// Provinces and cities by their id or Persian name (ی/ي, ک/ك, spaces folded).
+pub(crate) struct Places {
+    provinces: Vec<(String, String)>,
+    cities: Vec<(String, String, String)>,
+}
+
+impl Places {
+    fn load(conn: &mut DbConn) -> QueryResult<Self> {
+        Ok(Self {
+            provinces: pr::table.select((pr::id, pr::name_fa)).load(conn)?,
+            cities: ci::table.select((ci::id, ci::province_id, ci::name_fa)).load(conn)?,
+        })
+    }
+
+    fn province(&self, text: &str) -> Option<String> {
+        let key = search_key(text);
+        self.provinces.iter().find(|(id, name)| *id == text || search_key(name) == key).map(|(id, _)| id.clone())
+    }
+
+    fn city(&self, province: &str, text: &str) -> Option<String> {
+        let key = search_key(text);
+        self.cities
+            .iter()
+            .find(|(id, pv, name)| pv == province && (*id == text || search_key(name) == key))
+            .map(|(id, _, _)| id.clone())
+    }
+}
+
+pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        bad("import_not_utf8", "پرونده باید CSV با کدگذاری UTF-8 باشد.", "The file must be CSV in UTF-8.")
+    })?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|_| bad("import_empty", "پرونده خالی است.", "The file is empty."))?.clone();
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let key = search_key(h.trim_start_matches('\u{FEFF}'));
+        if let Some((name, _)) = COLUMNS.iter().find(|(_, names)| names.iter().any(|n| search_key(n) == key)) {
+            index.entry(*name).or_insert(i);
+        }
+    }
+    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(c)).collect();
+    if !missing.is_empty() {
+        return Err(ApiError::BadRequest {
+            code: "import_columns_missing",
+            msg: Msg::new(
+                format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
+                format!("The first line lacks required columns: {}", missing.join(", ")),
+            ),
+        });
+    }
+    let places = Places::load(conn)?;
+    let allowed = crate::reference::allowed_fields(conn)?;
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        if i >= MAX_ROWS {
+            return Err(bad("import_too_large", "حداکثر ۵٬۰۰۰ سطر در هر بار.", "At most 5,000 rows at a time."));
+        }
+        let Ok(record) = record else {
+            rejected.add(line, "line", "این سطر CSV خوانا نیست.", "This CSV line cannot be read.");
+            continue;
+        };
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |name: &str| index.get(name).and_then(|i| record.get(*i)).unwrap_or("").to_owned();
+        let before = rejected.0.0.len();
+        let code = NationalCode::parse(&cell("national_code"))
+            .map_err(|e| rejected.add(line, "national_code", e.message_fa(), e.message_en()))
+            .ok();
+        if let Some(c) = &code
+            && let Some(first) = seen.insert(c.as_str().to_owned(), line)
+        {
+            rejected.add(
+                line,
+                "national_code",
+                format!("این کد ملی در سطر {first} هم آمده است."),
+                format!("This national code is also on line {first}."),
+            );
+        }
+        let name = |v: String, column: &str, rejected: &mut Rejections| {
+            let v = normalize_persian(&v);
+            if v.is_empty() || v.chars().count() > 100 {
+                rejected.add(line, column, "الزامی است (حداکثر ۱۰۰ نویسه).", "Required (at most 100 characters).");
+            }
+            v
+        };
+        let first_name = name(cell("first_name"), "first_name", rejected);
+        let last_name = name(cell("last_name"), "last_name", rejected);
+        let father_name = name(cell("father_name"), "father_name", rejected);
+        let birth_date =
+            NaiveDate::parse_from_str(&anjoman_core::text::normalize_digits(&cell("birth_date")), "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d < chrono::Utc::now().date_naive());
+        if birth_date.is_none() {
+            rejected.add(
+                line,
+                "birth_date",
+                "تاریخ تولد به شکل YYYY-MM-DD (میلادی).",
+                "Birth date as YYYY-MM-DD (Gregorian).",
+            );
+        }
+        let gender = match search_key(&cell("gender")).as_str() {
+            "male" | "مرد" => Some("male"),
+            "female" | "زن" => Some("female"),
+            _ => {
+                rejected.add(line, "gender", "جنسیت: مرد یا زن.", "Gender: male or female.");
+                None
+            }
+        };
+        let id_card_number = anjoman_core::text::normalize_digits(&cell("id_card_number"));
+        if id_card_number.is_empty() || id_card_number.len() > 10 || !id_card_number.chars().all(|c| c.is_ascii_digit())
+        {
+            rejected.add(
+                line,
+                "id_card_number",
+                "شمارهٔ شناسنامه رقمی است (تا ۱۰ رقم).",
+                "The ID-card number is up to 10 digits.",
+            );
+        }
+        let mobile_text = cell("mobile");
+        let mobile = parse_mobile(&mobile_text);
+        if !mobile_text.is_empty() && mobile.is_none() {
+            rejected.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
+        }
+        let email_text = cell("email");
+        let email = parse_email(&email_text);
+        if !email_text.is_empty() && email.is_none() {
+            rejected.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
+        }
+        let address = normalize_persian(&cell("address"));
+        if address.chars().count() < 10 || address.chars().count() > 500 {
+            rejected.add(line, "address", "نشانی کامل لازم است.", "A full address is needed.");
+        }
+        let province = places.province(&cell("province"));
+        let city = province.as_deref().and_then(|pv| places.city(pv, &cell("city")));
+        if province.is_none() {
+            rejected.add(line, "province", "استان شناخته نشد.", "Unknown province.");
+        } else if city.is_none() {
+            rejected.add(line, "city", "شهر در این استان شناخته نشد.", "Unknown city in this province.");
+        }
+        let field = normalize_persian(&cell("field"));
+        let degree = DegreeLevel::from_label(&cell("degree_level"));
+        if degree.is_none_or(|d| !allowed.iter().any(|a| a.field == field && a.degree_level == d)) {
+            rejected.add(
+                line,
+                "field",
+                "این رشته و مقطع در فهرست مجاز نیست.",
+                "This field and degree are not on the allowed list.",
+            );
+        }
+        let dist_name = normalize_persian(&cell("distributor"));
+        let distributor = if dist_name.is_empty() {
+            None
+        } else {
+            let kind = match search_key(&cell("distributor_kind")).as_str() {
+                "" | "company" | "شرکت" => Some("company"),
+                "guild" | "صنف" => Some("guild"),
+                _ => None,
+            };
+            if kind.is_none() {
+                rejected.add(line, "distributor_kind", "نوع: شرکت یا صنف.", "Kind: company or guild.");
+            }
+            let manager = NationalCode::parse(&cell("manager_national_code"))
+                .map_err(|e| rejected.add(line, "manager_national_code", e.message_fa(), e.message_en()))
+                .ok();
+            kind.zip(manager).map(|(k, m)| (dist_name.clone(), k, m))
+        };
+        let hash_text = cell("password_hash");
+        let password_hash = (!hash_text.is_empty()).then_some(hash_text);
+        if let Some(Err(why)) = password_hash.as_deref().map(password::check_imported_hash) {
+            rejected.add(
+                line,
+                "password_hash",
+                format!("هش رمز عبور پذیرفته نیست ({why})؛ bcrypt یا argon2 لازم است."),
+                format!("The password hash is not accepted ({why}); bcrypt or argon2 is needed."),
+            );
+        }
+        if rejected.0.0.len() != before {
+            continue;
+        }
+        if let (Some(code), Some(birth_date), Some(gender), Some(province), Some(city), Some(degree)) =
+            (code, birth_date, gender, province, city, degree)
+        {
+            rows.push(Row {
+                line,
+                code,
+                first_name,
+                last_name,
+                birth_date,
+                father_name,
+                gender,
+                id_card_number,
+                mobile,
+                email,
+                address,
+                province,
+                city,
+                field,
+                degree,
+                distributor,
+                password_hash,
+            });
+        }
+    }
+    if rows.is_empty() && rejected.0.is_empty() {
+        return Err(bad("import_empty", "پرونده هیچ سطری برای ورود ندارد.", "The file has no rows to import."));
+    }
+    Ok(rows)
+}
