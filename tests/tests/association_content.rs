@@ -309,6 +309,14 @@ async fn an_import_with_one_bad_row_imports_nothing(backend: Backend) {
     assert!(fields["rows[4].field"].is_array() && fields["rows[5].first_name"].is_array(), "{fields}");
     import(&app, &admin, &id, "name,phone\r\nx,y\r\n".into(), false).await.expect_error(400, "import_columns_missing");
     import(&app, &admin, &id, csv(&[]), false).await.expect_error(400, "import_empty");
+    // Past the limit the file is refused whole, with the limit in the message.
+    let huge = "x".repeat(8 * 1024 * 1024 + 1);
+    let too_large = import(&app, &admin, &id, huge, false).await;
+    assert!(
+        too_large.expect_error(400, "import_too_large")["message"].as_str().unwrap().contains('۸'),
+        "{}",
+        too_large.body
+    );
 
     let checked = import(&app, &admin, &id, csv(&good), true).await;
     assert_eq!(checked.expect_status(200)["rows"], 2);

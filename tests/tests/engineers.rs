@@ -301,6 +301,12 @@ async fn engineers_are_imported_all_or_nothing(backend: Backend) {
     }
     assert!(fields["rows[2].national_code"].is_null());
     assert_eq!(app.count("engineers"), before, "nothing imported");
+    let too_large = import(&app, &expert, &"x".repeat(8 * 1024 * 1024 + 1), false).await;
+    assert!(
+        too_large.expect_error(400, "import_too_large")["message"].as_str().unwrap().contains('۸'),
+        "{}",
+        too_large.body
+    );
     app.post("/api/v1/engineers/import", Some(&token(&app, TEHRAN_ENGINEER).await), &json!({}))
         .await
         .expect_error(403, "forbidden");

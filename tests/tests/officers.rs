@@ -491,6 +491,13 @@ async fn existing_officers_and_their_distributors_are_imported_all_or_nothing(ba
     assert!(fields.as_object().unwrap().keys().all(|k| k.starts_with("rows[3]")), "line 2 is fine: {fields}");
     assert_eq!(app.count("officers"), officers_before, "nothing imported");
     assert_eq!(app.count("distributors WHERE name = 'شرکت آزمون طب'"), 0);
+    let too_large = import(&app, &d, &"x".repeat(4 * 1024 * 1024 + 1), false).await;
+    assert!(
+        too_large.expect_error(400, "import_too_large")["message"].as_str().unwrap().contains('۴'),
+        "{}",
+        too_large.body
+    );
+    assert_eq!(app.count("officers"), officers_before, "nothing imported");
 
     let good_b = format!(
         "{b},شیرین,نامدار,1990-12-01,علی,زن,77,,,تبریز، خیابان امام، پلاک ۳۳,آذربایجان شرقی,تبریز,مهندسی پزشکی,کارشناسی ارشد,شرکت آزمون طب,شرکت,{manager}"

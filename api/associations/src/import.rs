@@ -15,7 +15,6 @@ use anjoman_core::http::AppState;
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile};
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use diesel::prelude::*;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -222,24 +221,11 @@ pub async fn import_members(
     user: AuthUser,
     id: web::Path<String>,
     q: web::Query<ImportQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> Result<web::Json<ImportReport>, ApiError> {
     let aid = id.into_inner();
     require_manager(&user, &aid)?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "upload_interrupted",
-            msg: Msg::new("ارسال پرونده ناتمام ماند.", "The upload was interrupted."),
-        })?;
-        if bytes.len() + chunk.len() > MAX_BYTES {
-            return Err(ApiError::BadRequest {
-                code: "import_too_large",
-                msg: Msg::new("حجم پرونده بیش از ۸ مگابایت است.", "The file is larger than 8 MB."),
-            });
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = anjoman_core::import::read_upload(body, MAX_BYTES).await?;
     let dry_run = q.dry_run.unwrap_or(false);
     let actor = user.person_id.clone();
     let report = state

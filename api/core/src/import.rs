@@ -16,6 +16,31 @@ impl Rejections {
     }
 }
 
+/// Reads an uploaded CSV file whole, refusing it once it passes `max_bytes` (`import_too_large`,
+/// the limit named in the message) or when the upload breaks off (`upload_interrupted`).
+pub async fn read_upload(mut body: actix_web::web::Payload, max_bytes: usize) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "upload_interrupted",
+            msg: Msg::new("ارسال پرونده ناتمام ماند.", "The upload was interrupted."),
+        })?;
+        if bytes.len() + chunk.len() > max_bytes {
+            let mb = max_bytes / (1024 * 1024);
+            return Err(ApiError::BadRequest {
+                code: "import_too_large",
+                msg: Msg::new(
+                    format!("حجم پرونده بیش از {} مگابایت است.", crate::text::persian_digits(&mb.to_string())),
+                    format!("The file is larger than {mb} MB."),
+                ),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// The `import_rejected` answer: how many lines were refused, and every problem by row and column.
 pub fn rejected_error(fields: FieldErrors) -> ApiError {
     let lines: HashSet<&str> = fields.0.keys().filter_map(|k| k.split(']').next()).collect();

@@ -14,6 +14,17 @@ pub fn normalize_digits(input: &str) -> String {
         .collect()
 }
 
+/// Writes ASCII digits as Persian ones (۰-۹), for numbers inside Persian text.
+pub fn persian_digits(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// Why a national code was refused; each maps to a field-level message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NationalCodeError {
@@ -113,6 +124,12 @@ mod tests {
         // 0084575948 and 0499370899 are well-known valid test codes.
         assert_eq!(NationalCode::parse("0084575948").unwrap().as_str(), "0084575948");
         assert_eq!(NationalCode::parse("0499370899").unwrap().as_str(), "0499370899");
+    }
+
+    #[test]
+    fn writes_persian_digits_and_reads_them_back() {
+        assert_eq!(persian_digits("4 MB, 1-20"), "۴ MB, ۱-۲۰");
+        assert_eq!(normalize_digits(&persian_digits("0123456789")), "0123456789");
     }
 
     #[test]

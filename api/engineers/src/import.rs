@@ -19,7 +19,6 @@ use anjoman_core::text::{NationalCode, normalize_digits, normalize_persian, sear
 use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -278,18 +277,10 @@ pub async fn import_engineers(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<EngineerImportQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> Result<web::Json<EngineerImportReport>, ApiError> {
     user.require_any(&[Role::EngineeringAdmin])?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk =
-            chunk.map_err(|_| bad("upload_interrupted", "ارسال پرونده ناتمام ماند.", "The upload was interrupted."))?;
-        if bytes.len() + chunk.len() > MAX_BYTES {
-            return Err(bad("import_too_large", "حجم پرونده بیش از ۸ مگابایت است.", "The file is larger than 8 MB."));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = anjoman_core::import::read_upload(body, MAX_BYTES).await?;
     let dry_run = q.dry_run.unwrap_or(false);
     let report = state
         .db(move |conn| {

@@ -17,11 +17,10 @@ use anjoman_core::http::AppState;
 use anjoman_core::import::{Rejections, rejected_error};
 use anjoman_core::text::NationalCode;
 use diesel::prelude::*;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use rows::{MAX_BYTES, bad, parse};
+use rows::{MAX_BYTES, parse};
 
 #[derive(Deserialize, IntoParams)]
 pub struct OfficerImportQuery {
@@ -113,18 +112,10 @@ pub async fn import_officers(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<OfficerImportQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> Result<web::Json<OfficerImportReport>, ApiError> {
     user.require_any(&[Role::DirectorateAdmin])?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk =
-            chunk.map_err(|_| bad("upload_interrupted", "ارسال پرونده ناتمام ماند.", "The upload was interrupted."))?;
-        if bytes.len() + chunk.len() > MAX_BYTES {
-            return Err(bad("import_too_large", "حجم پرونده بیش از ۴ مگابایت است.", "The file is larger than 4 MB."));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = anjoman_core::import::read_upload(body, MAX_BYTES).await?;
     let dry_run = q.dry_run.unwrap_or(false);
     let config = state.config.clone();
     let report = state
