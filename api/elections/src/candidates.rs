@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 use anjoman_associations::api as associations;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::{new_id, now, write_tx};
+use anjoman_core::db::{new_id, now};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::{self, Purpose};
 use anjoman_core::text::NationalCode;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::model::NewCandidate;
-use crate::rules::{self, Status};
-use crate::setup::managed;
+use crate::rules::Status;
+use crate::setup::as_manager;
 use crate::store;
 use crate::views::{ElectionDto, reload};
 
@@ -61,83 +61,78 @@ pub async fn add_candidate(
         return Err(ApiError::field("election_code", "کد انتخاباتی الزامی است.", "An election code is required."));
     }
     let body = body.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Draft, Status::Published])?;
-                if !store::has_contest(conn, &id, &body.contest_id)? {
-                    return Err(ApiError::field(
-                        "contest_id",
-                        "این رقابت در این انتخابات نیست.",
-                        "No such contest in this election.",
-                    ));
-                }
-                let contest = body.contest_id.clone();
-                let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?;
-                let approved = match &person {
-                    Some(p) => associations::is_approved_member(conn, &e.association_id, p)?,
-                    None => false,
-                };
-                let Some(person) = person.filter(|_| approved) else {
-                    return Err(ApiError::field(
-                        "national_code",
-                        "نامزد باید عضو تأییدشدهٔ انجمن باشد.",
-                        "A candidate must be an approved member of the association.",
-                    ));
-                };
-                for (file, purpose, field) in [
-                    (&body.photo_file_id, Purpose::CandidatePhoto, "photo_file_id"),
-                    (&body.resume_file_id, Purpose::CandidateResume, "resume_file_id"),
-                    (&body.programme_file_id, Purpose::CandidateProgramme, "programme_file_id"),
-                ] {
-                    if let Some(f) = file.as_deref().filter(|f| !f.is_empty()) {
-                        files::check(conn, f, purpose, &user.person_id, field)?;
-                    }
-                }
-                let clean = |v: &Option<String>| {
-                    v.as_deref().map(|s| anjoman_core::text::normalize_persian(s.trim())).filter(|s| !s.is_empty())
-                };
-                let taken = store::code_taken(conn, &id, &election_code)?;
-                if taken {
-                    return Err(ApiError::Conflict {
-                        code: "election_code_taken",
-                        msg: Msg::new("این کد انتخاباتی پیش‌تر داده شده است.", "This election code is taken."),
-                    });
-                }
-                let cid = new_id();
-                let row = NewCandidate {
-                    id: &cid,
-                    election_id: &id,
-                    contest_id: &contest,
-                    person_id: &person,
-                    election_code: &election_code,
-                    university: clean(&body.university),
-                    field: clean(&body.field),
-                    academic_rank: clean(&body.academic_rank),
-                    photo_file_id: body.photo_file_id.clone().filter(|f| !f.is_empty()),
-                    resume_file_id: body.resume_file_id.clone().filter(|f| !f.is_empty()),
-                    programme_file_id: body.programme_file_id.clone().filter(|f| !f.is_empty()),
-                    created_at: now(),
-                };
-                store::insert_candidate(conn, &row).map_err(|err| match ApiError::from(err) {
-                    // (A concurrent request may have taken the code too; both read as a conflict.)
-                    ApiError::Conflict { .. } => ApiError::Conflict {
-                        code: "already_candidate",
-                        msg: Msg::new("این شخص نامزد این رقابت است.", "Already a candidate in this contest."),
-                    },
-                    other => other,
-                })?;
-                audit::record(
-                    conn,
-                    Event::new("election.candidate_added", "election", Some(&id)).by(&user.person_id).states(
-                        None,
-                        Some(serde_json::json!({"candidate_id": cid, "person_id": person, "contest_id": contest})),
-                    ),
-                )?;
-                reload(conn, &id)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Draft, Status::Published], move |conn, user, e| {
+        if !store::has_contest(conn, &id, &body.contest_id)? {
+            return Err(ApiError::field(
+                "contest_id",
+                "این رقابت در این انتخابات نیست.",
+                "No such contest in this election.",
+            ));
+        }
+        let contest = body.contest_id.clone();
+        let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?;
+        let approved = match &person {
+            Some(p) => associations::is_approved_member(conn, &e.association_id, p)?,
+            None => false,
+        };
+        let Some(person) = person.filter(|_| approved) else {
+            return Err(ApiError::field(
+                "national_code",
+                "نامزد باید عضو تأییدشدهٔ انجمن باشد.",
+                "A candidate must be an approved member of the association.",
+            ));
+        };
+        for (file, purpose, field) in [
+            (&body.photo_file_id, Purpose::CandidatePhoto, "photo_file_id"),
+            (&body.resume_file_id, Purpose::CandidateResume, "resume_file_id"),
+            (&body.programme_file_id, Purpose::CandidateProgramme, "programme_file_id"),
+        ] {
+            if let Some(f) = file.as_deref().filter(|f| !f.is_empty()) {
+                files::check(conn, f, purpose, &user.person_id, field)?;
+            }
+        }
+        let clean = |v: &Option<String>| {
+            v.as_deref().map(|s| anjoman_core::text::normalize_persian(s.trim())).filter(|s| !s.is_empty())
+        };
+        let taken = store::code_taken(conn, &id, &election_code)?;
+        if taken {
+            return Err(ApiError::Conflict {
+                code: "election_code_taken",
+                msg: Msg::new("این کد انتخاباتی پیش‌تر داده شده است.", "This election code is taken."),
+            });
+        }
+        let cid = new_id();
+        let row = NewCandidate {
+            id: &cid,
+            election_id: &id,
+            contest_id: &contest,
+            person_id: &person,
+            election_code: &election_code,
+            university: clean(&body.university),
+            field: clean(&body.field),
+            academic_rank: clean(&body.academic_rank),
+            photo_file_id: body.photo_file_id.clone().filter(|f| !f.is_empty()),
+            resume_file_id: body.resume_file_id.clone().filter(|f| !f.is_empty()),
+            programme_file_id: body.programme_file_id.clone().filter(|f| !f.is_empty()),
+            created_at: now(),
+        };
+        store::insert_candidate(conn, &row).map_err(|err| match ApiError::from(err) {
+            // (A concurrent request may have taken the code too; both read as a conflict.)
+            ApiError::Conflict { .. } => ApiError::Conflict {
+                code: "already_candidate",
+                msg: Msg::new("این شخص نامزد این رقابت است.", "Already a candidate in this contest."),
+            },
+            other => other,
+        })?;
+        audit::record(
+            conn,
+            Event::new("election.candidate_added", "election", Some(&id)).by(&user.person_id).states(
+                None,
+                Some(serde_json::json!({"candidate_id": cid, "person_id": person, "contest_id": contest})),
+            ),
+        )?;
+        reload(conn, &id)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(out))
 }

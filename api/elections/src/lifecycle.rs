@@ -5,7 +5,7 @@ use actix_web::{post, web};
 use anjoman_associations::api as associations;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::{DbConn, now, write_tx};
+use anjoman_core::db::{DbConn, now};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue_many};
 use anjoman_core::{ApiError, Msg};
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::rules::{self, Status};
-use crate::setup::managed;
+use crate::setup::as_manager;
 use crate::store;
 use crate::views::{ElectionDto, reload};
 
@@ -78,47 +78,39 @@ pub async fn publish_election(
     id: web::Path<String>,
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Draft])?;
-                if e.starts_at <= now() {
-                    return Err(ApiError::field(
-                        "starts_at",
-                        "زمان آغاز گذشته است؛ آن را تغییر دهید.",
-                        "The start has passed; change it first.",
-                    ));
-                }
-                let rules = store::contest_rules(conn, &id)?;
-                if rules.iter().any(|c| c.candidates.is_empty()) {
-                    return Err(ApiError::field(
-                        "contests",
-                        "هر رقابت دست‌کم یک نامزد لازم دارد.",
-                        "Every contest needs a candidate.",
-                    ));
-                }
-                if e.public_key.is_none() {
-                    return Err(ApiError::Conflict {
-                        code: "key_ceremony_incomplete",
-                        msg: Msg::new(
-                            "امینان هنوز کلید انتخابات را نساخته‌اند؛ پیش از اعلام، مراسم کلید را کامل کنید.",
-                            "The trustees have not made the election key yet; finish the key ceremony before publishing.",
-                        ),
-                    });
-                }
-                store::transition(conn, &id, Status::Draft, Status::Published)?;
-                let text = format!(
-                    "انتخابات «{}» اعلام شد. آغاز رأی‌گیری: {} (UTC).",
-                    e.title,
-                    e.starts_at.format("%Y-%m-%d %H:%M")
-                );
-                notify_members(conn, &e.association_id, "election_announcement", &e.title, &text, None)?;
-                audit::record(conn, Event::new("election.published", "election", Some(&id)).by(&user.person_id))?;
-                reload(conn, &id)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Draft], move |conn, user, e| {
+        if e.starts_at <= now() {
+            return Err(ApiError::field(
+                "starts_at",
+                "زمان آغاز گذشته است؛ آن را تغییر دهید.",
+                "The start has passed; change it first.",
+            ));
+        }
+        let rules = store::contest_rules(conn, &id)?;
+        if rules.iter().any(|c| c.candidates.is_empty()) {
+            return Err(ApiError::field(
+                "contests",
+                "هر رقابت دست‌کم یک نامزد لازم دارد.",
+                "Every contest needs a candidate.",
+            ));
+        }
+        if e.public_key.is_none() {
+            return Err(ApiError::Conflict {
+                code: "key_ceremony_incomplete",
+                msg: Msg::new(
+                    "امینان هنوز کلید انتخابات را نساخته‌اند؛ پیش از اعلام، مراسم کلید را کامل کنید.",
+                    "The trustees have not made the election key yet; finish the key ceremony before publishing.",
+                ),
+            });
+        }
+        store::transition(conn, &id, Status::Draft, Status::Published)?;
+        let text =
+            format!("انتخابات «{}» اعلام شد. آغاز رأی‌گیری: {} (UTC).", e.title, e.starts_at.format("%Y-%m-%d %H:%M"));
+        notify_members(conn, &e.association_id, "election_announcement", &e.title, &text, None)?;
+        audit::record(conn, Event::new("election.published", "election", Some(&id)).by(&user.person_id))?;
+        reload(conn, &id)
+    })
+    .await?;
     Ok(web::Json(out))
 }
 
@@ -156,28 +148,29 @@ pub async fn cancel_election(
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let why = reason(&body.reason)?;
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                let from = e.state();
-                rules::require(from, &[Status::Draft, Status::Published, Status::Open, Status::Closed])?;
-                if !store::transition(conn, &id, from, Status::Cancelled)? {
-                    return Err(rules::require(store::get(conn, &id)?.state(), &[from])
-                        .err()
-                        .unwrap_or(ApiError::Internal));
-                }
-                audit::record(
-                    conn,
-                    Event::new("election.cancelled", "election", Some(&id)).by(&user.person_id).states(
-                        Some(serde_json::json!({"status": from.as_str()})),
-                        Some(serde_json::json!({"reason": why})),
-                    ),
-                )?;
-                reload(conn, &id)
-            })
-        })
-        .await?;
+    let out = as_manager(
+        &state,
+        user,
+        id.clone(),
+        &[Status::Draft, Status::Published, Status::Open, Status::Closed],
+        move |conn, user, e| {
+            let from = e.state();
+            if !store::transition(conn, &id, from, Status::Cancelled)? {
+                return Err(rules::require(store::get(conn, &id)?.state(), &[from])
+                    .err()
+                    .unwrap_or(ApiError::Internal));
+            }
+            audit::record(
+                conn,
+                Event::new("election.cancelled", "election", Some(&id)).by(&user.person_id).states(
+                    Some(serde_json::json!({"status": from.as_str()})),
+                    Some(serde_json::json!({"reason": why})),
+                ),
+            )?;
+            reload(conn, &id)
+        },
+    )
+    .await?;
     Ok(web::Json(out))
 }
 
@@ -209,33 +202,28 @@ pub async fn extend_election(
     let why = reason(&body.reason)?;
     let new_end = body.ends_at.naive_utc();
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Open])?;
-                if new_end <= e.ends_at {
-                    return Err(ApiError::field(
-                        "ends_at",
-                        "پایان تازه باید دیرتر از پایان کنونی باشد.",
-                        "The new end must be later than the current one.",
-                    ));
-                }
-                if !store::extend(conn, &id, new_end)? {
-                    return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Open])
-                        .err()
-                        .unwrap_or(ApiError::Internal));
-                }
-                audit::record(
-                    conn,
-                    Event::new("election.extended", "election", Some(&id)).by(&user.person_id).states(
-                        Some(serde_json::json!({"ends_at": e.ends_at})),
-                        Some(serde_json::json!({"ends_at": new_end, "reason": why})),
-                    ),
-                )?;
-                reload(conn, &id)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Open], move |conn, user, e| {
+        if new_end <= e.ends_at {
+            return Err(ApiError::field(
+                "ends_at",
+                "پایان تازه باید دیرتر از پایان کنونی باشد.",
+                "The new end must be later than the current one.",
+            ));
+        }
+        if !store::extend(conn, &id, new_end)? {
+            return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Open])
+                .err()
+                .unwrap_or(ApiError::Internal));
+        }
+        audit::record(
+            conn,
+            Event::new("election.extended", "election", Some(&id)).by(&user.person_id).states(
+                Some(serde_json::json!({"ends_at": e.ends_at})),
+                Some(serde_json::json!({"ends_at": new_end, "reason": why})),
+            ),
+        )?;
+        reload(conn, &id)
+    })
+    .await?;
     Ok(web::Json(out))
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use anjoman_associations::api as associations;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser};
-use anjoman_core::db::{DbConn, write_tx};
+use anjoman_core::db::DbConn;
 use anjoman_core::http::AppState;
 use anjoman_core::{ApiError, Msg};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::lifecycle::notify_members;
 use crate::model::Election;
 use crate::rules::{self, ContestResult, Status};
-use crate::setup::managed;
+use crate::setup::{as_manager, managed};
 use crate::store;
 use crate::views::{ElectionDto, reload};
 
@@ -68,44 +68,39 @@ pub async fn tally_election(
     id: web::Path<String>,
 ) -> Result<web::Json<Results>, ApiError> {
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Closed])?;
-                let contests = store::contest_rules(conn, &id)?;
-                let counts = crate::verifiable::decryption::decrypt_counts(conn, &e)?;
-                let ballots = store::ballot_count(conn, &id)?;
-                let voted = store::voted(conn, &id)?;
-                let results = Results {
-                    roll_size: e.roll_size.unwrap_or(0),
-                    voted,
-                    contests: contests
-                        .iter()
-                        .zip(&counts)
-                        .map(|(c, n)| {
-                            let votes: Vec<i64> = n.choices.iter().map(|v| *v as i64).collect();
-                            rules::rank(c, &votes, ballots, n.blank as i64)
-                        })
-                        .collect(),
-                };
-                let json = serde_json::to_string(&results).map_err(|_| ApiError::Internal)?;
-                let counts_json = serde_json::to_string(&counts).map_err(|_| ApiError::Internal)?;
-                if !store::tally(conn, &id, &json, &counts_json)? {
-                    return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Closed])
-                        .err()
-                        .unwrap_or(ApiError::Internal));
-                }
-                audit::record(
-                    conn,
-                    Event::new("election.tallied", "election", Some(&id))
-                        .by(&user.person_id)
-                        .states(None, Some(serde_json::to_value(&results).unwrap_or_default())),
-                )?;
-                Ok::<_, ApiError>(results)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Closed], move |conn, user, e| {
+        let contests = store::contest_rules(conn, &id)?;
+        let counts = crate::verifiable::decryption::decrypt_counts(conn, &e)?;
+        let ballots = store::ballot_count(conn, &id)?;
+        let voted = store::voted(conn, &id)?;
+        let results = Results {
+            roll_size: e.roll_size.unwrap_or(0),
+            voted,
+            contests: contests
+                .iter()
+                .zip(&counts)
+                .map(|(c, n)| {
+                    let votes: Vec<i64> = n.choices.iter().map(|v| *v as i64).collect();
+                    rules::rank(c, &votes, ballots, n.blank as i64)
+                })
+                .collect(),
+        };
+        let json = serde_json::to_string(&results).map_err(|_| ApiError::Internal)?;
+        let counts_json = serde_json::to_string(&counts).map_err(|_| ApiError::Internal)?;
+        if !store::tally(conn, &id, &json, &counts_json)? {
+            return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Closed])
+                .err()
+                .unwrap_or(ApiError::Internal));
+        }
+        audit::record(
+            conn,
+            Event::new("election.tallied", "election", Some(&id))
+                .by(&user.person_id)
+                .states(None, Some(serde_json::to_value(&results).unwrap_or_default())),
+        )?;
+        Ok::<_, ApiError>(results)
+    })
+    .await?;
     Ok(web::Json(out))
 }
 
@@ -123,30 +118,21 @@ pub async fn publish_results(
     id: web::Path<String>,
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Tallied])?;
-                store::transition(conn, &id, Status::Tallied, Status::ResultsPublished)?;
-                let text = format!("نتایج انتخابات «{}» اعلام شد.", e.title);
-                notify_members(conn, &e.association_id, "election_results", &e.title, &text, None)?;
-                let association =
-                    associations::association(conn, &e.association_id)?.map(|a| a.code).unwrap_or_default();
-                anjoman_core::platform::webhooks::emit(
-                    conn,
-                    &anjoman_core::platform::webhooks::Owner::commission(),
-                    "election.results_published",
-                    serde_json::json!({"election_id": id, "association": association, "title": e.title}),
-                )?;
-                audit::record(
-                    conn,
-                    Event::new("election.results_published", "election", Some(&id)).by(&user.person_id),
-                )?;
-                reload(conn, &id)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Tallied], move |conn, user, e| {
+        store::transition(conn, &id, Status::Tallied, Status::ResultsPublished)?;
+        let text = format!("نتایج انتخابات «{}» اعلام شد.", e.title);
+        notify_members(conn, &e.association_id, "election_results", &e.title, &text, None)?;
+        let association = associations::association(conn, &e.association_id)?.map(|a| a.code).unwrap_or_default();
+        anjoman_core::platform::webhooks::emit(
+            conn,
+            &anjoman_core::platform::webhooks::Owner::commission(),
+            "election.results_published",
+            serde_json::json!({"election_id": id, "association": association, "title": e.title}),
+        )?;
+        audit::record(conn, Event::new("election.results_published", "election", Some(&id)).by(&user.person_id))?;
+        reload(conn, &id)
+    })
+    .await?;
     Ok(web::Json(out))
 }
 

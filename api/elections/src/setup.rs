@@ -184,6 +184,30 @@ pub(crate) fn managed(conn: &mut DbConn, user: &CurrentUser, id: &str) -> Result
     Ok(e)
 }
 
+/// An admin's step on an election, in one write transaction: the election is loaded, the caller
+/// must manage its association and it must be in one of `allowed`, then `step` runs on it.
+pub(crate) async fn as_manager<T, F>(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+    allowed: &'static [Status],
+    step: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &AuthUser, Election) -> Result<T, ApiError> + Send + 'static,
+{
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let e = managed(conn, &user, &id)?;
+                rules::require(e.state(), allowed)?;
+                step(conn, &user, e)
+            })
+        })
+        .await
+}
+
 /// Edits an election before it opens (draft or published).
 #[utoipa::path(
     tag = "elections",
@@ -204,40 +228,40 @@ pub async fn edit_election(
     body: web::Json<ElectionBody>,
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let id = id.into_inner();
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let e = managed(conn, &user, &id)?;
-                rules::require(e.state(), &[Status::Draft, Status::Published])?;
-                let c = check_election(&body, false, Some(&e))?;
-                if body.trustees.is_some() || body.trustee_threshold.is_some() {
-                    rules::require(e.state(), &[Status::Draft])?;
-                    let codes = match &body.trustees {
-                        Some(t) => t.clone(),
-                        None => crate::verifiable::trustees::trustee_codes(conn, &id)?,
-                    };
-                    crate::verifiable::trustees::set_trustees(conn, &id, &codes, body.trustee_threshold.unwrap_or(e.trustee_threshold))?;
-                }
-                let before = serde_json::json!({"title": e.title, "starts_at": e.starts_at, "ends_at": e.ends_at});
-                let changes = ElectionChanges {
-                    title: c.title,
-                    description: c.description,
-                    support_contact: c.support_contact,
-                    starts_at: c.starts_at,
-                    ends_at: c.ends_at,
-                };
-                store::update(conn, &id, &changes)?;
-                let after = store::get(conn, &id)?;
-                audit::record(
-                    conn,
-                    Event::new("election.updated", "election", Some(&id)).by(&user.person_id).states(
-                        Some(before),
-                        Some(serde_json::json!({"title": after.title, "starts_at": after.starts_at, "ends_at": after.ends_at})),
-                    ),
-                )?;
-                dto(conn, after)
-            })
-        })
-        .await?;
+    let out = as_manager(&state, user, id.clone(), &[Status::Draft, Status::Published], move |conn, user, e| {
+        let c = check_election(&body, false, Some(&e))?;
+        if body.trustees.is_some() || body.trustee_threshold.is_some() {
+            rules::require(e.state(), &[Status::Draft])?;
+            let codes = match &body.trustees {
+                Some(t) => t.clone(),
+                None => crate::verifiable::trustees::trustee_codes(conn, &id)?,
+            };
+            crate::verifiable::trustees::set_trustees(
+                conn,
+                &id,
+                &codes,
+                body.trustee_threshold.unwrap_or(e.trustee_threshold),
+            )?;
+        }
+        let before = serde_json::json!({"title": e.title, "starts_at": e.starts_at, "ends_at": e.ends_at});
+        let changes = ElectionChanges {
+            title: c.title,
+            description: c.description,
+            support_contact: c.support_contact,
+            starts_at: c.starts_at,
+            ends_at: c.ends_at,
+        };
+        store::update(conn, &id, &changes)?;
+        let after = store::get(conn, &id)?;
+        audit::record(
+            conn,
+            Event::new("election.updated", "election", Some(&id)).by(&user.person_id).states(
+                Some(before),
+                Some(serde_json::json!({"title": after.title, "starts_at": after.starts_at, "ends_at": after.ends_at})),
+            ),
+        )?;
+        dto(conn, after)
+    })
+    .await?;
     Ok(web::Json(out))
 }
