@@ -13,12 +13,12 @@ use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::error::Lang;
 use anjoman_core::http::AppState;
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile};
-use anjoman_core::{ApiError, FieldErrors, Msg};
+use anjoman_core::{ApiError, FieldErrors};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use anjoman_core::import::{Rejections, rejected_error};
+use anjoman_core::import::{Rejections, no_rows, read_sheet, rejected_error};
 
 use crate::api::require_manager;
 use crate::rules::{DegreeLevel, MembershipStatus, field_key};
@@ -51,30 +51,6 @@ struct Row {
     email: Option<String>,
 }
 
-fn heading_index(headers: &csv::StringRecord) -> Result<HashMap<&'static str, usize>, ApiError> {
-    let mut index = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let key = anjoman_core::text::search_key(h.trim_start_matches('\u{FEFF}'));
-        if let Some((name, _)) =
-            COLUMNS.iter().find(|(_, names)| names.iter().any(|n| anjoman_core::text::search_key(n) == key))
-        {
-            index.entry(*name).or_insert(i);
-        }
-    }
-    let missing: Vec<&str> =
-        ["national_code", "field", "degree_level"].into_iter().filter(|c| !index.contains_key(c)).collect();
-    if !missing.is_empty() {
-        return Err(ApiError::BadRequest {
-            code: "import_columns_missing",
-            msg: Msg::new(
-                format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
-                format!("The first line lacks required columns: {}", missing.join(", ")),
-            ),
-        });
-    }
-    Ok(index)
-}
-
 /// Reads a members file as the import does before any database check: how many rows it would
 /// keep, and the rejections by row. Public for the fuzz target (`fuzz/`).
 pub fn read_file(bytes: &[u8]) -> Result<(usize, FieldErrors), ApiError> {
@@ -85,40 +61,11 @@ pub fn read_file(bytes: &[u8]) -> Result<(usize, FieldErrors), ApiError> {
 
 /// Parses and checks each row on its own (the database checks come after).
 fn parse(bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest {
-        code: "import_not_utf8",
-        msg: Msg::new(
-            "پرونده باید CSV با کدگذاری UTF-8 باشد (در اکسل: «CSV UTF-8»).",
-            "The file must be CSV in UTF-8 (in Excel: \"CSV UTF-8\").",
-        ),
-    })?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| empty_file())?.clone();
-    let index = heading_index(&headers)?;
+    let sheet = read_sheet(bytes, &COLUMNS, &["national_code", "field", "degree_level"], MAX_ROWS, rejected)?;
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        if rows.len() + 1 > MAX_ROWS {
-            return Err(ApiError::BadRequest {
-                code: "import_too_large",
-                msg: Msg::new(
-                    format!("حداکثر {MAX_ROWS} سطر در هر بار."),
-                    format!("At most {MAX_ROWS} rows at a time."),
-                ),
-            });
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(_) => {
-                rejected.add(line, "line", "این سطر CSV خوانا نیست.", "This CSV line cannot be read.");
-                continue;
-            }
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| index.get(name).and_then(|i| record.get(*i)).unwrap_or("").to_owned();
+    for l in sheet.lines() {
+        let (line, cell) = (l.line, |name: &str| l.cell(name));
         let before = rejected.0.0.len();
         let code = match NationalCode::parse(&cell("national_code")) {
             Ok(c) => Some(c),
@@ -167,16 +114,9 @@ fn parse(bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> 
         }
     }
     if rows.is_empty() && rejected.0.is_empty() {
-        return Err(empty_file());
+        return Err(no_rows());
     }
     Ok(rows)
-}
-
-fn empty_file() -> ApiError {
-    ApiError::BadRequest {
-        code: "import_empty",
-        msg: Msg::new("پرونده هیچ سطری برای ورود ندارد.", "The file has no rows to import."),
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

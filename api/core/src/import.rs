@@ -2,7 +2,7 @@
 //! first, and if any is rejected nothing is written and the answer lists every rejected row by
 //! its line and column.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::{ApiError, FieldErrors, Msg};
 
@@ -14,6 +14,108 @@ impl Rejections {
     pub fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
         self.0.add(&format!("rows[{line}].{column}"), Msg::new(fa, en));
     }
+}
+
+/// An import file read and its heading understood: each column found by its English or Persian
+/// name (ی/ي, ک/ك and spacing folded, a byte-order mark ignored), the lines kept with their
+/// numbers (the heading is line 1).
+pub struct Sheet {
+    index: HashMap<&'static str, usize>,
+    lines: Vec<(usize, csv::StringRecord)>,
+}
+
+/// One line of an import file.
+pub struct Line<'a> {
+    pub line: usize,
+    record: &'a csv::StringRecord,
+    index: &'a HashMap<&'static str, usize>,
+}
+
+impl Line<'_> {
+    /// The cell of a column, trimmed; empty when the column or the cell is missing.
+    pub fn cell(&self, column: &str) -> String {
+        self.index.get(column).and_then(|i| self.record.get(*i)).unwrap_or("").to_owned()
+    }
+}
+
+impl Sheet {
+    pub fn lines(&self) -> impl Iterator<Item = Line<'_>> {
+        self.lines.iter().map(|(line, record)| Line { line: *line, record, index: &self.index })
+    }
+}
+
+fn bad_file(code: &'static str, fa: String, en: String) -> ApiError {
+    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
+}
+
+/// Reads an import file: UTF-8 (`import_not_utf8`), a heading (`import_empty`) naming every
+/// `required` column (`import_columns_missing`), at most `max_rows` lines (`import_too_large`).
+/// A line the CSV reader cannot read is rejected in `rejected`; blank lines are skipped.
+pub fn read_sheet(
+    bytes: &[u8],
+    columns: &[(&'static str, &[&str])],
+    required: &[&str],
+    max_rows: usize,
+    rejected: &mut Rejections,
+) -> Result<Sheet, ApiError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        bad_file(
+            "import_not_utf8",
+            "پرونده باید CSV با کدگذاری UTF-8 باشد (در اکسل: «CSV UTF-8»).".into(),
+            "The file must be CSV in UTF-8 (in Excel: \"CSV UTF-8\").".into(),
+        )
+    })?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|_| bad_file("import_empty", "پرونده خالی است.".into(), "The file is empty.".into()))?
+        .clone();
+    if headers.iter().all(str::is_empty) {
+        return Err(bad_file("import_empty", "پرونده خالی است.".into(), "The file is empty.".into()));
+    }
+    let mut index = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let key = crate::text::search_key(h.trim_start_matches('\u{FEFF}'));
+        if let Some((name, _)) =
+            columns.iter().find(|(_, names)| names.iter().any(|n| crate::text::search_key(n) == key))
+        {
+            index.entry(*name).or_insert(i);
+        }
+    }
+    let missing: Vec<&str> = required.iter().copied().filter(|c| !index.contains_key(c)).collect();
+    if !missing.is_empty() {
+        return Err(bad_file(
+            "import_columns_missing",
+            format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
+            format!("The first line lacks required columns: {}", missing.join(", ")),
+        ));
+    }
+    let mut lines = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let Ok(record) = record else {
+            rejected.add(line, "line", "این سطر CSV خوانا نیست.", "This CSV line cannot be read.");
+            continue;
+        };
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if lines.len() >= max_rows {
+            let n = max_rows.to_string();
+            return Err(bad_file(
+                "import_too_large",
+                format!("حداکثر {} سطر در هر بار.", crate::text::persian_digits(&n)),
+                format!("At most {n} rows at a time."),
+            ));
+        }
+        lines.push((line, record));
+    }
+    Ok(Sheet { index, lines })
+}
+
+/// `import_empty`: the file had a heading and no line to import.
+pub fn no_rows() -> ApiError {
+    bad_file("import_empty", "پرونده هیچ سطری برای ورود ندارد.".into(), "The file has no rows to import.".into())
 }
 
 /// Reads an uploaded CSV file whole, refusing it once it passes `max_bytes` (`import_too_large`,
@@ -54,5 +156,47 @@ pub fn rejected_error(fields: FieldErrors) -> ApiError {
             ),
         ),
         fields,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: [(&str, &[&str]); 2] = [("national_code", &["national_code", "کد ملی"]), ("name", &["name", "نام"])];
+
+    fn read(text: &str, max: usize) -> (Result<Sheet, ApiError>, Rejections) {
+        let mut rejected = Rejections::default();
+        (read_sheet(text.as_bytes(), &COLUMNS, &["national_code"], max, &mut rejected), rejected)
+    }
+
+    fn code(r: Result<Sheet, ApiError>) -> &'static str {
+        match r {
+            Err(ApiError::BadRequest { code, .. }) => code,
+            Err(_) => "other error",
+            Ok(_) => "read",
+        }
+    }
+
+    #[test]
+    fn headings_are_found_in_either_language_and_blank_lines_are_skipped() {
+        let (sheet, rejected) = read("\u{FEFF}نام,كد ملي\r\nسارا,0012345678\r\n,\r\nعلی, 0098765432 \r\n", 10);
+        let sheet = sheet.map_err(|_| "not read").unwrap();
+        let lines: Vec<(usize, String, String)> =
+            sheet.lines().map(|l| (l.line, l.cell("national_code"), l.cell("name"))).collect();
+        assert_eq!(lines, vec![(2, "0012345678".into(), "سارا".into()), (4, "0098765432".into(), "علی".into())]);
+        assert!(rejected.0.is_empty());
+        assert_eq!(sheet.lines().next().map(|l| l.cell("no_such_column")), Some(String::new()));
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_imported_is_refused_with_its_reason() {
+        assert_eq!(code(read("", 10).0), "import_empty");
+        assert_eq!(code(read("name\nسارا\n", 10).0), "import_columns_missing");
+        assert_eq!(code(read("national_code\n1\n2\n3\n", 2).0), "import_too_large");
+        assert_eq!(code(read("national_code\n1\n2\n", 2).0), "read");
+        let mut rejected = Rejections::default();
+        let latin1 = [b'n', b'a', b'm', b'e', b'\n', 0xE9, b'\n'];
+        assert_eq!(code(read_sheet(&latin1, &COLUMNS, &[], 10, &mut rejected)), "import_not_utf8");
     }
 }

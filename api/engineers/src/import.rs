@@ -9,14 +9,14 @@
 use std::collections::HashMap;
 
 use actix_web::{post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{engineer_degrees as dg, engineering_orgs as org, engineers as en, provinces as pr};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::import::{Rejections, rejected_error};
+use anjoman_core::import::{Rejections, no_rows, read_sheet, rejected_error};
 use anjoman_core::text::{NationalCode, normalize_digits, normalize_persian, search_key};
-use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -65,10 +65,6 @@ struct Row {
     email: Option<String>,
 }
 
-fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
-    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
-}
-
 #[derive(Deserialize, IntoParams)]
 pub struct EngineerImportQuery {
     /// Check every row and report, import nothing.
@@ -113,43 +109,14 @@ fn parse_degrees(text: &str) -> Result<Vec<Degree>, String> {
 }
 
 fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        bad("import_not_utf8", "پرونده باید CSV با کدگذاری UTF-8 باشد.", "The file must be CSV in UTF-8.")
-    })?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| bad("import_empty", "پرونده خالی است.", "The file is empty."))?.clone();
-    let mut index: HashMap<&'static str, usize> = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let key = search_key(h.trim_start_matches('\u{FEFF}'));
-        if let Some((name, _)) = COLUMNS.iter().find(|(_, names)| names.iter().any(|n| search_key(n) == key)) {
-            index.entry(*name).or_insert(i);
-        }
-    }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(c)).collect();
-    if !missing.is_empty() {
-        return Err(ApiError::BadRequest {
-            code: "import_columns_missing",
-            msg: Msg::new(
-                format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
-                format!("The first line lacks required columns: {}", missing.join(", ")),
-            ),
-        });
-    }
+    let sheet = read_sheet(bytes, &COLUMNS, &REQUIRED, MAX_ROWS, rejected)?;
     let provinces: Vec<(String, String)> = pr::table.select((pr::id, pr::name_fa)).load(conn)?;
     let orgs: Vec<String> = org::table.select(org::province_id).load(conn)?;
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut numbers: HashMap<(String, String), usize> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        if i >= MAX_ROWS {
-            return Err(bad("import_too_large", "بیش از ۲۰٬۰۰۰ سطر است.", "More than 20,000 rows."));
-        }
-        let Ok(record) = record else {
-            rejected.add(line, "line", "سطر خوانده نشد.", "The line could not be read.");
-            continue;
-        };
-        let get = |c: &str| index.get(c).and_then(|i| record.get(*i)).map(str::trim).unwrap_or_default().to_owned();
+    for l in sheet.lines() {
+        let (line, get) = (l.line, |c: &str| l.cell(c));
         let before = rejected.0.0.len();
         let code = match NationalCode::parse(&get("national_code")) {
             Ok(c) => Some(c),
@@ -250,7 +217,7 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
         });
     }
     if rows.is_empty() && rejected.0.is_empty() {
-        return Err(bad("import_empty", "پرونده سطری ندارد.", "The file has no rows."));
+        return Err(no_rows());
     }
     Ok(rows)
 }

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
+use anjoman_core::ApiError;
 use anjoman_core::auth::password;
 use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::{cities as ci, provinces as pr};
 use anjoman_core::degrees::DegreeLevel;
-use anjoman_core::import::Rejections;
+use anjoman_core::import::{Rejections, no_rows, read_sheet};
 use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};
-use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -74,10 +74,6 @@ pub(crate) struct Row {
     pub(crate) password_hash: Option<String>,
 }
 
-pub(crate) fn bad(code: &'static str, fa: &str, en: &str) -> ApiError {
-    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
-}
-
 /// Provinces and cities by their id or Persian name (ی/ي, ک/ك, spaces folded).
 pub(crate) struct Places {
     provinces: Vec<(String, String)>,
@@ -107,45 +103,13 @@ impl Places {
 }
 
 pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        bad("import_not_utf8", "پرونده باید CSV با کدگذاری UTF-8 باشد.", "The file must be CSV in UTF-8.")
-    })?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| bad("import_empty", "پرونده خالی است.", "The file is empty."))?.clone();
-    let mut index: HashMap<&'static str, usize> = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let key = search_key(h.trim_start_matches('\u{FEFF}'));
-        if let Some((name, _)) = COLUMNS.iter().find(|(_, names)| names.iter().any(|n| search_key(n) == key)) {
-            index.entry(*name).or_insert(i);
-        }
-    }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(c)).collect();
-    if !missing.is_empty() {
-        return Err(ApiError::BadRequest {
-            code: "import_columns_missing",
-            msg: Msg::new(
-                format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
-                format!("The first line lacks required columns: {}", missing.join(", ")),
-            ),
-        });
-    }
+    let sheet = read_sheet(bytes, &COLUMNS, &REQUIRED, MAX_ROWS, rejected)?;
     let places = Places::load(conn)?;
     let allowed = crate::reference::allowed_fields(conn)?;
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        if i >= MAX_ROWS {
-            return Err(bad("import_too_large", "حداکثر ۵٬۰۰۰ سطر در هر بار.", "At most 5,000 rows at a time."));
-        }
-        let Ok(record) = record else {
-            rejected.add(line, "line", "این سطر CSV خوانا نیست.", "This CSV line cannot be read.");
-            continue;
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| index.get(name).and_then(|i| record.get(*i)).unwrap_or("").to_owned();
+    for l in sheet.lines() {
+        let (line, cell) = (l.line, |name: &str| l.cell(name));
         let before = rejected.0.0.len();
         let code = NationalCode::parse(&cell("national_code"))
             .map_err(|e| rejected.add(line, "national_code", e.message_fa(), e.message_en()))
@@ -286,7 +250,7 @@ pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) 
         }
     }
     if rows.is_empty() && rejected.0.is_empty() {
-        return Err(bad("import_empty", "پرونده هیچ سطری برای ورود ندارد.", "The file has no rows to import."));
+        return Err(no_rows());
     }
     Ok(rows)
 }
