@@ -47,10 +47,8 @@ pub fn approved_membership(
 }
 
 /// The names of these associations, by id.
-pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
-    use anjoman_core::db::schema::associations as a;
-    let rows: Vec<(String, String)> = a::table.filter(a::id.eq_any(ids)).select((a::id, a::name)).load(conn)?;
-    Ok(rows.into_iter().collect())
+pub fn names(conn: &mut DbConn, ids: &[String]) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(crate::store::scope_names(conn, ids)?.into_iter().collect())
 }
 
 pub fn is_approved_member(conn: &mut DbConn, association_id: &str, person_id: &str) -> QueryResult<bool> {

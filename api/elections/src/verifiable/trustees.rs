@@ -28,6 +28,7 @@ pub struct TrusteeRow {
     pub partial_decryption: Option<String>,
     pub first_name: String,
     pub last_name: String,
+    pub national_code: String,
 }
 
 /// A trustee's seat as stored, before the name is added.
@@ -48,6 +49,7 @@ pub fn trustees(conn: &mut DbConn, election: &str) -> QueryResult<Vec<TrusteeRow
             Some(TrusteeRow {
                 first_name: p.first_name.clone(),
                 last_name: p.last_name.clone(),
+                national_code: p.national_code.clone(),
                 trustee,
                 person_id,
                 transport,
@@ -118,10 +120,7 @@ pub fn set_trustees(conn: &mut DbConn, election: &str, codes: &[String], thresho
 
 /// The trustees' national codes, in order.
 pub fn trustee_codes(conn: &mut DbConn, election: &str) -> QueryResult<Vec<String>> {
-    let seats = trustees(conn, election)?;
-    let ids: Vec<String> = seats.iter().map(|t| t.person_id.clone()).collect();
-    let persons = anjoman_identity::store::persons_by_id(conn, &ids)?;
-    Ok(seats.iter().filter_map(|t| persons.get(&t.person_id).map(|p| p.national_code.clone())).collect())
+    Ok(trustees(conn, election)?.into_iter().map(|t| t.national_code).collect())
 }
 
 #[derive(Serialize, ToSchema)]
