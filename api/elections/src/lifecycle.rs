@@ -3,7 +3,6 @@
 
 use actix_web::{post, web};
 use anjoman_associations::api as associations;
-use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::{DbConn, now};
 use anjoman_core::http::AppState;
@@ -14,9 +13,11 @@ use diesel::QueryResult;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::rules::{self, Status};
+use crate::model::StepChanges;
+use crate::rules::Action;
 use crate::setup::as_manager;
 use crate::store;
+use crate::store::Step;
 use crate::views::{ElectionDto, reload};
 
 /// Tells the association's approved members by e-mail and SMS (EL-13); never anyone's choice.
@@ -78,7 +79,7 @@ pub async fn publish_election(
     id: web::Path<String>,
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let id = id.into_inner();
-    let out = as_manager(&state, user, id.clone(), &[Status::Draft], move |conn, user, e| {
+    let out = as_manager(&state, user, id.clone(), Action::Publish.from(), move |conn, user, e| {
         if e.starts_at <= now() {
             return Err(ApiError::field(
                 "starts_at",
@@ -103,11 +104,10 @@ pub async fn publish_election(
                 ),
             });
         }
-        store::transition(conn, &id, Status::Draft, Status::Published)?;
+        store::step(conn, &e, Action::Publish, Step::by(&user.person_id))?;
         let text =
             format!("انتخابات «{}» اعلام شد. آغاز رأی‌گیری: {} (UTC).", e.title, e.starts_at.format("%Y-%m-%d %H:%M"));
         notify_members(conn, &e.association_id, "election_announcement", &e.title, &text, None)?;
-        audit::record(conn, Event::new("election.published", "election", Some(&id)).by(&user.person_id))?;
         reload(conn, &id)
     })
     .await?;
@@ -148,28 +148,12 @@ pub async fn cancel_election(
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let why = reason(&body.reason)?;
     let id = id.into_inner();
-    let out = as_manager(
-        &state,
-        user,
-        id.clone(),
-        &[Status::Draft, Status::Published, Status::Open, Status::Closed],
-        move |conn, user, e| {
-            let from = e.state();
-            if !store::transition(conn, &id, from, Status::Cancelled)? {
-                return Err(rules::require(store::get(conn, &id)?.state(), &[from])
-                    .err()
-                    .unwrap_or(ApiError::Internal));
-            }
-            audit::record(
-                conn,
-                Event::new("election.cancelled", "election", Some(&id)).by(&user.person_id).states(
-                    Some(serde_json::json!({"status": from.as_str()})),
-                    Some(serde_json::json!({"reason": why})),
-                ),
-            )?;
-            reload(conn, &id)
-        },
-    )
+    let out = as_manager(&state, user, id.clone(), Action::Cancel.from(), move |conn, user, e| {
+        let before = Some(serde_json::json!({"status": e.state().as_str()}));
+        let after = Some(serde_json::json!({"reason": why}));
+        store::step(conn, &e, Action::Cancel, Step::by(&user.person_id).states(before, after))?;
+        reload(conn, &id)
+    })
     .await?;
     Ok(web::Json(out))
 }
@@ -202,7 +186,7 @@ pub async fn extend_election(
     let why = reason(&body.reason)?;
     let new_end = body.ends_at.naive_utc();
     let id = id.into_inner();
-    let out = as_manager(&state, user, id.clone(), &[Status::Open], move |conn, user, e| {
+    let out = as_manager(&state, user, id.clone(), Action::Extend.from(), move |conn, user, e| {
         if new_end <= e.ends_at {
             return Err(ApiError::field(
                 "ends_at",
@@ -210,18 +194,11 @@ pub async fn extend_election(
                 "The new end must be later than the current one.",
             ));
         }
-        if !store::extend(conn, &id, new_end)? {
-            return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Open])
-                .err()
-                .unwrap_or(ApiError::Internal));
-        }
-        audit::record(
-            conn,
-            Event::new("election.extended", "election", Some(&id)).by(&user.person_id).states(
-                Some(serde_json::json!({"ends_at": e.ends_at})),
-                Some(serde_json::json!({"ends_at": new_end, "reason": why})),
-            ),
-        )?;
+        let step = Step::by(&user.person_id).set(StepChanges { ends_at: Some(new_end), ..Default::default() }).states(
+            Some(serde_json::json!({"ends_at": e.ends_at})),
+            Some(serde_json::json!({"ends_at": new_end, "reason": why})),
+        );
+        store::step(conn, &e, Action::Extend, step)?;
         reload(conn, &id)
     })
     .await?;

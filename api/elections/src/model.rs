@@ -60,6 +60,15 @@ pub struct ElectionChanges {
     pub ends_at: Option<NaiveDateTime>,
 }
 
+/// What a step of the lifecycle writes beside the status; unset fields stay as they are.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = el)]
+pub struct StepChanges {
+    pub ends_at: Option<NaiveDateTime>,
+    pub results: Option<String>,
+    pub counts: Option<String>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ct)]
 pub struct Contest {

@@ -4,7 +4,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_associations::api as associations;
-use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser};
 use anjoman_core::db::DbConn;
 use anjoman_core::http::AppState;
@@ -13,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::lifecycle::notify_members;
-use crate::model::Election;
-use crate::rules::{self, ContestResult, Status};
+use crate::model::{Election, StepChanges};
+use crate::rules::{self, Action, ContestResult, Status};
 use crate::setup::{as_manager, managed};
 use crate::store;
+use crate::store::Step;
 use crate::views::{ElectionDto, reload};
 
 #[derive(Serialize, ToSchema)]
@@ -68,7 +68,7 @@ pub async fn tally_election(
     id: web::Path<String>,
 ) -> Result<web::Json<Results>, ApiError> {
     let id = id.into_inner();
-    let out = as_manager(&state, user, id.clone(), &[Status::Closed], move |conn, user, e| {
+    let out = as_manager(&state, user, id.clone(), Action::Tally.from(), move |conn, user, e| {
         let contests = store::contest_rules(conn, &id)?;
         let counts = crate::verifiable::decryption::decrypt_counts(conn, &e)?;
         let ballots = store::ballot_count(conn, &id)?;
@@ -87,17 +87,10 @@ pub async fn tally_election(
         };
         let json = serde_json::to_string(&results).map_err(|_| ApiError::Internal)?;
         let counts_json = serde_json::to_string(&counts).map_err(|_| ApiError::Internal)?;
-        if !store::tally(conn, &id, &json, &counts_json)? {
-            return Err(rules::require(store::get(conn, &id)?.state(), &[Status::Closed])
-                .err()
-                .unwrap_or(ApiError::Internal));
-        }
-        audit::record(
-            conn,
-            Event::new("election.tallied", "election", Some(&id))
-                .by(&user.person_id)
-                .states(None, Some(serde_json::to_value(&results).unwrap_or_default())),
-        )?;
+        let step = Step::by(&user.person_id)
+            .set(StepChanges { results: Some(json), counts: Some(counts_json), ..Default::default() })
+            .states(None, Some(serde_json::to_value(&results).unwrap_or_default()));
+        store::step(conn, &e, Action::Tally, step)?;
         Ok::<_, ApiError>(results)
     })
     .await?;
@@ -118,8 +111,8 @@ pub async fn publish_results(
     id: web::Path<String>,
 ) -> Result<web::Json<ElectionDto>, ApiError> {
     let id = id.into_inner();
-    let out = as_manager(&state, user, id.clone(), &[Status::Tallied], move |conn, user, e| {
-        store::transition(conn, &id, Status::Tallied, Status::ResultsPublished)?;
+    let out = as_manager(&state, user, id.clone(), Action::PublishResults.from(), move |conn, user, e| {
+        store::step(conn, &e, Action::PublishResults, Step::by(&user.person_id))?;
         let text = format!("نتایج انتخابات «{}» اعلام شد.", e.title);
         notify_members(conn, &e.association_id, "election_results", &e.title, &text, None)?;
         let association = associations::association(conn, &e.association_id)?.map(|a| a.code).unwrap_or_default();
@@ -129,7 +122,6 @@ pub async fn publish_results(
             "election.results_published",
             serde_json::json!({"election_id": id, "association": association, "title": e.title}),
         )?;
-        audit::record(conn, Event::new("election.results_published", "election", Some(&id)).by(&user.person_id))?;
         reload(conn, &id)
     })
     .await?;

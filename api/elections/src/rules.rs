@@ -53,6 +53,76 @@ impl Status {
     }
 }
 
+/// A step in an election's life: each is allowed from its own states only (EL-02).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The admin announces a draft.
+    Publish,
+    /// The worker opens voting at the start.
+    Open,
+    /// The admin moves the end of open voting later (the state stays open).
+    Extend,
+    /// The worker closes voting at the end.
+    Close,
+    /// The admin counts a closed election.
+    Tally,
+    /// The admin publishes the counted results.
+    PublishResults,
+    /// The admin cancels an election that is not yet counted.
+    Cancel,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Publish,
+        Action::Open,
+        Action::Extend,
+        Action::Close,
+        Action::Tally,
+        Action::PublishResults,
+        Action::Cancel,
+    ];
+
+    /// The states this action starts from.
+    pub fn from(self) -> &'static [Status] {
+        match self {
+            Action::Publish => &[Status::Draft],
+            Action::Open => &[Status::Published],
+            Action::Extend | Action::Close => &[Status::Open],
+            Action::Tally => &[Status::Closed],
+            Action::PublishResults => &[Status::Tallied],
+            Action::Cancel => &[Status::Draft, Status::Published, Status::Open, Status::Closed],
+        }
+    }
+
+    /// The audit event the step records.
+    pub fn event(self) -> &'static str {
+        match self {
+            Action::Publish => "election.published",
+            Action::Open => "election.opened",
+            Action::Extend => "election.extended",
+            Action::Close => "election.closed",
+            Action::Tally => "election.tallied",
+            Action::PublishResults => "election.results_published",
+            Action::Cancel => "election.cancelled",
+        }
+    }
+}
+
+/// Where an action takes an election, or 409 `wrong_election_state` naming where it is.
+pub fn next(from: Status, action: Action) -> Result<Status, ApiError> {
+    require(from, action.from())?;
+    Ok(match action {
+        Action::Publish => Status::Published,
+        Action::Open => Status::Open,
+        Action::Extend => from,
+        Action::Close => Status::Closed,
+        Action::Tally => Status::Tallied,
+        Action::PublishResults => Status::ResultsPublished,
+        Action::Cancel => Status::Cancelled,
+    })
+}
+
 /// Refuses a step from the wrong state, naming the state.
 pub fn require(current: Status, allowed: &[Status]) -> Result<(), ApiError> {
     if allowed.contains(&current) {
@@ -181,6 +251,37 @@ pub fn rank(c: &ContestRule, votes: &[i64], ballots: i64, blank: i64) -> Contest
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_action_moves_from_its_own_states_only() {
+        use Status::*;
+        let legal = [
+            (Draft, Action::Publish, Published),
+            (Published, Action::Open, Open),
+            (Open, Action::Extend, Open),
+            (Open, Action::Close, Closed),
+            (Closed, Action::Tally, Tallied),
+            (Tallied, Action::PublishResults, ResultsPublished),
+            (Draft, Action::Cancel, Cancelled),
+            (Published, Action::Cancel, Cancelled),
+            (Open, Action::Cancel, Cancelled),
+            (Closed, Action::Cancel, Cancelled),
+        ];
+        for from in Status::ALL {
+            for action in Action::ALL {
+                let expected = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, t)| *t);
+                match next(from, action) {
+                    Ok(to) => assert_eq!(Some(to), expected, "{from:?} + {action:?}"),
+                    Err(e) => {
+                        assert_eq!(expected, None, "{from:?} + {action:?}");
+                        assert!(matches!(e, ApiError::Conflict { code: "wrong_election_state", .. }));
+                    }
+                }
+            }
+        }
+        // Nothing leaves a cancelled or a published-results election.
+        assert!(Action::ALL.iter().all(|a| next(Cancelled, *a).is_err() && next(ResultsPublished, *a).is_err()));
+    }
 
     fn contest() -> ContestRule {
         ContestRule {

@@ -1,17 +1,17 @@
 //! Every query of elections, their contests and candidates.
 
 use anjoman_core::ApiError;
+use anjoman_core::audit::{self, Event};
 use anjoman_core::db::schema::{
     ballots as b, candidates as cand, contests as ct, elections as el, participations as pa,
 };
 use anjoman_core::db::{DbConn, now};
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::model::{
-    Candidate, CandidateRow, Contest, Election, ElectionChanges, NewCandidate, NewContest, NewElection,
+    Candidate, CandidateRow, Contest, Election, ElectionChanges, NewCandidate, NewContest, NewElection, StepChanges,
 };
-use crate::rules::{ContestRule, Status};
+use crate::rules::{self, Action, ContestRule, Status};
 
 pub fn get(conn: &mut DbConn, id: &str) -> Result<Election, ApiError> {
     el::table.find(id).select(Election::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
@@ -40,35 +40,56 @@ pub fn update(conn: &mut DbConn, id: &str, changes: &ElectionChanges) -> QueryRe
     diesel::update(el::table.find(id)).set((changes, el::updated_at.eq(now()))).execute(conn).map(drop)
 }
 
-/// Moves an election from one state to another by a conditional update; false when someone
-/// else moved it first.
-pub fn transition(conn: &mut DbConn, id: &str, from: Status, to: Status) -> QueryResult<bool> {
+/// Moves an election by an action: checks the state machine, updates only while it is still
+/// in `from` (with what the step writes beside the status) and records the step's audit entry.
+/// False when someone else moved it first; then nothing is written.
+pub fn transition(conn: &mut DbConn, id: &str, from: Status, action: Action, step: Step) -> Result<bool, ApiError> {
+    let to = rules::next(from, action)?;
     let n = diesel::update(el::table.find(id).filter(el::status.eq(from.as_str())))
-        .set((el::status.eq(to.as_str()), el::updated_at.eq(now())))
+        .set((el::status.eq(to.as_str()), el::updated_at.eq(now()), &step.set))
         .execute(conn)?;
-    Ok(n == 1)
+    if n != 1 {
+        return Ok(false);
+    }
+    audit::record(conn, Event::new(action.event(), "election", Some(id)).by(step.by).states(step.before, step.after))?;
+    Ok(true)
 }
 
-/// A new end for an open election; false when it is no longer open.
-pub fn extend(conn: &mut DbConn, id: &str, ends_at: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(el::table.find(id).filter(el::status.eq(Status::Open.as_str())))
-        .set((el::ends_at.eq(ends_at), el::updated_at.eq(now())))
-        .execute(conn)?;
-    Ok(n == 1)
+/// An admin's step: `transition`, where a concurrent move is refused naming the state it left.
+pub fn step(conn: &mut DbConn, e: &Election, action: Action, step: Step) -> Result<(), ApiError> {
+    if transition(conn, &e.id, e.state(), action, step)? {
+        return Ok(());
+    }
+    rules::next(get(conn, &e.id)?.state(), action)?;
+    Err(ApiError::Conflict {
+        code: "wrong_election_state",
+        msg: anjoman_core::Msg::new(
+            "انتخابات هم‌زمان تغییر کرد؛ دوباره ببینید.",
+            "The election changed meanwhile; look again.",
+        ),
+    })
 }
 
-/// Counts a closed election: its status, results and decrypted counts in one conditional update;
-/// false when it is no longer closed.
-pub fn tally(conn: &mut DbConn, id: &str, results: &str, counts: &str) -> QueryResult<bool> {
-    let n = diesel::update(el::table.find(id).filter(el::status.eq(Status::Closed.as_str())))
-        .set((
-            el::status.eq(Status::Tallied.as_str()),
-            el::results.eq(results),
-            el::counts.eq(counts),
-            el::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(n == 1)
+/// Who takes a step, what it writes beside the status, and the audit's before and after.
+pub struct Step<'a> {
+    pub by: &'a str,
+    pub set: StepChanges,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl<'a> Step<'a> {
+    pub fn by(by: &'a str) -> Self {
+        Step { by, set: StepChanges::default(), before: None, after: None }
+    }
+
+    pub fn set(self, set: StepChanges) -> Self {
+        Step { set, ..self }
+    }
+
+    pub fn states(self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Self {
+        Step { before, after, ..self }
+    }
 }
 
 /// How many have voted (participations), and how many ballots are in the box.

@@ -13,8 +13,8 @@ use diesel::IntoSql;
 use diesel::prelude::*;
 
 use crate::lifecycle::notify_members;
-use crate::rules::Status;
-use crate::store::transition;
+use crate::rules::{Action, Status};
+use crate::store::{Step, transition};
 
 /// Opens what is due: the roll is frozen from the approved members in the same transaction.
 pub fn open_due(conn: &mut DbConn) -> Result<usize, ApiError> {
@@ -27,7 +27,7 @@ pub fn open_due(conn: &mut DbConn) -> Result<usize, ApiError> {
     let mut opened = 0;
     for (id, association) in due {
         let done = write_tx(conn, |conn| {
-            if !transition(conn, &id, Status::Published, Status::Open)? {
+            if !transition(conn, &id, Status::Published, Action::Open, Step::by("system"))? {
                 return Ok::<_, ApiError>(false);
             }
             // One INSERT … SELECT: a roll of a million is frozen in seconds, not row by row.
@@ -41,7 +41,6 @@ pub fn open_due(conn: &mut DbConn) -> Result<usize, ApiError> {
                 .into_columns((vr::election_id, vr::person_id))
                 .execute(conn)?;
             diesel::update(el::table.find(&id)).set(el::roll_size.eq(frozen as i64)).execute(conn)?;
-            audit::record(conn, Event::new("election.opened", "election", Some(&id)).by("system"))?;
             audit::record(
                 conn,
                 Event::new("election.roll_frozen", "election", Some(&id))
@@ -65,17 +64,9 @@ pub fn close_due(conn: &mut DbConn) -> Result<usize, ApiError> {
     let mut closed = 0;
     for id in due {
         let done = write_tx(conn, |conn| {
-            if !transition(conn, &id, Status::Open, Status::Closed)? {
-                return Ok::<_, ApiError>(false);
-            }
             let voted: i64 = pa::table.filter(pa::election_id.eq(&id)).count().get_result(conn)?;
-            audit::record(
-                conn,
-                Event::new("election.closed", "election", Some(&id))
-                    .by("system")
-                    .states(None, Some(serde_json::json!({"voted": voted}))),
-            )?;
-            Ok(true)
+            let step = Step::by("system").states(None, Some(serde_json::json!({"voted": voted})));
+            transition(conn, &id, Status::Open, Action::Close, step)
         })?;
         closed += usize::from(done);
     }
