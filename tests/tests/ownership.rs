@@ -93,7 +93,6 @@ const KNOWN_CROSSINGS: &[(&str, &str, &str)] = &[
         "persons",
         "the experts' list of engineers is searched and sorted by the person's name",
     ),
-    ("api/engineers/src/renewal.rs", "persons", "the renewal queue shows each engineer's name and code in one join"),
     ("api/elections/src/worker.rs", "memberships", "the roll is frozen by one INSERT … SELECT (a million in seconds)"),
     ("api/core/src/platform/payments.rs", "persons", "core sits below identity: the payer's contacts for the receipt"),
     (

@@ -10,7 +10,7 @@ pub mod http;
 pub mod import;
 pub mod orgs;
 pub mod record;
-pub mod renewal;
+pub mod renewals;
 pub mod rules;
 mod shared;
 pub mod store;

@@ -2,16 +2,17 @@
 //! what the province's experts see.
 
 use anjoman_core::ApiError;
-use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::{
     engineer_addresses as ad, engineer_contacts as ct, engineer_degrees as dg, engineer_documents as dc,
-    engineer_relatives as rl, engineer_renewals as rn, engineering_orgs as org, engineers as en, provinces as pr,
+    engineer_relatives as rl, engineering_orgs as org, engineers as en, provinces as pr,
 };
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use anjoman_core::db::{DbConn, now};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::renewals::model::RenewalView;
 use crate::rules::{self, DocumentKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -52,68 +53,12 @@ pub fn org(conn: &mut DbConn, province: &str) -> QueryResult<Option<EngineeringO
     org::table.find(province).select(EngineeringOrg::as_select()).first(conn).optional()
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = rn)]
-pub struct Renewal {
-    pub id: String,
-    pub engineer_id: String,
-    pub province_id: String,
-    pub status: String,
-    pub expires_before: NaiveDate,
-    pub years: Option<i32>,
-    pub annual_fee_rials: Option<i64>,
-    pub debt_rials: Option<i64>,
-    pub amount_rials: Option<i64>,
-    pub invoice_id: Option<String>,
-    pub assessed_by: Option<String>,
-    pub expires_after: Option<NaiveDate>,
-    pub created_at: NaiveDateTime,
-    pub assessed_at: Option<NaiveDateTime>,
-    pub completed_at: Option<NaiveDateTime>,
-}
-
-pub fn renewal(conn: &mut DbConn, id: &str) -> Result<Renewal, ApiError> {
-    rn::table.find(id).select(Renewal::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound)
-}
-
-/// A renewal as the engineer and the expert see it.
-#[derive(Serialize, ToSchema)]
-pub struct RenewalView {
-    pub id: String,
-    /// `under_review` (with the expert), `awaiting_payment` or `completed`
-    pub status: String,
-    pub expires_before: NaiveDate,
-    pub years: Option<i32>,
-    pub annual_fee_rials: Option<i64>,
-    /// Prior debt entered by the expert (possibly zero).
-    pub debt_rials: Option<i64>,
-    /// annual fee × years + debt
-    pub amount_rials: Option<i64>,
-    /// Pay it at `/payments/invoices/{id}/pay`.
-    pub invoice_id: Option<String>,
-    pub expires_after: Option<NaiveDate>,
-    pub created_at: chrono::DateTime<Utc>,
-    pub assessed_at: Option<chrono::DateTime<Utc>>,
-    pub completed_at: Option<chrono::DateTime<Utc>>,
-}
-
-impl From<Renewal> for RenewalView {
-    fn from(r: Renewal) -> Self {
-        Self {
-            id: r.id,
-            status: r.status,
-            expires_before: r.expires_before,
-            years: r.years,
-            annual_fee_rials: r.annual_fee_rials,
-            debt_rials: r.debt_rials,
-            amount_rials: r.amount_rials,
-            invoice_id: r.invoice_id,
-            expires_after: r.expires_after,
-            created_at: r.created_at.and_utc(),
-            assessed_at: r.assessed_at.map(|t| t.and_utc()),
-            completed_at: r.completed_at.map(|t| t.and_utc()),
-        }
-    }
+/// The membership's new expiry, once a renewal is paid.
+pub fn set_expiry(conn: &mut DbConn, person: &str, expires_on: NaiveDate) -> QueryResult<()> {
+    diesel::update(en::table.find(person))
+        .set((en::expires_on.eq(expires_on), en::updated_at.eq(now())))
+        .execute(conn)
+        .map(drop)
 }
 
 #[derive(Serialize, ToSchema, Queryable, Selectable)]
@@ -249,12 +194,7 @@ pub fn record(conn: &mut DbConn, person: &str) -> Result<EngineerRecord, ApiErro
     let (national_code, first_name, last_name, birth_date) = (p.national_code, p.first_name, p.last_name, p.birth_date);
     let province_name: String = pr::table.find(&e.province_id).select(pr::name_fa).first(conn)?;
     let organisation = org(conn, &e.province_id)?.ok_or(ApiError::Internal)?;
-    let renewal: Option<Renewal> = rn::table
-        .filter(rn::engineer_id.eq(person))
-        .order(rn::created_at.desc())
-        .select(Renewal::as_select())
-        .first(conn)
-        .optional()?;
+    let renewal = crate::renewals::store::latest(conn, person)?;
     let required = rules::residence_proof_required(&e.province_id, e.birth_province_id.as_deref());
     Ok(EngineerRecord {
         person_id: e.person_id.clone(),

@@ -46,7 +46,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         inbound_sms: vec![anjoman_elections::voting::codes::inbound_vote_code],
         payment_handlers: vec![
             (anjoman_officers::PAYMENT_PURPOSE, anjoman_officers::requests::http::on_paid),
-            (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewal::on_paid),
+            (anjoman_engineers::PAYMENT_PURPOSE, anjoman_engineers::renewals::on_paid),
         ],
         scope_names: vec![
             (ScopeKind::Association, anjoman_associations::store::scope_names),
