@@ -18,10 +18,9 @@ import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
@@ -31,6 +30,22 @@ import { asDate, formatDate, isoDay } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
 import { usePay } from '../payments';
+import {
+  useAddContact,
+  useAddDocument,
+  useAddRelative,
+  useCorrespondenceAddress,
+  useEditContact,
+  useMyEngineerRecord,
+  useRemoveContactOrAddress,
+  useRemoveDegree,
+  useRemoveDocument,
+  useRemoveRelative,
+  useRequestRenewal,
+  useSaveAddress,
+  useSaveDegree,
+  useSaveMainInfo,
+} from './api';
 
 export type EngineerRecord = Schemas['EngineerRecord'];
 
@@ -54,17 +69,6 @@ function formProblem(error: unknown, shown: readonly string[]): string | null {
 
 
 /** A saving call on the caller's record: the answer is the whole record, put in the cache. */
-function useRecordChange<V>(call: (v: V) => Promise<EngineerRecord>, onDone?: () => void) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: call,
-    onSuccess: (record) => {
-      queryClient.setQueryData(['engineer'], record);
-      onDone?.();
-    },
-  });
-}
-
 function Section({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
@@ -83,12 +87,8 @@ function Section({ title, children, action }: { title: string; children: ReactNo
 function Renewal({ record }: { record: EngineerRecord }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const pay = usePay();
-  const request = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/engineers/me/renewals')),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['engineer'] }),
-  });
+  const request = useRequestRenewal();
   const r = record.renewal;
   const open = r && r.status !== 'completed';
   const opens = record.renewal_opens_on;
@@ -148,10 +148,8 @@ function MainTab({ record }: { record: EngineerRecord }) {
   const [v, setV] = useState({ father_name: m.father_name ?? '', gender: m.gender ?? 'male', id_card_number: m.id_card_number ?? '', birth_place: m.birth_place ?? '', birth_province_id: m.birth_province_id ?? '' });
   const [birth, setBirth] = useState<Date | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = useRecordChange(
-    () => unwrap(api.PUT('/api/v1/engineers/me/main', { body: { ...v, id_card_number: toAsciiDigits(v.id_card_number), birth_date: m.birth_date ? null : isoDay(birth) } })),
-    () => setSaved(true),
-  );
+  const save = useSaveMainInfo({ onSuccess: () => setSaved(true) });
+  const body = () => ({ ...v, id_card_number: toAsciiDigits(v.id_card_number), birth_date: m.birth_date ? null : isoDay(birth) });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => {
     setSaved(false);
     setV({ ...v, [k]: e.target.value });
@@ -159,7 +157,7 @@ function MainTab({ record }: { record: EngineerRecord }) {
   const err = (n: string) => fieldError(save.error, n);
   return (
     <Section title={t('engineers.tabs.main')}>
-      <Stack component="form" spacing={2} onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }}>
+      <Stack component="form" spacing={2} onSubmit={(e) => { e.preventDefault(); save.mutate(body()); }}>
         <FormAlert message={formProblem(save.error, ['father_name', 'gender', 'id_card_number', 'birth_place', 'birth_province_id', 'birth_date'])} />
         <FormAlert message={saved ? t('engineers.saved') : null} severity="success" />
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
@@ -199,12 +197,8 @@ function DegreeDialog({ degree, onClose }: { degree: Degree | null; onClose: () 
   const [image, setImage] = useState<string | null>(degree?.image_file_id ?? null);
   const [letter, setLetter] = useState<string | null>(degree?.letter_file_id ?? null);
   const [busy, setBusy] = useState(false);
-  const save = useRecordChange(() => {
-    const body = { ...v, inquiry_code: v.inquiry_code.trim() || null, graduated_on: isoDay(graduated) ?? '', image_file_id: image, letter_file_id: letter };
-    return degree
-      ? unwrap(api.PUT('/api/v1/engineers/me/degrees/{id}', { params: { path: { id: degree.id } }, body }))
-      : unwrap(api.POST('/api/v1/engineers/me/degrees', { body }));
-  }, onClose);
+  const save = useSaveDegree(degree?.id, { onSuccess: onClose });
+  const body = () => ({ ...v, inquiry_code: v.inquiry_code.trim() || null, graduated_on: isoDay(graduated) ?? '', image_file_id: image, letter_file_id: letter });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const err = (n: string) => fieldError(save.error, n);
   return (
@@ -244,7 +238,7 @@ function DegreeDialog({ degree, onClose }: { degree: Degree | null; onClose: () 
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || busy} onClick={() => save.mutate(undefined)}>
+        <Button variant="contained" disabled={save.isPending || busy} onClick={() => save.mutate(body())}>
           {t('engineers.save')}
         </Button>
       </DialogActions>
@@ -257,7 +251,7 @@ function EducationTab({ record }: { record: EngineerRecord }) {
   const lang = i18n.language as Lang;
   const [editing, setEditing] = useState<Degree | null | 'new'>(null);
   const [removing, setRemoving] = useState<Degree | null>(null);
-  const remove = useRecordChange((id: string) => unwrap(api.DELETE('/api/v1/engineers/me/degrees/{id}', { params: { path: { id } } })), () => setRemoving(null));
+  const remove = useRemoveDegree({ onSuccess: () => setRemoving(null) });
   return (
     <Section title={t('engineers.tabs.education')} action={<Button variant="outlined" onClick={() => setEditing('new')}>{t('engineers.degrees.add')}</Button>}>
       <Typography color="text.secondary" sx={{ mb: 1 }}>
@@ -309,12 +303,8 @@ function AddressDialog({ address, onClose }: { address: Address | null; onClose:
   const provinces = useProvinces();
   const [v, setV] = useState({ kind: address?.kind ?? 'residence', province_id: address?.province_id ?? '', city: address?.city ?? '', address: address?.address ?? '', postal_code: address?.postal_code ?? '' });
   const [correspondence, setCorrespondence] = useState(address?.correspondence ?? false);
-  const save = useRecordChange(() => {
-    const body = { ...v, postal_code: toAsciiDigits(v.postal_code) || null, correspondence };
-    return address
-      ? unwrap(api.PUT('/api/v1/engineers/me/addresses/{id}', { params: { path: { id: address.id } }, body }))
-      : unwrap(api.POST('/api/v1/engineers/me/addresses', { body }));
-  }, onClose);
+  const save = useSaveAddress(address?.id, { onSuccess: onClose });
+  const body = () => ({ ...v, postal_code: toAsciiDigits(v.postal_code) || null, correspondence });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const err = (n: string) => fieldError(save.error, n);
   return (
@@ -347,7 +337,7 @@ function AddressDialog({ address, onClose }: { address: Address | null; onClose:
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending} onClick={() => save.mutate(undefined)}>
+        <Button variant="contained" disabled={save.isPending} onClick={() => save.mutate(body())}>
           {t('engineers.save')}
         </Button>
       </DialogActions>
@@ -360,16 +350,10 @@ function ContactsTab({ record }: { record: EngineerRecord }) {
   const [contact, setContact] = useState({ kind: 'mobile', value: '' });
   const [editing, setEditing] = useState<Address | null | 'new'>(null);
   const [removing, setRemoving] = useState<{ kind: 'contact' | 'address'; id: string } | null>(null);
-  const add = useRecordChange(() => unwrap(api.POST('/api/v1/engineers/me/contacts', { body: { ...contact, value: toAsciiDigits(contact.value), active: true } })), () => setContact({ ...contact, value: '' }));
-  const toggle = useRecordChange((c: Schemas['EngineerContact']) => unwrap(api.PUT('/api/v1/engineers/me/contacts/{id}', { params: { path: { id: c.id } }, body: { kind: c.kind, value: c.value, active: !c.active } })));
-  const correspond = useRecordChange((id: string) => unwrap(api.POST('/api/v1/engineers/me/addresses/{id}/correspondence', { params: { path: { id } } })));
-  const remove = useRecordChange(
-    (r: { kind: 'contact' | 'address'; id: string }) =>
-      r.kind === 'contact'
-        ? unwrap(api.DELETE('/api/v1/engineers/me/contacts/{id}', { params: { path: { id: r.id } } }))
-        : unwrap(api.DELETE('/api/v1/engineers/me/addresses/{id}', { params: { path: { id: r.id } } })),
-    () => setRemoving(null),
-  );
+  const add = useAddContact({ onSuccess: () => setContact({ ...contact, value: '' }) });
+  const toggle = useEditContact();
+  const correspond = useCorrespondenceAddress();
+  const remove = useRemoveContactOrAddress({ onSuccess: () => setRemoving(null) });
   const failure = add.error ?? toggle.error ?? correspond.error ?? remove.error;
   return (
     <Stack spacing={2}>
@@ -382,7 +366,7 @@ function ContactsTab({ record }: { record: EngineerRecord }) {
               divider
               secondaryAction={
                 <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                  <FormControlLabel control={<Switch checked={c.active} onChange={() => toggle.mutate(c)} slotProps={{ input: { 'aria-label': t('engineers.contacts.active') } }} />} label={t('engineers.contacts.active')} />
+                  <FormControlLabel control={<Switch checked={c.active} onChange={() => toggle.mutate({ id: c.id, body: { kind: c.kind, value: c.value, active: !c.active } })} slotProps={{ input: { 'aria-label': t('engineers.contacts.active') } }} />} label={t('engineers.contacts.active')} />
                   <Button size="small" color="error" onClick={() => setRemoving({ kind: 'contact', id: c.id })}>
                     {t('engineers.remove')}
                   </Button>
@@ -393,7 +377,7 @@ function ContactsTab({ record }: { record: EngineerRecord }) {
             </ListItem>
           ))}
         </List>
-        <Stack component="form" direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mt: 1 }} onSubmit={(e) => { e.preventDefault(); add.mutate(undefined); }}>
+        <Stack component="form" direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mt: 1 }} onSubmit={(e) => { e.preventDefault(); add.mutate({ ...contact, value: toAsciiDigits(contact.value), active: true }); }}>
           <TextField id="contact-kind" select label={t('engineers.contacts.kind')} value={contact.kind} onChange={(e) => setContact({ ...contact, kind: e.target.value })} sx={{ minWidth: 180 }}>
             {CONTACT_KINDS.map((k) => (
               <MenuItem key={k} value={k}>
@@ -456,14 +440,13 @@ function DocumentsTab({ record }: { record: EngineerRecord }) {
   const [file, setFile] = useState<{ id: string; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
-  const add = useRecordChange(
-    () => unwrap(api.POST('/api/v1/engineers/me/documents', { body: { ...v, description: v.description.trim() || null, file_id: file?.id ?? '' } })),
-    () => {
+  const add = useAddDocument({
+    onSuccess: () => {
       setV({ ...v, title: '', description: '' });
       setFile(null);
     },
-  );
-  const remove = useRecordChange((id: string) => unwrap(api.DELETE('/api/v1/engineers/me/documents/{id}', { params: { path: { id } } })), () => setRemoving(null));
+  });
+  const remove = useRemoveDocument({ onSuccess: () => setRemoving(null) });
   const proof = record.residence_proof;
   return (
     <Section title={t('engineers.tabs.documents')}>
@@ -485,7 +468,7 @@ function DocumentsTab({ record }: { record: EngineerRecord }) {
           </ListItem>
         )}
       </List>
-      <Stack component="form" spacing={2} sx={{ mt: 2 }} onSubmit={(e) => { e.preventDefault(); add.mutate(undefined); }}>
+      <Stack component="form" spacing={2} sx={{ mt: 2 }} onSubmit={(e) => { e.preventDefault(); add.mutate({ ...v, description: v.description.trim() || null, file_id: file?.id ?? '' }); }}>
         <Typography variant="subtitle1" component="h3">
           {t('engineers.documents.add')}
         </Typography>
@@ -521,14 +504,13 @@ function FamilyTab({ record }: { record: EngineerRecord }) {
   const [v, setV] = useState({ relation: 'spouse', first_name: '', last_name: '', national_code: '' });
   const [birth, setBirth] = useState<Date | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
-  const add = useRecordChange(
-    () => unwrap(api.POST('/api/v1/engineers/me/relatives', { body: { ...v, national_code: toAsciiDigits(v.national_code), birth_date: isoDay(birth) ?? '' } })),
-    () => {
+  const add = useAddRelative({
+    onSuccess: () => {
       setV({ relation: 'child', first_name: '', last_name: '', national_code: '' });
       setBirth(null);
     },
-  );
-  const remove = useRecordChange((id: string) => unwrap(api.DELETE('/api/v1/engineers/me/relatives/{id}', { params: { path: { id } } })), () => setRemoving(null));
+  });
+  const remove = useRemoveRelative({ onSuccess: () => setRemoving(null) });
   const err = (n: string) => fieldError(add.error, n);
   return (
     <Section title={t('engineers.tabs.family')}>
@@ -545,7 +527,7 @@ function FamilyTab({ record }: { record: EngineerRecord }) {
           </ListItem>
         )}
       </List>
-      <Stack component="form" spacing={2} sx={{ mt: 2 }} onSubmit={(e) => { e.preventDefault(); add.mutate(undefined); }}>
+      <Stack component="form" spacing={2} sx={{ mt: 2 }} onSubmit={(e) => { e.preventDefault(); add.mutate({ ...v, national_code: toAsciiDigits(v.national_code), birth_date: isoDay(birth) ?? '' }); }}>
         <FormAlert message={formProblem(add.error, ['relation', 'first_name', 'last_name', 'national_code', 'birth_date'])} />
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
           <TextField id="relative-relation" select label={t('engineers.family.relation')} value={v.relation} onChange={(e) => setV({ ...v, relation: e.target.value })} sx={{ minWidth: 140 }}>
@@ -600,7 +582,7 @@ export function EngineerPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const [tab, setTab] = useState<(typeof TABS)[number]>('main');
-  const record = useQuery({ queryKey: ['engineer'], queryFn: () => unwrap(api.GET('/api/v1/engineers/me')) });
+  const record = useMyEngineerRecord();
   if (record.isPending) return <Typography>{t('common.loading')}</Typography>;
   if (record.error) {
     return (

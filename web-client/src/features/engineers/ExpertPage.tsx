@@ -16,10 +16,10 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -28,30 +28,31 @@ import { asDate, formatDate, formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
 import { ImportDialog } from '../../components/ImportDialog';
+import {
+  engineerKeys,
+  useAssessRenewal,
+  useEngineerRecord,
+  useEngineers,
+  useEngineeringOrgs,
+  useRenewalQueue,
+  useUpdateOrg,
+  useVerifyDegree,
+} from './api';
 import { LicenceTab } from './EngineerPage';
 
 type QueueItem = Schemas['RenewalQueueItem'];
 type Org = Schemas['EngineeringOrg'];
 
-function useOrgs() {
-  return useQuery({ queryKey: ['engineering-orgs'], queryFn: () => unwrap(api.GET('/api/v1/engineering/provinces')) });
-}
+const useOrgs = useEngineeringOrgs;
 
 /** The expert's assessment: the prior debt, with the amount it makes shown before sending. */
 function AssessDialog({ item, org, onClose }: { item: QueueItem; org: Org | undefined; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [debt, setDebt] = useState('0');
   const rials = Number(toAsciiDigits(debt.replace(/[,٬\s]/g, '')));
   const valid = /^[0-9]+$/.test(toAsciiDigits(debt.replace(/[,٬\s]/g, '')));
-  const assess = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/engineering/renewals/{id}/assessment', { params: { path: { id: item.renewal.id } }, body: { debt_rials: rials } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['renewal-queue'] });
-      onClose();
-    },
-  });
+  const assess = useAssessRenewal(item.renewal.id, { onSuccess: onClose });
   const fee = org ? org.annual_fee_rials * org.renewal_years : 0;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="xs" aria-labelledby="assess-title">
@@ -68,7 +69,7 @@ function AssessDialog({ item, org, onClose }: { item: QueueItem; org: Org | unde
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={!valid || assess.isPending} onClick={() => assess.mutate()}>
+        <Button variant="contained" disabled={!valid || assess.isPending} onClick={() => assess.mutate(rials)}>
           {t('engineering.assess.send')}
         </Button>
       </DialogActions>
@@ -81,10 +82,7 @@ function Queue({ province, org }: { province: string; org: Org | undefined }) {
   const lang = i18n.language as Lang;
   const [status, setStatus] = useState('under_review');
   const [assessing, setAssessing] = useState<QueueItem | null>(null);
-  const queue = useQuery({
-    queryKey: ['renewal-queue', province, status],
-    queryFn: () => unwrap(api.GET('/api/v1/engineering/renewals', { params: { query: { province_id: province, status } } })),
-  });
+  const queue = useRenewalQueue(province, status);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <TextField id="queue-status" select label={t('engineering.queue.status')} value={status} onChange={(e) => setStatus(e.target.value)} sx={{ minWidth: 220, mb: 2 }}>
@@ -131,12 +129,8 @@ function Queue({ province, org }: { province: string; org: Org | undefined }) {
 function RecordDialog({ id, onClose }: { id: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const record = useQuery({ queryKey: ['engineer-record', id], queryFn: () => unwrap(api.GET('/api/v1/engineering/engineers/{person_id}', { params: { path: { person_id: id } } })) });
-  const verify = useMutation({
-    mutationFn: (degree: string) => unwrap(api.POST('/api/v1/engineering/engineers/{person_id}/degrees/{degree_id}/verification', { params: { path: { person_id: id, degree_id: degree } } })),
-    onSuccess: (r) => queryClient.setQueryData(['engineer-record', id], r),
-  });
+  const record = useEngineerRecord(id);
+  const verify = useVerifyDegree(id);
   const r = record.data;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="md" aria-labelledby="record-title">
@@ -203,10 +197,7 @@ function Engineers({ province }: { province: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const queryClient = useQueryClient();
-  const list = useQuery({
-    queryKey: ['engineers', province, q, page, perPage],
-    queryFn: () => unwrap(api.GET('/api/v1/engineering/engineers', { params: { query: { province_id: province, q: q || undefined, page, per_page: perPage } } })),
-  });
+  const list = useEngineers(province, q, page, perPage);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mb: 2 }}>
@@ -245,7 +236,7 @@ function Engineers({ province }: { province: string }) {
           title={t('engineering.import.title')}
           intro={t('engineering.import.intro')}
           onClose={() => setImporting(false)}
-          onImported={() => void queryClient.invalidateQueries({ queryKey: ['engineers'] })}
+          onImported={() => void queryClient.invalidateQueries({ queryKey: engineerKeys.engineers })}
         />
       )}
     </Paper>
@@ -254,29 +245,17 @@ function Engineers({ province }: { province: string }) {
 
 function Settings({ org }: { org: Org }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [v, setV] = useState({ name: org.name, renewal_window_days: String(org.renewal_window_days), annual_fee_rials: String(org.annual_fee_rials), renewal_years: String(org.renewal_years) });
   const [saved, setSaved] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.PUT('/api/v1/engineering/provinces/{province_id}', {
-          params: { path: { province_id: org.province_id } },
-          body: { name: v.name, renewal_window_days: Number(toAsciiDigits(v.renewal_window_days)), annual_fee_rials: Number(toAsciiDigits(v.annual_fee_rials.replace(/[,٬\s]/g, ''))), renewal_years: Number(toAsciiDigits(v.renewal_years)) },
-        }),
-      ),
-    onSuccess: () => {
-      setSaved(true);
-      void queryClient.invalidateQueries({ queryKey: ['engineering-orgs'] });
-    },
-  });
+  const save = useUpdateOrg(org.province_id, { onSuccess: () => setSaved(true) });
+  const body = () => ({ name: v.name, renewal_window_days: Number(toAsciiDigits(v.renewal_window_days)), annual_fee_rials: Number(toAsciiDigits(v.annual_fee_rials.replace(/[,٬\s]/g, ''))), renewal_years: Number(toAsciiDigits(v.renewal_years)) });
   const err = (n: string) => (save.error instanceof ApiProblem ? save.error.fields[n]?.join(' ') : undefined);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => {
     setSaved(false);
     setV({ ...v, [k]: e.target.value });
   };
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} component="form" onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+    <Paper variant="outlined" sx={{ p: 2 }} component="form" onSubmit={(e) => { e.preventDefault(); save.mutate(body()); }}>
       <FormAlert message={save.error ? save.error.message : null} />
       <FormAlert message={saved ? t('engineers.saved') : null} severity="success" />
       <Stack spacing={2}>
