@@ -3,7 +3,7 @@
 //! associations' tables or handlers.
 
 use anjoman_core::ApiError;
-use anjoman_core::auth::{CurrentUser, Role, ScopeKind};
+use anjoman_core::auth::{CurrentUser, Role};
 use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::{memberships as m, persons as p};
 use diesel::prelude::*;
@@ -13,10 +13,10 @@ pub use crate::store::Association;
 
 /// Commission admins manage every association; association admins their own.
 pub fn require_manager(user: &CurrentUser, association_id: &str) -> Result<(), ApiError> {
-    if user.has_role(Role::CommissionAdmin) {
+    if user.may(&[Role::CommissionAdmin.any()]) {
         return Ok(());
     }
-    user.require_scoped(Role::AssociationAdmin, ScopeKind::Association, association_id)
+    user.require(&[Role::AssociationAdmin.of(association_id)])
 }
 
 /// Whether a (possibly anonymous) caller manages the association.

@@ -320,18 +320,12 @@ pub async fn decide(
     reason: Option<String>,
 ) -> Result<MembershipDto, ApiError> {
     let actor = user.person_id.clone();
-    let is_commission = user.has_role(Role::CommissionAdmin);
-    let grants = user.grants.clone();
+    let user = user.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let m = store::membership(conn, &id)?.ok_or(ApiError::NotFound)?;
-                let scoped = grants.iter().any(|g| {
-                    g.role == Role::AssociationAdmin && g.scope_id.as_deref() == Some(m.association_id.as_str())
-                });
-                if !is_commission && !scoped {
-                    return Err(ApiError::Forbidden);
-                }
+                user.require(&[Role::CommissionAdmin.any(), Role::AssociationAdmin.of(&m.association_id)])?;
                 let from = MembershipStatus::parse(&m.status).ok_or(ApiError::Internal)?;
                 let to = rules::transition(from, decision)?;
                 if !store::decide(conn, &id, from, to, reason.as_deref(), &actor)? {

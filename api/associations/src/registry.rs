@@ -148,7 +148,7 @@ pub async fn create_association(
     user: AuthUser,
     body: web::Json<AssociationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let checked = input(&body, true)?;
     if checked.name.is_none() {
         return Err(ApiError::field("name", "نام انجمن الزامی است.", "The name is required."));
@@ -255,7 +255,7 @@ pub async fn add_association_admin(
     id: web::Path<String>,
     body: web::Json<PersonRef>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let code = parse_person(&body.national_code, "national_code")?;
     let (aid, actor) = (id.into_inner(), user.person_id.clone());
     let ip = client_ip(&req, state.config.trust_forwarded_for);

@@ -1,7 +1,7 @@
 //! Helpers the engineers' resources share.
 
 use anjoman_core::ApiError;
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::text::normalize_persian;
 
 pub(crate) fn clean(v: &str) -> String {
@@ -10,5 +10,5 @@ pub(crate) fn clean(v: &str) -> String {
 
 /// May `user` act for this province's organisation (its admins and experts)?
 pub(crate) fn expert_of(user: &AuthUser, province: &str) -> Result<(), ApiError> {
-    user.require_scoped(Role::EngineeringAdmin, ScopeKind::Province, province)
+    user.require(&[Role::EngineeringAdmin.of(province)])
 }

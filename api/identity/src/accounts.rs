@@ -84,7 +84,7 @@ pub async fn list_people(
     user: AuthUser,
     q: web::Query<PeopleQuery>,
 ) -> Result<web::Json<PeoplePage>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
     let found = store::person_match(q.q.as_deref().unwrap_or(""));
@@ -149,7 +149,7 @@ pub async fn disable_account(
     id: web::Path<String>,
     body: web::Json<DisableRequest>,
 ) -> Result<web::Json<PersonAdminDto>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let reason = body.into_inner().reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::field(
@@ -224,7 +224,7 @@ pub async fn enable_account(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<web::Json<PersonAdminDto>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let id = id.into_inner();
     let ip = client_ip(&req, state.config.trust_forwarded_for);
     let dto = state

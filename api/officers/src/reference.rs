@@ -122,7 +122,7 @@ pub async fn replace_fields(
     user: AuthUser,
     body: web::Json<Vec<OfficerField>>,
 ) -> Result<web::Json<OfficerFieldList>, ApiError> {
-    user.require_any(&[Role::DirectorateAdmin])?;
+    user.require(&[Role::DirectorateAdmin.any()])?;
     let list: Vec<OfficerField> = body
         .into_inner()
         .into_iter()
@@ -178,7 +178,7 @@ pub async fn add_reviewer(
     id: web::Path<String>,
     body: web::Json<ReviewerBody>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    user.require_any(&[Role::DirectorateAdmin])?;
+    user.require(&[Role::DirectorateAdmin.any()])?;
     let code = NationalCode::parse(&body.national_code)
         .map_err(|e| ApiError::field("national_code", e.message_fa(), e.message_en()))?;
     let province = id.into_inner();

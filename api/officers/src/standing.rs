@@ -8,7 +8,7 @@
 use actix_web::{get, post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, CurrentUser, Role};
 use anjoman_core::db::schema::{officer_standing_events as se, officers as o, persons as p};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
@@ -197,16 +197,7 @@ pub struct QualifiedOfficerPage {
 /// The provinces whose officers `user` may see: every one for the directorate (`None`), their
 /// own for a university's reviewers; nobody else.
 fn visible_provinces(user: &CurrentUser) -> Result<Option<Vec<String>>, ApiError> {
-    if user.has_role(Role::DirectorateAdmin) {
-        return Ok(None);
-    }
-    let mine: Vec<String> = user
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::UniversityReviewer && g.scope_type == Some(ScopeKind::Province))
-        .filter_map(|g| g.scope_id.clone())
-        .collect();
-    if mine.is_empty() { Err(ApiError::Forbidden) } else { Ok(Some(mine)) }
+    user.reach(Role::UniversityReviewer, Role::DirectorateAdmin)
 }
 
 /// The register of qualified technical officers, searched and filtered by standing (the
@@ -317,7 +308,7 @@ pub async fn change_standing(
     id: web::Path<String>,
     body: web::Json<StandingChange>,
 ) -> Result<web::Json<StandingChanged>, ApiError> {
-    user.require_any(&[Role::DirectorateAdmin])?;
+    user.require(&[Role::DirectorateAdmin.any()])?;
     let reason = anjoman_core::text::normalize_persian(&body.reason);
     if !(3..=500).contains(&reason.chars().count()) {
         return Err(ApiError::field(

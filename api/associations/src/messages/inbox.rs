@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::ApiError;
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{associations as a, message_recipients as mr, messages as msg};
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
@@ -30,11 +30,11 @@ pub async fn list_mailboxes(state: web::Data<AppState>, user: AuthUser) -> Resul
                 name: None,
                 unread: unread(conn, &me)?,
             });
-            if user.has_role(Role::CommissionAdmin) {
+            if user.may(&[Role::CommissionAdmin.any()]) {
                 let n = unread(conn, &Mailbox::Commission)?;
                 out.push(MailboxDto { mailbox: "commission".into(), kind: "commission".into(), name: None, unread: n });
             }
-            if user.has_role(Role::DirectorateAdmin) {
+            if user.may(&[Role::DirectorateAdmin.any()]) {
                 let n = unread(conn, &Mailbox::Directorate)?;
                 out.push(MailboxDto {
                     mailbox: "directorate".into(),
@@ -43,12 +43,7 @@ pub async fn list_mailboxes(state: web::Data<AppState>, user: AuthUser) -> Resul
                     unread: n,
                 });
             }
-            let managed: Vec<String> = user
-                .grants
-                .iter()
-                .filter(|g| g.role == Role::AssociationAdmin && g.scope_type == Some(ScopeKind::Association))
-                .filter_map(|g| g.scope_id.clone())
-                .collect();
+            let managed = user.scopes(Role::AssociationAdmin);
             let names: Vec<(String, String)> =
                 a::table.filter(a::id.eq_any(&managed)).order(a::name).select((a::id, a::name)).load(conn)?;
             for (id, name) in names {

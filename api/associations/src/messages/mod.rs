@@ -65,11 +65,11 @@ impl Mailbox {
         match name {
             "me" => Ok(Mailbox::Person(user.person_id.clone())),
             "commission" => {
-                user.require_any(&[Role::CommissionAdmin])?;
+                user.require(&[Role::CommissionAdmin.any()])?;
                 Ok(Mailbox::Commission)
             }
             "directorate" => {
-                user.require_any(&[Role::DirectorateAdmin])?;
+                user.require(&[Role::DirectorateAdmin.any()])?;
                 Ok(Mailbox::Directorate)
             }
             id => {
@@ -81,8 +81,8 @@ impl Mailbox {
 
     fn readable_by(&self, user: &CurrentUser) -> bool {
         match self {
-            Mailbox::Commission => user.has_role(Role::CommissionAdmin),
-            Mailbox::Directorate => user.has_role(Role::DirectorateAdmin),
+            Mailbox::Commission => user.may(&[Role::CommissionAdmin.any()]),
+            Mailbox::Directorate => user.may(&[Role::DirectorateAdmin.any()]),
             Mailbox::Association(id) => require_manager(user, id).is_ok(),
             Mailbox::Person(id) => *id == user.person_id,
         }

@@ -136,23 +136,64 @@ impl std::ops::Deref for AuthUser {
     }
 }
 
+/// Who may do something: a role, wherever it is held, or for one association, province or
+/// distributor (the scope of the role's own kind). Handlers state their rule as a list of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access<'a> {
+    role: Role,
+    scope: Option<&'a str>,
+}
+
+impl Role {
+    /// This role, wherever it is held.
+    pub fn any(self) -> Access<'static> {
+        Access { role: self, scope: None }
+    }
+
+    /// This role for one scope: the association, province or distributor it administers.
+    pub fn of(self, scope: &str) -> Access<'_> {
+        Access { role: self, scope: Some(scope) }
+    }
+}
+
+impl Grant {
+    fn gives(&self, access: &Access) -> bool {
+        self.role == access.role
+            && match access.scope {
+                None => true,
+                Some(id) => self.scope_type == access.role.scope_kind() && self.scope_id.as_deref() == Some(id),
+            }
+    }
+}
+
 impl CurrentUser {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.grants.iter().any(|g| g.role == role)
+    /// Does the caller hold one of `access`?
+    pub fn may(&self, access: &[Access]) -> bool {
+        access.iter().any(|a| self.grants.iter().any(|g| g.gives(a)))
     }
 
-    /// Allowed when the person holds any of `roles` (unscoped check).
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.iter().any(|r| self.has_role(*r)) { Ok(()) } else { Err(ApiError::Forbidden) }
+    /// The authorisation check every handler makes: 403 unless the caller holds one of `access`.
+    pub fn require(&self, access: &[Access]) -> Result<(), ApiError> {
+        if self.may(access) { Ok(()) } else { Err(ApiError::Forbidden) }
     }
 
-    /// Allowed when the person holds `role` for this scope.
-    pub fn require_scoped(&self, role: Role, kind: ScopeKind, id: &str) -> Result<(), ApiError> {
-        let ok = self
-            .grants
+    /// The scopes (association, province or distributor ids) the caller holds `role` for.
+    pub fn scopes(&self, role: Role) -> Vec<String> {
+        self.grants
             .iter()
-            .any(|g| g.role == role && g.scope_type == Some(kind) && g.scope_id.as_deref() == Some(id));
-        if ok { Ok(()) } else { Err(ApiError::Forbidden) }
+            .filter(|g| g.role == role && g.scope_type.is_some() && g.scope_type == role.scope_kind())
+            .filter_map(|g| g.scope_id.clone())
+            .collect()
+    }
+
+    /// Where the caller may act as `role`: everywhere (`None`) when they hold `overseer`, else
+    /// the scopes they hold `role` for; 403 when neither.
+    pub fn reach(&self, role: Role, overseer: Role) -> Result<Option<Vec<String>>, ApiError> {
+        if self.may(&[overseer.any()]) {
+            return Ok(None);
+        }
+        let mine = self.scopes(role);
+        if mine.is_empty() { Err(ApiError::Forbidden) } else { Ok(Some(mine)) }
     }
 }
 
@@ -239,5 +280,43 @@ impl FromRequest for AuthUser {
             }
             Ok(AuthUser(user))
         })
+    }
+}
+
+#[cfg(test)]
+mod access_tests {
+    use super::*;
+
+    fn user(grants: Vec<Grant>) -> CurrentUser {
+        CurrentUser { person_id: "p".into(), session_id: "s".into(), must_change_password: false, grants }
+    }
+
+    fn grant(role: Role, scope: Option<&str>) -> Grant {
+        Grant { role, scope_type: scope.and(role.scope_kind()), scope_id: scope.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_scoped_role_gives_its_own_scope_only() {
+        let u = user(vec![grant(Role::UniversityReviewer, Some("tehran")), grant(Role::TechnicalOfficer, None)]);
+        assert!(u.may(&[Role::UniversityReviewer.of("tehran")]));
+        assert!(!u.may(&[Role::UniversityReviewer.of("fars")]));
+        assert!(u.may(&[Role::UniversityReviewer.any()]));
+        assert!(u.may(&[Role::DirectorateAdmin.any(), Role::TechnicalOfficer.any()]));
+        assert!(!u.may(&[Role::DirectorateAdmin.any()]));
+        assert!(u.require(&[Role::EngineeringAdmin.of("tehran")]).is_err());
+        assert!(u.require(&[]).is_err());
+        assert_eq!(u.scopes(Role::UniversityReviewer), vec!["tehran".to_owned()]);
+        assert_eq!(u.reach(Role::UniversityReviewer, Role::DirectorateAdmin).unwrap(), Some(vec!["tehran".to_owned()]));
+        assert!(u.reach(Role::EngineeringAdmin, Role::DirectorateAdmin).is_err());
+        let d = user(vec![grant(Role::DirectorateAdmin, None)]);
+        assert_eq!(d.reach(Role::UniversityReviewer, Role::DirectorateAdmin).unwrap(), None);
+        // A grant of another kind of scope with the same id gives nothing.
+        let m = user(vec![Grant {
+            role: Role::AssociationAdmin,
+            scope_type: Some(ScopeKind::Province),
+            scope_id: Some("a1".into()),
+        }]);
+        assert!(!m.may(&[Role::AssociationAdmin.of("a1")]));
+        assert!(m.scopes(Role::AssociationAdmin).is_empty());
     }
 }

@@ -158,7 +158,7 @@ impl Purpose {
             return true;
         }
         let Some(user) = user else { return false };
-        user.person_id == owner_id || self.reader_roles().iter().any(|r| user.has_role(*r))
+        user.person_id == owner_id || self.reader_roles().iter().any(|r| user.may(&[r.any()]))
     }
 }
 

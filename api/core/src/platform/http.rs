@@ -101,20 +101,16 @@ fn json_of(s: Option<String>) -> Option<serde_json::Value> {
 /// for association admins, the directorate's domain for its admins, their province's for an
 /// engineering organisation's admins; nobody else.
 fn readable_scopes(user: &AuthUser) -> Result<Option<Vec<String>>, ApiError> {
-    if user.has_role(Role::CommissionAdmin) {
+    if user.may(&[Role::CommissionAdmin.any()]) {
         return Ok(None);
     }
-    let scopes: Vec<String> = user
-        .grants
-        .iter()
-        .filter_map(|g| match (g.role, g.scope_id.as_deref()) {
-            (Role::AssociationAdmin, Some(id)) => Some(audit::Scope::Association(id.to_owned())),
-            (Role::DirectorateAdmin, _) => Some(audit::Scope::Directorate),
-            (Role::EngineeringAdmin, Some(p)) => Some(audit::Scope::Engineering(p.to_owned())),
-            _ => None,
-        })
-        .map(|s| s.key())
-        .collect();
+    let mut scopes: Vec<audit::Scope> =
+        user.scopes(Role::AssociationAdmin).into_iter().map(audit::Scope::Association).collect();
+    if user.may(&[Role::DirectorateAdmin.any()]) {
+        scopes.push(audit::Scope::Directorate);
+    }
+    scopes.extend(user.scopes(Role::EngineeringAdmin).into_iter().map(audit::Scope::Engineering));
+    let scopes: Vec<String> = scopes.iter().map(audit::Scope::key).collect();
     if scopes.is_empty() { Err(ApiError::Forbidden) } else { Ok(Some(scopes)) }
 }
 
@@ -195,7 +191,7 @@ async fn audit_verification(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<web::Json<AuditVerification>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let verdict = state.db(|conn| Ok(audit::verify(conn)?)).await?;
     Ok(web::Json(match verdict {
         Ok(entries) => AuditVerification { intact: true, entries, broken_at: None, reason: None },
@@ -259,7 +255,7 @@ async fn outbox_list(
     user: AuthUser,
     q: web::Query<OutboxQuery>,
 ) -> Result<web::Json<OutboxPage>, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
     if let Some(s) = &q.status
@@ -306,7 +302,7 @@ async fn outbox_resend(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let id = id.into_inner();
     let actor = user.person_id.clone();
     state

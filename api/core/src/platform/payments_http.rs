@@ -77,7 +77,7 @@ async fn create_invoice(
     user: AuthUser,
     body: web::Json<NewInvoice>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::CommissionAdmin])?;
+    user.require(&[Role::CommissionAdmin.any()])?;
     let body = body.into_inner();
     let mut errors = crate::FieldErrors::new();
     let code = NationalCode::parse(&body.payer_national_code)
@@ -149,7 +149,7 @@ async fn list_invoices(
 ) -> Result<web::Json<InvoiceList>, ApiError> {
     let all = q.all.unwrap_or(false);
     if all {
-        user.require_any(&[Role::CommissionAdmin])?;
+        user.require(&[Role::CommissionAdmin.any()])?;
     }
     let payer = (!all).then(|| user.person_id.clone());
     let rows = state.db(move |conn| Ok(payments::list_for(conn, payer.as_deref(), 200)?)).await?;
@@ -158,7 +158,7 @@ async fn list_invoices(
 
 async fn own_invoice(state: &AppState, user: &AuthUser, id: String) -> Result<Invoice, ApiError> {
     let invoice = state.db(move |conn| payments::get(conn, &id)?.ok_or(ApiError::NotFound)).await?;
-    if invoice.payer_id != user.person_id && !user.has_role(Role::CommissionAdmin) {
+    if invoice.payer_id != user.person_id && !user.may(&[Role::CommissionAdmin.any()]) {
         return Err(ApiError::NotFound);
     }
     Ok(invoice)

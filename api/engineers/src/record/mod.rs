@@ -25,7 +25,7 @@ use crate::store::EngineerRecord;
 
 /// The caller's engineer record id: they must hold the engineer role and a record.
 fn engineer_of(conn: &mut DbConn, user: &AuthUser) -> Result<String, ApiError> {
-    if !user.has_role(Role::Engineer) {
+    if !user.may(&[Role::Engineer.any()]) {
         return Err(ApiError::Forbidden);
     }
     crate::store::engineer(conn, &user.person_id)?.map(|e| e.person_id).ok_or(ApiError::NotFound)

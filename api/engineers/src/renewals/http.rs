@@ -2,7 +2,7 @@
 
 use actix_web::{get, post, web};
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::{new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::payments;
@@ -54,7 +54,7 @@ pub async fn request_renewal(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<(web::Json<RenewalView>, actix_web::http::StatusCode), ApiError> {
-    user.require_any(&[Role::Engineer])?;
+    user.require(&[Role::Engineer.any()])?;
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -123,14 +123,6 @@ pub struct RenewalQueueItem {
     pub membership_number: String,
 }
 
-fn expert_provinces(user: &AuthUser) -> Vec<String> {
-    user.grants
-        .iter()
-        .filter(|g| g.role == Role::EngineeringAdmin && g.scope_type == Some(ScopeKind::Province))
-        .filter_map(|g| g.scope_id.clone())
-        .collect()
-}
-
 /// The province experts' renewal queue (oldest first).
 #[utoipa::path(
     tag = "engineers",
@@ -153,7 +145,7 @@ pub async fn renewal_queue(
             expert_of(&user, pv)?;
             vec![pv.clone()]
         }
-        None => expert_provinces(&user),
+        None => user.scopes(Role::EngineeringAdmin),
     };
     if provinces.is_empty() {
         return Err(ApiError::Forbidden);

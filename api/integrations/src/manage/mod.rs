@@ -8,7 +8,7 @@ pub mod api_keys;
 pub mod subscriptions;
 
 use actix_web::{get, web};
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::provinces as pr;
 use anjoman_core::http::AppState;
@@ -28,20 +28,13 @@ pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 /// The owners the caller administers.
 pub fn owners_of(user: &AuthUser) -> Vec<Owner> {
     let mut out = Vec::new();
-    if user.has_role(Role::CommissionAdmin) {
+    if user.may(&[Role::CommissionAdmin.any()]) {
         out.push(Owner::commission());
     }
-    if user.has_role(Role::DirectorateAdmin) {
+    if user.may(&[Role::DirectorateAdmin.any()]) {
         out.push(Owner::directorate());
     }
-    for g in &user.grants {
-        if g.role == Role::EngineeringAdmin
-            && g.scope_type == Some(ScopeKind::Province)
-            && let Some(p) = &g.scope_id
-        {
-            out.push(Owner::engineering(p));
-        }
-    }
+    out.extend(user.scopes(Role::EngineeringAdmin).iter().map(|p| Owner::engineering(p)));
     out
 }
 

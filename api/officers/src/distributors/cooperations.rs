@@ -5,7 +5,7 @@
 
 use actix_web::{get, post, web};
 use anjoman_core::audit::{self, Event};
-use anjoman_core::auth::{AuthUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
@@ -224,16 +224,11 @@ pub async fn cooperation_queue(
         "decided" => vec!["active", "rejected", "terminated", "ended"],
         _ => return Err(ApiError::field("filter", "فیلتر نامعتبر است.", "Unknown filter.")),
     };
-    let all = user.has_role(Role::DirectorateAdmin);
-    let mine: Vec<String> =
-        user.grants.iter().filter(|g| g.role == Role::UniversityReviewer).filter_map(|g| g.scope_id.clone()).collect();
-    if !all && mine.is_empty() {
-        return Err(ApiError::Forbidden);
-    }
+    let provinces = user.reach(Role::UniversityReviewer, Role::DirectorateAdmin)?;
     let items = state
         .db(move |conn| {
             let mut out = Vec::new();
-            for c in store::coop_queue(conn, &statuses, (!all).then_some(mine.as_slice()))? {
+            for c in store::coop_queue(conn, &statuses, provinces.as_deref())? {
                 out.push(coop_dto(conn, c)?);
             }
             Ok(out)
@@ -263,7 +258,7 @@ async fn university_step(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let c = store::coop(conn, &id)?;
-                user.require_scoped(Role::UniversityReviewer, ScopeKind::Province, &c.province_id)?;
+                user.require(&[Role::UniversityReviewer.of(&c.province_id)])?;
                 let action = if approve { CoopAction::Approve } else { CoopAction::Reject };
                 let outcome =
                     CoopOutcome { reviewer_id: Some(user.person_id.clone()), reason: reason.clone(), ..CoopOutcome::default() };

@@ -22,10 +22,10 @@ use super::store;
 use crate::reference::city_in;
 
 pub(crate) fn manager_of(user: &CurrentUser, distributor: &str) -> Result<(), ApiError> {
-    if user.has_role(Role::DirectorateAdmin) {
+    if user.may(&[Role::DirectorateAdmin.any()]) {
         return Ok(());
     }
-    user.require_scoped(Role::DistributorManager, ScopeKind::Distributor, distributor)
+    user.require(&[Role::DistributorManager.of(distributor)])
 }
 
 pub(crate) fn sms(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
@@ -222,7 +222,7 @@ pub async fn create_distributor(
     user: AuthUser,
     body: web::Json<DistributorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_any(&[Role::DirectorateAdmin])?;
+    user.require(&[Role::DirectorateAdmin.any()])?;
     let b = body.into_inner();
     let out = state
         .db(move |conn| {
@@ -287,9 +287,8 @@ pub async fn list_distributors(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<web::Json<DistributorList>, ApiError> {
-    let all = user.has_role(Role::DirectorateAdmin);
-    let mine: Vec<String> =
-        user.grants.iter().filter(|g| g.role == Role::DistributorManager).filter_map(|g| g.scope_id.clone()).collect();
+    let all = user.may(&[Role::DirectorateAdmin.any()]);
+    let mine = user.scopes(Role::DistributorManager);
     let items = state
         .db(move |conn| {
             let rows = store::distributors(conn, (!all).then_some(mine.as_slice()))?;

@@ -2,7 +2,7 @@
 //! a reviewer serves, a request with its officer, and the three decisions.
 
 use actix_web::{get, post, web};
-use anjoman_core::auth::{AuthUser, CurrentUser, Role, ScopeKind};
+use anjoman_core::auth::{AuthUser, CurrentUser, Role};
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::payments;
@@ -21,8 +21,7 @@ use crate::shared::{clean, fee, notify};
 
 /// May `user` see requests of this province: its reviewers, and the directorate (all provinces).
 fn may_see(user: &CurrentUser, province: &str) -> bool {
-    user.has_role(Role::DirectorateAdmin)
-        || user.require_scoped(Role::UniversityReviewer, ScopeKind::Province, province).is_ok()
+    user.may(&[Role::DirectorateAdmin.any()]) || user.require(&[Role::UniversityReviewer.of(province)]).is_ok()
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -71,16 +70,7 @@ fn provinces(user: &CurrentUser, asked: Option<&str>) -> Result<Option<Vec<Strin
     match asked {
         Some(pv) if may_see(user, pv) => Ok(Some(vec![pv.to_string()])),
         Some(_) => Err(ApiError::Forbidden),
-        None if user.has_role(Role::DirectorateAdmin) => Ok(None),
-        None => {
-            let mine: Vec<String> = user
-                .grants
-                .iter()
-                .filter(|g| g.role == Role::UniversityReviewer)
-                .filter_map(|g| g.scope_id.clone())
-                .collect();
-            if mine.is_empty() { Err(ApiError::Forbidden) } else { Ok(Some(mine)) }
-        }
+        None => user.reach(Role::UniversityReviewer, Role::DirectorateAdmin),
     }
 }
 
@@ -162,7 +152,7 @@ pub async fn show_request(
 /// Whether `user` may decide the request: a reviewer of its province; once taken up, only the
 /// reviewer who took it (fixes come back to the same reviewer, TO-03).
 fn decider(user: &CurrentUser, r: &Request) -> Result<(), ApiError> {
-    user.require_scoped(Role::UniversityReviewer, ScopeKind::Province, &r.province_id)?;
+    user.require(&[Role::UniversityReviewer.of(&r.province_id)])?;
     match &r.reviewer_id {
         Some(x) if *x != user.person_id => Err(ApiError::Denied {
             code: "assigned_to_another_reviewer",
