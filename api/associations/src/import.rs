@@ -12,7 +12,7 @@ use anjoman_core::db::schema::{memberships as m, persons as p};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::error::Lang;
 use anjoman_core::http::AppState;
-use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile};
+use anjoman_core::text::{NationalCode, normalize_persian};
 use anjoman_core::{ApiError, FieldErrors};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -66,24 +66,8 @@ fn parse(bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> 
     let mut seen: HashMap<String, usize> = HashMap::new();
     for l in sheet.lines() {
         let (line, cell) = (l.line, |name: &str| l.cell(name));
-        let before = rejected.0.0.len();
-        let code = match NationalCode::parse(&cell("national_code")) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                rejected.add(line, "national_code", e.message_fa(), e.message_en());
-                None
-            }
-        };
-        if let Some(c) = &code
-            && let Some(first) = seen.insert(c.as_str().to_owned(), line)
-        {
-            rejected.add(
-                line,
-                "national_code",
-                format!("این کد ملی در سطر {first} هم آمده است."),
-                format!("This national code is also on line {first}."),
-            );
-        }
+        let before = rejected.count();
+        let code = rejected.national_code(line, &cell("national_code"), &mut seen);
         let field = field_key(&cell("field"));
         if field.is_empty() || field.chars().count() > 100 {
             rejected.add(line, "field", "رشته الزامی است.", "The field is required.");
@@ -96,17 +80,9 @@ fn parse(bytes: &[u8], rejected: &mut Rejections) -> Result<Vec<Row>, ApiError> 
         if first_name.chars().count() > 100 || last_name.chars().count() > 100 {
             rejected.add(line, "last_name", "نام بیش از ۱۰۰ نویسه است.", "A name is longer than 100 characters.");
         }
-        let mobile_text = cell("mobile");
-        let mobile = parse_mobile(&mobile_text);
-        if !mobile_text.is_empty() && mobile.is_none() {
-            rejected.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
-        }
-        let email_text = cell("email");
-        let email = parse_email(&email_text);
-        if !email_text.is_empty() && email.is_none() {
-            rejected.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
-        }
-        if rejected.0.0.len() != before {
+        let mobile = rejected.mobile(line, &cell("mobile"));
+        let email = rejected.email(line, &cell("email"));
+        if rejected.count() != before {
             continue;
         }
         if let (Some(code), Some(degree)) = (code, degree) {

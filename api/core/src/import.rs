@@ -14,6 +14,72 @@ impl Rejections {
     pub fn add(&mut self, line: usize, column: &str, fa: impl Into<String>, en: impl Into<String>) {
         self.0.add(&format!("rows[{line}].{column}"), Msg::new(fa, en));
     }
+
+    /// How many problems so far (a row is taken only if it added none).
+    pub fn count(&self) -> usize {
+        self.0.0.len()
+    }
+
+    /// The row's national code: refused when malformed, or when an earlier line of the file has
+    /// it (`seen` remembers the lines).
+    pub fn national_code(
+        &mut self,
+        line: usize,
+        text: &str,
+        seen: &mut HashMap<String, usize>,
+    ) -> Option<crate::text::NationalCode> {
+        let code = crate::text::NationalCode::parse(text)
+            .map_err(|e| self.add(line, "national_code", e.message_fa(), e.message_en()))
+            .ok()?;
+        if let Some(first) = seen.insert(code.as_str().to_owned(), line) {
+            self.add(
+                line,
+                "national_code",
+                format!("این کد ملی در سطر {first} هم آمده است."),
+                format!("This national code is also on line {first}."),
+            );
+        }
+        Some(code)
+    }
+
+    /// An optional mobile number, refused when given and not valid.
+    pub fn mobile(&mut self, line: usize, text: &str) -> Option<String> {
+        let mobile = crate::text::parse_mobile(text);
+        if !text.is_empty() && mobile.is_none() {
+            self.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
+        }
+        mobile
+    }
+
+    /// An optional e-mail address, refused when given and not valid.
+    pub fn email(&mut self, line: usize, text: &str) -> Option<String> {
+        let email = crate::text::parse_email(text);
+        if !text.is_empty() && email.is_none() {
+            self.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
+        }
+        email
+    }
+}
+
+/// All rows or none, in one write transaction: every row's checks against the database, then —
+/// if none was rejected — `apply` (which writes, or on a dry run only reports); otherwise
+/// `import_rejected` listing every problem, the file's own and the database's.
+pub fn all_or_none<R, T>(
+    conn: &mut crate::db::DbConn,
+    rows: &[R],
+    mut rejected: Rejections,
+    mut check: impl FnMut(&mut crate::db::DbConn, &R, &mut Rejections) -> Result<(), ApiError>,
+    apply: impl FnOnce(&mut crate::db::DbConn) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    crate::db::write_tx(conn, |conn| {
+        for r in rows {
+            check(conn, r, &mut rejected)?;
+        }
+        if !rejected.0.is_empty() {
+            return Err(rejected_error(rejected.0));
+        }
+        apply(conn)
+    })
 }
 
 /// An import file read and its heading understood: each column found by its English or Persian

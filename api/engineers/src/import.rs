@@ -13,9 +13,9 @@ use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{engineer_degrees as dg, engineering_orgs as org, engineers as en, provinces as pr};
-use anjoman_core::db::{DbConn, new_id, now, write_tx};
+use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
-use anjoman_core::import::{Rejections, no_rows, read_sheet, rejected_error};
+use anjoman_core::import::{Rejections, all_or_none, no_rows, read_sheet};
 use anjoman_core::text::{NationalCode, normalize_digits, normalize_persian, search_key};
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -117,19 +117,8 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
     let mut numbers: HashMap<(String, String), usize> = HashMap::new();
     for l in sheet.lines() {
         let (line, get) = (l.line, |c: &str| l.cell(c));
-        let before = rejected.0.0.len();
-        let code = match NationalCode::parse(&get("national_code")) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                rejected.add(line, "national_code", e.message_fa(), e.message_en());
-                None
-            }
-        };
-        if let Some(c) = &code
-            && let Some(first) = seen.insert(c.as_str().to_owned(), line)
-        {
-            rejected.add(line, "national_code", format!("تکرار سطر {first}"), format!("Repeats line {first}"));
-        }
+        let before = rejected.count();
+        let code = rejected.national_code(line, &get("national_code"), &mut seen);
         let first_name = normalize_persian(&get("first_name"));
         let last_name = normalize_persian(&get("last_name"));
         if first_name.is_empty() {
@@ -188,17 +177,9 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
                 Vec::new()
             }
         };
-        let mobile_text = get("mobile");
-        let mobile = anjoman_core::text::parse_mobile(&mobile_text);
-        if !mobile_text.is_empty() && mobile.is_none() {
-            rejected.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
-        }
-        let email_text = get("email");
-        let email = anjoman_core::text::parse_email(&email_text);
-        if !email_text.is_empty() && email.is_none() {
-            rejected.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
-        }
-        if rejected.0.0.len() != before {
+        let mobile = rejected.mobile(line, &get("mobile"));
+        let email = rejected.email(line, &get("email"));
+        if rejected.count() != before {
             continue;
         }
         let (Some(code), Some(province), Some(expires_on)) = (code, province, expires_on) else { continue };
@@ -246,128 +227,131 @@ pub async fn import_engineers(
     q: web::Query<EngineerImportQuery>,
     body: web::Payload,
 ) -> Result<web::Json<EngineerImportReport>, ApiError> {
-    user.require_any(&[Role::EngineeringAdmin])?;
+    user.require(&[Role::EngineeringAdmin.any()])?;
     let bytes = anjoman_core::import::read_upload(body, MAX_BYTES).await?;
     let dry_run = q.dry_run.unwrap_or(false);
     let report = state
         .db(move |conn| {
             let mut rejected = Rejections::default();
             let rows = parse(conn, &bytes, &mut rejected)?;
-            write_tx(conn, |conn| {
-                for r in &rows {
-                    if expert_of(&user, &r.province).is_err() {
-                        rejected.add(
-                            r.line,
-                            "province",
-                            "شما مدیر سازمان این استان نیستید.",
-                            "You are not an admin of this province's organisation.",
-                        );
-                        continue;
-                    }
-                    if let Some(pid) = anjoman_identity::store::person_id_by_code(conn, r.code.as_str())?
-                        && en::table.find(&pid).select(en::person_id).first::<String>(conn).optional()?.is_some()
-                    {
-                        rejected.add(
-                            r.line,
-                            "national_code",
-                            "این مهندس پیش‌تر ثبت شده است.",
-                            "This engineer is already on record.",
-                        );
-                    }
-                    let taken: Option<String> = en::table
-                        .filter(en::province_id.eq(&r.province))
-                        .filter(en::membership_number.eq(&r.membership_number))
-                        .select(en::person_id)
-                        .first(conn)
-                        .optional()?;
-                    if taken.is_some() {
-                        rejected.add(
-                            r.line,
-                            "membership_number",
-                            "این شمارهٔ عضویت در استان به نام دیگری است.",
-                            "Another engineer of the province has this membership number.",
-                        );
-                    }
-                }
-                if !rejected.0.is_empty() {
-                    return Err(rejected_error(std::mem::take(&mut rejected.0)));
-                }
-                let n = rows.len();
-                let degrees: usize = rows.iter().map(|r| r.degrees.len()).sum();
+            let check = |conn: &mut DbConn, r: &Row, rejected: &mut Rejections| check_row(conn, &user, r, rejected);
+            all_or_none(conn, &rows, rejected, check, |conn| {
+                let (n, degrees) = (rows.len(), rows.iter().map(|r| r.degrees.len()).sum());
                 if dry_run {
                     return Ok(EngineerImportReport { rows: n, imported: 0, new_people: 0, degrees, dry_run });
                 }
-                let mut new_people = 0;
-                let at = now();
-                for r in &rows {
-                    let person = match anjoman_identity::store::person_id_by_code(conn, r.code.as_str())? {
-                        Some(id) => id,
-                        None => {
-                            new_people += 1;
-                            anjoman_identity::store::insert_person_record(
-                                conn,
-                                &anjoman_identity::rules::NewPerson {
-                                    national_code: r.code.clone(),
-                                    first_name: r.first_name.clone(),
-                                    last_name: r.last_name.clone(),
-                                    mobile: r.mobile.clone(),
-                                    email: r.email.clone(),
-                                },
-                            )?
-                        }
-                    };
-                    diesel::insert_into(en::table)
-                        .values((
-                            en::person_id.eq(&person),
-                            en::province_id.eq(&r.province),
-                            en::membership_number.eq(&r.membership_number),
-                            en::expires_on.eq(r.expires_on),
-                            en::birth_province_id.eq(&r.birth_province),
-                            en::created_at.eq(at),
-                            en::updated_at.eq(at),
-                        ))
-                        .execute(conn)?;
-                    for d in &r.degrees {
-                        diesel::insert_into(dg::table)
-                            .values((
-                                dg::id.eq(new_id()),
-                                dg::engineer_id.eq(&person),
-                                dg::level.eq(d.level.as_str()),
-                                dg::discipline.eq(d.discipline.as_str()),
-                                dg::orientation.eq(&d.orientation),
-                                dg::university.eq(&d.university),
-                                dg::graduated_on.eq(d.graduated_on),
-                                dg::verified.eq(true),
-                                dg::created_at.eq(at),
-                                dg::updated_at.eq(at),
-                            ))
-                            .execute(conn)?;
-                    }
-                    anjoman_identity::store::grant_role(conn, &person, Role::Engineer, None, None)?;
-                }
-                // One entry per province, in that province's part of the log.
-                let mut provinces: Vec<&str> = rows.iter().map(|r| r.province.as_str()).collect();
-                provinces.sort_unstable();
-                provinces.dedup();
-                for province in provinces {
-                    let here = rows.iter().filter(|r| r.province == province).count();
-                    audit::record(
-                        conn,
-                        Event::new("engineers.imported", "engineers", None)
-                            .by(&user.person_id)
-                            .scoped(Some(audit::Scope::Engineering(province.to_owned())))
-                            .states(
-                                None,
-                                Some(serde_json::json!({
-                                    "province": province, "engineers": here,
-                                    "file": {"engineers": n, "new_people": new_people, "degrees": degrees},
-                                })),
-                            ),
-                    )?;
-                }
+                let new_people = write_rows(conn, &rows)?;
+                audit_by_province(conn, &user.person_id, &rows, new_people, degrees)?;
                 Ok(EngineerImportReport { rows: n, imported: n, new_people, degrees, dry_run })
             })
         })
         .await?;
     Ok(web::Json(report))
+}
+
+/// A row against the database: the caller administers its province, the engineer is not on
+/// record yet, and the membership number is free in the province.
+fn check_row(conn: &mut DbConn, user: &AuthUser, r: &Row, rejected: &mut Rejections) -> Result<(), ApiError> {
+    if expert_of(user, &r.province).is_err() {
+        rejected.add(
+            r.line,
+            "province",
+            "شما مدیر سازمان این استان نیستید.",
+            "You are not an admin of this province's organisation.",
+        );
+        return Ok(());
+    }
+    if let Some(pid) = anjoman_identity::store::person_id_by_code(conn, r.code.as_str())?
+        && crate::store::engineer(conn, &pid)?.is_some()
+    {
+        rejected.add(r.line, "national_code", "این مهندس پیش‌تر ثبت شده است.", "This engineer is already on record.");
+    }
+    if crate::store::membership_number_taken(conn, &r.province, &r.membership_number)? {
+        rejected.add(
+            r.line,
+            "membership_number",
+            "این شمارهٔ عضویت در استان به نام دیگری است.",
+            "Another engineer of the province has this membership number.",
+        );
+    }
+    Ok(())
+}
+
+/// Writes every row: the person (recorded when new), the engineer, the verified degrees and the
+/// role; returns how many people were new.
+fn write_rows(conn: &mut DbConn, rows: &[Row]) -> Result<usize, ApiError> {
+    let mut new_people = 0;
+    let at = now();
+    for r in rows {
+        let (person, created) = anjoman_identity::store::find_or_record(
+            conn,
+            &anjoman_identity::rules::NewPerson {
+                national_code: r.code.clone(),
+                first_name: r.first_name.clone(),
+                last_name: r.last_name.clone(),
+                mobile: r.mobile.clone(),
+                email: r.email.clone(),
+            },
+        )?;
+        new_people += usize::from(created);
+        diesel::insert_into(en::table)
+            .values((
+                en::person_id.eq(&person),
+                en::province_id.eq(&r.province),
+                en::membership_number.eq(&r.membership_number),
+                en::expires_on.eq(r.expires_on),
+                en::birth_province_id.eq(&r.birth_province),
+                en::created_at.eq(at),
+                en::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        for d in &r.degrees {
+            diesel::insert_into(dg::table)
+                .values((
+                    dg::id.eq(new_id()),
+                    dg::engineer_id.eq(&person),
+                    dg::level.eq(d.level.as_str()),
+                    dg::discipline.eq(d.discipline.as_str()),
+                    dg::orientation.eq(&d.orientation),
+                    dg::university.eq(&d.university),
+                    dg::graduated_on.eq(d.graduated_on),
+                    dg::verified.eq(true),
+                    dg::created_at.eq(at),
+                    dg::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        anjoman_identity::store::grant_role(conn, &person, Role::Engineer, None, None)?;
+    }
+    Ok(new_people)
+}
+
+/// One audit entry per province, in that province's part of the log.
+fn audit_by_province(
+    conn: &mut DbConn,
+    actor: &str,
+    rows: &[Row],
+    new_people: usize,
+    degrees: usize,
+) -> Result<(), ApiError> {
+    let mut provinces: Vec<&str> = rows.iter().map(|r| r.province.as_str()).collect();
+    provinces.sort_unstable();
+    provinces.dedup();
+    for province in provinces {
+        let here = rows.iter().filter(|r| r.province == province).count();
+        audit::record(
+            conn,
+            Event::new("engineers.imported", "engineers", None)
+                .by(actor)
+                .scoped(Some(audit::Scope::Engineering(province.to_owned())))
+                .states(
+                    None,
+                    Some(serde_json::json!({
+                        "province": province, "engineers": here,
+                        "file": {"engineers": rows.len(), "new_people": new_people, "degrees": degrees},
+                    })),
+                ),
+        )?;
+    }
+    Ok(())
 }

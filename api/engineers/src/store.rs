@@ -53,6 +53,14 @@ pub fn org(conn: &mut DbConn, province: &str) -> QueryResult<Option<EngineeringO
     org::table.find(province).select(EngineeringOrg::as_select()).first(conn).optional()
 }
 
+/// Does another engineer of the province have this membership number?
+pub fn membership_number_taken(conn: &mut DbConn, province: &str, number: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        en::table.filter(en::province_id.eq(province)).filter(en::membership_number.eq(number)),
+    ))
+    .get_result(conn)
+}
+
 /// The membership's new expiry, once a renewal is paid.
 pub fn set_expiry(conn: &mut DbConn, person: &str, expires_on: NaiveDate) -> QueryResult<()> {
     diesel::update(en::table.find(person))

@@ -4,10 +4,8 @@
 use actix_web::{HttpResponse, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::schema::{
-    associations as a, memberships as m, message_attachments as ma, message_recipients as mr, messages as msg,
-};
-use anjoman_core::db::{new_id, now, write_tx};
+use anjoman_core::db::schema::{associations as a, memberships as m};
+use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::Purpose;
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -16,8 +14,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::rules::{DegreeLevel, MembershipStatus, field_key};
+use anjoman_core::text::normalize_persian;
 
-use super::store::{find, message_dto};
+use super::store::{self, find, message_dto};
 use super::{ATTACHMENTS_MAX, Audience, BODY_MAX, Mailbox, MessageDto, SUBJECT_MAX};
 
 #[derive(Deserialize, ToSchema)]
@@ -70,110 +69,15 @@ pub async fn send_message(
         "me" => return Err(ApiError::field("from", "اعضا پیام نمی‌فرستند.", "Members do not send messages.")),
         other => Mailbox::open(other, &user)?,
     };
-    let mut e = FieldErrors::new();
-    let subject = anjoman_core::text::normalize_persian(body.subject.trim());
-    if subject.is_empty() || subject.chars().count() > SUBJECT_MAX {
-        e.add("subject", Msg::new("موضوع الزامی است (حداکثر ۲۰۰ نویسه).", "A subject is required (at most 200)."));
-    }
-    let text = anjoman_core::text::normalize_persian(body.body.trim());
-    if text.is_empty() || text.chars().count() > BODY_MAX {
-        e.add("body", Msg::new("متن الزامی است (حداکثر ۲۰٬۰۰۰ نویسه).", "The text is required (at most 20,000)."));
-    }
-    let allowed = match from {
-        Mailbox::Commission => body.to == "associations",
-        Mailbox::Directorate => body.to == "officers",
-        _ => body.to == "commission" || body.to == "members",
-    };
-    if !allowed {
-        e.add(
-            "to",
-            Msg::new(
-                "کمیسیون به انجمن‌ها می‌نویسد؛ انجمن به کمیسیون یا اعضای خود؛ اداره کل به مسئولان فنی.",
-                "The commission writes to associations; an association to the commission or its members; the directorate to technical officers.",
-            ),
-        );
-    }
-    let field = body.field.as_deref().map(field_key).filter(|f| !f.is_empty());
-    let degree = match body.degree_level.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => {
-            let parsed = DegreeLevel::parse(d);
-            if parsed.is_none() {
-                e.add("degree_level", Msg::new("مقطع نامعتبر است.", "Unknown degree level."));
-            }
-            parsed
-        }
-        None => None,
-    };
-    let mut attachments = body.attachment_ids.clone();
-    attachments.sort();
-    attachments.dedup();
-    if attachments.len() > ATTACHMENTS_MAX {
-        e.add("attachment_ids", Msg::new("حداکثر ۱۰ پیوست.", "At most 10 attachments."));
-    }
-    e.into_result()?;
+    let letter = Letter::check(&body, &from)?;
     let actor = user.person_id.clone();
-    let mut ids = body.association_ids.clone();
-    ids.sort();
-    ids.dedup();
-    let to = body.to.clone();
-    let officer_code = match body.officer_national_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            anjoman_core::text::NationalCode::parse(c)
-                .map_err(|x| ApiError::field("officer_national_code", x.message_fa(), x.message_en()))?
-                .as_str()
-                .to_owned(),
-        ),
-        None => None,
-    };
-    let province = body.province_id.clone().filter(|p| !p.is_empty());
-    let qualified_only = body.qualified_only;
     let created = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                for file in &attachments {
+                for file in &letter.attachments {
                     anjoman_core::platform::files::check(conn, file, Purpose::Attachment, &actor, "attachment_ids")?;
                 }
-                let recipients: Vec<Mailbox> = match (&from, to.as_str()) {
-                    (Mailbox::Commission, _) => {
-                        let all: Vec<String> = a::table.select(a::id).load(conn)?;
-                        if let Some(unknown) = ids.iter().find(|id| !all.contains(id)) {
-                            return Err(ApiError::field(
-                                "association_ids",
-                                "انجمنی با این شناسه نیست.",
-                                &format!("No association has the id {unknown}."),
-                            ));
-                        }
-                        let chosen = if ids.is_empty() { all } else { ids.clone() };
-                        chosen.into_iter().map(Mailbox::Association).collect()
-                    }
-                    (Mailbox::Association(_), "commission") => vec![Mailbox::Commission],
-                    (Mailbox::Association(aid), _) => {
-                        let mut q = m::table
-                            .filter(m::association_id.eq(aid.clone()))
-                            .filter(m::status.eq(MembershipStatus::Approved.as_str()))
-                            .into_boxed();
-                        if let Some(fk) = &field {
-                            q = q.filter(m::field.eq(fk.clone()));
-                        }
-                        if let Some(d) = degree {
-                            q = q.filter(m::degree_level.eq(d.as_str()));
-                        }
-                        q.select(m::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
-                    }
-                    (Mailbox::Directorate, _) => {
-                        use anjoman_officers::api::{OfficerFilter, officer_ids};
-                        // An unknown national code matches no officer (the empty id).
-                        let person_id = match &officer_code {
-                            Some(code) => {
-                                Some(anjoman_identity::store::person_id_by_code(conn, code)?.unwrap_or_default())
-                            }
-                            None => None,
-                        };
-                        let filter = OfficerFilter { person_id, province_id: province.clone(), qualified_only };
-                        officer_ids(conn, &filter)?.into_iter().map(Mailbox::Person).collect()
-                    }
-                    (Mailbox::Person(_), _) => return Err(ApiError::Forbidden),
-                };
+                let recipients = recipients(conn, &from, &letter)?;
                 if recipients.is_empty() {
                     return Err(ApiError::field(
                         "to",
@@ -181,44 +85,8 @@ pub async fn send_message(
                         "No one matches these recipients.",
                     ));
                 }
-                let audience = Audience {
-                    to: to.clone(),
-                    association_ids: if matches!(from, Mailbox::Commission) { ids.clone() } else { Vec::new() },
-                    field: field.clone(),
-                    degree_level: degree.map(|d| d.as_str().to_owned()),
-                    province_id: province.clone(),
-                    qualified_only,
-                    officer_national_code: officer_code.clone(),
-                    recipient_count: recipients.len() as i64,
-                };
-                let (id, at) = (new_id(), now());
-                diesel::insert_into(msg::table)
-                    .values((
-                        msg::id.eq(&id),
-                        msg::sender_kind.eq(from.kind()),
-                        msg::sender_id.eq(from.id()),
-                        msg::sent_by.eq(&actor),
-                        msg::subject.eq(&subject),
-                        msg::body.eq(&text),
-                        msg::audience.eq(serde_json::to_string(&audience).map_err(|_| ApiError::Internal)?),
-                        msg::created_at.eq(at),
-                    ))
-                    .execute(conn)?;
-                for r in &recipients {
-                    diesel::insert_into(mr::table)
-                        .values((
-                            mr::id.eq(new_id()),
-                            mr::message_id.eq(&id),
-                            mr::mailbox_kind.eq(r.kind()),
-                            mr::mailbox_id.eq(r.id()),
-                        ))
-                        .execute(conn)?;
-                }
-                for file in &attachments {
-                    diesel::insert_into(ma::table)
-                        .values((ma::message_id.eq(&id), ma::file_id.eq(file)))
-                        .execute(conn)?;
-                }
+                let audience = letter.audience(&from, recipients.len());
+                let id = store::insert(conn, &from, &actor, &letter, &audience, &recipients)?;
                 audit::record(
                     conn,
                     Event::new("message.sent", "message", Some(&id))
@@ -231,4 +99,155 @@ pub async fn send_message(
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+/// A message as checked: what it says, what it carries, and who it is for.
+pub(crate) struct Letter {
+    pub subject: String,
+    pub text: String,
+    pub attachments: Vec<String>,
+    to: String,
+    association_ids: Vec<String>,
+    field: Option<String>,
+    degree: Option<DegreeLevel>,
+    officer_code: Option<String>,
+    province: Option<String>,
+    qualified_only: bool,
+}
+
+impl Letter {
+    /// Checks every field at once (all errors together) and that `from` may write to `to`.
+    fn check(body: &SendMessage, from: &Mailbox) -> Result<Letter, ApiError> {
+        let mut e = FieldErrors::new();
+        let subject = normalize_persian(body.subject.trim());
+        if subject.is_empty() || subject.chars().count() > SUBJECT_MAX {
+            e.add("subject", Msg::new("موضوع الزامی است (حداکثر ۲۰۰ نویسه).", "A subject is required (at most 200)."));
+        }
+        let text = normalize_persian(body.body.trim());
+        if text.is_empty() || text.chars().count() > BODY_MAX {
+            e.add("body", Msg::new("متن الزامی است (حداکثر ۲۰٬۰۰۰ نویسه).", "The text is required (at most 20,000)."));
+        }
+        let allowed = match from {
+            Mailbox::Commission => body.to == "associations",
+            Mailbox::Directorate => body.to == "officers",
+            _ => body.to == "commission" || body.to == "members",
+        };
+        if !allowed {
+            e.add(
+                "to",
+                Msg::new(
+                    "کمیسیون به انجمن‌ها می‌نویسد؛ انجمن به کمیسیون یا اعضای خود؛ اداره کل به مسئولان فنی.",
+                    "The commission writes to associations; an association to the commission or its members; the directorate to technical officers.",
+                ),
+            );
+        }
+        let field = body.field.as_deref().map(field_key).filter(|f| !f.is_empty());
+        let degree = body.degree_level.as_deref().filter(|d| !d.is_empty()).and_then(|d| {
+            let parsed = DegreeLevel::parse(d);
+            if parsed.is_none() {
+                e.add("degree_level", Msg::new("مقطع نامعتبر است.", "Unknown degree level."));
+            }
+            parsed
+        });
+        let attachments = sorted_unique(&body.attachment_ids);
+        if attachments.len() > ATTACHMENTS_MAX {
+            e.add("attachment_ids", Msg::new("حداکثر ۱۰ پیوست.", "At most 10 attachments."));
+        }
+        e.into_result()?;
+        let officer_code = match body.officer_national_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                anjoman_core::text::NationalCode::parse(c)
+                    .map_err(|x| ApiError::field("officer_national_code", x.message_fa(), x.message_en()))?
+                    .as_str()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        Ok(Letter {
+            subject,
+            text,
+            attachments,
+            to: body.to.clone(),
+            association_ids: sorted_unique(&body.association_ids),
+            field,
+            degree,
+            officer_code,
+            province: body.province_id.clone().filter(|p| !p.is_empty()),
+            qualified_only: body.qualified_only,
+        })
+    }
+
+    /// The audience as kept with the message.
+    fn audience(&self, from: &Mailbox, recipient_count: usize) -> Audience {
+        Audience {
+            to: self.to.clone(),
+            association_ids: if matches!(from, Mailbox::Commission) {
+                self.association_ids.clone()
+            } else {
+                Vec::new()
+            },
+            field: self.field.clone(),
+            degree_level: self.degree.map(|d| d.as_str().to_owned()),
+            province_id: self.province.clone(),
+            qualified_only: self.qualified_only,
+            officer_national_code: self.officer_code.clone(),
+            recipient_count: recipient_count as i64,
+        }
+    }
+}
+
+fn sorted_unique(ids: &[String]) -> Vec<String> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The mailboxes a letter reaches: the chosen (or all) associations from the commission, the
+/// commission or the approved members (by field and degree) from an association, the matching
+/// technical officers from the directorate.
+fn recipients(conn: &mut DbConn, from: &Mailbox, letter: &Letter) -> Result<Vec<Mailbox>, ApiError> {
+    Ok(match (from, letter.to.as_str()) {
+        (Mailbox::Commission, _) => {
+            let all: Vec<String> = a::table.select(a::id).load(conn)?;
+            if let Some(unknown) = letter.association_ids.iter().find(|id| !all.contains(id)) {
+                return Err(ApiError::field(
+                    "association_ids",
+                    "انجمنی با این شناسه نیست.",
+                    &format!("No association has the id {unknown}."),
+                ));
+            }
+            let chosen = if letter.association_ids.is_empty() { all } else { letter.association_ids.clone() };
+            chosen.into_iter().map(Mailbox::Association).collect()
+        }
+        (Mailbox::Association(_), "commission") => vec![Mailbox::Commission],
+        (Mailbox::Association(aid), _) => {
+            let mut q = m::table
+                .filter(m::association_id.eq(aid.clone()))
+                .filter(m::status.eq(MembershipStatus::Approved.as_str()))
+                .into_boxed();
+            if let Some(fk) = &letter.field {
+                q = q.filter(m::field.eq(fk.clone()));
+            }
+            if let Some(d) = letter.degree {
+                q = q.filter(m::degree_level.eq(d.as_str()));
+            }
+            q.select(m::person_id).load::<String>(conn)?.into_iter().map(Mailbox::Person).collect()
+        }
+        (Mailbox::Directorate, _) => {
+            use anjoman_officers::api::{OfficerFilter, officer_ids};
+            // An unknown national code matches no officer (the empty id).
+            let person_id = match &letter.officer_code {
+                Some(code) => Some(anjoman_identity::store::person_id_by_code(conn, code)?.unwrap_or_default()),
+                None => None,
+            };
+            let filter = OfficerFilter {
+                person_id,
+                province_id: letter.province.clone(),
+                qualified_only: letter.qualified_only,
+            };
+            officer_ids(conn, &filter)?.into_iter().map(Mailbox::Person).collect()
+        }
+        (Mailbox::Person(_), _) => return Err(ApiError::Forbidden),
+    })
 }

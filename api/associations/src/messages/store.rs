@@ -5,10 +5,11 @@ use anjoman_core::ApiError;
 use anjoman_core::db::schema::{
     associations as a, message_attachments as ma, message_recipients as mr, messages as msg,
 };
-use anjoman_core::db::{DbConn, now};
+use anjoman_core::db::{DbConn, new_id, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::send::Letter;
 use super::{AttachmentDto, Audience, Mailbox, MessageDto, MessageSummary, Sender};
 
 pub(crate) type Header = (String, String, String, String, String, NaiveDateTime);
@@ -125,4 +126,42 @@ pub(crate) fn message_dto(
             })
             .collect(),
     })
+}
+
+/// A sent message: its row, one row per recipient's mailbox and one per attachment; its id.
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    from: &Mailbox,
+    actor: &str,
+    letter: &Letter,
+    audience: &Audience,
+    recipients: &[Mailbox],
+) -> Result<String, ApiError> {
+    let id = new_id();
+    diesel::insert_into(msg::table)
+        .values((
+            msg::id.eq(&id),
+            msg::sender_kind.eq(from.kind()),
+            msg::sender_id.eq(from.id()),
+            msg::sent_by.eq(actor),
+            msg::subject.eq(&letter.subject),
+            msg::body.eq(&letter.text),
+            msg::audience.eq(serde_json::to_string(audience).map_err(|_| ApiError::Internal)?),
+            msg::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    for r in recipients {
+        diesel::insert_into(mr::table)
+            .values((
+                mr::id.eq(new_id()),
+                mr::message_id.eq(&id),
+                mr::mailbox_kind.eq(r.kind()),
+                mr::mailbox_id.eq(r.id()),
+            ))
+            .execute(conn)?;
+    }
+    for file in &letter.attachments {
+        diesel::insert_into(ma::table).values((ma::message_id.eq(&id), ma::file_id.eq(file))).execute(conn)?;
+    }
+    Ok(id)
 }

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, post, web};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{ballots as b, participations as pa, vote_codes as vc};
-use anjoman_core::db::{now, write_tx};
+use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDateTime;
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{MAX_ATTEMPTS, already_voted, has_voted, hash, not_on_roll, on_roll, open_now};
+use crate::model::Election;
 
 #[derive(Deserialize, ToSchema)]
 pub struct CastBallot {
@@ -100,13 +101,7 @@ pub async fn cast_ballot(
     let (person, election) = (user.person_id.clone(), id.clone());
     let (key, params) = state
         .db(move |conn| {
-            let e = open_now(conn, &election)?;
-            if !on_roll(conn, &election, &person)? {
-                return Err(not_on_roll());
-            }
-            if has_voted(conn, &election, &person)? {
-                return Err(already_voted());
-            }
+            let e = may_vote(conn, &election, &person)?;
             let params = crate::verifiable::record::ballot_params(conn, &election)?;
             Ok((e.public_key.unwrap_or_default(), params))
         })
@@ -120,45 +115,9 @@ pub async fn cast_ballot(
     let outcome = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                open_now(conn, &id)?;
-                if !on_roll(conn, &id, &user.person_id)? {
-                    return Err(not_on_roll());
-                }
-                if has_voted(conn, &id, &user.person_id)? {
-                    return Err(already_voted());
-                }
-                let live: Option<(String, String, i32, String, Option<NaiveDateTime>)> = vc::table
-                    .filter(vc::election_id.eq(&id))
-                    .filter(vc::person_id.eq(&user.person_id))
-                    .filter(vc::expires_at.gt(now()))
-                    .order(vc::created_at.desc())
-                    .select((vc::id, vc::code_hash, vc::attempts, vc::channel, vc::confirmed_at))
-                    .first(conn)
-                    .optional()?;
-                let Some((code_id, code_hash, attempts, channel, confirmed)) = live else {
-                    // A concurrent request from another device may just have cast it (and used
-                    // the code up): say so rather than "wrong code".
-                    if has_voted(conn, &id, &user.person_id)? {
-                        return Err(already_voted());
-                    }
-                    return Ok(Outcome::Refused(wrong_code(false)));
-                };
-                if attempts >= MAX_ATTEMPTS {
-                    return Ok(Outcome::Refused(wrong_code(true)));
-                }
-                if hash(&code_id, &anjoman_core::text::normalize_digits(code.trim())) != code_hash {
-                    // Counted, and kept: the refusal must not roll this back.
-                    diesel::update(vc::table.find(&code_id)).set(vc::attempts.eq(vc::attempts + 1)).execute(conn)?;
-                    return Ok(Outcome::Refused(wrong_code(attempts + 1 >= MAX_ATTEMPTS)));
-                }
-                if channel == "inbound" && confirmed.is_none() {
-                    return Ok(Outcome::Refused(ApiError::Conflict {
-                        code: "sms_not_arrived",
-                        msg: Msg::new(
-                            "پیامک شما هنوز نرسیده است؛ کد را از تلفن همراه ثبت‌شده بفرستید.",
-                            "Your SMS has not arrived yet; text the code from your registered mobile.",
-                        ),
-                    }));
+                may_vote(conn, &id, &user.person_id)?;
+                if let Err(refused) = check_code(conn, &id, &user.person_id, &code)? {
+                    return Ok(Outcome::Refused(refused));
                 }
                 // The same encrypted ballot twice (a replay of someone else's): refused before
                 // anything is written, so the transaction stays usable on PostgreSQL.
@@ -173,26 +132,7 @@ pub async fn cast_ballot(
                         ),
                     }));
                 }
-                // Who voted: the primary key refuses a second row, also under concurrency.
-                diesel::insert_into(pa::table)
-                    .values((pa::election_id.eq(&id), pa::person_id.eq(&user.person_id)))
-                    .execute(conn)
-                    .map_err(|e| match ApiError::from(e) {
-                        ApiError::Conflict { .. } => already_voted(),
-                        other => other,
-                    })?;
-                // What was voted: a random id, no person, no time; only ciphertexts and proofs.
-                let ballot_id = uuid::Uuid::new_v4().simple().to_string();
-                diesel::insert_into(b::table)
-                    .values((
-                        b::id.eq(&ballot_id),
-                        b::election_id.eq(&id),
-                        b::tracking_code.eq(&tracking),
-                        b::content.eq(&content),
-                    ))
-                    .execute(conn)?;
-                diesel::delete(vc::table.filter(vc::election_id.eq(&id)).filter(vc::person_id.eq(&user.person_id)))
-                    .execute(conn)?;
+                put_in_box(conn, &id, &user.person_id, &tracking, &content)?;
                 Ok(Outcome::Cast(tracking))
             })
         })
@@ -201,4 +141,79 @@ pub async fn cast_ballot(
         Outcome::Cast(tracking_code) => Ok(HttpResponse::Created().json(Cast { tracking_code })),
         Outcome::Refused(e) => Err(e),
     }
+}
+
+/// The election is open now, the person is on its roll and has not voted; the election.
+fn may_vote(conn: &mut DbConn, election: &str, person: &str) -> Result<Election, ApiError> {
+    let e = open_now(conn, election)?;
+    if !on_roll(conn, election, person)? {
+        return Err(not_on_roll());
+    }
+    if has_voted(conn, election, person)? {
+        return Err(already_voted());
+    }
+    Ok(e)
+}
+
+/// The person's live one-time code against the one given: `Ok(Err(refusal))` when it is wrong
+/// (the attempt is counted and kept: the refusal must not roll it back), used up, or an inbound
+/// SMS that has not arrived.
+fn check_code(conn: &mut DbConn, election: &str, person: &str, code: &str) -> Result<Result<(), ApiError>, ApiError> {
+    let live: Option<(String, String, i32, String, Option<NaiveDateTime>)> = vc::table
+        .filter(vc::election_id.eq(election))
+        .filter(vc::person_id.eq(person))
+        .filter(vc::expires_at.gt(now()))
+        .order(vc::created_at.desc())
+        .select((vc::id, vc::code_hash, vc::attempts, vc::channel, vc::confirmed_at))
+        .first(conn)
+        .optional()?;
+    let Some((code_id, code_hash, attempts, channel, confirmed)) = live else {
+        // A concurrent request from another device may just have cast it (and used the code
+        // up): say so rather than "wrong code".
+        if has_voted(conn, election, person)? {
+            return Err(already_voted());
+        }
+        return Ok(Err(wrong_code(false)));
+    };
+    if attempts >= MAX_ATTEMPTS {
+        return Ok(Err(wrong_code(true)));
+    }
+    if hash(&code_id, &anjoman_core::text::normalize_digits(code.trim())) != code_hash {
+        diesel::update(vc::table.find(&code_id)).set(vc::attempts.eq(vc::attempts + 1)).execute(conn)?;
+        return Ok(Err(wrong_code(attempts + 1 >= MAX_ATTEMPTS)));
+    }
+    if channel == "inbound" && confirmed.is_none() {
+        return Ok(Err(ApiError::Conflict {
+            code: "sms_not_arrived",
+            msg: Msg::new(
+                "پیامک شما هنوز نرسیده است؛ کد را از تلفن همراه ثبت‌شده بفرستید.",
+                "Your SMS has not arrived yet; text the code from your registered mobile.",
+            ),
+        }));
+    }
+    Ok(Ok(()))
+}
+
+/// Records that the person voted (the primary key refuses a second row, also under
+/// concurrency), puts the ballot in the box under a random id with no person and no time, and
+/// uses the person's codes up.
+fn put_in_box(conn: &mut DbConn, election: &str, person: &str, tracking: &str, content: &str) -> Result<(), ApiError> {
+    diesel::insert_into(pa::table)
+        .values((pa::election_id.eq(election), pa::person_id.eq(person)))
+        .execute(conn)
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict { .. } => already_voted(),
+            other => other,
+        })?;
+    let ballot_id = uuid::Uuid::new_v4().simple().to_string();
+    diesel::insert_into(b::table)
+        .values((
+            b::id.eq(&ballot_id),
+            b::election_id.eq(election),
+            b::tracking_code.eq(tracking),
+            b::content.eq(content),
+        ))
+        .execute(conn)?;
+    diesel::delete(vc::table.filter(vc::election_id.eq(election)).filter(vc::person_id.eq(person))).execute(conn)?;
+    Ok(())
 }

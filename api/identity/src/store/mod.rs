@@ -103,6 +103,15 @@ pub fn insert_person(
 
 /// Inserts a person without an account (members imported by an association, AS-04); they sign
 /// up later with their national code and get an account for this same record.
+/// The person with this national code, recorded (without an account) when unknown; true when
+/// new. Imports use it.
+pub fn find_or_record(conn: &mut DbConn, p: &NewPerson) -> QueryResult<(String, bool)> {
+    match person_id_by_code(conn, p.national_code.as_str())? {
+        Some(id) => Ok((id, false)),
+        None => Ok((insert_person_record(conn, p)?, true)),
+    }
+}
+
 pub fn insert_person_record(conn: &mut DbConn, p: &NewPerson) -> QueryResult<String> {
     let id = new_id();
     let at = now();

@@ -12,9 +12,9 @@ use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
 use anjoman_core::db::schema::{branches as br, cooperations as co, distributors as di, officers as o};
-use anjoman_core::db::{DbConn, new_id, now, write_tx};
+use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
-use anjoman_core::import::{Rejections, rejected_error};
+use anjoman_core::import::{Rejections, all_or_none};
 use anjoman_core::text::NationalCode;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -114,7 +114,7 @@ pub async fn import_officers(
     q: web::Query<OfficerImportQuery>,
     body: web::Payload,
 ) -> Result<web::Json<OfficerImportReport>, ApiError> {
-    user.require_any(&[Role::DirectorateAdmin])?;
+    user.require(&[Role::DirectorateAdmin.any()])?;
     let bytes = anjoman_core::import::read_upload(body, MAX_BYTES).await?;
     let dry_run = q.dry_run.unwrap_or(false);
     let config = state.config.clone();
@@ -122,105 +122,16 @@ pub async fn import_officers(
         .db(move |conn| {
             let mut rejected = Rejections::default();
             let rows = parse(conn, &bytes, &mut rejected)?;
-            write_tx(conn, |conn| {
-                for r in &rows {
-                    if let Some(pid) = person_id(conn, r.code.as_str())?
-                        && o::table.find(&pid).select(o::person_id).first::<String>(conn).optional()?.is_some()
-                    {
-                        rejected.add(r.line, "national_code", "این شخص پیش‌تر مسئول فنی ثبت شده است.", "This person is already a technical officer.");
-                    }
-                }
-                if !rejected.0.is_empty() {
-                    return Err(rejected_error(std::mem::take(&mut rejected.0)));
-                }
+            all_or_none(conn, &rows, rejected, check_row, |conn| {
                 let n = rows.len();
                 if dry_run {
                     return Ok(OfficerImportReport { rows: n, imported: 0, new_accounts: 0, new_distributors: 0, dry_run });
                 }
-                let (mut new_accounts, mut new_distributors) = (0, 0);
-                let at = now();
+                let mut tally = Tally::default();
                 for r in &rows {
-                    let (officer, created) = ensure_account(conn, &config, &r.code, &r.first_name, &r.last_name, r.mobile.as_deref(), r.email.as_deref(), r.password_hash.as_deref())?;
-                    new_accounts += usize::from(created);
-                    if anjoman_identity::store::person_of(conn, &officer)?.birth_date.is_none() {
-                        let birth = anjoman_identity::rules::ProfileChanges { birth_date: Some(Some(r.birth_date)), ..Default::default() };
-                        anjoman_identity::store::update_person(conn, &officer, &birth)?;
-                    }
-                    diesel::insert_into(o::table)
-                        .values((
-                            o::person_id.eq(&officer),
-                            o::father_name.eq(&r.father_name),
-                            o::gender.eq(r.gender),
-                            o::id_card_number.eq(&r.id_card_number),
-                            o::address.eq(&r.address),
-                            o::province_id.eq(&r.province),
-                            o::city_id.eq(&r.city),
-                            o::field.eq(&r.field),
-                            o::degree_level.eq(r.degree.as_str()),
-                            o::documents.eq("[]"),
-                            o::qualified_at.eq(Some(at)),
-                            o::created_at.eq(at),
-                            o::updated_at.eq(at),
-                        ))
-                        .execute(conn)?;
-                    anjoman_identity::store::grant_role(conn, &officer, Role::TechnicalOfficer, None, None)?;
-                    let Some((name, kind, manager_code)) = &r.distributor else { continue };
-                    let found: Option<String> = di::table.filter(di::name.eq(name)).select(di::id).first(conn).optional()?;
-                    let distributor = match found {
-                        Some(id) => id,
-                        None => {
-                            let (manager, created) = ensure_account(conn, &config, manager_code, "مدیر", name, None, None, None)?;
-                            new_accounts += usize::from(created);
-                            let id = new_id();
-                            diesel::insert_into(di::table)
-                                .values((di::id.eq(&id), di::name.eq(name), di::kind.eq(*kind), di::manager_id.eq(&manager), di::created_at.eq(at)))
-                                .execute(conn)?;
-                            anjoman_identity::store::grant_role(conn, &manager, Role::DistributorManager, Some((ScopeKind::Distributor, &id)), Some(&user.person_id))?;
-                            new_distributors += 1;
-                            id
-                        }
-                    };
-                    let central: Option<(String, Option<String>)> = br::table
-                        .filter(br::distributor_id.eq(&distributor))
-                        .filter(br::is_central.eq(true))
-                        .select((br::id, br::officer_id))
-                        .first(conn)
-                        .optional()?;
-                    // The officer is the central branch's; a central branch that already has one
-                    // gets a new branch named after the officer's city.
-                    let branch = match central {
-                        Some((id, None)) => id,
-                        other => {
-                            let id = new_id();
-                            diesel::insert_into(br::table)
-                                .values((
-                                    br::id.eq(&id),
-                                    br::distributor_id.eq(&distributor),
-                                    br::name.eq(if other.is_none() { "دفتر مرکزی" } else { "شعبه" }),
-                                    br::is_central.eq(other.is_none()),
-                                    br::province_id.eq(&r.province),
-                                    br::city_id.eq(&r.city),
-                                    br::address.eq(&r.address),
-                                    br::created_at.eq(at),
-                                ))
-                                .execute(conn)?;
-                            id
-                        }
-                    };
-                    diesel::update(br::table.find(&branch)).set(br::officer_id.eq(&officer)).execute(conn)?;
-                    diesel::insert_into(co::table)
-                        .values((
-                            co::id.eq(new_id()),
-                            co::branch_id.eq(&branch),
-                            co::distributor_id.eq(&distributor),
-                            co::officer_id.eq(&officer),
-                            co::province_id.eq(&r.province),
-                            co::status.eq("active"),
-                            co::created_at.eq(at),
-                            co::updated_at.eq(at),
-                        ))
-                        .execute(conn)?;
+                    write_row(conn, &config, &user.person_id, r, &mut tally)?;
                 }
+                let Tally { new_accounts, new_distributors } = tally;
                 audit::record(
                     conn,
                     Event::new("officers.imported", "officers", None).by(&user.person_id).states(
@@ -233,4 +144,142 @@ pub async fn import_officers(
         })
         .await?;
     Ok(web::Json(report))
+}
+
+/// What the writes made beside the officers.
+#[derive(Default)]
+struct Tally {
+    new_accounts: usize,
+    new_distributors: usize,
+}
+
+/// A row against the database: the person is not a technical officer yet.
+fn check_row(conn: &mut DbConn, r: &rows::Row, rejected: &mut Rejections) -> Result<(), ApiError> {
+    if let Some(pid) = person_id(conn, r.code.as_str())?
+        && o::table.find(&pid).select(o::person_id).first::<String>(conn).optional()?.is_some()
+    {
+        rejected.add(
+            r.line,
+            "national_code",
+            "این شخص پیش‌تر مسئول فنی ثبت شده است.",
+            "This person is already a technical officer.",
+        );
+    }
+    Ok(())
+}
+
+/// Writes one row: the account (when missing), the qualified officer and the role, and — with a
+/// distributor — the distributor (found by name or created with its manager), the branch and an
+/// active cooperation.
+fn write_row(
+    conn: &mut DbConn,
+    config: &anjoman_core::Config,
+    actor: &str,
+    r: &rows::Row,
+    tally: &mut Tally,
+) -> Result<(), ApiError> {
+    let at = now();
+    let (officer, created) = ensure_account(
+        conn,
+        config,
+        &r.code,
+        &r.first_name,
+        &r.last_name,
+        r.mobile.as_deref(),
+        r.email.as_deref(),
+        r.password_hash.as_deref(),
+    )?;
+    tally.new_accounts += usize::from(created);
+    if anjoman_identity::store::person_of(conn, &officer)?.birth_date.is_none() {
+        let birth =
+            anjoman_identity::rules::ProfileChanges { birth_date: Some(Some(r.birth_date)), ..Default::default() };
+        anjoman_identity::store::update_person(conn, &officer, &birth)?;
+    }
+    diesel::insert_into(o::table)
+        .values((
+            o::person_id.eq(&officer),
+            o::father_name.eq(&r.father_name),
+            o::gender.eq(r.gender),
+            o::id_card_number.eq(&r.id_card_number),
+            o::address.eq(&r.address),
+            o::province_id.eq(&r.province),
+            o::city_id.eq(&r.city),
+            o::field.eq(&r.field),
+            o::degree_level.eq(r.degree.as_str()),
+            o::documents.eq("[]"),
+            o::qualified_at.eq(Some(at)),
+            o::created_at.eq(at),
+            o::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    anjoman_identity::store::grant_role(conn, &officer, Role::TechnicalOfficer, None, None)?;
+    let Some((name, kind, manager_code)) = &r.distributor else { return Ok(()) };
+    let found: Option<String> = di::table.filter(di::name.eq(name)).select(di::id).first(conn).optional()?;
+    let distributor = match found {
+        Some(id) => id,
+        None => {
+            let (manager, created) = ensure_account(conn, config, manager_code, "مدیر", name, None, None, None)?;
+            tally.new_accounts += usize::from(created);
+            let id = new_id();
+            diesel::insert_into(di::table)
+                .values((
+                    di::id.eq(&id),
+                    di::name.eq(name),
+                    di::kind.eq(*kind),
+                    di::manager_id.eq(&manager),
+                    di::created_at.eq(at),
+                ))
+                .execute(conn)?;
+            anjoman_identity::store::grant_role(
+                conn,
+                &manager,
+                Role::DistributorManager,
+                Some((ScopeKind::Distributor, &id)),
+                Some(actor),
+            )?;
+            tally.new_distributors += 1;
+            id
+        }
+    };
+    let central: Option<(String, Option<String>)> = br::table
+        .filter(br::distributor_id.eq(&distributor))
+        .filter(br::is_central.eq(true))
+        .select((br::id, br::officer_id))
+        .first(conn)
+        .optional()?;
+    // The officer is the central branch's; a central branch that already has one
+    // gets a new branch named after the officer's city.
+    let branch = match central {
+        Some((id, None)) => id,
+        other => {
+            let id = new_id();
+            diesel::insert_into(br::table)
+                .values((
+                    br::id.eq(&id),
+                    br::distributor_id.eq(&distributor),
+                    br::name.eq(if other.is_none() { "دفتر مرکزی" } else { "شعبه" }),
+                    br::is_central.eq(other.is_none()),
+                    br::province_id.eq(&r.province),
+                    br::city_id.eq(&r.city),
+                    br::address.eq(&r.address),
+                    br::created_at.eq(at),
+                ))
+                .execute(conn)?;
+            id
+        }
+    };
+    diesel::update(br::table.find(&branch)).set(br::officer_id.eq(&officer)).execute(conn)?;
+    diesel::insert_into(co::table)
+        .values((
+            co::id.eq(new_id()),
+            co::branch_id.eq(&branch),
+            co::distributor_id.eq(&distributor),
+            co::officer_id.eq(&officer),
+            co::province_id.eq(&r.province),
+            co::status.eq("active"),
+            co::created_at.eq(at),
+            co::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ use anjoman_core::db::DbConn;
 use anjoman_core::db::schema::{cities as ci, provinces as pr};
 use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::import::{Rejections, no_rows, read_sheet};
-use anjoman_core::text::{NationalCode, normalize_persian, parse_email, parse_mobile, search_key};
+use anjoman_core::text::{NationalCode, normalize_persian, search_key};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -110,20 +110,8 @@ pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) 
     let mut seen: HashMap<String, usize> = HashMap::new();
     for l in sheet.lines() {
         let (line, cell) = (l.line, |name: &str| l.cell(name));
-        let before = rejected.0.0.len();
-        let code = NationalCode::parse(&cell("national_code"))
-            .map_err(|e| rejected.add(line, "national_code", e.message_fa(), e.message_en()))
-            .ok();
-        if let Some(c) = &code
-            && let Some(first) = seen.insert(c.as_str().to_owned(), line)
-        {
-            rejected.add(
-                line,
-                "national_code",
-                format!("این کد ملی در سطر {first} هم آمده است."),
-                format!("This national code is also on line {first}."),
-            );
-        }
+        let before = rejected.count();
+        let code = rejected.national_code(line, &cell("national_code"), &mut seen);
         let name = |v: String, column: &str, rejected: &mut Rejections| {
             let v = normalize_persian(&v);
             if v.is_empty() || v.chars().count() > 100 {
@@ -164,16 +152,8 @@ pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) 
                 "The ID-card number is up to 10 digits.",
             );
         }
-        let mobile_text = cell("mobile");
-        let mobile = parse_mobile(&mobile_text);
-        if !mobile_text.is_empty() && mobile.is_none() {
-            rejected.add(line, "mobile", "شمارهٔ همراه معتبر نیست.", "The mobile number is not valid.");
-        }
-        let email_text = cell("email");
-        let email = parse_email(&email_text);
-        if !email_text.is_empty() && email.is_none() {
-            rejected.add(line, "email", "رایانامه معتبر نیست.", "The e-mail address is not valid.");
-        }
+        let mobile = rejected.mobile(line, &cell("mobile"));
+        let email = rejected.email(line, &cell("email"));
         let address = normalize_persian(&cell("address"));
         if address.chars().count() < 10 || address.chars().count() > 500 {
             rejected.add(line, "address", "نشانی کامل لازم است.", "A full address is needed.");
@@ -222,7 +202,7 @@ pub(crate) fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) 
                 format!("The password hash is not accepted ({why}); bcrypt or argon2 is needed."),
             );
         }
-        if rejected.0.0.len() != before {
+        if rejected.count() != before {
             continue;
         }
         if let (Some(code), Some(birth_date), Some(gender), Some(province), Some(city), Some(degree)) =
