@@ -4,6 +4,7 @@ import { api, unwrap } from './client';
 /** Query keys of the reference data every domain reads (one place, so caches are shared). */
 export const referenceKeys = {
   provinces: ['provinces'] as const,
+  associations: ['associations'] as const,
 };
 
 /**
@@ -12,4 +13,9 @@ export const referenceKeys = {
  */
 export function useProvinces(enabled = true) {
   return useQuery({ queryKey: referenceKeys.provinces, staleTime: Infinity, enabled, queryFn: () => unwrap(api.GET('/api/v1/provinces')) });
+}
+
+/** The associations (GET /associations), shared by every page that lists or picks them. */
+export function useAssociationList(enabled = true) {
+  return useQuery({ queryKey: referenceKeys.associations, enabled, queryFn: () => unwrap(api.GET('/api/v1/associations')) });
 }

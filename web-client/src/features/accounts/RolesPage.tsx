@@ -18,7 +18,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
-import { useProvinces } from '../../api/reference';
+import { useAssociationList, useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -31,11 +31,7 @@ type ScopeKind = Schemas['ScopeKind'];
 
 /** The scopes of each kind a grant may name, with their names, as [id, name]. */
 function useScopes(kinds: ScopeKind[], lang: Lang) {
-  const associations = useQuery({
-    queryKey: ['associations'],
-    enabled: kinds.includes('association'),
-    queryFn: () => unwrap(api.GET('/api/v1/associations')),
-  });
+  const associations = useAssociationList(kinds.includes('association'));
   const provinces = useProvinces(kinds.includes('province'));
   const distributors = useQuery({
     queryKey: ['distributors'],

@@ -6,7 +6,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
@@ -14,6 +14,7 @@ import { ApiProblem, api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toPersianDigits } from '../../lib/digits';
+import { referenceKeys, useAssociationList } from '../../api/reference';
 
 /** The commission creates an association (code and name; the rest on its page). */
 function CreateAssociation() {
@@ -24,7 +25,7 @@ function CreateAssociation() {
     mutationFn: () => unwrap(api.POST('/api/v1/associations', { body: values })),
     onSuccess: () => {
       setValues({ code: '', name: '', email: '', website: '' });
-      void queryClient.invalidateQueries({ queryKey: ['associations'] });
+      void queryClient.invalidateQueries({ queryKey: referenceKeys.associations });
     },
   });
   const fieldError = (f: string) => (create.error instanceof ApiProblem ? create.error.fields[f]?.join(' ') : undefined);
@@ -64,7 +65,7 @@ function CreateAssociation() {
 export function AssociationsPage() {
   const { t, i18n } = useTranslation();
   const { me } = useAuth();
-  const list = useQuery({ queryKey: ['associations'], queryFn: () => unwrap(api.GET('/api/v1/associations')) });
+  const list = useAssociationList();
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   return (
     <Stack spacing={2}>

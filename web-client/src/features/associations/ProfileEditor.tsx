@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { referenceKeys } from '../../api/reference';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { FileButton } from '../../components/FileButton';
@@ -45,7 +46,7 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
       ),
     onSuccess: (saved) => {
       queryClient.setQueryData(['association', association.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['associations'] });
+      void queryClient.invalidateQueries({ queryKey: referenceKeys.associations });
       onClose();
     },
   });

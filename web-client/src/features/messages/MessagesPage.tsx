@@ -24,11 +24,10 @@ import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
-import { useProvinces } from '../../api/reference';
+import { ApiProblem, type Schemas } from '../../api/client';
+import { useAssociationList, useProvinces } from '../../api/reference';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
@@ -36,6 +35,7 @@ import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 import { DEGREES } from '../associations';
+import { useDownload, useMailboxes, useMarkUnread, useMessage, useMessagePage, useSendMessage } from './api';
 
 type Mailbox = Schemas['MailboxDto'];
 type Summary = Schemas['MessageSummary'];
@@ -50,41 +50,12 @@ function senderName(t: (k: string) => string, s: Schemas['Sender']): string {
   return s.kind === 'commission' ? t('messages.commission') : s.kind === 'directorate' ? t('messages.directorate') : (s.name ?? '');
 }
 
-/** Downloads a private file with the session's token and hands it to the browser. */
-async function download(file: Schemas['AttachmentDto']) {
-  const blob = await unwrap(api.GET('/api/v1/files/{id}', { params: { path: { id: file.id } }, parseAs: 'blob' }));
-  const url = URL.createObjectURL(blob as Blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.name ?? file.id;
-  a.click();
-  URL.revokeObjectURL(url);
-}
-
 function MessageView({ mailbox, id, onClose }: { mailbox: string; id: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['messages', mailbox] });
-    void queryClient.invalidateQueries({ queryKey: ['mailboxes'] });
-  };
-  const message = useQuery({
-    queryKey: ['message', mailbox, id],
-    queryFn: async () => {
-      const m = await unwrap(api.GET('/api/v1/mailboxes/{mailbox}/messages/{id}', { params: { path: { mailbox, id } } }));
-      refresh();
-      return m;
-    },
-  });
-  const unread = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/mailboxes/{mailbox}/messages/{id}/read', { params: { path: { mailbox, id } }, body: { read: false } })),
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  });
-  const fetchFile = useMutation({ mutationFn: download });
+  const message = useMessage(mailbox, id);
+  const unread = useMarkUnread(mailbox, id, { onSuccess: onClose });
+  const fetchFile = useDownload();
   const m = message.data;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="md">
@@ -130,7 +101,6 @@ function MessageView({ mailbox, id, onClose }: { mailbox: string; id: string; on
 /** Writes from the commission's or an association's mailbox (AS-07). */
 function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const commission = from.kind === 'commission';
   const directorate = from.kind === 'directorate';
   const [to, setTo] = useState(commission ? 'associations' : directorate ? 'officers' : 'members');
@@ -145,30 +115,20 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
   const [body, setBody] = useState('');
   const [files, setFiles] = useState<Schemas['FileInfo'][]>([]);
   const [uploading, setUploading] = useState(false);
-  const associations = useQuery({ queryKey: ['associations'], queryFn: () => unwrap(api.GET('/api/v1/associations')), enabled: commission });
-  const send = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/messages', {
-          body: {
-            from: from.mailbox,
-            to,
-            association_ids: chosen.map((a) => a.id),
-            field: to === 'members' && field.trim() ? field : null,
-            degree_level: to === 'members' && degree ? degree : null,
-            officer_national_code: directorate && officer.trim() ? toAsciiDigits(officer) : null,
-            province_id: directorate && province ? province : null,
-            qualified_only: directorate && qualifiedOnly,
-            subject,
-            body,
-            attachment_ids: files.map((f) => f.id),
-          },
-        }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['messages', from.mailbox] });
-      onClose();
-    },
+  const associations = useAssociationList(commission);
+  const send = useSendMessage(from.mailbox, { onSuccess: onClose });
+  const letter = (): Schemas['SendMessage'] => ({
+    from: from.mailbox,
+    to,
+    association_ids: chosen.map((a) => a.id),
+    field: to === 'members' && field.trim() ? field : null,
+    degree_level: to === 'members' && degree ? degree : null,
+    officer_national_code: directorate && officer.trim() ? toAsciiDigits(officer) : null,
+    province_id: directorate && province ? province : null,
+    qualified_only: directorate && qualifiedOnly,
+    subject,
+    body,
+    attachment_ids: files.map((f) => f.id),
   });
   const fieldError = (f: string) => (send.error instanceof ApiProblem ? send.error.fields[f]?.join(' ') : undefined);
   return (
@@ -234,7 +194,7 @@ function Compose({ from, onClose }: { from: Mailbox; onClose: () => void }) {
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={send.isPending || uploading} onClick={() => send.mutate()}>
+        <Button variant="contained" disabled={send.isPending || uploading} onClick={() => send.mutate(letter())}>
           {t('messages.send')}
         </Button>
       </DialogActions>
@@ -253,17 +213,12 @@ export function MessagesPage() {
   const [perPage, setPerPage] = useState(25);
   const [open, setOpen] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
-  const mailboxes = useQuery({ queryKey: ['mailboxes'], queryFn: () => unwrap(api.GET('/api/v1/mailboxes')) });
+  const mailboxes = useMailboxes();
   const boxes = mailboxes.data?.items ?? [];
   // Start in the first mailbox with unread messages, else one's own.
   const current = boxes.find((b) => b.mailbox === selected) ?? boxes.find((b) => b.unread > 0) ?? boxes[0];
   const mailbox = current?.mailbox ?? 'me';
-  const messages = useQuery({
-    queryKey: ['messages', mailbox, folder, page, perPage],
-    placeholderData: keepPreviousData,
-    enabled: Boolean(current),
-    queryFn: () => unwrap(api.GET('/api/v1/mailboxes/{mailbox}/messages', { params: { path: { mailbox }, query: { folder, page: page + 1, per_page: perPage } } })),
-  });
+  const messages = useMessagePage(mailbox, folder, page, perPage, Boolean(current));
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
   const who = (m: Summary) =>
     folder === 'sent'
