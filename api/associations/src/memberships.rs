@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind};
-use anjoman_core::db::write_tx;
+use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -227,52 +227,8 @@ pub async fn register_member(
             write_tx(conn, |conn| {
                 let assoc = store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 qualifies(&store::qualifications(conn, &aid)?, &field, &degree)?;
-                let person = match (anjoman_identity::store::person_id_by_code(conn, code.as_str())?, &newcomer) {
-                    (Some(id), _) => id,
-                    (None, Some(p)) => {
-                        let id = anjoman_identity::store::insert_person_record(conn, p)?;
-                        audit::record(conn, Event::new("person.recorded", "person", Some(&id)).by(&actor))?;
-                        id
-                    }
-                    (None, None) => {
-                        return Err(ApiError::field(
-                            "national_code",
-                            "کسی با این کد ملی در سامانه نیست؛ نام، نام خانوادگی و تلفن همراه یا رایانامهٔ او را هم بنویسید تا ثبت شود.",
-                            "Nobody with this national code is in the system; give their names and mobile or e-mail to record them.",
-                        ));
-                    }
-                };
-                let existing = store::membership_of(conn, &aid, &person)?;
-                let id = match existing {
-                    // A former member (or a refused one) registered again: the same membership, its
-                    // history kept.
-                    Some(m) if MembershipStatus::parse(&m.status).is_some_and(MembershipStatus::closed) => {
-                        store::reopen(conn, &m.id, &field, &degree, MembershipStatus::Approved, Some(&actor))?;
-                        m.id
-                    }
-                    Some(m) => {
-                        let code = if m.status == "approved" { "already_member" } else { "already_requested" };
-                        return Err(ApiError::Conflict {
-                            code,
-                            msg: Msg::new(
-                                "این شخص پیش‌تر در این انجمن ثبت شده است.",
-                                "This person is already on this association's list.",
-                            ),
-                        });
-                    }
-                    None => store::insert_membership(
-                        conn,
-                        &NewMembership {
-                            association_id: &aid,
-                            person_id: &person,
-                            field: &field,
-                            degree_level: &degree,
-                            status: MembershipStatus::Approved,
-                            source: "admin",
-                            decided_by: Some(&actor),
-                        },
-                    )?,
-                };
+                let person = person_to_register(conn, &code, newcomer.as_ref(), &actor)?;
+                let id = approved_membership(conn, &aid, &person, &field, &degree, &actor)?;
                 anjoman_identity::store::grant_role(
                     conn,
                     &person,
@@ -290,6 +246,66 @@ pub async fn register_member(
         })
         .await?;
     Ok(HttpResponse::Created().json(m))
+}
+
+/// The person an admin registers: the one with this national code, or recorded now from the
+/// names and contacts given.
+fn person_to_register(
+    conn: &mut DbConn,
+    code: &NationalCode,
+    newcomer: Option<&anjoman_identity::rules::NewPerson>,
+    actor: &str,
+) -> Result<String, ApiError> {
+    match (anjoman_identity::store::person_id_by_code(conn, code.as_str())?, newcomer) {
+        (Some(id), _) => Ok(id),
+        (None, Some(p)) => {
+            let id = anjoman_identity::store::insert_person_record(conn, p)?;
+            audit::record(conn, Event::new("person.recorded", "person", Some(&id)).by(actor))?;
+            Ok(id)
+        }
+        (None, None) => Err(ApiError::field(
+            "national_code",
+            "کسی با این کد ملی در سامانه نیست؛ نام، نام خانوادگی و تلفن همراه یا رایانامهٔ او را هم بنویسید تا ثبت شود.",
+            "Nobody with this national code is in the system; give their names and mobile or e-mail to record them.",
+        )),
+    }
+}
+
+/// An approved membership registered by an admin: a former (or refused) member's membership is
+/// reopened with its history kept; anyone else already on the list is refused.
+fn approved_membership(
+    conn: &mut DbConn,
+    aid: &str,
+    person: &str,
+    field: &str,
+    degree: &str,
+    actor: &str,
+) -> Result<String, ApiError> {
+    match store::membership_of(conn, aid, person)? {
+        Some(m) if MembershipStatus::parse(&m.status).is_some_and(MembershipStatus::closed) => {
+            store::reopen(conn, &m.id, field, degree, MembershipStatus::Approved, Some(actor))?;
+            Ok(m.id)
+        }
+        Some(m) => Err(ApiError::Conflict {
+            code: if m.status == "approved" { "already_member" } else { "already_requested" },
+            msg: Msg::new(
+                "این شخص پیش‌تر در این انجمن ثبت شده است.",
+                "This person is already on this association's list.",
+            ),
+        }),
+        None => Ok(store::insert_membership(
+            conn,
+            &NewMembership {
+                association_id: aid,
+                person_id: person,
+                field,
+                degree_level: degree,
+                status: MembershipStatus::Approved,
+                source: "admin",
+                decided_by: Some(actor),
+            },
+        )?),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, post, web};
 use anjoman_associations::api as associations;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::{new_id, now};
+use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::{self, Purpose};
 use anjoman_core::text::NationalCode;
@@ -70,30 +70,8 @@ pub async fn add_candidate(
             ));
         }
         let contest = body.contest_id.clone();
-        let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?;
-        let approved = match &person {
-            Some(p) => associations::is_approved_member(conn, &e.association_id, p)?,
-            None => false,
-        };
-        let Some(person) = person.filter(|_| approved) else {
-            return Err(ApiError::field(
-                "national_code",
-                "نامزد باید عضو تأییدشدهٔ انجمن باشد.",
-                "A candidate must be an approved member of the association.",
-            ));
-        };
-        for (file, purpose, field) in [
-            (&body.photo_file_id, Purpose::CandidatePhoto, "photo_file_id"),
-            (&body.resume_file_id, Purpose::CandidateResume, "resume_file_id"),
-            (&body.programme_file_id, Purpose::CandidateProgramme, "programme_file_id"),
-        ] {
-            if let Some(f) = file.as_deref().filter(|f| !f.is_empty()) {
-                files::check(conn, f, purpose, &user.person_id, field)?;
-            }
-        }
-        let clean = |v: &Option<String>| {
-            v.as_deref().map(|s| anjoman_core::text::normalize_persian(s.trim())).filter(|s| !s.is_empty())
-        };
+        let person = approved_member(conn, &e.association_id, &code)?;
+        check_files(conn, &body, &user.person_id)?;
         let taken = store::code_taken(conn, &id, &election_code)?;
         if taken {
             return Err(ApiError::Conflict {
@@ -102,20 +80,7 @@ pub async fn add_candidate(
             });
         }
         let cid = new_id();
-        let row = NewCandidate {
-            id: &cid,
-            election_id: &id,
-            contest_id: &contest,
-            person_id: &person,
-            election_code: &election_code,
-            university: clean(&body.university),
-            field: clean(&body.field),
-            academic_rank: clean(&body.academic_rank),
-            photo_file_id: body.photo_file_id.clone().filter(|f| !f.is_empty()),
-            resume_file_id: body.resume_file_id.clone().filter(|f| !f.is_empty()),
-            programme_file_id: body.programme_file_id.clone().filter(|f| !f.is_empty()),
-            created_at: now(),
-        };
+        let row = new_candidate(&body, &cid, &id, &person, &election_code);
         store::insert_candidate(conn, &row).map_err(|err| match ApiError::from(err) {
             // (A concurrent request may have taken the code too; both read as a conflict.)
             ApiError::Conflict { .. } => ApiError::Conflict {
@@ -135,4 +100,61 @@ pub async fn add_candidate(
     })
     .await?;
     Ok(HttpResponse::Created().json(out))
+}
+
+/// The person with this national code, if an approved member of the association.
+fn approved_member(conn: &mut DbConn, association: &str, code: &NationalCode) -> Result<String, ApiError> {
+    let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?;
+    let approved = match &person {
+        Some(p) => associations::is_approved_member(conn, association, p)?,
+        None => false,
+    };
+    person.filter(|_| approved).ok_or_else(|| {
+        ApiError::field(
+            "national_code",
+            "نامزد باید عضو تأییدشدهٔ انجمن باشد.",
+            "A candidate must be an approved member of the association.",
+        )
+    })
+}
+
+/// The photo, résumé and programme, each the caller's own upload of its kind.
+fn check_files(conn: &mut DbConn, body: &CandidateBody, uploader: &str) -> Result<(), ApiError> {
+    for (file, purpose, field) in [
+        (&body.photo_file_id, Purpose::CandidatePhoto, "photo_file_id"),
+        (&body.resume_file_id, Purpose::CandidateResume, "resume_file_id"),
+        (&body.programme_file_id, Purpose::CandidateProgramme, "programme_file_id"),
+    ] {
+        if let Some(f) = file.as_deref().filter(|f| !f.is_empty()) {
+            files::check(conn, f, purpose, uploader, field)?;
+        }
+    }
+    Ok(())
+}
+
+fn new_candidate<'a>(
+    body: &'a CandidateBody,
+    id: &'a str,
+    election: &'a str,
+    person: &'a str,
+    election_code: &'a str,
+) -> NewCandidate<'a> {
+    let clean = |v: &Option<String>| {
+        v.as_deref().map(|s| anjoman_core::text::normalize_persian(s.trim())).filter(|s| !s.is_empty())
+    };
+    let file = |v: &Option<String>| v.clone().filter(|f| !f.is_empty());
+    NewCandidate {
+        id,
+        election_id: election,
+        contest_id: &body.contest_id,
+        person_id: person,
+        election_code,
+        university: clean(&body.university),
+        field: clean(&body.field),
+        academic_rank: clean(&body.academic_rank),
+        photo_file_id: file(&body.photo_file_id),
+        resume_file_id: file(&body.resume_file_id),
+        programme_file_id: file(&body.programme_file_id),
+        created_at: now(),
+    }
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::throttle::{self, Key};
 use anjoman_core::auth::{CurrentUser, password};
-use anjoman_core::db::write_tx;
+use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -115,15 +115,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let code = rules::national_code(&mut errors, "national_code", &body.national_code);
-    if body.password.is_empty() {
-        errors.add("password", Msg::new("رمز عبور را وارد کنید.", "Enter your password."));
-    } else if body.password.chars().count() > 1024 {
-        errors.add("password", Msg::new("رمز عبور بیش از حد بلند است.", "The password is too long."));
-    }
-    errors.into_result()?;
-    let code: NationalCode = code.ok_or(ApiError::Internal)?;
+    let code = login_form(&body)?;
     let ip = client_ip(&req, state.config.trust_forwarded_for);
     let policy = state.config.throttle.clone();
     let keys = vec![Key::account(&policy, code.as_str()), Key::client(&policy, &ip)];
@@ -177,21 +169,8 @@ pub async fn login(
                     return Ok(None);
                 };
                 throttle::clear(conn, &keys[0])?;
-                let must_change = acc.must_change_password || password_is_code;
-                if must_change && !acc.must_change_password {
-                    store::require_password_change(conn, &acc.person_id)?;
-                }
-                if let Some(hash) = &rehashed {
-                    // A hash carried over from another system, replaced now that the password
-                    // is known to match it (the account keeps its password).
-                    store::replace_hash(conn, &acc.person_id, &acc.password_hash, hash)?;
-                    audit::record(conn, Event::new("auth.password_rehashed", "account", Some(&acc.person_id)))?;
-                }
-                let (session_id, token) = store::create_session(conn, &acc.person_id, ttl, &client)?;
-                audit::record(
-                    conn,
-                    Event::new("auth.login", "session", Some(&session_id)).by(&acc.person_id).from_ip(&ip),
-                )?;
+                let (session_id, token, must_change) =
+                    open_session(conn, &acc, rehashed.as_deref(), password_is_code, ttl, &client, &ip)?;
                 Ok::<_, ApiError>(Some((acc.person_id, session_id, token, must_change)))
             })
         })
@@ -200,6 +179,45 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     token_response(&state, &person_id, &session_id, token, must_change, body.use_cookie)
+}
+
+/// The sign-in form checked: a valid national code and a password of sane length.
+fn login_form(body: &LoginRequest) -> Result<NationalCode, ApiError> {
+    let mut errors = FieldErrors::new();
+    let code = rules::national_code(&mut errors, "national_code", &body.national_code);
+    if body.password.is_empty() {
+        errors.add("password", Msg::new("رمز عبور را وارد کنید.", "Enter your password."));
+    } else if body.password.chars().count() > 1024 {
+        errors.add("password", Msg::new("رمز عبور بیش از حد بلند است.", "The password is too long."));
+    }
+    errors.into_result()?;
+    code.ok_or(ApiError::Internal)
+}
+
+/// A session for an account whose password matched: a password equal to the national code must
+/// be changed first, a hash carried over from another system is replaced (the account keeps its
+/// password), and the sign-in is audited. The session's id, its refresh token and whether the
+/// password must change.
+fn open_session(
+    conn: &mut DbConn,
+    acc: &store::Account,
+    rehashed: Option<&str>,
+    password_is_code: bool,
+    ttl: std::time::Duration,
+    client: &store::SessionClient,
+    ip: &str,
+) -> Result<(String, String, bool), ApiError> {
+    let must_change = acc.must_change_password || password_is_code;
+    if must_change && !acc.must_change_password {
+        store::require_password_change(conn, &acc.person_id)?;
+    }
+    if let Some(hash) = rehashed {
+        store::replace_hash(conn, &acc.person_id, &acc.password_hash, hash)?;
+        audit::record(conn, Event::new("auth.password_rehashed", "account", Some(&acc.person_id)))?;
+    }
+    let (session_id, token) = store::create_session(conn, &acc.person_id, ttl, client)?;
+    audit::record(conn, Event::new("auth.login", "session", Some(&session_id)).by(&acc.person_id).from_ip(ip))?;
+    Ok((session_id, token, must_change))
 }
 
 /// Sign-in refused to a disabled account (told only to someone who knows its password).

@@ -7,9 +7,9 @@ use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::api_keys as k;
 use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::platform::webhooks::OwnerKind;
+use anjoman_core::platform::webhooks::{Owner, OwnerKind};
 use anjoman_core::{ApiError, FieldErrors, Msg};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -123,53 +123,7 @@ pub async fn create_key(
     user: AuthUser,
     body: web::Json<NewKey>,
 ) -> Result<(web::Json<IssuedKey>, actix_web::http::StatusCode), ApiError> {
-    let body = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.add("name", Msg::new("نام کلید (تا ۱۰۰ نویسه) لازم است.", "A name of up to 100 characters is required."));
-    }
-    let owner = requested_owner(body.owner, body.province_id.as_deref(), &mut errors);
-    let mut scopes = Vec::new();
-    for s in &body.scopes {
-        match Scope::parse(s) {
-            Some(scope) if scope.owner_kind() == body.owner => {
-                if !scopes.contains(&scope) {
-                    scopes.push(scope);
-                }
-            }
-            _ => errors
-                .add("scopes", Msg::new("این دسترسی برای این مالک نیست.", "A scope does not belong to this owner.")),
-        }
-    }
-    if body.scopes.is_empty() {
-        errors.add("scopes", Msg::new("دست‌کم یک دسترسی را انتخاب کنید.", "Choose at least one scope."));
-    }
-    let today = Utc::now().date_naive();
-    let expires = match NaiveDate::parse_from_str(body.expires_on.trim(), "%Y-%m-%d") {
-        Ok(d) if d > today && (d - today).num_days() <= MAX_KEY_DAYS => d.and_hms_opt(23, 59, 59),
-        Ok(_) => {
-            errors.add(
-                "expires_on",
-                Msg::new(
-                    "انقضا باید از فردا تا دو سال دیگر باشد.",
-                    "The expiry must be from tomorrow to two years ahead.",
-                ),
-            );
-            None
-        }
-        Err(_) => {
-            errors.add("expires_on", Msg::new("تاریخ به شکل YYYY-MM-DD باشد.", "Give the date as YYYY-MM-DD."));
-            None
-        }
-    };
-    let rate = body.rate_per_minute.unwrap_or(DEFAULT_RATE);
-    if !(1..=6000).contains(&rate) {
-        errors.add("rate_per_minute", Msg::new("از ۱ تا ۶۰۰۰ در دقیقه.", "From 1 to 6,000 a minute."));
-    }
-    let (Some(owner), Some(expires)) = (owner, expires) else {
-        return Err(ApiError::Validation(errors));
-    };
+    let (KeyForm { name, owner, scopes, expires, rate }, mut errors) = KeyForm::check(body.into_inner())?;
     may_manage(&user, &owner)?;
     let issued = state
         .db(move |conn| {
@@ -177,24 +131,13 @@ pub async fn create_key(
                 province_exists(conn, &owner, &mut errors)?;
                 errors.into_result()?;
                 let (id, secret) = keys::generate();
-                let at = now();
-                diesel::insert_into(k::table)
-                    .values((
-                        k::id.eq(&id),
-                        k::owner_kind.eq(owner.kind.as_str()),
-                        k::province_id.eq(&owner.province_id),
-                        k::name.eq(&name),
-                        k::scopes.eq(scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")),
-                        k::secret_hash.eq(keys::secret_hash(&secret)),
-                        k::prefix.eq(keys::prefix(&id)),
-                        k::rate_per_minute.eq(rate),
-                        k::expires_at.eq(expires),
-                        k::created_by.eq(&user.person_id),
-                        k::created_at.eq(at),
-                        k::window_started_at.eq(at),
-                        k::window_uses.eq(0),
-                    ))
-                    .execute(conn)?;
+                insert_key(
+                    conn,
+                    &id,
+                    &secret,
+                    &KeyForm { name: name.clone(), owner, scopes, expires, rate },
+                    &user.person_id,
+                )?;
                 let key = load_key(conn, &id)?;
                 audit::record(
                     conn,
@@ -278,4 +221,93 @@ pub async fn revoke_key(
         })
         .await?;
     Ok(web::Json(key_dto(&key)))
+}
+
+/// A new key's form as checked. The errors found so far come with it: whether the province
+/// exists is known only inside the transaction.
+struct KeyForm {
+    name: String,
+    owner: Owner,
+    scopes: Vec<Scope>,
+    expires: NaiveDateTime,
+    rate: i32,
+}
+
+impl KeyForm {
+    fn check(body: NewKey) -> Result<(KeyForm, FieldErrors), ApiError> {
+        let mut errors = FieldErrors::new();
+        let name = body.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            errors.add(
+                "name",
+                Msg::new("نام کلید (تا ۱۰۰ نویسه) لازم است.", "A name of up to 100 characters is required."),
+            );
+        }
+        let owner = requested_owner(body.owner, body.province_id.as_deref(), &mut errors);
+        let mut scopes = Vec::new();
+        for s in &body.scopes {
+            match Scope::parse(s) {
+                Some(scope) if scope.owner_kind() == body.owner => {
+                    if !scopes.contains(&scope) {
+                        scopes.push(scope);
+                    }
+                }
+                _ => errors.add(
+                    "scopes",
+                    Msg::new("این دسترسی برای این مالک نیست.", "A scope does not belong to this owner."),
+                ),
+            }
+        }
+        if body.scopes.is_empty() {
+            errors.add("scopes", Msg::new("دست‌کم یک دسترسی را انتخاب کنید.", "Choose at least one scope."));
+        }
+        let today = Utc::now().date_naive();
+        let expires = match NaiveDate::parse_from_str(body.expires_on.trim(), "%Y-%m-%d") {
+            Ok(d) if d > today && (d - today).num_days() <= MAX_KEY_DAYS => d.and_hms_opt(23, 59, 59),
+            Ok(_) => {
+                errors.add(
+                    "expires_on",
+                    Msg::new(
+                        "انقضا باید از فردا تا دو سال دیگر باشد.",
+                        "The expiry must be from tomorrow to two years ahead.",
+                    ),
+                );
+                None
+            }
+            Err(_) => {
+                errors.add("expires_on", Msg::new("تاریخ به شکل YYYY-MM-DD باشد.", "Give the date as YYYY-MM-DD."));
+                None
+            }
+        };
+        let rate = body.rate_per_minute.unwrap_or(DEFAULT_RATE);
+        if !(1..=6000).contains(&rate) {
+            errors.add("rate_per_minute", Msg::new("از ۱ تا ۶۰۰۰ در دقیقه.", "From 1 to 6,000 a minute."));
+        }
+        let (Some(owner), Some(expires)) = (owner, expires) else {
+            return Err(ApiError::Validation(errors));
+        };
+        Ok((KeyForm { name, owner, scopes, expires, rate }, errors))
+    }
+}
+
+fn insert_key(conn: &mut DbConn, id: &str, secret: &str, form: &KeyForm, by: &str) -> Result<(), ApiError> {
+    let at = now();
+    diesel::insert_into(k::table)
+        .values((
+            k::id.eq(id),
+            k::owner_kind.eq(form.owner.kind.as_str()),
+            k::province_id.eq(&form.owner.province_id),
+            k::name.eq(&form.name),
+            k::scopes.eq(form.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")),
+            k::secret_hash.eq(keys::secret_hash(secret)),
+            k::prefix.eq(keys::prefix(id)),
+            k::rate_per_minute.eq(form.rate),
+            k::expires_at.eq(form.expires),
+            k::created_by.eq(by),
+            k::created_at.eq(at),
+            k::window_started_at.eq(at),
+            k::window_uses.eq(0),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
