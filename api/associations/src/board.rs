@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::board_positions as bp;
-use anjoman_core::db::{new_id, now, write_tx};
+use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use chrono::NaiveDate;
@@ -166,67 +166,15 @@ pub async fn assign_seat(
 ) -> Result<HttpResponse, ApiError> {
     let aid = id.into_inner();
     require_manager(&user, &aid)?;
-    let mut e = FieldErrors::new();
-    let code = anjoman_core::text::NationalCode::parse(&body.national_code)
-        .map_err(|x| e.add("national_code", Msg::new(x.message_fa(), x.message_en())))
-        .ok();
-    let position = Position::parse(&body.position);
-    if position.is_none() {
-        e.add("position", Msg::new("سمت نامعتبر است.", "Unknown position."));
-    }
-    let start = date(&mut e, "start_date", &body.start_date);
-    let end = body.end_date.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| date(&mut e, "end_date", v));
-    if let (Some(s), Some(x)) = (start, end)
-        && x <= s
-    {
-        e.add("end_date", Msg::new("پایان دوره باید پس از آغاز آن باشد.", "The term must end after it starts."));
-    }
-    e.into_result()?;
-    let (code, position, start) =
-        (code.ok_or(ApiError::Internal)?, position.ok_or(ApiError::Internal)?, start.ok_or(ApiError::Internal)?);
+    let Term { code, position, start, end } = Term::check(&body)?;
     let (a2, actor) = (aid.clone(), user.person_id.clone());
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 store::get(conn, &a2)?.ok_or(ApiError::NotFound)?;
-                let person = anjoman_identity::store::person_id_by_code(conn, &code.to_string())?.ok_or_else(|| {
-                    ApiError::field(
-                        "national_code",
-                        "کسی با این کد ملی ثبت‌نام نکرده است.",
-                        "No one with this national code is registered.",
-                    )
-                })?;
-                let member = store::membership_of(conn, &a2, &person)?
-                    .is_some_and(|m| m.status == MembershipStatus::Approved.as_str());
-                if !member {
-                    return Err(ApiError::field(
-                        "national_code",
-                        "فقط اعضای تأییدشدهٔ انجمن سمت می‌گیرند.",
-                        "Only approved members of the association can hold a position.",
-                    ));
-                }
+                let person = approved_member(conn, &a2, &code)?;
                 let seat = new_id();
-                diesel::insert_into(bp::table)
-                    .values((
-                        bp::id.eq(&seat),
-                        bp::association_id.eq(&a2),
-                        bp::person_id.eq(&person),
-                        bp::position.eq(position.as_str()),
-                        bp::start_date.eq(start),
-                        bp::end_date.eq(end),
-                        bp::created_at.eq(now()),
-                    ))
-                    .execute(conn)
-                    .map_err(|err| match ApiError::from(err) {
-                        ApiError::Conflict { .. } => ApiError::Conflict {
-                            code: "position_taken",
-                            msg: Msg::new(
-                                "این سمت دارندهٔ کنونی دارد؛ نخست دورهٔ او را ببندید.",
-                                "This position has a current holder; close that term first.",
-                            ),
-                        },
-                        other => other,
-                    })?;
+                insert_seat(conn, &seat, &a2, &person, position, start, end)?;
                 audit::record(
                     conn,
                     Event::new("board.assigned", "board_position", Some(&seat))
@@ -238,6 +186,94 @@ pub async fn assign_seat(
         })
         .await?;
     Ok(HttpResponse::Created().json(load_board(&state, aid).await?))
+}
+
+/// A term of office as checked: who, which position, from when and (for a past term) until when.
+struct Term {
+    code: anjoman_core::text::NationalCode,
+    position: Position,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+}
+
+impl Term {
+    fn check(body: &AssignSeat) -> Result<Term, ApiError> {
+        let mut e = FieldErrors::new();
+        let code = anjoman_core::text::NationalCode::parse(&body.national_code)
+            .map_err(|x| e.add("national_code", Msg::new(x.message_fa(), x.message_en())))
+            .ok();
+        let position = Position::parse(&body.position);
+        if position.is_none() {
+            e.add("position", Msg::new("سمت نامعتبر است.", "Unknown position."));
+        }
+        let start = date(&mut e, "start_date", &body.start_date);
+        let end = body.end_date.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| date(&mut e, "end_date", v));
+        if let (Some(s), Some(x)) = (start, end)
+            && x <= s
+        {
+            e.add("end_date", Msg::new("پایان دوره باید پس از آغاز آن باشد.", "The term must end after it starts."));
+        }
+        e.into_result()?;
+        match (code, position, start) {
+            (Some(code), Some(position), Some(start)) => Ok(Term { code, position, start, end }),
+            _ => Err(ApiError::Internal),
+        }
+    }
+}
+
+/// The person with this national code, if an approved member of the association.
+fn approved_member(conn: &mut DbConn, aid: &str, code: &anjoman_core::text::NationalCode) -> Result<String, ApiError> {
+    let person = anjoman_identity::store::person_id_by_code(conn, code.as_str())?.ok_or_else(|| {
+        ApiError::field(
+            "national_code",
+            "کسی با این کد ملی ثبت‌نام نکرده است.",
+            "No one with this national code is registered.",
+        )
+    })?;
+    let member =
+        store::membership_of(conn, aid, &person)?.is_some_and(|m| m.status == MembershipStatus::Approved.as_str());
+    if !member {
+        return Err(ApiError::field(
+            "national_code",
+            "فقط اعضای تأییدشدهٔ انجمن سمت می‌گیرند.",
+            "Only approved members of the association can hold a position.",
+        ));
+    }
+    Ok(person)
+}
+
+/// A seat; the one-current-holder index refuses a second holder of a position (`position_taken`).
+fn insert_seat(
+    conn: &mut DbConn,
+    seat: &str,
+    aid: &str,
+    person: &str,
+    position: Position,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> Result<(), ApiError> {
+    diesel::insert_into(bp::table)
+        .values((
+            bp::id.eq(seat),
+            bp::association_id.eq(aid),
+            bp::person_id.eq(person),
+            bp::position.eq(position.as_str()),
+            bp::start_date.eq(start),
+            bp::end_date.eq(end),
+            bp::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(|err| match ApiError::from(err) {
+            ApiError::Conflict { .. } => ApiError::Conflict {
+                code: "position_taken",
+                msg: Msg::new(
+                    "این سمت دارندهٔ کنونی دارد؛ نخست دورهٔ او را ببندید.",
+                    "This position has a current holder; close that term first.",
+                ),
+            },
+            other => other,
+        })?;
+    Ok(())
 }
 
 #[derive(Deserialize, ToSchema)]

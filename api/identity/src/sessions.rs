@@ -220,6 +220,37 @@ fn open_session(
     Ok((session_id, token, must_change))
 }
 
+/// A new password that follows the policy and differs from the current one.
+fn check_new_password(
+    policy: &anjoman_core::config::PasswordPolicy,
+    body: &ChangePasswordRequest,
+    code: &NationalCode,
+) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    rules::password(&mut errors, "new_password", policy, &body.new_password, Some(code));
+    if body.new_password == body.current_password {
+        errors.add(
+            "new_password",
+            Msg::new(
+                "رمز عبور تازه باید با رمز کنونی فرق داشته باشد.",
+                "The new password must differ from the current one.",
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// The new password's hash stored, every other session of the person signed out, and audited.
+fn set_new_password(conn: &mut DbConn, user: &CurrentUser, hash: &str, ip: &str) -> Result<(), ApiError> {
+    store::set_password(conn, &user.person_id, hash, false)?;
+    store::revoke_other_sessions(conn, &user.person_id, &user.session_id, "password_changed")?;
+    audit::record(
+        conn,
+        Event::new("auth.password_changed", "account", Some(&user.person_id)).by(&user.person_id).from_ip(ip),
+    )?;
+    Ok(())
+}
+
 /// Sign-in refused to a disabled account (told only to someone who knows its password).
 pub fn account_disabled() -> ApiError {
     ApiError::Denied {
@@ -355,18 +386,7 @@ pub async fn change_password(
         })
         .await?;
     let code = NationalCode::parse(&person.national_code).map_err(|_| ApiError::Internal)?;
-    let mut errors = FieldErrors::new();
-    rules::password(&mut errors, "new_password", &state.config.password, &body.new_password, Some(&code));
-    if body.new_password == body.current_password {
-        errors.add(
-            "new_password",
-            Msg::new(
-                "رمز عبور تازه باید با رمز کنونی فرق داشته باشد.",
-                "The new password must differ from the current one.",
-            ),
-        );
-    }
-    errors.into_result()?;
+    check_new_password(&state.config.password, &body, &code)?;
 
     let policy = state.config.throttle.clone();
     let key = Key::account(&policy, code.as_str());
@@ -391,14 +411,7 @@ pub async fn change_password(
                     throttle::record_failure(conn, &policy, std::slice::from_ref(&key))?;
                     return Ok(false);
                 };
-                store::set_password(conn, &user.person_id, &hash, false)?;
-                store::revoke_other_sessions(conn, &user.person_id, &user.session_id, "password_changed")?;
-                audit::record(
-                    conn,
-                    Event::new("auth.password_changed", "account", Some(&user.person_id))
-                        .by(&user.person_id)
-                        .from_ip(&ip),
-                )?;
+                set_new_password(conn, &user, &hash, &ip)?;
                 Ok::<_, ApiError>(true)
             })
         })

@@ -70,7 +70,54 @@ async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     let purpose = Purpose::parse(&q.purpose)
         .ok_or_else(|| ApiError::field("purpose", "کاربرد پرونده نامعتبر است.", "Unknown file purpose."))?;
-    let limit = purpose.max_bytes();
+    let bytes = read_body(&mut body, purpose.max_bytes()).await?;
+    let kind = accepted_kind(purpose, &bytes)?;
+    let key = storage_key(purpose, kind);
+    let (size, sha) = (bytes.len() as i64, sha256_hex(&bytes));
+    state.files.put(&key, bytes).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store a file");
+        ApiError::Unavailable
+    })?;
+    let id = new_id();
+    let name = q.name.as_deref().and_then(clean_name);
+    let owner = user.person_id.clone();
+    let created = now();
+    let (fid, n, k) = (id.clone(), name.clone(), key.clone());
+    let s = sha.clone();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = NewFile {
+                    id: &fid,
+                    purpose: purpose.as_str(),
+                    owner_id: &owner,
+                    content_type: kind.content_type(),
+                    size_bytes: size,
+                    sha256: &s,
+                    storage_key: &k,
+                    original_name: n.as_deref(),
+                    created_at: created,
+                };
+                diesel::insert_into(files::table).values(&row).execute(conn)?;
+                audit::record(conn, Event::new("file.uploaded", "file", Some(&fid)).by(&owner))?;
+                Ok::<_, ApiError>(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(FileInfo {
+        url: crate::platform::files::url(&id),
+        id,
+        purpose: purpose.as_str().to_owned(),
+        content_type: kind.content_type().to_owned(),
+        size_bytes: size,
+        sha256: sha,
+        name,
+        created_at: created.and_utc(),
+    }))
+}
+
+/// The uploaded bytes, at most `limit` of them and not none.
+async fn read_body(body: &mut web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|_| ApiError::BadRequest {
@@ -88,56 +135,33 @@ async fn upload(
             msg: Msg::new("پرونده خالی است.", "The file is empty."),
         });
     }
-    let kind = Kind::sniff(&bytes).filter(|k| purpose.kinds().contains(k)).ok_or_else(|| ApiError::BadRequest {
+    Ok(bytes)
+}
+
+/// The file's kind, judged by its content, if the purpose accepts it.
+fn accepted_kind(purpose: Purpose, bytes: &[u8]) -> Result<Kind, ApiError> {
+    Kind::sniff(bytes).filter(|k| purpose.kinds().contains(k)).ok_or_else(|| ApiError::BadRequest {
         code: "unsupported_file_type",
         msg: Msg::new(
             "نوع پرونده پذیرفته نیست (بر پایهٔ محتوای آن سنجیده می‌شود).",
             "This type of file is not accepted (judged by its content).",
         ),
-    })?;
-    let key = storage_key(purpose, kind);
-    let (size, sha) = (bytes.len() as i64, sha256_hex(&bytes));
-    state.files.put(&key, bytes).await.map_err(|e| {
-        tracing::error!(error = %e, "cannot store a file");
-        ApiError::Unavailable
-    })?;
-    let id = new_id();
-    let name = q.name.as_deref().and_then(clean_name);
-    let owner = user.person_id.clone();
-    let created = now();
-    let (fid, n, k) = (id.clone(), name.clone(), key.clone());
-    let s = sha.clone();
-    state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                diesel::insert_into(files::table)
-                    .values((
-                        files::id.eq(&fid),
-                        files::purpose.eq(purpose.as_str()),
-                        files::owner_id.eq(&owner),
-                        files::content_type.eq(kind.content_type()),
-                        files::size_bytes.eq(size),
-                        files::sha256.eq(&s),
-                        files::storage_key.eq(&k),
-                        files::original_name.eq(&n),
-                        files::created_at.eq(created),
-                    ))
-                    .execute(conn)?;
-                audit::record(conn, Event::new("file.uploaded", "file", Some(&fid)).by(&owner))?;
-                Ok::<_, ApiError>(())
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(FileInfo {
-        url: crate::platform::files::url(&id),
-        id,
-        purpose: purpose.as_str().to_owned(),
-        content_type: kind.content_type().to_owned(),
-        size_bytes: size,
-        sha256: sha,
-        name,
-        created_at: created.and_utc(),
-    }))
+    })
+}
+
+/// A stored file's row.
+#[derive(Insertable)]
+#[diesel(table_name = files)]
+struct NewFile<'a> {
+    id: &'a str,
+    purpose: &'a str,
+    owner_id: &'a str,
+    content_type: &'a str,
+    size_bytes: i64,
+    sha256: &'a str,
+    storage_key: &'a str,
+    original_name: Option<&'a str>,
+    created_at: chrono::NaiveDateTime,
 }
 
 /// Downloads a file: public purposes to anyone, others to their owner and the roles their
