@@ -8,10 +8,10 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
@@ -20,8 +20,7 @@ import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { ImportDialog } from '../../components/ImportDialog';
 import { toPersianDigits } from '../../lib/digits';
-
-type Distributor = Schemas['DistributorDto'];
+import { distributorKeys, useAddBranch, useCreateDistributor, useDistributor, useDistributors, useNameOfficer } from './api';
 
 /** Province and city of a branch, and its address. */
 function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: string; address: string }; set: (k: 'province_id' | 'city_id' | 'address', value: string) => void; prefix: string }) {
@@ -54,19 +53,13 @@ function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: st
 /** The directorate registers a distributor with its manager and central branch (DI-01). */
 function CreateDistributor() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [v, setV] = useState({ name: '', kind: 'company', manager: '', branch: '', province_id: '', city_id: '', address: '' });
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/distributors', {
-          body: { name: v.name, kind: v.kind, manager_national_code: toAsciiDigits(v.manager), central: { name: v.branch || t('distributors.central'), province_id: v.province_id, city_id: v.city_id, address: v.address } },
-        }),
-      ),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['distributors'] });
-      setV({ name: '', kind: 'company', manager: '', branch: '', province_id: '', city_id: '', address: '' });
-    },
+  const create = useCreateDistributor({ onSuccess: () => setV({ name: '', kind: 'company', manager: '', branch: '', province_id: '', city_id: '', address: '' }) });
+  const body = (): Schemas['DistributorBody'] => ({
+    name: v.name,
+    kind: v.kind,
+    manager_national_code: toAsciiDigits(v.manager),
+    central: { name: v.branch || t('distributors.central'), province_id: v.province_id, city_id: v.city_id, address: v.address },
   });
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
@@ -84,7 +77,7 @@ function CreateDistributor() {
         </Stack>
         <TextField id="distributor-manager" label={t('distributors.managerCode')} value={v.manager} onChange={(e) => setV({ ...v, manager: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
         <PlaceFields v={v} set={(k, value) => setV((x) => ({ ...x, [k]: value }))} prefix="central" />
-        <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate()} sx={{ alignSelf: 'flex-start' }}>
+        <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate(body())} sx={{ alignSelf: 'flex-start' }}>
           {t('distributors.createButton')}
         </Button>
       </Stack>
@@ -92,22 +85,16 @@ function CreateDistributor() {
   );
 }
 
-function NameOfficer({ branch, onDone }: { branch: string; onDone: (d: Distributor) => void }) {
+function NameOfficer({ branch }: { branch: string }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
-  const name = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/branches/{id}/officer', { params: { path: { id: branch } }, body: { national_code: toAsciiDigits(code) } })),
-    onSuccess: (d) => {
-      setCode('');
-      onDone(d);
-    },
-  });
+  const name = useNameOfficer(branch, { onSuccess: () => setCode('') });
   return (
     <Stack spacing={1} sx={{ mt: 1 }}>
       <FormAlert message={problemText(name.error)} />
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
         <TextField id={`officer-code-${branch}`} size="small" label={t('distributors.officerCode')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
-        <Button variant="outlined" disabled={name.isPending || !code} onClick={() => name.mutate()}>
+        <Button variant="outlined" disabled={name.isPending || !code} onClick={() => name.mutate({ national_code: toAsciiDigits(code) })}>
           {t('distributors.nameOfficer')}
         </Button>
       </Stack>
@@ -115,17 +102,10 @@ function NameOfficer({ branch, onDone }: { branch: string; onDone: (d: Distribut
   );
 }
 
-function AddBranch({ distributor, onDone }: { distributor: string; onDone: (d: Distributor) => void }) {
+function AddBranch({ distributor }: { distributor: string }) {
   const { t } = useTranslation();
   const [v, setV] = useState({ name: '', province_id: '', city_id: '', address: '', officer: '' });
-  const add = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/api/v1/distributors/{id}/branches', { params: { path: { id: distributor } }, body: { name: v.name, province_id: v.province_id, city_id: v.city_id, address: v.address, officer_national_code: toAsciiDigits(v.officer) || null } })),
-    onSuccess: (d) => {
-      setV({ name: '', province_id: '', city_id: '', address: '', officer: '' });
-      onDone(d);
-    },
-  });
+  const add = useAddBranch(distributor, { onSuccess: () => setV({ name: '', province_id: '', city_id: '', address: '', officer: '' }) });
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Typography variant="h6" component="h2" gutterBottom>
@@ -136,7 +116,7 @@ function AddBranch({ distributor, onDone }: { distributor: string; onDone: (d: D
         <TextField id="branch-name" label={t('distributors.branchName')} value={v.name} onChange={(e) => setV({ ...v, name: e.target.value })} fullWidth />
         <PlaceFields v={v} set={(k, value) => setV((x) => ({ ...x, [k]: value }))} prefix="branch" />
         <TextField id="branch-officer" label={t('distributors.officerCodeOptional')} value={v.officer} onChange={(e) => setV({ ...v, officer: e.target.value })} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
-        <Button variant="contained" disabled={add.isPending} onClick={() => add.mutate()} sx={{ alignSelf: 'flex-start' }}>
+        <Button variant="contained" disabled={add.isPending} onClick={() => add.mutate({ name: v.name, province_id: v.province_id, city_id: v.city_id, address: v.address, officer_national_code: toAsciiDigits(v.officer) || null })} sx={{ alignSelf: 'flex-start' }}>
           {t('distributors.addBranch')}
         </Button>
       </Stack>
@@ -147,9 +127,7 @@ function AddBranch({ distributor, onDone }: { distributor: string; onDone: (d: D
 function DistributorView({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const d = useQuery({ queryKey: ['distributor', id], queryFn: () => unwrap(api.GET('/api/v1/distributors/{id}', { params: { path: { id } } })) });
-  const set = (x: Distributor) => queryClient.setQueryData(['distributor', id], x);
+  const d = useDistributor(id);
   if (d.error) return <FormAlert message={d.error.message} />;
   if (!d.data) return null;
   const x = d.data;
@@ -166,12 +144,12 @@ function DistributorView({ id }: { id: string }) {
                 primary={`${b.name}${b.is_central ? ` (${t('distributors.central')})` : ''}`}
                 secondary={`${b.address} · ${t('distributors.officer')}: ${b.officer ? `${b.officer.name}` : pending.has(b.id) ? t('distributors.pending') : t('distributors.none')}`}
               />
-              {!b.officer && !pending.has(b.id) && <NameOfficer branch={b.id} onDone={set} />}
+              {!b.officer && !pending.has(b.id) && <NameOfficer branch={b.id} />}
             </ListItem>
           ))}
         </List>
       </Paper>
-      <AddBranch distributor={id} onDone={set} />
+      <AddBranch distributor={id} />
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Typography variant="h6" component="h2">
           {t('distributors.archive')}
@@ -192,7 +170,7 @@ function DistributorView({ id }: { id: string }) {
 export function DistributorPage() {
   const { t } = useTranslation();
   const { me } = useAuth();
-  const list = useQuery({ queryKey: ['distributors'], queryFn: () => unwrap(api.GET('/api/v1/distributors')) });
+  const list = useDistributors();
   const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
   const [chosen, setChosen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
@@ -232,7 +210,7 @@ export function DistributorPage() {
               : t('officerImport.done', { rows: n(r.imported), accounts: n(r.new_accounts), distributors: n(r.new_distributors) })
           }
           onClose={() => setImporting(false)}
-          onImported={() => void queryClient.invalidateQueries({ queryKey: ['distributors'] })}
+          onImported={() => void queryClient.invalidateQueries({ queryKey: distributorKeys.list })}
         />
       )}
       {list.data && list.data.items.length > 1 && (
