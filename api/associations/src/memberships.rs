@@ -91,56 +91,32 @@ pub async fn request_membership(
     id: web::Path<String>,
     body: web::Json<MembershipRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut e = FieldErrors::new();
-    let pair = check_pair(&mut e, 0, &body.field, &body.degree_level);
-    if !e.is_empty() {
-        let mut renamed = FieldErrors::new();
-        for (k, v) in e.0 {
-            for m in v {
-                renamed.add(k.trim_start_matches("qualifications[0]."), m);
-            }
-        }
-        return Err(ApiError::Validation(renamed));
-    }
-    let (field, degree) = pair.ok_or(ApiError::Internal)?;
+    let (field, degree) = requested_pair(&body)?;
     let (aid, person) = (id.into_inner(), user.person_id.clone());
     let m = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let assoc = store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
                 qualifies(&store::qualifications(conn, &aid)?, &field, &degree)?;
-                let id = match store::membership_of(conn, &aid, &person)? {
-                    Some(existing) => match MembershipStatus::parse(&existing.status) {
-                        Some(s) if s.closed() => {
-                            store::reopen(conn, &existing.id, &field, &degree, MembershipStatus::Pending, None)?;
-                            existing.id
-                        }
-                        Some(MembershipStatus::Approved) => {
-                            return Err(ApiError::Conflict {
-                                code: "already_member",
-                                msg: Msg::new("شما عضو این انجمن هستید.", "You are already a member."),
-                            });
-                        }
-                        _ => {
-                            return Err(ApiError::Conflict {
-                                code: "already_requested",
-                                msg: Msg::new("درخواست شما در انتظار بررسی است.", "Your request is awaiting review."),
-                            });
-                        }
-                    },
-                    None => store::insert_membership(
-                        conn,
-                        &NewMembership {
-                            association_id: &aid,
-                            person_id: &person,
-                            field: &field,
-                            degree_level: &degree,
-                            status: MembershipStatus::Pending,
-                            source: "self",
-                            decided_by: None,
-                        },
-                    )?,
+                let request = NewMembership {
+                    association_id: &aid,
+                    person_id: &person,
+                    field: &field,
+                    degree_level: &degree,
+                    status: MembershipStatus::Pending,
+                    source: "self",
+                    decided_by: None,
                 };
+                let id = open_membership(conn, &request, |status| match status {
+                    MembershipStatus::Approved => ApiError::Conflict {
+                        code: "already_member",
+                        msg: Msg::new("شما عضو این انجمن هستید.", "You are already a member."),
+                    },
+                    _ => ApiError::Conflict {
+                        code: "already_requested",
+                        msg: Msg::new("درخواست شما در انتظار بررسی است.", "Your request is awaiting review."),
+                    },
+                })?;
                 audit::record(conn, Event::new("membership.requested", "membership", Some(&id)).by(&person))?;
                 Ok::<_, ApiError>(membership_dto(
                     store::membership(conn, &id)?.ok_or(ApiError::Internal)?,
@@ -271,8 +247,7 @@ fn person_to_register(
     }
 }
 
-/// An approved membership registered by an admin: a former (or refused) member's membership is
-/// reopened with its history kept; anyone else already on the list is refused.
+/// An approved membership registered by an admin; anyone already on the list is refused.
 fn approved_membership(
     conn: &mut DbConn,
     aid: &str,
@@ -281,31 +256,54 @@ fn approved_membership(
     degree: &str,
     actor: &str,
 ) -> Result<String, ApiError> {
-    match store::membership_of(conn, aid, person)? {
-        Some(m) if MembershipStatus::parse(&m.status).is_some_and(MembershipStatus::closed) => {
-            store::reopen(conn, &m.id, field, degree, MembershipStatus::Approved, Some(actor))?;
-            Ok(m.id)
-        }
-        Some(m) => Err(ApiError::Conflict {
-            code: if m.status == "approved" { "already_member" } else { "already_requested" },
-            msg: Msg::new(
-                "این شخص پیش‌تر در این انجمن ثبت شده است.",
-                "This person is already on this association's list.",
-            ),
-        }),
-        None => Ok(store::insert_membership(
-            conn,
-            &NewMembership {
-                association_id: aid,
-                person_id: person,
-                field,
-                degree_level: degree,
-                status: MembershipStatus::Approved,
-                source: "admin",
-                decided_by: Some(actor),
-            },
-        )?),
+    let row = NewMembership {
+        association_id: aid,
+        person_id: person,
+        field,
+        degree_level: degree,
+        status: MembershipStatus::Approved,
+        source: "admin",
+        decided_by: Some(actor),
+    };
+    open_membership(conn, &row, |status| ApiError::Conflict {
+        code: if status == MembershipStatus::Approved { "already_member" } else { "already_requested" },
+        msg: Msg::new("این شخص پیش‌تر در این انجمن ثبت شده است.", "This person is already on this association's list."),
+    })
+}
+
+/// A membership opened: a new row, or a closed one (left, removed or refused) reopened with its
+/// history kept; an open one (pending or approved) is refused with `taken(its status)`.
+fn open_membership(
+    conn: &mut DbConn,
+    row: &NewMembership,
+    taken: impl FnOnce(MembershipStatus) -> ApiError,
+) -> Result<String, ApiError> {
+    match store::membership_of(conn, row.association_id, row.person_id)? {
+        Some(m) => match MembershipStatus::parse(&m.status) {
+            Some(s) if s.closed() => {
+                store::reopen(conn, &m.id, row.field, row.degree_level, row.status, row.decided_by)?;
+                Ok(m.id)
+            }
+            s => Err(taken(s.unwrap_or(MembershipStatus::Pending))),
+        },
+        None => Ok(store::insert_membership(conn, row)?),
     }
+}
+
+/// The field and degree of a member's own request, with errors named after its own fields.
+fn requested_pair(body: &MembershipRequest) -> Result<(String, String), ApiError> {
+    let mut e = FieldErrors::new();
+    let pair = check_pair(&mut e, 0, &body.field, &body.degree_level);
+    if !e.is_empty() {
+        let mut renamed = FieldErrors::new();
+        for (k, v) in e.0 {
+            for m in v {
+                renamed.add(k.trim_start_matches("qualifications[0]."), m);
+            }
+        }
+        return Err(ApiError::Validation(renamed));
+    }
+    pair.ok_or(ApiError::Internal)
 }
 
 #[derive(Serialize, ToSchema)]

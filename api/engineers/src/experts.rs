@@ -6,7 +6,7 @@ use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{engineer_degrees as dg, engineers as en, persons as p};
-use anjoman_core::db::{now, write_tx};
+use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::search_key;
 use chrono::NaiveDate;
@@ -67,56 +67,53 @@ pub async fn list_engineers(
     let (page, per_page, offset) = anjoman_core::platform::http::page_bounds(q.page, q.per_page)?;
     let list = state
         .db(move |conn| {
-            let filtered = |text: Option<&str>| {
-                let mut query =
-                    en::table.inner_join(p::table).filter(en::province_id.eq(q.province_id.clone())).into_boxed();
-                if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
-                    let digits = anjoman_core::text::normalize_digits(t);
-                    let like = format!("%{}%", search_key(t));
-                    query = query.filter(
-                        p::search_name
-                            .like(like)
-                            .or(p::national_code.eq(digits.clone()))
-                            .or(en::membership_number.eq(digits)),
-                    );
-                }
-                query
-            };
-            let total: i64 = filtered(q.q.as_deref()).count().get_result(conn)?;
-            let rows: Vec<(String, String, String, String, String, NaiveDate)> = filtered(q.q.as_deref())
-                .order((p::last_name, p::first_name, en::person_id))
-                .offset(offset)
-                .limit(per_page)
-                .select((
-                    en::person_id,
-                    p::national_code,
-                    p::first_name,
-                    p::last_name,
-                    en::membership_number,
-                    en::expires_on,
-                ))
-                .load(conn)?;
-            Ok(EngineerList {
-                items: rows
-                    .into_iter()
-                    .map(|(person_id, national_code, first_name, last_name, membership_number, expires_on)| {
-                        EngineerListItem {
-                            person_id,
-                            national_code,
-                            first_name,
-                            last_name,
-                            membership_number,
-                            expires_on,
-                        }
-                    })
-                    .collect(),
-                total,
-                page,
-                per_page,
-            })
+            let (items, total) = search(conn, &q.province_id, q.q.as_deref(), offset, per_page)?;
+            Ok(EngineerList { items, total, page, per_page })
         })
         .await?;
     Ok(web::Json(list))
+}
+
+/// A page of a province's engineers by name, national code or membership number (names in
+/// Persian order of last, first), and how many match in all. Reads `persons` in the same join:
+/// a search over names cannot be split across two stores without losing the order.
+fn search(
+    conn: &mut DbConn,
+    province: &str,
+    text: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<EngineerListItem>, i64)> {
+    let filtered = || {
+        let mut query = en::table.inner_join(p::table).filter(en::province_id.eq(province.to_owned())).into_boxed();
+        if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            let digits = anjoman_core::text::normalize_digits(t);
+            let like = format!("%{}%", search_key(t));
+            query = query.filter(
+                p::search_name.like(like).or(p::national_code.eq(digits.clone())).or(en::membership_number.eq(digits)),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<(String, String, String, String, String, NaiveDate)> = filtered()
+        .order((p::last_name, p::first_name, en::person_id))
+        .offset(offset)
+        .limit(limit)
+        .select((en::person_id, p::national_code, p::first_name, p::last_name, en::membership_number, en::expires_on))
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(person_id, national_code, first_name, last_name, membership_number, expires_on)| EngineerListItem {
+            person_id,
+            national_code,
+            first_name,
+            last_name,
+            membership_number,
+            expires_on,
+        })
+        .collect();
+    Ok((items, total))
 }
 
 /// An engineer's whole record, for the experts of the engineer's province.

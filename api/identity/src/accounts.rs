@@ -5,7 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Grant, Role, load_grants};
-use anjoman_core::db::schema::{accounts, persons, role_grants};
+use anjoman_core::db::schema::persons;
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::platform::http::page_bounds;
@@ -172,13 +172,7 @@ pub async fn disable_account(
                 let person = store::person(conn, &id)?.ok_or(ApiError::NotFound)?;
                 let account = store::account(conn, &id)?.ok_or_else(no_account)?;
                 if !account.disabled && store::has_role(conn, &id, Role::CommissionAdmin)? {
-                    let others: i64 = role_grants::table
-                        .inner_join(accounts::table.on(accounts::person_id.eq(role_grants::person_id)))
-                        .filter(role_grants::role.eq(Role::CommissionAdmin.as_str()))
-                        .filter(accounts::disabled.eq(false))
-                        .filter(role_grants::person_id.ne(&id))
-                        .count()
-                        .get_result(conn)?;
+                    let others = store::other_active_holders(conn, Role::CommissionAdmin, &id)?;
                     if others == 0 {
                         return Err(ApiError::Conflict {
                             code: "last_holder",

@@ -69,6 +69,44 @@ fn lang(req: &HttpRequest) -> anjoman_core::Lang {
     anjoman_core::Lang::from_accept_language(req.headers().get("accept-language").and_then(|v| v.to_str().ok()))
 }
 
+/// A new reset code, sent urgently by SMS and e-mail to the contacts the person has.
+fn send_reset_code(conn: &mut DbConn, person: &store::Person) -> Result<(), ApiError> {
+    let otp = otp::issue(conn, &person.id, RESET_PURPOSE)?;
+    let text = format!(
+        "انجمن — کد بازیابی رمز عبور: {otp}\nاین کد ۱۰ دقیقه معتبر است. آن را به کسی ندهید.\n\
+         Anjoman password reset code: {otp} (valid for 10 minutes)."
+    );
+    if let Some(mobile) = &person.mobile {
+        outbox::enqueue(
+            conn,
+            NewMessage {
+                channel: Channel::Sms,
+                recipient: mobile,
+                subject: None,
+                body: &text,
+                purpose: RESET_PURPOSE,
+                template: Some((RESET_TEMPLATE, &otp)),
+                urgent: true,
+            },
+        )?;
+    }
+    if let Some(email) = &person.email {
+        outbox::enqueue(
+            conn,
+            NewMessage {
+                channel: Channel::Email,
+                recipient: email,
+                subject: Some("انجمن: کد بازیابی رمز عبور / Anjoman password reset code"),
+                body: &text,
+                purpose: RESET_PURPOSE,
+                template: None,
+                urgent: true,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Option 1: sends a reset code to the registered mobile and e-mail.
 #[utoipa::path(
     tag = "auth",
@@ -99,39 +137,7 @@ async fn request_reset_code(
                 if person.mobile.is_none() && person.email.is_none() {
                     return Ok(());
                 }
-                let otp = otp::issue(conn, &person.id, RESET_PURPOSE)?;
-                let text = format!(
-                    "انجمن — کد بازیابی رمز عبور: {otp}\nاین کد ۱۰ دقیقه معتبر است. آن را به کسی ندهید.\n\
-                     Anjoman password reset code: {otp} (valid for 10 minutes)."
-                );
-                if let Some(mobile) = &person.mobile {
-                    outbox::enqueue(
-                        conn,
-                        NewMessage {
-                            channel: Channel::Sms,
-                            recipient: mobile,
-                            subject: None,
-                            body: &text,
-                            purpose: RESET_PURPOSE,
-                            template: Some((RESET_TEMPLATE, &otp)),
-                            urgent: true,
-                        },
-                    )?;
-                }
-                if let Some(email) = &person.email {
-                    outbox::enqueue(
-                        conn,
-                        NewMessage {
-                            channel: Channel::Email,
-                            recipient: email,
-                            subject: Some("انجمن: کد بازیابی رمز عبور / Anjoman password reset code"),
-                            body: &text,
-                            purpose: RESET_PURPOSE,
-                            template: None,
-                            urgent: true,
-                        },
-                    )?;
-                }
+                send_reset_code(conn, &person)?;
                 audit::record(conn, Event::new("auth.recovery_code_sent", "person", Some(&person.id)).from_ip(&ip))?;
                 Ok::<_, ApiError>(())
             })

@@ -131,33 +131,8 @@ pub async fn login(
         })
         .await?;
 
-    // Unknown accounts are checked against a dummy hash so both answers take as long.
-    let params = state.config.argon2.clone();
-    let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.to_string());
-    let pw = body.password.clone();
-    let matches = state.blocking(move || password::verify_password(&params, &stored, &pw)).await?;
-    if let Some(acc) = account.as_ref().filter(|a| matches && a.disabled) {
-        let (person, ip) = (acc.person_id.clone(), ip.clone());
-        state
-            .db(move |conn| {
-                Ok(audit::record(
-                    conn,
-                    Event::new("auth.login_refused_disabled", "account", Some(&person)).from_ip(&ip),
-                )?)
-            })
-            .await?;
-        return Err(account_disabled());
-    }
-    let ok_account = account.filter(|_| matches);
+    let (ok_account, rehashed) = check_password(&state, account, &body.password, &ip).await?;
     let client = store::SessionClient::of(&req, &ip);
-    let rehashed = match ok_account.as_ref().filter(|a| password::needs_rehash(&a.password_hash)) {
-        Some(_) => {
-            let (params, pw) = (state.config.argon2.clone(), body.password.clone());
-            Some(state.blocking(move || password::hash_password(&params, &pw)).await?)
-        }
-        None => None,
-    };
-
     let ttl = state.config.refresh_token_ttl;
     let password_is_code = body.password == code.as_str();
     let outcome = state
@@ -179,6 +154,42 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     token_response(&state, &person_id, &session_id, token, must_change, body.use_cookie)
+}
+
+/// The password against the account's hash (an unknown account against a dummy hash, so both
+/// answers take as long): the account when it matches, with a new argon2id hash when the stored
+/// one came from another system. A disabled account that matches is refused, and that audited.
+async fn check_password(
+    state: &AppState,
+    account: Option<store::Account>,
+    given: &str,
+    ip: &str,
+) -> Result<(Option<store::Account>, Option<String>), ApiError> {
+    let params = state.config.argon2.clone();
+    let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.to_string());
+    let pw = given.to_owned();
+    let matches = state.blocking(move || password::verify_password(&params, &stored, &pw)).await?;
+    if let Some(acc) = account.as_ref().filter(|a| matches && a.disabled) {
+        let (person, ip) = (acc.person_id.clone(), ip.to_owned());
+        state
+            .db(move |conn| {
+                Ok(audit::record(
+                    conn,
+                    Event::new("auth.login_refused_disabled", "account", Some(&person)).from_ip(&ip),
+                )?)
+            })
+            .await?;
+        return Err(account_disabled());
+    }
+    let ok_account = account.filter(|_| matches);
+    let rehashed = match ok_account.as_ref().filter(|a| password::needs_rehash(&a.password_hash)) {
+        Some(_) => {
+            let (params, pw) = (state.config.argon2.clone(), given.to_owned());
+            Some(state.blocking(move || password::hash_password(&params, &pw)).await?)
+        }
+        None => None,
+    };
+    Ok((ok_account, rehashed))
 }
 
 /// The sign-in form checked: a valid national code and a password of sane length.

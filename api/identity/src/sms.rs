@@ -80,6 +80,23 @@ fn unauthorized() -> ApiError {
     ApiError::Unauthorized(Msg::new("امضای درخواست نامعتبر است.", "The request signature is invalid."))
 }
 
+/// Who handles an inbound SMS: a recovery code, an e-mail change confirmation, or the first
+/// domain hook that recognises it (e.g. an election's vote code); `unrecognised` otherwise.
+fn dispatch(state: &AppState, conn: &mut DbConn, sms: &InboundSms) -> Result<String, ApiError> {
+    if let Some(o) = recovery::handle_recovery_sms(state, conn, sms)? {
+        return Ok(o);
+    }
+    if let Some(o) = handle_email_change(conn, sms)? {
+        return Ok(o);
+    }
+    for hook in &state.hooks.inbound_sms {
+        if let Some(o) = hook(conn, sms)? {
+            return Ok(o);
+        }
+    }
+    Ok("unrecognised".to_owned())
+}
+
 /// Receives an SMS sent to the system's number (for the SMS gateway only; HMAC-signed).
 #[utoipa::path(
     tag = "sms",
@@ -116,20 +133,7 @@ async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                     from: parse_mobile(&parsed.from).unwrap_or_else(|| parsed.from.clone()),
                     text: normalize_digits(parsed.text.trim()),
                 };
-                let mut outcome = None;
-                if let Some(o) = recovery::handle_recovery_sms(&st, conn, &sms)? {
-                    outcome = Some(o);
-                } else if let Some(o) = handle_email_change(conn, &sms)? {
-                    outcome = Some(o);
-                } else {
-                    for hook in &st.hooks.inbound_sms {
-                        if let Some(o) = hook(conn, &sms)? {
-                            outcome = Some(o);
-                            break;
-                        }
-                    }
-                }
-                let outcome = outcome.unwrap_or_else(|| "unrecognised".to_owned());
+                let outcome = dispatch(&st, conn, &sms)?;
                 diesel::insert_into(inbound_sms::table)
                     .values((
                         inbound_sms::message_id.eq(&parsed.message_id),

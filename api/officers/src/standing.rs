@@ -285,6 +285,55 @@ pub struct StandingChanged {
     pub cooperations_ended: usize,
 }
 
+/// What a change of standing brings: a suspension or revocation ends the officer's binding
+/// cooperations and is announced to the directorate's webhooks; every change is audited and told
+/// to the officer. How many cooperations ended.
+fn consequences(
+    conn: &mut DbConn,
+    id: &str,
+    national_code: &str,
+    from: Standing,
+    to: Standing,
+    reason: &str,
+    actor: &str,
+) -> Result<usize, ApiError> {
+    let ended = if to == Standing::Active {
+        0
+    } else {
+        crate::distributors::cooperations::end_for_officer(conn, id, actor, reason)?
+    };
+    let (event, fa, en) = match to {
+        Standing::Suspended => ("qualification.suspended", "تعلیق شد", "was suspended"),
+        Standing::Revoked => ("qualification.revoked", "لغو شد", "was revoked"),
+        Standing::Active => ("qualification.reinstated", "دوباره فعال شد", "was reinstated"),
+    };
+    if to != Standing::Active {
+        anjoman_core::platform::webhooks::emit(
+            conn,
+            &anjoman_core::platform::webhooks::Owner::directorate(),
+            event,
+            serde_json::json!({"national_code": national_code, "standing": to.as_str(), "reason": reason}),
+        )?;
+    }
+    audit::record(
+        conn,
+        Event::new(event, "officer", Some(id)).by(actor).states(
+            Some(serde_json::json!({"standing": from.as_str()})),
+            Some(serde_json::json!({"standing": to.as_str(), "reason": reason, "cooperations_ended": ended})),
+        ),
+    )?;
+    anjoman_identity::store::notify_person(
+        conn,
+        id,
+        "officer_standing",
+        "صلاحیت مسئول فنی / Technical officer qualification",
+        &format!(
+            "صلاحیت شما به‌عنوان مسئول فنی {fa}. دلیل: {reason}\nYour qualification as a technical officer {en}. Reason: {reason}"
+        ),
+    )?;
+    Ok(ended)
+}
+
 /// Suspends, reinstates or revokes a qualification (the directorate only). A suspension or a
 /// revocation ends the officer's cooperations at once and texts each manager; webhooks
 /// `qualification.suspended` and `qualification.revoked`.
@@ -333,38 +382,7 @@ pub async fn change_standing(
                         ),
                     });
                 }
-                let ended = if to == Standing::Active {
-                    0
-                } else {
-                    crate::distributors::cooperations::end_for_officer(conn, &id, &user.person_id, &reason)?
-                };
-                let (event, fa, en) = match to {
-                    Standing::Suspended => ("qualification.suspended", "تعلیق شد", "was suspended"),
-                    Standing::Revoked => ("qualification.revoked", "لغو شد", "was revoked"),
-                    Standing::Active => ("qualification.reinstated", "دوباره فعال شد", "was reinstated"),
-                };
-                if to != Standing::Active {
-                    anjoman_core::platform::webhooks::emit(
-                        conn,
-                        &anjoman_core::platform::webhooks::Owner::directorate(),
-                        event,
-                        serde_json::json!({"national_code": r.1, "standing": to.as_str(), "reason": reason}),
-                    )?;
-                }
-                audit::record(
-                    conn,
-                    Event::new(event, "officer", Some(&id)).by(&user.person_id).states(
-                        Some(serde_json::json!({"standing": from.as_str()})),
-                        Some(serde_json::json!({"standing": to.as_str(), "reason": reason, "cooperations_ended": ended})),
-                    ),
-                )?;
-                anjoman_identity::store::notify_person(
-                    conn,
-                    &id,
-                    "officer_standing",
-                    "صلاحیت مسئول فنی / Technical officer qualification",
-                    &format!("صلاحیت شما به‌عنوان مسئول فنی {fa}. دلیل: {reason}\nYour qualification as a technical officer {en}. Reason: {reason}"),
-                )?;
+                let ended = consequences(conn, &id, &r.1, from, to, &reason, &user.person_id)?;
                 Ok::<_, ApiError>(StandingChanged { officer: dto(row(conn, &id)?), cooperations_ended: ended })
             })
         })

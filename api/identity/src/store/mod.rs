@@ -290,6 +290,17 @@ pub fn person_by_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Opt
 }
 
 /// Whether the person holds a role, in any scope.
+/// How many others hold `role` and can still sign in (their account is not disabled).
+pub fn other_active_holders(conn: &mut DbConn, role: Role, person_id: &str) -> QueryResult<i64> {
+    role_grants::table
+        .inner_join(accounts::table.on(accounts::person_id.eq(role_grants::person_id)))
+        .filter(role_grants::role.eq(role.as_str()))
+        .filter(accounts::disabled.eq(false))
+        .filter(role_grants::person_id.ne(person_id))
+        .count()
+        .get_result(conn)
+}
+
 pub fn has_role(conn: &mut DbConn, person_id: &str, role: Role) -> QueryResult<bool> {
     let n: i64 = role_grants::table
         .filter(role_grants::person_id.eq(person_id))
