@@ -6,16 +6,16 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
+import { useNewsItem, useNewsPage } from './api';
 
 type Item = Schemas['NewsItem'];
 
@@ -54,11 +54,7 @@ export function NewsPage() {
   const { t } = useTranslation();
   const [page, setPage] = useState(0);
   const [perPage, setPerPage] = useState(10);
-  const news = useQuery({
-    queryKey: ['news', page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/api/v1/news', { params: { query: { page: page + 1, per_page: perPage } } })),
-  });
+  const news = useNewsPage(page, perPage);
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
@@ -81,7 +77,7 @@ export function NewsItemPage() {
   const { id = '' } = useParams();
   const { status } = useAuth();
   // Drafts are visible to their admins only: wait until the session is restored before asking.
-  const item = useQuery({ queryKey: ['news-item', id, status], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/news/{id}', { params: { path: { id } } })) });
+  const item = useNewsItem(id, status);
   if (item.error) return <FormAlert message={item.error.message} />;
   const n = item.data;
   if (!n) return null;

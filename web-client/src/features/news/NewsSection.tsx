@@ -13,41 +13,32 @@ import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { NewsCard } from './NewsPages';
+import { useAssociationNews, useSaveNews, useTogglePublished } from './api';
 
 type Item = Schemas['NewsItem'];
 
 /** Writes a new item or edits one: title, text, image; new items may be published at once. */
 function NewsEditor({ associationId, item, onClose }: { associationId: string; item: Item | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [title, setTitle] = useState(item?.title ?? '');
   const [body, setBody] = useState(item?.body ?? '');
   const [publish, setPublish] = useState(false);
   const [image, setImage] = useState<{ id: string; url: string } | null>(null);
   const [uploading, setUploading] = useState(false);
-  const save = useMutation({
-    mutationFn: () => {
-      const fields = { title, body, ...(image ? { image_file_id: image.id } : {}) };
-      return item
-        ? unwrap(api.PATCH('/api/v1/news/{id}', { params: { path: { id: item.id } }, body: fields }))
-        : unwrap(api.POST('/api/v1/associations/{id}/news', { params: { path: { id: associationId } }, body: { ...fields, publish } }));
-    },
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['association-news', associationId] });
-      void queryClient.invalidateQueries({ queryKey: ['news'] });
-      onClose();
-    },
-  });
+  const save = useSaveNews(associationId, item, { onSuccess: onClose });
+  const fields = () => {
+    const f = { title, body, ...(image ? { image_file_id: image.id } : {}) };
+    return item ? f : { ...f, publish };
+  };
   const fieldError = (f: string) => (save.error instanceof ApiProblem ? save.error.fields[f]?.join(' ') : undefined);
   const imageUrl = image?.url ?? item?.image_url;
   return (
@@ -67,7 +58,7 @@ function NewsEditor({ associationId, item, onClose }: { associationId: string; i
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || uploading} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending || uploading} onClick={() => save.mutate(fields())}>
           {t('profile.save')}
         </Button>
       </DialogActions>
@@ -79,22 +70,9 @@ function NewsEditor({ associationId, item, onClose }: { associationId: string; i
 export function NewsSection({ id, manager }: { id: string; manager: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Item | 'new' | null>(null);
-  const news = useQuery({
-    queryKey: ['association-news', id, manager],
-    queryFn: () => unwrap(api.GET('/api/v1/associations/{id}/news', { params: { path: { id }, query: { drafts: manager || undefined, per_page: 20 } } })),
-  });
-  const toggle = useMutation({
-    mutationFn: (n: Item) =>
-      n.published_at
-        ? unwrap(api.POST('/api/v1/news/{id}/unpublish', { params: { path: { id: n.id } } }))
-        : unwrap(api.POST('/api/v1/news/{id}/publish', { params: { path: { id: n.id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['association-news', id] });
-      void queryClient.invalidateQueries({ queryKey: ['news'] });
-    },
-  });
+  const news = useAssociationNews(id, manager);
+  const toggle = useTogglePublished(id);
   const items = news.data?.items ?? [];
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
