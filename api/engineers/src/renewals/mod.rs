@@ -8,7 +8,6 @@ pub mod model;
 pub mod store;
 
 use anjoman_core::db::{DbConn, now};
-use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue};
 use anjoman_core::platform::payments::Invoice;
 use anjoman_core::{ApiError, Msg};
 
@@ -59,24 +58,13 @@ pub fn next(from: RenewalStatus, action: RenewalAction) -> Result<RenewalStatus,
 
 /// Tells the engineer by SMS and e-mail.
 pub(crate) fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), ApiError> {
-    let p = anjoman_identity::store::person_of(conn, person)?;
-    for (channel, to) in [(Channel::Sms, p.mobile), (Channel::Email, p.email)] {
-        if let Some(to) = to {
-            enqueue(
-                conn,
-                NewMessage {
-                    channel,
-                    recipient: &to,
-                    subject: Some("تمدید عضویت / Membership renewal"),
-                    body: text,
-                    purpose: "engineer_renewal",
-                    template: None,
-                    urgent: false,
-                },
-            )?;
-        }
-    }
-    Ok(())
+    Ok(anjoman_identity::store::notify_person(
+        conn,
+        person,
+        "engineer_renewal",
+        "تمدید عضویت / Membership renewal",
+        text,
+    )?)
 }
 
 /// The payment handler: a renewal's invoice is paid — the membership expiry moves forward by the
