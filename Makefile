@@ -98,21 +98,22 @@ api-fuzz:
 	@set -o pipefail; mkdir -p test-output; scripts/api-fuzz $(API_FUZZ_SECONDS) 2>&1 | tee test-output/api-fuzz.log
 
 # Web: generated API types current, type check, unit tests (Vitest), then the browser tests
-# (playwright-core driving Debian's Chromium against the real binary).
+# (@playwright/test driving Debian's Chromium against the real binary, web-client/e2e/*.spec.ts).
 web-tests: $(WEB)/node_modules/.package-lock.json $(OIDC)/node_modules/.package-lock.json
 	cd $(WEB) && npm run --silent check:api
 	cd $(WEB) && npm run --silent build
 	@set -o pipefail; mkdir -p test-output; \
 	cd $(WEB) && NO_COLOR=1 npx vitest run 2>&1 | tee ../test-output/web-unit.log
 	$(CARGO) build --quiet -p anjoman-server
-	@set -o pipefail; cd $(WEB) && node e2e/run.mjs 2>&1 | tee ../test-output/e2e.log
+	cd $(WEB) && npx tsc -p tsconfig.e2e.json
+	@set -o pipefail; cd $(WEB) && NO_COLOR=1 npx playwright test 2>&1 | tee ../test-output/e2e.log
 
 test: lint rust-tests api-fuzz web-tests
 	@echo "== summary =="
 	@grep -h -E '^(backends ran|rust):' test-output/rust.log test-output/rust-summary.log 2>/dev/null || true
 	@grep -h -E '^api-fuzz: no server errors' test-output/api-fuzz.log || true
 	@grep -h -E 'Tests +[0-9]+ passed' test-output/web-unit.log | sed 's/^ */web unit: /' || true
-	@grep -h -E '^e2e:' test-output/e2e.log
+	@grep -h -E '^ +[0-9]+ (passed|failed|flaky)' test-output/e2e.log | sed 's/^ */e2e: /'
 
 clean:
 	$(CARGO) clean
