@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, web};
 use anjoman_core::ApiError;
 use anjoman_core::auth::AuthUser;
 use anjoman_core::http::AppState;
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -7,8 +7,8 @@ use anjoman_core::auth::{AuthUser, CurrentUser};
 use anjoman_core::db::schema::{associations as a, news as n};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
+use anjoman_core::paging::page_bounds;
 use anjoman_core::platform::files::Purpose;
-use anjoman_core::platform::http::page_bounds;
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::require_manager;
 use crate::store;
+use anjoman_core::paging::Page;
 
 const TITLE_MAX: usize = 200;
 const BODY_MAX: usize = 20_000;
@@ -63,14 +64,6 @@ fn item(r: Row, association_name: String) -> NewsItem {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct NewsPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<NewsItem>,
-}
-
 #[derive(Deserialize, IntoParams)]
 pub struct NewsQuery {
     pub page: Option<i64>,
@@ -111,13 +104,16 @@ fn page(
 #[utoipa::path(
     tag = "news",
     params(NewsQuery),
-    responses((status = 200, description = "One page", body = NewsPage), (status = 400, description = "Invalid paging", body = anjoman_core::error::ErrorBody))
+    responses((status = 200, description = "One page", body = Page<NewsItem>), (status = 400, description = "Invalid paging", body = anjoman_core::error::ErrorBody))
 )]
 #[get("/news")]
-pub async fn list_news(state: web::Data<AppState>, q: web::Query<NewsQuery>) -> Result<web::Json<NewsPage>, ApiError> {
+pub async fn list_news(
+    state: web::Data<AppState>,
+    q: web::Query<NewsQuery>,
+) -> Result<web::Json<Page<NewsItem>>, ApiError> {
     let (page_no, per_page, offset) = page_bounds(q.page, q.per_page)?;
     let (total, items) = state.db(move |conn| Ok(page(conn, None, false, offset, per_page)?)).await?;
-    Ok(web::Json(NewsPage { total, page: page_no, per_page, items }))
+    Ok(web::Json(Page { total, page: page_no, per_page, items }))
 }
 
 /// An association's published news; with `drafts=true` its admins see drafts too.
@@ -126,7 +122,7 @@ pub async fn list_news(state: web::Data<AppState>, q: web::Query<NewsQuery>) -> 
     security((), ("bearer" = [])),
     params(("id" = String, Path, description = "The association"), NewsQuery),
     responses(
-        (status = 200, description = "One page", body = NewsPage),
+        (status = 200, description = "One page", body = Page<NewsItem>),
         (status = 403, description = "Drafts asked for by someone not an admin of this association", body = anjoman_core::error::ErrorBody),
         (status = 404, description = "No such association", body = anjoman_core::error::ErrorBody),
     )
@@ -137,7 +133,7 @@ pub async fn association_news(
     user: Option<CurrentUser>,
     id: web::Path<String>,
     q: web::Query<NewsQuery>,
-) -> Result<web::Json<NewsPage>, ApiError> {
+) -> Result<web::Json<Page<NewsItem>>, ApiError> {
     let aid = id.into_inner();
     let drafts = q.drafts.unwrap_or(false);
     if drafts {
@@ -151,7 +147,7 @@ pub async fn association_news(
             Ok(page(conn, Some(&aid), drafts, offset, per_page)?)
         })
         .await?;
-    Ok(web::Json(NewsPage { total, page: page_no, per_page, items }))
+    Ok(web::Json(Page { total, page: page_no, per_page, items }))
 }
 
 fn load(conn: &mut DbConn, id: &str) -> Result<(Row, String), ApiError> {

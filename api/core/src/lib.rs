@@ -9,6 +9,7 @@ pub mod degrees;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod paging;
 pub mod platform;
 pub mod text;
 

@@ -2,7 +2,7 @@
 //! addresses, search keys and page bounds. Arbitrary input never panics; what is accepted has
 //! the documented form; the written forms people use all parse to the same value.
 
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use anjoman_core::text::{NationalCode, normalize_digits, parse_email, parse_mobile, search_key};
 use proptest::prelude::*;
 

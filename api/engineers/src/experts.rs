@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::shared::expert_of;
 use crate::store::{self, EngineerRecord};
+use anjoman_core::paging::Page;
 
 #[derive(Deserialize, IntoParams)]
 pub struct EngineerListQuery {
@@ -38,21 +39,13 @@ pub struct EngineerListItem {
     pub expires_on: NaiveDate,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct EngineerList {
-    pub items: Vec<EngineerListItem>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 /// The engineers of a province, for its experts, a page at a time.
 #[utoipa::path(
     tag = "engineers",
     security(("bearer" = [])),
     params(EngineerListQuery),
     responses(
-        (status = 200, description = "The engineers", body = EngineerList),
+        (status = 200, description = "The engineers", body = Page<EngineerListItem>),
         (status = 403, description = "Not an expert of that province", body = anjoman_core::error::ErrorBody),
     )
 )]
@@ -61,14 +54,14 @@ pub async fn list_engineers(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<EngineerListQuery>,
-) -> Result<web::Json<EngineerList>, ApiError> {
+) -> Result<web::Json<Page<EngineerListItem>>, ApiError> {
     expert_of(&user, &q.province_id)?;
     let q = q.into_inner();
-    let (page, per_page, offset) = anjoman_core::platform::http::page_bounds(q.page, q.per_page)?;
+    let (page, per_page, offset) = anjoman_core::paging::page_bounds(q.page, q.per_page)?;
     let list = state
         .db(move |conn| {
             let (items, total) = search(conn, &q.province_id, q.q.as_deref(), offset, per_page)?;
-            Ok(EngineerList { items, total, page, per_page })
+            Ok(Page { total, page, per_page, items })
         })
         .await?;
     Ok(web::Json(list))

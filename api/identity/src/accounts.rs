@@ -8,7 +8,7 @@ use anjoman_core::auth::{AuthUser, Grant, Role, load_grants};
 use anjoman_core::db::schema::persons;
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, client_ip};
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use anjoman_core::{ApiError, Msg};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::store;
+use anjoman_core::paging::Page;
 
 /// A person as the commission sees them.
 #[derive(Serialize, ToSchema)]
@@ -32,14 +33,6 @@ pub struct PersonAdminDto {
     pub disabled_at: Option<DateTime<Utc>>,
     pub disabled_reason: Option<String>,
     pub grants: Vec<Grant>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PeoplePage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<PersonAdminDto>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -74,7 +67,7 @@ fn person_dto(conn: &mut DbConn, p: store::Person) -> Result<PersonAdminDto, Api
     security(("bearer" = [])),
     params(PeopleQuery),
     responses(
-        (status = 200, description = "One page of people", body = PeoplePage),
+        (status = 200, description = "One page of people", body = Page<PersonAdminDto>),
         (status = 403, description = "Not a commission admin", body = anjoman_core::error::ErrorBody),
     )
 )]
@@ -83,7 +76,7 @@ pub async fn list_people(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<PeopleQuery>,
-) -> Result<web::Json<PeoplePage>, ApiError> {
+) -> Result<web::Json<Page<PersonAdminDto>>, ApiError> {
     user.require(&[Role::CommissionAdmin.any()])?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
@@ -109,7 +102,7 @@ pub async fn list_people(
             Ok((total, items))
         })
         .await?;
-    Ok(web::Json(PeoplePage { total, page, per_page, items }))
+    Ok(web::Json(Page { total, page, per_page, items }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -12,13 +12,14 @@ use anjoman_core::auth::{AuthUser, CurrentUser, Role};
 use anjoman_core::db::schema::{officer_standing_events as se, officers as o, persons as p};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::rules::{Standing, StandingAction, next_standing};
+use anjoman_core::paging::Page;
 
 // ---- store ----------------------------------------------------------------------------------
 
@@ -186,14 +187,6 @@ pub struct RegisterQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct QualifiedOfficerPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<QualifiedOfficer>,
-}
-
 /// The provinces whose officers `user` may see: every one for the directorate (`None`), their
 /// own for a university's reviewers; nobody else.
 fn visible_provinces(user: &CurrentUser) -> Result<Option<Vec<String>>, ApiError> {
@@ -207,7 +200,7 @@ fn visible_provinces(user: &CurrentUser) -> Result<Option<Vec<String>>, ApiError
     security(("bearer" = [])),
     params(RegisterQuery),
     responses(
-        (status = 200, description = "One page", body = QualifiedOfficerPage),
+        (status = 200, description = "One page", body = Page<QualifiedOfficer>),
         (status = 400, description = "Unknown standing or page bounds", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "Neither the directorate nor a reviewer", body = anjoman_core::error::ErrorBody),
     )
@@ -217,7 +210,7 @@ pub async fn list_qualified(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<RegisterQuery>,
-) -> Result<web::Json<QualifiedOfficerPage>, ApiError> {
+) -> Result<web::Json<Page<QualifiedOfficer>>, ApiError> {
     let provinces = visible_provinces(&user)?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
@@ -230,7 +223,7 @@ pub async fn list_qualified(
     let (total, rows) = state
         .db(move |conn| Ok(register(conn, provinces.as_deref(), standing, q.q.as_deref(), offset, per_page)?))
         .await?;
-    Ok(web::Json(QualifiedOfficerPage { total, page, per_page, items: rows.into_iter().map(dto).collect() }))
+    Ok(web::Json(Page { total, page, per_page, items: rows.into_iter().map(dto).collect() }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -70,7 +70,28 @@ Each operation lists the scope it needs: `members:verify`, `results:read`, `offi
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut api) = crate::startup::routes(actix_web::App::new()).split_for_parts();
     add_common_responses(&mut api);
+    refer_page_items(&mut api);
     api
+}
+
+/// utoipa copies the item schema into each instance of the generic `Page<T>` (`Page_NewsItem`);
+/// point its `items` at the item's own component instead, so each schema is defined once and
+/// generated clients share the item type.
+fn refer_page_items(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayBuilder, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+
+    let Some(components) = api.components.as_mut() else { return };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in names {
+        let Some(item) = name.strip_prefix("Page_").filter(|item| components.schemas.contains_key(*item)) else {
+            continue;
+        };
+        let reference = ArrayBuilder::new().items(RefOr::Ref(Ref::from_schema_name(item))).build();
+        if let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(&name) {
+            page.properties.insert("items".to_owned(), RefOr::T(Schema::Array(reference)));
+        }
+    }
 }
 
 /// The answers any operation may give besides its own, added where an operation does not
@@ -127,6 +148,31 @@ pub fn add_common_responses(api: &mut utoipa::openapi::OpenApi) {
             if path != "/healthz" {
                 add("503", "`unavailable`: the database is not reachable; try again shortly");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+
+    /// Every paged list answers with the one `Page<T>`, and each instance refers to its item's
+    /// component instead of carrying a copy of it.
+    #[test]
+    fn pages_refer_to_their_items() {
+        let api = super::document();
+        let schemas = &api.components.as_ref().expect("components").schemas;
+        let pages: Vec<_> = schemas.keys().filter(|n| n.starts_with("Page_")).collect();
+        assert!(pages.len() >= 8, "paged lists: {pages:?}");
+        for name in pages {
+            let Some(RefOr::T(Schema::Object(page))) = schemas.get(name) else { panic!("{name} is an object") };
+            let Some(RefOr::T(Schema::Array(items))) = page.properties.get("items") else {
+                panic!("{name}.items is an array")
+            };
+            let ArrayItems::RefOrSchema(item) = &items.items else { panic!("{name}.items has a schema") };
+            let RefOr::Ref(reference) = item.as_ref() else { panic!("{name}.items is inlined") };
+            assert_eq!(reference.ref_location, format!("#/components/schemas/{}", &name["Page_".len()..]));
         }
     }
 }

@@ -3019,15 +3019,6 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
-        AuditPage: {
-            items: components["schemas"]["AuditEntry"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
-        };
         AuditVerification: {
             /**
              * Format: int64
@@ -3340,15 +3331,6 @@ export interface components {
             /** @description `pending`, `sending`, `sent` (answered 2xx) or `failed` (gave up after the retries). */
             status: string;
         };
-        DeliveryPage: {
-            items: components["schemas"]["DeliveryDto"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
-        };
         DisableRequest: {
             /** @description Why; kept with the account and in the audit log. */
             reason: string;
@@ -3538,15 +3520,6 @@ export interface components {
             expires_on?: string | null;
             grade?: string | null;
             number?: string | null;
-        };
-        EngineerList: {
-            items: components["schemas"]["EngineerListItem"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
         };
         EngineerListItem: {
             /** Format: date */
@@ -4043,15 +4016,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        NewsPage: {
-            items: components["schemas"]["NewsItem"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
-        };
         /** @description A branch where the officer is the technical officer now. */
         OfficerBranch: {
             branch: string;
@@ -4187,15 +4151,6 @@ export interface components {
             sent_at?: string | null;
             status: string;
         };
-        OutboxPage: {
-            items: components["schemas"]["OutboxMessage"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
-        };
         /** @enum {string} */
         Outcome: "elected" | "alternate" | "tied" | "not_elected";
         /** @description What an owner's keys may read and its subscriptions may hear of. */
@@ -4213,6 +4168,134 @@ export interface components {
          * @enum {string}
          */
         OwnerKind: "commission" | "directorate" | "engineering";
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_AuditEntry: {
+            items: components["schemas"]["AuditEntry"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_DeliveryDto: {
+            items: components["schemas"]["DeliveryDto"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_EngineerListItem: {
+            items: components["schemas"]["EngineerListItem"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_NewsItem: {
+            items: components["schemas"]["NewsItem"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_OutboxMessage: {
+            items: components["schemas"]["OutboxMessage"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_PersonAdminDto: {
+            items: components["schemas"]["PersonAdminDto"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_QualifiedOfficer: {
+            items: components["schemas"]["QualifiedOfficer"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
+        /** @description One page of a list: its items, how many there are in all, and which page this is. */
+        Page_RoleGrantDto: {
+            items: components["schemas"]["RoleGrantDto"][];
+            /**
+             * Format: int64
+             * @description This page's number, from 1.
+             */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items the whole list has.
+             */
+            total: number;
+        };
         PartialBody: {
             /** @description `{version, election, trustee, contests: [{contest, choices: [{factor, challenge, response}], blank}]}`. */
             partial_decryption: {
@@ -4227,15 +4310,6 @@ export interface components {
         PaymentStart: {
             /** @description Send the payer's browser here. */
             redirect_url: string;
-        };
-        PeoplePage: {
-            items: components["schemas"]["PersonAdminDto"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
         };
         /** @description A person as the commission sees them. */
         PersonAdminDto: {
@@ -4306,15 +4380,6 @@ export interface components {
             /** Format: date-time */
             qualified_at?: string | null;
             standing: components["schemas"]["Standing"];
-        };
-        QualifiedOfficerPage: {
-            items: components["schemas"]["QualifiedOfficer"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
         };
         Queue: {
             items: components["schemas"]["QueueItem"][];
@@ -4551,15 +4616,6 @@ export interface components {
             /** @description The association's, province's or distributor's name. */
             scope_name?: string | null;
             scope_type?: null | components["schemas"]["ScopeKind"];
-        };
-        RoleGrantPage: {
-            items: components["schemas"]["RoleGrantDto"][];
-            /** Format: int64 */
-            page: number;
-            /** Format: int64 */
-            per_page: number;
-            /** Format: int64 */
-            total: number;
         };
         SandboxDecision: {
             /** @description Where the gateway sends the payer next: the merchant's callback. */
@@ -5836,7 +5892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NewsPage"];
+                    "application/json": components["schemas"]["Page_NewsItem"];
                 };
             };
             /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
@@ -6077,7 +6133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditPage"];
+                    "application/json": components["schemas"]["Page_AuditEntry"];
                 };
             };
             /** @description Bad filters */
@@ -9900,7 +9956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EngineerList"];
+                    "application/json": components["schemas"]["Page_EngineerListItem"];
                 };
             };
             /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
@@ -12778,7 +12834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryPage"];
+                    "application/json": components["schemas"]["Page_DeliveryDto"];
                 };
             };
             /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
@@ -14396,7 +14452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NewsPage"];
+                    "application/json": components["schemas"]["Page_NewsItem"];
                 };
             };
             /** @description Invalid paging */
@@ -15761,7 +15817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OutboxPage"];
+                    "application/json": components["schemas"]["Page_OutboxMessage"];
                 };
             };
             /** @description Bad filters */
@@ -16269,7 +16325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PeoplePage"];
+                    "application/json": components["schemas"]["Page_PersonAdminDto"];
                 };
             };
             /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */
@@ -16607,7 +16663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QualifiedOfficerPage"];
+                    "application/json": components["schemas"]["Page_QualifiedOfficer"];
                 };
             };
             /** @description Unknown standing or page bounds */
@@ -16830,7 +16886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoleGrantPage"];
+                    "application/json": components["schemas"]["Page_RoleGrantDto"];
                 };
             };
             /** @description `validation_failed`, `malformed_json`, `invalid_body`, `invalid_query` or `invalid_path` */

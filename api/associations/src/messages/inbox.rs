@@ -7,7 +7,7 @@ use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::schema::{associations as a, message_recipients as mr, messages as msg};
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, Msg};
 use crate::http::AppState;
+use crate::paging::{Page, page_bounds};
 use crate::platform::outbox;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -30,24 +31,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::platform::payments_http::sandbox_show)
         .service(crate::platform::payments_http::sandbox_pay)
         .service(crate::platform::payments_http::sandbox_cancel);
-}
-
-/// Page number (from 1), page size (1 to 100, default 25) and the offset they make.
-pub fn page_bounds(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64, i64), ApiError> {
-    let page = page.unwrap_or(1);
-    let per_page = per_page.unwrap_or(25);
-    let offset = page
-        .checked_sub(1)
-        .and_then(|p| p.checked_mul(per_page))
-        .filter(|_| page >= 1 && (1..=100).contains(&per_page));
-    let Some(offset) = offset else {
-        return Err(ApiError::field(
-            "per_page",
-            "شمارهٔ صفحه از ۱ و اندازهٔ صفحه از ۱ تا ۱۰۰ است.",
-            "page starts at 1; per_page is 1 to 100.",
-        ));
-    };
-    Ok((page, per_page, offset))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -85,14 +68,6 @@ pub struct AuditEntry {
     pub scope: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<AuditEntry>,
-}
-
 fn json_of(s: Option<String>) -> Option<serde_json::Value> {
     s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
 }
@@ -124,7 +99,7 @@ fn readable_scopes(user: &AuthUser) -> Result<Option<Vec<String>>, ApiError> {
     security(("bearer" = [])),
     params(AuditQuery),
     responses(
-        (status = 200, description = "One page of entries", body = AuditPage),
+        (status = 200, description = "One page of entries", body = Page<AuditEntry>),
         (status = 400, description = "Bad filters", body = crate::error::ErrorBody),
         (status = 403, description = "Not an admin of the commission, an association, the directorate or an engineering organisation", body = crate::error::ErrorBody),
     )
@@ -134,7 +109,7 @@ async fn audit_log(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<AuditQuery>,
-) -> Result<web::Json<AuditPage>, ApiError> {
+) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
     let scopes = readable_scopes(&user)?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
@@ -164,7 +139,7 @@ async fn audit_log(
             scope: e.scope,
         })
         .collect();
-    Ok(web::Json(AuditPage { total, page, per_page, items }))
+    Ok(web::Json(Page { total, page, per_page, items }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -230,21 +205,13 @@ pub struct OutboxMessage {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct OutboxPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<OutboxMessage>,
-}
-
 /// Outgoing SMS and e-mail with their delivery state, newest first (commission admins).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
     params(OutboxQuery),
     responses(
-        (status = 200, description = "One page of messages", body = OutboxPage),
+        (status = 200, description = "One page of messages", body = Page<OutboxMessage>),
         (status = 400, description = "Bad filters", body = crate::error::ErrorBody),
         (status = 403, description = "Not a commission admin", body = crate::error::ErrorBody),
     )
@@ -254,7 +221,7 @@ async fn outbox_list(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<OutboxQuery>,
-) -> Result<web::Json<OutboxPage>, ApiError> {
+) -> Result<web::Json<Page<OutboxMessage>>, ApiError> {
     user.require(&[Role::CommissionAdmin.any()])?;
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
@@ -281,7 +248,7 @@ async fn outbox_list(
             delivered_at: m.delivered_at.map(|t| t.and_utc()),
         })
         .collect();
-    Ok(web::Json(OutboxPage { total, page, per_page, items }))
+    Ok(web::Json(Page { total, page, per_page, items }))
 }
 
 /// Queues a failed or undelivered message again (commission admins).

@@ -7,7 +7,8 @@ use anjoman_core::auth::{AuthUser, Role, ScopeKind};
 use anjoman_core::db::schema::{persons, role_grants};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, Hooks, client_ip};
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::Page;
+use anjoman_core::paging::page_bounds;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, Msg};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -35,14 +36,6 @@ pub struct RoleGrantDto {
     pub granted_at: DateTime<Utc>,
     /// Who granted it; absent for grants made by the command line or the system.
     pub granted_by: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RoleGrantPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<RoleGrantDto>,
 }
 
 #[derive(Queryable)]
@@ -141,7 +134,7 @@ pub struct RoleGrantQuery {
     security(("bearer" = [])),
     params(RoleGrantQuery),
     responses(
-        (status = 200, description = "One page of grants", body = RoleGrantPage),
+        (status = 200, description = "One page of grants", body = Page<RoleGrantDto>),
         (status = 403, description = "The caller grants no role", body = anjoman_core::error::ErrorBody),
     )
 )]
@@ -150,7 +143,7 @@ pub async fn list_grants(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<RoleGrantQuery>,
-) -> Result<web::Json<RoleGrantPage>, ApiError> {
+) -> Result<web::Json<Page<RoleGrantDto>>, ApiError> {
     let q = q.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
     let allowed = grantable(&user.grants);
@@ -189,7 +182,7 @@ pub async fn list_grants(
             Ok((total, dtos(conn, &hooks, page_rows)?))
         })
         .await?;
-    Ok(web::Json(RoleGrantPage { total, page, per_page, items }))
+    Ok(web::Json(Page { total, page, per_page, items }))
 }
 
 /// A role the caller may grant.

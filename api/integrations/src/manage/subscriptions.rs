@@ -7,7 +7,7 @@ use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::webhook_subscriptions as ws;
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::platform::http::page_bounds;
+use anjoman_core::paging::page_bounds;
 use anjoman_core::platform::outbox::{self, Channel, ListFilter, Message};
 use anjoman_core::platform::webhooks::{self, EVENTS, Owner, OwnerKind};
 use anjoman_core::{ApiError, FieldErrors, Msg};
@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{may_manage, owners_of, province_exists, requested_owner, utc};
 use crate::keys::{self};
+use anjoman_core::paging::Page;
 
 #[derive(Serialize, ToSchema)]
 pub struct WebhookDto {
@@ -273,14 +274,6 @@ fn delivery_dto(m: Message) -> DeliveryDto {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct DeliveryPage {
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub items: Vec<DeliveryDto>,
-}
-
 #[derive(Deserialize, IntoParams)]
 pub struct DeliveryQuery {
     /// From 1.
@@ -294,7 +287,7 @@ pub struct DeliveryQuery {
     tag = "integrations",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The subscription"), DeliveryQuery),
-    responses((status = 200, description = "One page of deliveries", body = DeliveryPage))
+    responses((status = 200, description = "One page of deliveries", body = Page<DeliveryDto>))
 )]
 #[get("/integrations/webhooks/{id}/deliveries")]
 pub async fn deliveries(
@@ -302,7 +295,7 @@ pub async fn deliveries(
     user: AuthUser,
     id: web::Path<String>,
     q: web::Query<DeliveryQuery>,
-) -> Result<web::Json<DeliveryPage>, ApiError> {
+) -> Result<web::Json<Page<DeliveryDto>>, ApiError> {
     let id = id.into_inner();
     let (page, per_page, offset) = page_bounds(q.page, q.per_page)?;
     let (total, rows) = state
@@ -317,7 +310,7 @@ pub async fn deliveries(
             Ok(outbox::list(conn, &filter, offset, per_page)?)
         })
         .await?;
-    Ok(web::Json(DeliveryPage { total, page, per_page, items: rows.into_iter().map(delivery_dto).collect() }))
+    Ok(web::Json(Page { total, page, per_page, items: rows.into_iter().map(delivery_dto).collect() }))
 }
 
 /// Sends an event again, as a new delivery with the same event id (receivers that remember
