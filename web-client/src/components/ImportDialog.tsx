@@ -7,16 +7,11 @@ import DialogTitle from '@mui/material/DialogTitle';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, type Schemas } from '../api/client';
+import { DataTable } from './DataTable';
 import { toPersianDigits } from '../lib/digits';
 import { rejectedRows } from '../lib/importReport';
 import { sendWithProgress } from '../lib/upload';
@@ -131,24 +126,17 @@ export function ImportDialog<R extends Report = Schemas['ImportReport']>({
                 {phase.problem.message}
               </Alert>
               {phase.problem.code === 'import_rejected' && (
-                <TableContainer sx={{ maxHeight: 320 }} tabIndex={0} role="region" aria-label={t('import.rejectedRows')}>
-                  <Table size="small" stickyHeader>
-                    <TableHead>
-                      <TableRow>
-                        <TableCell>{t('import.line')}</TableCell>
-                        <TableCell>{t('import.problem')}</TableCell>
-                      </TableRow>
-                    </TableHead>
-                    <TableBody data-testid="import-rejected">
-                      {rejectedRows(phase.problem.fields).map((r) => (
-                        <TableRow key={r.line}>
-                          <TableCell>{n(r.line)}</TableCell>
-                          <TableCell>{r.problems.join(' ')}</TableCell>
-                        </TableRow>
-                      ))}
-                    </TableBody>
-                  </Table>
-                </TableContainer>
+                <DataTable
+                  label={t('import.rejectedRows')}
+                  testId="import-rejected"
+                  maxHeight={320}
+                  rows={rejectedRows(phase.problem.fields)}
+                  rowKey={(r) => r.line}
+                  columns={[
+                    { header: t('import.line'), cell: (r) => n(r.line) },
+                    { header: t('import.problem'), cell: (r) => r.problems.join(' ') },
+                  ]}
+                />
               )}
             </>
           )}

@@ -7,12 +7,6 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -20,7 +14,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { toPersianDigits } from '../../lib/digits';
 import { grantLabel } from '../profile';
@@ -33,8 +27,8 @@ export function PeoplePage() {
   const lang = i18n.language as Lang;
   const queryClient = useQueryClient();
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [disabling, setDisabling] = useState<Person | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const people = useQuery({
@@ -62,60 +56,51 @@ export function PeoplePage() {
         <TextField id="people-search" label={t('accounts.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(0); }} fullWidth />
       </Paper>
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('accounts.peopleTitle')}>
-          <Table size="small" aria-label={t('accounts.peopleTitle')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('accounts.person')}</TableCell>
-                <TableCell>{t('accounts.nationalCode')}</TableCell>
-                <TableCell>{t('accounts.roles')}</TableCell>
-                <TableCell>{t('accounts.account')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="people-rows">
-              {people.data?.items.map((p) => (
-                <TableRow key={p.id}>
-                  <TableCell>{`${p.first_name} ${p.last_name}`}</TableCell>
-                  <TableCell dir="ltr">{n(p.national_code)}</TableCell>
-                  <TableCell sx={{ fontSize: 13 }}>{p.grants.map((g) => grantLabel(g, t)).join('، ') || '—'}</TableCell>
-                  <TableCell>
-                    {!p.has_account ? (
-                      <Chip size="small" label={t('accounts.recordOnly')} />
-                    ) : p.disabled ? (
-                      <Chip size="small" color="error" label={t('accounts.disabled')} title={p.disabled_reason ?? undefined} />
-                    ) : (
-                      <Chip size="small" color="success" label={t('accounts.active')} />
-                    )}
-                    {p.disabled && p.disabled_reason && (
-                      <Typography variant="caption" sx={{ display: 'block' }}>
-                        {p.disabled_reason}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {p.has_account &&
-                      (p.disabled ? (
-                        <Button size="small" disabled={enable.isPending} onClick={() => { setNotice(null); enable.mutate(p.id); }}>
-                          {t('accounts.enable')}
-                        </Button>
-                      ) : (
-                        <Button size="small" color="error" onClick={() => { setNotice(null); setDisabling(p); }}>
-                          {t('accounts.disable')}
-                        </Button>
-                      ))}
-                  </TableCell>
-                </TableRow>
-              ))}
-              {people.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={5}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager total={people.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <DataTable
+          label={t('accounts.peopleTitle')}
+          testId="people-rows"
+          rows={people.data?.items}
+          rowKey={(p) => p.id}
+          paging={{ ...paging, total: people.data?.total ?? 0 }}
+          columns={[
+            { header: t('accounts.person'), cell: (p) => `${p.first_name} ${p.last_name}` },
+            { header: t('accounts.nationalCode'), dir: 'ltr', cell: (p) => n(p.national_code) },
+            { header: t('accounts.roles'), sx: { fontSize: 13 }, cell: (p) => p.grants.map((g) => grantLabel(g, t)).join('، ') || '—' },
+            {
+              header: t('accounts.account'),
+              cell: (p) => (
+                <>
+                  {!p.has_account ? (
+                    <Chip size="small" label={t('accounts.recordOnly')} />
+                  ) : p.disabled ? (
+                    <Chip size="small" color="error" label={t('accounts.disabled')} title={p.disabled_reason ?? undefined} />
+                  ) : (
+                    <Chip size="small" color="success" label={t('accounts.active')} />
+                  )}
+                  {p.disabled && p.disabled_reason && (
+                    <Typography variant="caption" sx={{ display: 'block' }}>
+                      {p.disabled_reason}
+                    </Typography>
+                  )}
+                </>
+              ),
+            },
+            {
+              header: '',
+              cell: (p) =>
+                p.has_account &&
+                (p.disabled ? (
+                  <Button size="small" disabled={enable.isPending} onClick={() => { setNotice(null); enable.mutate(p.id); }}>
+                    {t('accounts.enable')}
+                  </Button>
+                ) : (
+                  <Button size="small" color="error" onClick={() => { setNotice(null); setDisabling(p); }}>
+                    {t('accounts.disable')}
+                  </Button>
+                )),
+            },
+          ]}
+        />
       </Paper>
       {disabling && (
         <DisableDialog

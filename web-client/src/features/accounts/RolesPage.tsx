@@ -6,12 +6,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -21,7 +15,7 @@ import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
 import { useAssociationList, useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -55,8 +49,8 @@ export function RolesPage() {
   const queryClient = useQueryClient();
   const [role, setRole] = useState<Role | ''>('');
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [granting, setGranting] = useState(false);
   const [revoking, setRevoking] = useState<Schemas['RoleGrantDto'] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -108,42 +102,28 @@ export function RolesPage() {
         </Stack>
       </Paper>
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('accounts.rolesTitle')}>
-          <Table size="small" aria-label={t('accounts.rolesTitle')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('accounts.person')}</TableCell>
-                <TableCell>{t('accounts.nationalCode')}</TableCell>
-                <TableCell>{t('accounts.role')}</TableCell>
-                <TableCell>{t('accounts.scope')}</TableCell>
-                <TableCell>{t('accounts.grantedAt')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="grant-rows">
-              {grants.data?.items.map((g) => (
-                <TableRow key={g.id}>
-                  <TableCell>{`${g.first_name} ${g.last_name}`}</TableCell>
-                  <TableCell dir="ltr">{n(g.national_code)}</TableCell>
-                  <TableCell>{t(`roles.${g.role}`)}</TableCell>
-                  <TableCell>{scopeName(g)}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(g.granted_at, lang)}</TableCell>
-                  <TableCell>
-                    <Button size="small" color="error" onClick={() => { setNotice(null); setRevoking(g); }}>
-                      {t('accounts.revoke')}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-              {grants.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager total={grants.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <DataTable
+          label={t('accounts.rolesTitle')}
+          testId="grant-rows"
+          rows={grants.data?.items}
+          rowKey={(g) => g.id}
+          paging={{ ...paging, total: grants.data?.total ?? 0 }}
+          columns={[
+            { header: t('accounts.person'), cell: (g) => `${g.first_name} ${g.last_name}` },
+            { header: t('accounts.nationalCode'), dir: 'ltr', cell: (g) => n(g.national_code) },
+            { header: t('accounts.role'), cell: (g) => t(`roles.${g.role}`) },
+            { header: t('accounts.scope'), cell: (g) => scopeName(g) },
+            { header: t('accounts.grantedAt'), sx: { whiteSpace: 'nowrap' }, cell: (g) => formatDateTime(g.granted_at, lang) },
+            {
+              header: '',
+              cell: (g) => (
+                <Button size="small" color="error" onClick={() => { setNotice(null); setRevoking(g); }}>
+                  {t('accounts.revoke')}
+                </Button>
+              ),
+            },
+          ]}
+        />
       </Paper>
       {granting && (
         <GrantDialog

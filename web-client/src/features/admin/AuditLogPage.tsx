@@ -3,12 +3,6 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
@@ -18,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -52,8 +46,8 @@ export function AuditLogPage() {
   const lang = i18n.language as Lang;
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const verdict = useQuery({ queryKey: ['audit-verification'], enabled: commission, queryFn: () => unwrap(api.GET('/api/v1/audit-log/verification')) });
   const entries = useQuery({
     queryKey: ['audit-log', filters, page, perPage],
@@ -119,49 +113,21 @@ export function AuditLogPage() {
       </Paper>
       <FormAlert message={entries.error ? entries.error.message : null} />
       <Paper variant="outlined">
-        {/* Scrolls sideways on phones; focusable so keyboard users can scroll it too. */}
-        <TableContainer tabIndex={0} role="region" aria-label={t('admin.auditTitle')}>
-          <Table size="small" aria-label={t('admin.auditTitle')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>#</TableCell>
-                <TableCell>{t('admin.time')}</TableCell>
-                <TableCell>{t('admin.action')}</TableCell>
-                <TableCell>{t('admin.actor')}</TableCell>
-                <TableCell>{t('admin.object')}</TableCell>
-                <TableCell>{t('admin.ip')}</TableCell>
-                <TableCell>{t('admin.scope')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="audit-rows">
-              {entries.data?.items.map((e) => (
-                <TableRow key={e.seq}>
-                  <TableCell>{n(e.seq)}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.at, lang)}</TableCell>
-                  <TableCell dir="ltr">{e.action}</TableCell>
-                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{e.actor_id ?? '—'}</TableCell>
-                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{`${e.object_type}${e.object_id ? `:${e.object_id}` : ''}`}</TableCell>
-                  <TableCell dir="ltr">{e.ip ?? '—'}</TableCell>
-                  <TableCell dir="ltr" sx={{ fontSize: 12 }}>{e.scope ?? '—'}</TableCell>
-                </TableRow>
-              ))}
-              {entries.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={7}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager
-          total={entries.data?.total ?? 0}
-          page={page}
-          perPage={perPage}
-          onPage={setPage}
-          onPerPage={(v) => {
-            setPerPage(v);
-            setPage(0);
-          }}
+        <DataTable
+          label={t('admin.auditTitle')}
+          testId="audit-rows"
+          rows={entries.data?.items}
+          rowKey={(e) => e.seq}
+          paging={{ ...paging, total: entries.data?.total ?? 0 }}
+          columns={[
+            { header: '#', cell: (e) => n(e.seq) },
+            { header: t('admin.time'), sx: { whiteSpace: 'nowrap' }, cell: (e) => formatDateTime(e.at, lang) },
+            { header: t('admin.action'), dir: 'ltr', cell: (e) => e.action },
+            { header: t('admin.actor'), dir: 'ltr', sx: { fontSize: 12 }, cell: (e) => e.actor_id ?? '—' },
+            { header: t('admin.object'), dir: 'ltr', sx: { fontSize: 12 }, cell: (e) => `${e.object_type}${e.object_id ? `:${e.object_id}` : ''}` },
+            { header: t('admin.ip'), dir: 'ltr', cell: (e) => e.ip ?? '—' },
+            { header: t('admin.scope'), dir: 'ltr', sx: { fontSize: 12 }, cell: (e) => e.scope ?? '—' },
+          ]}
         />
       </Paper>
     </Stack>

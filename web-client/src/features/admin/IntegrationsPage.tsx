@@ -13,12 +13,6 @@ import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
@@ -28,7 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDate, formatDateTime, isoDay } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -154,52 +148,35 @@ function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
           </Button>
         </div>
       </Stack>
-      <TableContainer tabIndex={0} role="region" aria-label={t('integrations.keysTitle')}>
-        <Table size="small" aria-label={t('integrations.keysTitle')}>
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('integrations.keyName')}</TableCell>
-              <TableCell>{t('integrations.prefix')}</TableCell>
-              <TableCell>{t('integrations.scopesTitle')}</TableCell>
-              <TableCell>{t('integrations.expiresOn')}</TableCell>
-              <TableCell>{t('integrations.lastUsed')}</TableCell>
-              <TableCell>{t('admin.status')}</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody data-testid="key-rows">
-            {keys.data?.map((k) => (
-              <TableRow key={k.id}>
-                <TableCell>{k.name}</TableCell>
-                <TableCell dir="ltr">{k.prefix}…</TableCell>
-                <TableCell>{k.scopes.map((s) => t(`integrations.scopes.${s.replace(':', '_')}`)).join('، ')}</TableCell>
-                <TableCell>{formatDate(k.expires_at, lang)}</TableCell>
-                <TableCell>{k.last_used_at ? formatDateTime(k.last_used_at, lang) : '—'}</TableCell>
-                <TableCell>
-                  <Chip size="small" label={t(`integrations.keyStatus.${k.status}`)} color={k.status === 'active' ? 'success' : 'default'} />
-                </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                  {k.status !== 'revoked' && (
-                    <>
-                      <Button size="small" onClick={() => setConfirm({ key: k, action: 'rotate' })}>
-                        {t('integrations.rotate')}
-                      </Button>
-                      <Button size="small" color="error" onClick={() => setConfirm({ key: k, action: 'revoke' })}>
-                        {t('integrations.revoke')}
-                      </Button>
-                    </>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-            {keys.data?.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={7}>{t('admin.empty')}</TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </TableContainer>
+        <DataTable
+          label={t('integrations.keysTitle')}
+          testId="key-rows"
+          rows={keys.data}
+          rowKey={(k) => k.id}
+          columns={[
+            { header: t('integrations.keyName'), cell: (k) => k.name },
+            { header: t('integrations.prefix'), dir: 'ltr', cell: (k) => `${k.prefix}…` },
+            { header: t('integrations.scopesTitle'), cell: (k) => k.scopes.map((s) => t(`integrations.scopes.${s.replace(':', '_')}`)).join('، ') },
+            { header: t('integrations.expiresOn'), cell: (k) => formatDate(k.expires_at, lang) },
+            { header: t('integrations.lastUsed'), cell: (k) => (k.last_used_at ? formatDateTime(k.last_used_at, lang) : '—') },
+            { header: t('admin.status'), cell: (k) => <Chip size="small" label={t(`integrations.keyStatus.${k.status}`)} color={k.status === 'active' ? 'success' : 'default'} /> },
+            {
+              header: '',
+              sx: { whiteSpace: 'nowrap' },
+              cell: (k) =>
+                k.status !== 'revoked' && (
+                  <>
+                    <Button size="small" onClick={() => setConfirm({ key: k, action: 'rotate' })}>
+                      {t('integrations.rotate')}
+                    </Button>
+                    <Button size="small" color="error" onClick={() => setConfirm({ key: k, action: 'revoke' })}>
+                      {t('integrations.revoke')}
+                    </Button>
+                  </>
+                ),
+            },
+          ]}
+        />
       <SecretDialog secret={secret} onClose={() => setSecret(null)} />
       {confirm && (
         <ConfirmDialog
@@ -219,8 +196,8 @@ function Deliveries({ hook }: { hook: Webhook }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const queryClient = useQueryClient();
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(10);
+  const paging = usePaging(10);
+  const { page, perPage } = paging;
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
   const log = useQuery({
     queryKey: ['webhook-deliveries', hook.id, page, perPage],
@@ -234,42 +211,28 @@ function Deliveries({ hook }: { hook: Webhook }) {
   return (
     <>
       <FormAlert message={redeliver.error ? redeliver.error.message : null} />
-      <TableContainer tabIndex={0} role="region" aria-label={t('integrations.deliveries')}>
-        <Table size="small" aria-label={t('integrations.deliveries')}>
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('admin.created')}</TableCell>
-              <TableCell>{t('integrations.event')}</TableCell>
-              <TableCell>{t('admin.status')}</TableCell>
-              <TableCell>{t('admin.attempts')}</TableCell>
-              <TableCell>{t('admin.lastError')}</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody data-testid="delivery-rows">
-            {log.data?.items.map((d) => (
-              <TableRow key={d.id}>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(d.created_at, lang)}</TableCell>
-                <TableCell dir="ltr">{d.event}</TableCell>
-                <TableCell>{t(`admin.statuses.${d.status}`)}</TableCell>
-                <TableCell>{n(d.attempts)}</TableCell>
-                <TableCell dir="ltr" sx={{ fontSize: 12 }}>{d.last_error ?? '—'}</TableCell>
-                <TableCell>
-                  <Button size="small" disabled={redeliver.isPending} onClick={() => redeliver.mutate(d.id)}>
-                    {t('integrations.redeliver')}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-            {log.data?.items.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      <Pager total={log.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <DataTable
+          label={t('integrations.deliveries')}
+          testId="delivery-rows"
+          rows={log.data?.items}
+          rowKey={(d) => d.id}
+          paging={{ ...paging, total: log.data?.total ?? 0 }}
+          columns={[
+            { header: t('admin.created'), sx: { whiteSpace: 'nowrap' }, cell: (d) => formatDateTime(d.created_at, lang) },
+            { header: t('integrations.event'), dir: 'ltr', cell: (d) => d.event },
+            { header: t('admin.status'), cell: (d) => t(`admin.statuses.${d.status}`) },
+            { header: t('admin.attempts'), cell: (d) => n(d.attempts) },
+            { header: t('admin.lastError'), dir: 'ltr', sx: { fontSize: 12 }, cell: (d) => d.last_error ?? '—' },
+            {
+              header: '',
+              cell: (d) => (
+                <Button size="small" disabled={redeliver.isPending} onClick={() => redeliver.mutate(d.id)}>
+                  {t('integrations.redeliver')}
+                </Button>
+              ),
+            },
+          ]}
+        />
     </>
   );
 }

@@ -7,12 +7,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -20,7 +14,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -41,8 +35,8 @@ export function OutboxPage() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState('');
   const [channel, setChannel] = useState('');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [confirming, setConfirming] = useState<Schemas['OutboxMessage'] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const messages = useQuery({
@@ -87,61 +81,30 @@ export function OutboxPage() {
         </Stack>
       </Paper>
       <Paper variant="outlined">
-        {/* Scrolls sideways on phones; focusable so keyboard users can scroll it too. */}
-        <TableContainer tabIndex={0} role="region" aria-label={t('admin.outboxTitle')}>
-          <Table size="small" aria-label={t('admin.outboxTitle')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('admin.created')}</TableCell>
-                <TableCell>{t('admin.channel')}</TableCell>
-                <TableCell>{t('admin.recipient')}</TableCell>
-                <TableCell>{t('admin.purpose')}</TableCell>
-                <TableCell>{t('admin.status')}</TableCell>
-                <TableCell>{t('admin.attempts')}</TableCell>
-                <TableCell>{t('admin.lastError')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="outbox-rows">
-              {messages.data?.items.map((m) => (
-                <TableRow key={m.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.created_at, lang)}</TableCell>
-                  <TableCell>{t(`admin.channels.${m.channel}`)}</TableCell>
-                  <TableCell dir="ltr">{m.recipient}</TableCell>
-                  <TableCell dir="ltr">{m.purpose}</TableCell>
-                  <TableCell>
-                    <Chip size="small" label={t(`admin.statuses.${m.status}`)} color={COLORS[m.status] ?? 'default'} />
-                  </TableCell>
-                  <TableCell>{n(m.attempts)}</TableCell>
-                  <TableCell dir="ltr" sx={{ fontSize: 12, maxWidth: 240, overflowWrap: 'anywhere' }}>
-                    {m.last_error ?? '—'}
-                  </TableCell>
-                  <TableCell>
-                    {(m.status === 'failed' || m.status === 'undelivered') && (
-                      <Button size="small" onClick={() => setConfirming(m)}>
-                        {t('admin.resend')}
-                      </Button>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-              {messages.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={8}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager
-          total={messages.data?.total ?? 0}
-          page={page}
-          perPage={perPage}
-          onPage={setPage}
-          onPerPage={(v) => {
-            setPerPage(v);
-            setPage(0);
-          }}
+        <DataTable
+          label={t('admin.outboxTitle')}
+          testId="outbox-rows"
+          rows={messages.data?.items}
+          rowKey={(m) => m.id}
+          paging={{ ...paging, total: messages.data?.total ?? 0 }}
+          columns={[
+            { header: t('admin.created'), sx: { whiteSpace: 'nowrap' }, cell: (m) => formatDateTime(m.created_at, lang) },
+            { header: t('admin.channel'), cell: (m) => t(`admin.channels.${m.channel}`) },
+            { header: t('admin.recipient'), dir: 'ltr', cell: (m) => m.recipient },
+            { header: t('admin.purpose'), dir: 'ltr', cell: (m) => m.purpose },
+            { header: t('admin.status'), cell: (m) => <Chip size="small" label={t(`admin.statuses.${m.status}`)} color={COLORS[m.status] ?? 'default'} /> },
+            { header: t('admin.attempts'), cell: (m) => n(m.attempts) },
+            { header: t('admin.lastError'), dir: 'ltr', sx: { fontSize: 12, maxWidth: 240, overflowWrap: 'anywhere' }, cell: (m) => m.last_error ?? '—' },
+            {
+              header: '',
+              cell: (m) =>
+                (m.status === 'failed' || m.status === 'undelivered') && (
+                  <Button size="small" onClick={() => setConfirming(m)}>
+                    {t('admin.resend')}
+                  </Button>
+                ),
+            },
+          ]}
         />
       </Paper>
       <Dialog open={Boolean(confirming)} onClose={() => setConfirming(null)}>

@@ -7,12 +7,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -21,7 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -40,8 +34,8 @@ export function MembersPage() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState('pending');
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [rejecting, setRejecting] = useState<Schemas['MemberDto'] | null>(null);
   const [reason, setReason] = useState('');
   const [dialog, setDialog] = useState<'import' | 'register' | null>(null);
@@ -122,59 +116,46 @@ export function MembersPage() {
       {dialog === 'import' && <ImportDialog id={id} onClose={() => setDialog(null)} onImported={refresh} />}
       {dialog === 'register' && <RegisterMemberDialog id={id} qualifications={association.data?.qualifications ?? []} onClose={() => setDialog(null)} onDone={refresh} />}
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('associations.membersTitle', { name: association.data?.name ?? '' })}>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('associations.person')}</TableCell>
-                <TableCell>{t('associations.nationalCode')}</TableCell>
-                <TableCell>{t('associations.field')}</TableCell>
-                <TableCell>{t('associations.requestedAt')}</TableCell>
-                <TableCell>{t('admin.status')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="member-rows">
-              {members.data?.items.map((m) => (
-                <TableRow key={m.id}>
-                  <TableCell>{`${m.first_name} ${m.last_name}`}</TableCell>
-                  <TableCell dir="ltr">{digits(m.national_code)}</TableCell>
-                  <TableCell>{`${m.field} — ${t(`associations.degrees.${m.degree_level}`)}`}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(m.requested_at, lang)}</TableCell>
-                  <TableCell>
-                    <Chip size="small" color={COLORS[m.status]} label={t(`associations.statuses.${m.status}`)} />
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {m.status === 'pending' && (
-                      <>
-                        <Button size="small" variant="contained" disabled={approve.isPending} onClick={() => approve.mutate(m.id)}>
-                          {t('associations.approve')}
-                        </Button>{' '}
-                        <Button size="small" onClick={() => setRejecting(m)}>
-                          {t('associations.reject')}
-                        </Button>
-                      </>
-                    )}
-                    {m.status === 'approved' && (
-                      <Button size="small" color="error" onClick={() => setRemoving(m)}>
-                        {t('associations.removeMember')}
+        <DataTable
+          label={t('associations.membersTitle', { name: association.data?.name ?? '' })}
+          testId="member-rows"
+          rows={members.data?.items}
+          rowKey={(m) => m.id}
+          paging={{ ...paging, total: members.data?.total ?? 0, capped: members.data?.total_capped ?? false }}
+          columns={[
+            { header: t('associations.person'), cell: (m) => `${m.first_name} ${m.last_name}` },
+            { header: t('associations.nationalCode'), dir: 'ltr', cell: (m) => digits(m.national_code) },
+            { header: t('associations.field'), cell: (m) => `${m.field} — ${t(`associations.degrees.${m.degree_level}`)}` },
+            { header: t('associations.requestedAt'), sx: { whiteSpace: 'nowrap' }, cell: (m) => formatDate(m.requested_at, lang) },
+            { header: t('admin.status'), cell: (m) => <Chip size="small" color={COLORS[m.status]} label={t(`associations.statuses.${m.status}`)} /> },
+            {
+              header: '',
+              sx: { whiteSpace: 'nowrap' },
+              cell: (m) => (
+                <>
+                  {m.status === 'pending' && (
+                    <>
+                      <Button size="small" variant="contained" disabled={approve.isPending} onClick={() => approve.mutate(m.id)}>
+                        {t('associations.approve')}
+                      </Button>{' '}
+                      <Button size="small" onClick={() => setRejecting(m)}>
+                        {t('associations.reject')}
                       </Button>
-                    )}{' '}
-                    <Button size="small" onClick={() => setHistoryOf(m)}>
-                      {t('associations.history')}
+                    </>
+                  )}
+                  {m.status === 'approved' && (
+                    <Button size="small" color="error" onClick={() => setRemoving(m)}>
+                      {t('associations.removeMember')}
                     </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-              {members.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={6}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager total={members.data?.total ?? 0} capped={members.data?.total_capped ?? false} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+                  )}{' '}
+                  <Button size="small" onClick={() => setHistoryOf(m)}>
+                    {t('associations.history')}
+                  </Button>
+                </>
+              ),
+            },
+          ]}
+        />
       </Paper>
       {removing && (
         <EndMembershipDialog

@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiProblem, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
+import { usePaging } from '../../components/DataTable';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { asDate, formatDate, formatDateTime } from '../../lib/dates';
@@ -192,16 +193,15 @@ function Engineers({ province }: { province: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
   const [open, setOpen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const queryClient = useQueryClient();
-  const list = useEngineers(province, q, page, perPage);
+  const list = useEngineers(province, q, paging.page + 1, paging.perPage);
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ mb: 2 }}>
-        <TextField id="engineer-search" label={t('engineering.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} fullWidth />
+        <TextField id="engineer-search" label={t('engineering.search')} value={q} onChange={(e) => { setQ(e.target.value); paging.setPage(0); }} fullWidth />
         <Button variant="outlined" onClick={() => setImporting(true)} sx={{ whiteSpace: 'nowrap' }}>
           {t('engineering.import.open')}
         </Button>
@@ -217,16 +217,7 @@ function Engineers({ province }: { province: string }) {
         ))}
       </List>
       {list.data && (
-        <Pager
-          page={page - 1}
-          total={list.data.total}
-          perPage={perPage}
-          onPage={(p) => setPage(p + 1)}
-          onPerPage={(n) => {
-            setPerPage(n);
-            setPage(1);
-          }}
-        />
+        <Pager total={list.data.total} page={paging.page} perPage={paging.perPage} onPage={paging.setPage} onPerPage={paging.setPerPage} />
       )}
       {open && <RecordDialog id={open} onClose={() => setOpen(null)} />}
       {importing && (

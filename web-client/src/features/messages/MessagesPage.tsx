@@ -1,6 +1,7 @@
 import AttachFileIcon from '@mui/icons-material/AttachFile';
 import Autocomplete from '@mui/material/Autocomplete';
 import Badge from '@mui/material/Badge';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
@@ -13,12 +14,6 @@ import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
@@ -30,7 +25,7 @@ import { ApiProblem, type Schemas } from '../../api/client';
 import { useAssociationList, useProvinces } from '../../api/reference';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
@@ -209,8 +204,8 @@ export function MessagesPage() {
   const name = useMailboxName();
   const [selected, setSelected] = useState<string | null>(null);
   const [folder, setFolder] = useState<'inbox' | 'sent'>('inbox');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [open, setOpen] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
   const mailboxes = useMailboxes();
@@ -283,41 +278,31 @@ export function MessagesPage() {
         </ToggleButtonGroup>
       )}
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('messages.title')}>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('messages.subject')}</TableCell>
-                <TableCell>{folder === 'sent' ? t('messages.to') : t('messages.from')}</TableCell>
-                <TableCell>{t('messages.date')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="message-rows">
-              {messages.data?.items.map((m) => {
-                const unread = m.read === false;
-                return (
-                  <TableRow key={m.id} hover onClick={() => setOpen(m.id)} sx={{ cursor: 'pointer' }} data-unread={unread ? 'true' : 'false'}>
-                    <TableCell sx={{ fontWeight: unread ? 700 : 400 }}>
-                      <Button variant="text" size="small" onClick={() => setOpen(m.id)} sx={{ fontWeight: 'inherit', textAlign: 'start' }}>
-                        {m.subject}
-                      </Button>
-                      {unread && <Chip size="small" color="primary" label={t('messages.unread')} sx={{ mx: 1 }} />}
-                      {m.attachment_count > 0 && <AttachFileIcon fontSize="small" titleAccess={t('messages.hasAttachments')} sx={{ verticalAlign: 'middle' }} />}
-                    </TableCell>
-                    <TableCell>{who(m)}</TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(m.created_at, lang)}</TableCell>
-                  </TableRow>
-                );
-              })}
-              {messages.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={3}>{t('messages.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager total={messages.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <DataTable
+          label={t('messages.title')}
+          testId="message-rows"
+          rows={messages.data?.items}
+          rowKey={(m) => m.id}
+          rowProps={(m) => ({ hover: true, onClick: () => setOpen(m.id), sx: { cursor: 'pointer' }, 'data-unread': m.read === false ? 'true' : 'false' })}
+          empty={t('messages.empty')}
+          paging={{ ...paging, total: messages.data?.total ?? 0 }}
+          columns={[
+            {
+              header: t('messages.subject'),
+              cell: (m) => (
+                <Box component="span" sx={{ fontWeight: m.read === false ? 700 : 400 }}>
+                  <Button variant="text" size="small" onClick={() => setOpen(m.id)} sx={{ fontWeight: 'inherit', textAlign: 'start' }}>
+                    {m.subject}
+                  </Button>
+                  {m.read === false && <Chip size="small" color="primary" label={t('messages.unread')} sx={{ mx: 1 }} />}
+                  {m.attachment_count > 0 && <AttachFileIcon fontSize="small" titleAccess={t('messages.hasAttachments')} sx={{ verticalAlign: 'middle' }} />}
+                </Box>
+              ),
+            },
+            { header: folder === 'sent' ? t('messages.to') : t('messages.from'), cell: (m) => who(m) },
+            { header: t('messages.date'), sx: { whiteSpace: 'nowrap' }, cell: (m) => formatDateTime(m.created_at, lang) },
+          ]}
+        />
       </Paper>
       {open && <MessageView mailbox={mailbox} id={open} onClose={() => setOpen(null)} />}
       {composing && current && <Compose from={current} onClose={() => setComposing(false)} />}

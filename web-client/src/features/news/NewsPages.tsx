@@ -6,12 +6,12 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
 import type { Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
+import { usePaging } from '../../components/DataTable';
 import { Pager } from '../../components/Pager';
 import type { Lang } from '../../i18n';
 import { formatDate } from '../../lib/dates';
@@ -52,9 +52,8 @@ export function NewsCard({ item, showAssociation = true }: { item: Item; showAss
 /** Published news of every association (AS-06, public). */
 export function NewsPage() {
   const { t } = useTranslation();
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(10);
-  const news = useNewsPage(page, perPage);
+  const paging = usePaging(10);
+  const news = useNewsPage(paging.page, paging.perPage);
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
@@ -64,7 +63,7 @@ export function NewsPage() {
       {news.data?.items.length === 0 && <Typography color="text.secondary">{t('news.none')}</Typography>}
       <Stack spacing={2}>{news.data?.items.map((n) => <NewsCard key={n.id} item={n} />)}</Stack>
       <Paper variant="outlined">
-        <Pager total={news.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <Pager total={news.data?.total ?? 0} page={paging.page} perPage={paging.perPage} onPage={paging.setPage} onPerPage={paging.setPerPage} />
       </Paper>
     </Stack>
   );

@@ -11,12 +11,6 @@ import ListItemText from '@mui/material/ListItemText';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
@@ -25,7 +19,7 @@ import type { Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
-import { Pager } from '../../components/Pager';
+import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
@@ -58,8 +52,8 @@ export function QualifiedOfficersPage() {
   const directorate = Boolean(me?.grants.some((g) => g.role === 'directorate_admin'));
   const [q, setQ] = useState('');
   const [standing, setStanding] = useState('');
-  const [page, setPage] = useState(0);
-  const [perPage, setPerPage] = useState(25);
+  const paging = usePaging();
+  const { page, perPage, setPage } = paging;
   const [acting, setActing] = useState<{ officer: Officer; action: Action } | null>(null);
   const [historyOf, setHistoryOf] = useState<Officer | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -89,52 +83,38 @@ export function QualifiedOfficersPage() {
         </Stack>
       </Paper>
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('qualified.title')}>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('associations.person')}</TableCell>
-                <TableCell>{t('associations.nationalCode')}</TableCell>
-                <TableCell>{t('qualified.province')}</TableCell>
-                <TableCell>{t('associations.field')}</TableCell>
-                <TableCell>{t('qualified.qualifiedAt')}</TableCell>
-                <TableCell>{t('qualified.standing')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="qualified-rows">
-              {list.data?.items.map((o) => (
-                <TableRow key={o.person_id}>
-                  <TableCell>{name(o)}</TableCell>
-                  <TableCell dir="ltr">{digits(o.national_code)}</TableCell>
-                  <TableCell>{province(o.province_id)}</TableCell>
-                  <TableCell>{`${o.field} — ${t(`associations.degrees.${o.degree_level}`, { defaultValue: o.degree_level })}`}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{o.qualified_at ? formatDate(o.qualified_at, lang) : '—'}</TableCell>
-                  <TableCell>
-                    <Chip size="small" color={COLORS[o.standing]} variant={VARIANTS[o.standing]} label={t(`qualified.standings.${o.standing}`)} />
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {directorate &&
-                      actionsFrom(o.standing).map((action) => (
-                        <Button key={action} size="small" color={action === 'reinstate' ? 'primary' : 'error'} onClick={() => setActing({ officer: o, action })}>
-                          {t(`qualified.${action}`)}
-                        </Button>
-                      ))}
-                    <Button size="small" onClick={() => setHistoryOf(o)}>
-                      {t('qualified.history')}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-              {list.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={7}>{t('admin.empty')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
-        <Pager total={list.data?.total ?? 0} page={page} perPage={perPage} onPage={setPage} onPerPage={(v) => { setPerPage(v); setPage(0); }} />
+        <DataTable
+          label={t('qualified.title')}
+          testId="qualified-rows"
+          rows={list.data?.items}
+          rowKey={(o) => o.person_id}
+          paging={{ ...paging, total: list.data?.total ?? 0 }}
+          columns={[
+            { header: t('associations.person'), cell: (o) => name(o) },
+            { header: t('associations.nationalCode'), dir: 'ltr', cell: (o) => digits(o.national_code) },
+            { header: t('qualified.province'), cell: (o) => province(o.province_id) },
+            { header: t('associations.field'), cell: (o) => `${o.field} — ${t(`associations.degrees.${o.degree_level}`, { defaultValue: o.degree_level })}` },
+            { header: t('qualified.qualifiedAt'), sx: { whiteSpace: 'nowrap' }, cell: (o) => (o.qualified_at ? formatDate(o.qualified_at, lang) : '—') },
+            { header: t('qualified.standing'), cell: (o) => <Chip size="small" color={COLORS[o.standing]} variant={VARIANTS[o.standing]} label={t(`qualified.standings.${o.standing}`)} /> },
+            {
+              header: '',
+              sx: { whiteSpace: 'nowrap' },
+              cell: (o) => (
+                <>
+                  {directorate &&
+                    actionsFrom(o.standing).map((action) => (
+                      <Button key={action} size="small" color={action === 'reinstate' ? 'primary' : 'error'} onClick={() => setActing({ officer: o, action })}>
+                        {t(`qualified.${action}`)}
+                      </Button>
+                    ))}
+                  <Button size="small" onClick={() => setHistoryOf(o)}>
+                    {t('qualified.history')}
+                  </Button>
+                </>
+              ),
+            },
+          ]}
+        />
       </Paper>
       {acting && (
         <StandingDialog

@@ -6,12 +6,6 @@ import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -22,6 +16,7 @@ import { z } from 'zod';
 import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
+import { DataTable } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import i18n from '../../i18n';
 import { formatDate } from '../../lib/dates';
@@ -125,47 +120,36 @@ export function InvoicesPage() {
       {admin && <FormControlLabel control={<Switch checked={all} onChange={(e) => setAll(e.target.checked)} />} label={t('payments.showAll')} />}
       <FormAlert message={pay.error ? pay.error.message : invoices.error ? invoices.error.message : null} />
       <Paper variant="outlined">
-        <TableContainer tabIndex={0} role="region" aria-label={t('payments.title')}>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('payments.issued')}</TableCell>
-                <TableCell>{t('payments.description')}</TableCell>
-                <TableCell>{t('payments.amount')}</TableCell>
-                <TableCell>{t('payments.status')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody data-testid="invoice-rows">
-              {invoices.data?.items.map((inv) => (
-                <TableRow key={inv.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDate(inv.created_at, lang)}</TableCell>
-                  <TableCell>
-                    <Link component={RouterLink} to={`/invoices/${inv.id}`}>
-                      {inv.description}
-                    </Link>
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatRials(inv.amount_rials, lang)}</TableCell>
-                  <TableCell>
-                    <Chip size="small" color={STATUS_COLORS[inv.status] ?? 'default'} label={t(`payments.statuses.${inv.status}`)} />
-                  </TableCell>
-                  <TableCell>
-                    {inv.status === 'pending' && inv.payer_id === me?.id && (
-                      <Button size="small" variant="contained" disabled={pay.isPending} onClick={() => pay.mutate(inv.id)}>
-                        {t('payments.pay')}
-                      </Button>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-              {invoices.data?.items.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={5}>{t('payments.none')}</TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          label={t('payments.title')}
+          testId="invoice-rows"
+          rows={invoices.data?.items}
+          rowKey={(inv) => inv.id}
+          empty={t('payments.none')}
+          columns={[
+            { header: t('payments.issued'), sx: { whiteSpace: 'nowrap' }, cell: (inv) => formatDate(inv.created_at, lang) },
+            {
+              header: t('payments.description'),
+              cell: (inv) => (
+                <Link component={RouterLink} to={`/invoices/${inv.id}`}>
+                  {inv.description}
+                </Link>
+              ),
+            },
+            { header: t('payments.amount'), sx: { whiteSpace: 'nowrap' }, cell: (inv) => formatRials(inv.amount_rials, lang) },
+            { header: t('payments.status'), cell: (inv) => <Chip size="small" color={STATUS_COLORS[inv.status] ?? 'default'} label={t(`payments.statuses.${inv.status}`)} /> },
+            {
+              header: '',
+              cell: (inv) =>
+                inv.status === 'pending' &&
+                inv.payer_id === me?.id && (
+                  <Button size="small" variant="contained" disabled={pay.isPending} onClick={() => pay.mutate(inv.id)}>
+                    {t('payments.pay')}
+                  </Button>
+                ),
+            },
+          ]}
+        />
       </Paper>
     </Stack>
   );
