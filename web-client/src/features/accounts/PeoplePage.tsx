@@ -9,15 +9,15 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { toPersianDigits } from '../../lib/digits';
 import { grantLabel } from '../profile';
+import { useDisablePerson, useEnablePerson, usePeople } from './api';
 
 type Person = Schemas['PersonAdminDto'];
 
@@ -25,24 +25,13 @@ type Person = Schemas['PersonAdminDto'];
 export function PeoplePage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const paging = usePaging();
   const { page, perPage, setPage } = paging;
   const [disabling, setDisabling] = useState<Person | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const people = useQuery({
-    queryKey: ['people', q, page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/api/v1/people', { params: { query: { q: q.trim() || undefined, page: page + 1, per_page: perPage } } })),
-  });
-  const enable = useMutation({
-    mutationFn: (id: string) => unwrap(api.POST('/api/v1/people/{id}/enable', { params: { path: { id } } })),
-    onSuccess: () => {
-      setNotice(t('accounts.enabled'));
-      void queryClient.invalidateQueries({ queryKey: ['people'] });
-    },
-  });
+  const people = usePeople(q, page, perPage);
+  const enable = useEnablePerson({ onSuccess: () => setNotice(t('accounts.enabled')) });
   const n = (v: string) => (lang === 'fa' ? toPersianDigits(v) : v);
 
   return (
@@ -109,7 +98,6 @@ export function PeoplePage() {
           onDone={() => {
             setDisabling(null);
             setNotice(t('accounts.disabledNotice'));
-            void queryClient.invalidateQueries({ queryKey: ['people'] });
           }}
         />
       )}
@@ -120,10 +108,7 @@ export function PeoplePage() {
 function DisableDialog({ person, onClose, onDone }: { person: Person; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const disable = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/people/{id}/disable', { params: { path: { id: person.id } }, body: { reason } })),
-    onSuccess: onDone,
-  });
+  const disable = useDisablePerson(person.id, { onSuccess: onDone });
   const fieldError = disable.error instanceof ApiProblem ? disable.error.fields.reason?.join(' ') : undefined;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="sm">
@@ -137,7 +122,7 @@ function DisableDialog({ person, onClose, onDone }: { person: Person; onClose: (
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" color="error" disabled={disable.isPending || !reason.trim()} onClick={() => disable.mutate()}>
+        <Button variant="contained" color="error" disabled={disable.isPending || !reason.trim()} onClick={() => disable.mutate(reason)}>
           {t('accounts.disable')}
         </Button>
       </DialogActions>

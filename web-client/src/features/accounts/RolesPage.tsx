@@ -8,10 +8,9 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { useAssociationList, useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
@@ -19,6 +18,8 @@ import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useDistributors } from '../distributors';
+import { useGrantable, useGrantRole, useRevokeGrant, useRoleGrants } from './api';
 
 type Role = Schemas['Role'];
 type ScopeKind = Schemas['ScopeKind'];
@@ -27,11 +28,7 @@ type ScopeKind = Schemas['ScopeKind'];
 function useScopes(kinds: ScopeKind[], lang: Lang) {
   const associations = useAssociationList(kinds.includes('association'));
   const provinces = useProvinces(kinds.includes('province'));
-  const distributors = useQuery({
-    queryKey: ['distributors'],
-    enabled: kinds.includes('distributor'),
-    queryFn: () => unwrap(api.GET('/api/v1/distributors')),
-  });
+  const distributors = useDistributors(kinds.includes('distributor'));
   return (kind: ScopeKind): [string, string][] => {
     if (kind === 'association') return (associations.data?.items ?? []).map((a) => [a.id, a.name]);
     if (kind === 'province') return (provinces.data?.items ?? []).map((p) => [p.id, lang === 'fa' ? p.name_fa : p.name_en]);
@@ -46,7 +43,6 @@ function useScopes(kinds: ScopeKind[], lang: Lang) {
 export function RolesPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [role, setRole] = useState<Role | ''>('');
   const [q, setQ] = useState('');
   const paging = usePaging();
@@ -54,19 +50,10 @@ export function RolesPage() {
   const [granting, setGranting] = useState(false);
   const [revoking, setRevoking] = useState<Schemas['RoleGrantDto'] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const grantable = useQuery({ queryKey: ['grantable'], queryFn: () => unwrap(api.GET('/api/v1/role-grants/grantable')) });
-  const grants = useQuery({
-    queryKey: ['role-grants', role, q, page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/role-grants', { params: { query: { role: role || undefined, q: q.trim() || undefined, page: page + 1, per_page: perPage } } })),
-  });
-  const revoke = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/role-grants/{id}', { params: { path: { id } } })),
-    onSuccess: () => {
-      setNotice(t('accounts.revoked'));
-      void queryClient.invalidateQueries({ queryKey: ['role-grants'] });
-    },
+  const grantable = useGrantable();
+  const grants = useRoleGrants(role, q, page, perPage);
+  const revoke = useRevokeGrant({
+    onSuccess: () => setNotice(t('accounts.revoked')),
     onSettled: () => setRevoking(null),
   });
   const roles = grantable.data?.items ?? [];
@@ -132,7 +119,6 @@ export function RolesPage() {
           onGranted={() => {
             setGranting(false);
             setNotice(t('accounts.granted'));
-            void queryClient.invalidateQueries({ queryKey: ['role-grants'] });
           }}
         />
       )}
@@ -164,11 +150,8 @@ function GrantDialog({ roles, onClose, onGranted }: { roles: Schemas['GrantableR
   const kinds = roles.flatMap((r) => (r.scope_kind ? [r.scope_kind] : []));
   const scopes = useScopes(kinds, lang);
   const options = chosen?.scope_kind ? scopes(chosen.scope_kind).filter(([id]) => !chosen.scope_ids || chosen.scope_ids.includes(id)) : [];
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/api/v1/role-grants', { body: { national_code: code.trim(), role: role as Role, scope_id: chosen?.scope_kind ? scope : null } })),
-    onSuccess: onGranted,
-  });
+  const save = useGrantRole({ onSuccess: onGranted });
+  const grant = () => save.mutate({ national_code: code.trim(), role: role as Role, scope_id: chosen?.scope_kind ? scope : null });
   const fieldError = (name: string) => (save.error instanceof ApiProblem ? save.error.fields[name]?.join(' ') : undefined);
   const anyField = ['national_code', 'role', 'scope_id'].some((f) => fieldError(f));
   return (
@@ -198,7 +181,7 @@ function GrantDialog({ roles, onClose, onGranted }: { roles: Schemas['GrantableR
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || !role || !code.trim() || (Boolean(chosen?.scope_kind) && !scope)} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending || !role || !code.trim() || (Boolean(chosen?.scope_kind) && !scope)} onClick={grant}>
           {t('accounts.grant')}
         </Button>
       </DialogActions>

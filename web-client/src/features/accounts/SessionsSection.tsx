@@ -6,36 +6,26 @@ import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useEndOtherSessions, useEndSession, useMySessions } from './api';
 import { deviceName } from './device';
 
 /** The signed-in person's live sessions (device, address, last use): end one or all others. */
 export function SessionsSection() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [endingOthers, setEndingOthers] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const sessions = useQuery({ queryKey: ['my-sessions'], queryFn: () => unwrap(api.GET('/api/v1/me/sessions')) });
-  const done = (text: string) => {
-    setNotice(text);
-    void queryClient.invalidateQueries({ queryKey: ['my-sessions'] });
-  };
-  const end = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
-    onSuccess: () => done(t('accounts.sessionEnded')),
-  });
-  const endOthers = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/me/sessions/end-others')),
-    onSuccess: (r) => done(t('accounts.othersEnded', { n: lang === 'fa' ? toPersianDigits(String(r.ended)) : r.ended })),
+  const sessions = useMySessions();
+  const end = useEndSession({ onSuccess: () => setNotice(t('accounts.sessionEnded')) });
+  const endOthers = useEndOtherSessions({
+    onSuccess: (r) => setNotice(t('accounts.othersEnded', { n: lang === 'fa' ? toPersianDigits(String(r.ended)) : r.ended })),
     onSettled: () => setEndingOthers(false),
   });
   const items = sessions.data?.items ?? [];

@@ -11,8 +11,8 @@ export const distributorKeys = {
 };
 
 /** The distributors the caller sees: every one for the directorate, their own for a manager. */
-export function useDistributors() {
-  return useQuery({ queryKey: distributorKeys.list, queryFn: () => unwrap(api.GET('/api/v1/distributors')) });
+export function useDistributors(enabled = true) {
+  return useQuery({ queryKey: distributorKeys.list, enabled, queryFn: () => unwrap(api.GET('/api/v1/distributors')) });
 }
 
 export function useDistributor(id: string) {

@@ -1,0 +1,2 @@
+/** What other features use of distributors. */
+export { useDistributors } from './api';
