@@ -4,17 +4,16 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
-import { STATUS_COLORS, usePay } from './InvoicesPage';
+import { useInvoice, usePay } from './api';
+import { STATUS_COLORS } from './InvoicesPage';
 
 const RESULT_SEVERITY = { paid: 'success', failed: 'error', cancelled: 'warning' } as const;
 
@@ -25,7 +24,7 @@ export function InvoicePage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const { me } = useAuth();
-  const invoice = useQuery({ queryKey: ['invoice', id], queryFn: () => unwrap(api.GET('/api/v1/invoices/{id}', { params: { path: { id } } })) });
+  const invoice = useInvoice(id);
   const pay = usePay();
   const result = params.get('payment') as keyof typeof RESULT_SEVERITY | null;
   const inv = invoice.data;

@@ -7,13 +7,11 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import { DataTable } from '../../components/DataTable';
@@ -22,16 +20,9 @@ import i18n from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
 import { formatRials } from '../../lib/money';
+import { useInvoices, useIssueInvoice, usePay } from './api';
 
 export const STATUS_COLORS: Record<string, 'primary' | 'success' | 'default'> = { pending: 'primary', paid: 'success', cancelled: 'default' };
-
-/** Sends the payer to the gateway for an invoice. */
-export function usePay() {
-  return useMutation({
-    mutationFn: (id: string) => unwrap(api.POST('/api/v1/invoices/{id}/pay', { params: { path: { id } } })),
-    onSuccess: (start) => window.location.assign(start.redirect_url),
-  });
-}
 
 const issueSchema = () =>
   z.object({
@@ -46,7 +37,6 @@ type Issue = z.infer<ReturnType<typeof issueSchema>>;
 /** Commission admins issue invoices to a person by national code. */
 function IssueInvoice() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const form = useForm<Issue>({
@@ -54,24 +44,19 @@ function IssueInvoice() {
     defaultValues: { payer_national_code: '', amount_rials: '', description: '' },
   });
   useRevalidateOnLanguage(form);
-  const issue = useMutation({
-    mutationFn: (v: Issue) =>
-      unwrap(
-        api.POST('/api/v1/invoices', {
-          body: {
-            payer_national_code: toAsciiDigits(v.payer_national_code),
-            amount_rials: Number(toAsciiDigits(v.amount_rials.replace(/[,٬\s]/g, ''))),
-            description: v.description,
-          },
-        }),
-      ),
+  const issue = useIssueInvoice({
     onSuccess: () => {
       setDone(true);
       form.reset();
-      void queryClient.invalidateQueries({ queryKey: ['invoices'] });
     },
     onError: (e) => setProblem(applyProblem(form, e, ['payer_national_code', 'amount_rials', 'description'])),
   });
+  const submit = (v: Issue) =>
+    issue.mutate({
+      payer_national_code: toAsciiDigits(v.payer_national_code),
+      amount_rials: Number(toAsciiDigits(v.amount_rials.replace(/[,٬\s]/g, ''))),
+      description: v.description,
+    });
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Typography variant="h6" component="h2">
@@ -84,7 +69,7 @@ function IssueInvoice() {
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
           setDone(false);
-          issue.mutate(v);
+          submit(v);
         })}
       >
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={{ md: 2 }}>
@@ -106,10 +91,7 @@ export function InvoicesPage() {
   const { me } = useAuth();
   const admin = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));
   const [all, setAll] = useState(false);
-  const invoices = useQuery({
-    queryKey: ['invoices', all],
-    queryFn: () => unwrap(api.GET('/api/v1/invoices', { params: { query: { all: all || undefined } } })),
-  });
+  const invoices = useInvoices(all);
   const pay = usePay();
   return (
     <Stack spacing={2}>

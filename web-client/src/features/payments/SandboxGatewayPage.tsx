@@ -3,30 +3,20 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatRials } from '../../lib/money';
+import { useSandboxDecision, useSandboxPayment } from './api';
 
 /** The built-in test gateway's page: the payer pays or cancels, then goes back to the site. */
 export function SandboxGatewayPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const { authority = '' } = useParams();
-  const payment = useQuery({
-    queryKey: ['sandbox', authority],
-    queryFn: () => unwrap(api.GET('/api/v1/payments/sandbox/payments/{authority}', { params: { path: { authority } } })),
-  });
-  const decide = useMutation({
-    mutationFn: (action: 'pay' | 'cancel') =>
-      action === 'pay'
-        ? unwrap(api.POST('/api/v1/payments/sandbox/payments/{authority}/pay', { params: { path: { authority } } }))
-        : unwrap(api.POST('/api/v1/payments/sandbox/payments/{authority}/cancel', { params: { path: { authority } } })),
-    onSuccess: (d) => window.location.assign(d.redirect_url),
-  });
+  const payment = useSandboxPayment(authority);
+  const decide = useSandboxDecision(authority);
   const p = payment.data;
   return (
     <Paper variant="outlined" sx={{ p: { xs: 2, sm: 4 }, maxWidth: 480, mx: 'auto' }}>

@@ -1,2 +1,2 @@
 /** What other features use of payments. */
-export { usePay } from './InvoicesPage';
+export { usePay } from './api';
