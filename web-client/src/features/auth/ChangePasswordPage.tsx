@@ -2,16 +2,15 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import i18n from '../../i18n';
+import { useChangePassword } from './api';
 
 const schema = () =>
   z
@@ -26,20 +25,14 @@ export function ChangePasswordPage() {
   const { t } = useTranslation();
   const auth = useAuth();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
   const form = useForm<Values>({
     resolver: (values, ctx, options) => zodResolver(schema())(values, ctx, options),
     defaultValues: { current_password: '', new_password: '', new_password_repeat: '' },
   });
   useRevalidateOnLanguage(form);
-  const change = useMutation({
-    mutationFn: (v: Values) =>
-      unwrap(api.POST('/api/v1/auth/change-password', { body: { current_password: v.current_password, new_password: v.new_password } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['me'] });
-      navigate('/profile?password=changed');
-    },
+  const changePassword = useChangePassword({
+    onSuccess: () => navigate('/profile?password=changed'),
     onError: (error) => setProblem(applyProblem(form, error, ['current_password', 'new_password'])),
   });
   return (
@@ -53,13 +46,13 @@ export function ChangePasswordPage() {
         noValidate
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
-          change.mutate(v);
+          changePassword.mutate({ current_password: v.current_password, new_password: v.new_password });
         })}
       >
         <FormField form={form} name="current_password" label={t('fields.currentPassword')} type="password" autoComplete="current-password" />
         <FormField form={form} name="new_password" label={t('fields.newPassword')} helperText={t('hints.password')} type="password" autoComplete="new-password" />
         <FormField form={form} name="new_password_repeat" label={t('fields.passwordRepeat')} type="password" autoComplete="new-password" />
-        <Button type="submit" variant="contained" size="large" fullWidth disabled={change.isPending} sx={{ mt: 2 }}>
+        <Button type="submit" variant="contained" size="large" fullWidth disabled={changePassword.isPending} sx={{ mt: 2 }}>
           {t('changePassword.submit')}
         </Button>
       </form>

@@ -7,20 +7,23 @@ import Paper from '@mui/material/Paper';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
 import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import i18n from '../../i18n';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { useRequestResetCode, useRequestSmsRecovery, useResetWithCode, useSmsRecoveryStatus } from './api';
 
 const askSchema = () => z.object({ national_code: rules.nationalCode(), captcha_answer: z.string() });
 type Ask = z.infer<ReturnType<typeof askSchema>>;
+
+/** What either recovery option sends: the national code and the captcha, digits made ASCII. */
+const askBody = (v: Ask, captchaId?: string) => ({ national_code: toAsciiDigits(v.national_code), captcha_id: captchaId, captcha_answer: toAsciiDigits(v.captcha_answer) });
 
 const resetSchema = () =>
   z
@@ -67,18 +70,13 @@ function ByCode() {
   const [nationalCode, setNationalCode] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const ask = useMutation({
-    mutationFn: ({ v, captchaId }: { v: Ask; captchaId?: string }) =>
-      unwrap(api.POST('/api/v1/auth/recovery', { body: { national_code: toAsciiDigits(v.national_code), captcha_id: captchaId, captcha_answer: toAsciiDigits(v.captcha_answer) } })),
-  });
+  const ask = useRequestResetCode();
   const form = useForm<Reset>({
     resolver: (values, ctx, options) => zodResolver(resetSchema())(values, ctx, options),
     defaultValues: { code: '', new_password: '', new_password_repeat: '' },
   });
   useRevalidateOnLanguage(form);
-  const reset = useMutation({
-    mutationFn: (v: Reset) =>
-      unwrap(api.POST('/api/v1/auth/recovery/reset', { body: { national_code: nationalCode ?? '', code: toAsciiDigits(v.code), new_password: v.new_password } })),
+  const resetWithCode = useResetWithCode({
     onSuccess: () => navigate('/login?reset=1'),
     onError: (e) => setProblem(applyProblem(form, e, ['code', 'new_password'])),
   });
@@ -94,7 +92,7 @@ function ByCode() {
           pending={ask.isPending}
           onSubmit={(v, captchaId, fail) =>
             ask.mutate(
-              { v, captchaId },
+              askBody(v, captchaId),
               {
                 onSuccess: (res) => {
                   setSent(res.message);
@@ -113,7 +111,7 @@ function ByCode() {
       noValidate
       onSubmit={form.handleSubmit((v) => {
         setProblem(null);
-        reset.mutate(v);
+        resetWithCode.mutate({ national_code: nationalCode ?? '', code: toAsciiDigits(v.code), new_password: v.new_password });
       })}
     >
       <FormAlert message={sent} severity="info" />
@@ -121,7 +119,7 @@ function ByCode() {
       <FormField form={form} name="code" label={t('recovery.code')} helperText={t('recovery.codeHint')} autoComplete="one-time-code" slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }} />
       <FormField form={form} name="new_password" label={t('fields.newPassword')} helperText={t('hints.password')} type="password" autoComplete="new-password" />
       <FormField form={form} name="new_password_repeat" label={t('fields.passwordRepeat')} type="password" autoComplete="new-password" />
-      <Button type="submit" variant="contained" fullWidth disabled={reset.isPending} sx={{ mt: 2 }}>
+      <Button type="submit" variant="contained" fullWidth disabled={resetWithCode.isPending} sx={{ mt: 2 }}>
         {t('recovery.setPassword')}
       </Button>
     </form>
@@ -131,17 +129,9 @@ function ByCode() {
 function BySms() {
   const { t, i18n: inst } = useTranslation();
   const [request, setRequest] = useState<Schemas['SmsRecoveryResponse'] | null>(null);
-  const ask = useMutation({
-    mutationFn: ({ v, captchaId }: { v: Ask; captchaId?: string }) =>
-      unwrap(api.POST('/api/v1/auth/recovery/sms', { body: { national_code: toAsciiDigits(v.national_code), captcha_id: captchaId, captcha_answer: toAsciiDigits(v.captcha_answer) } })),
-  });
+  const ask = useRequestSmsRecovery();
   // The page confirms by itself: it asks every few seconds until the text has arrived.
-  const status = useQuery({
-    queryKey: ['sms-recovery', request?.id],
-    queryFn: () => unwrap(api.GET('/api/v1/auth/recovery/sms/{id}', { params: { path: { id: request?.id ?? '' } } })),
-    enabled: Boolean(request),
-    refetchInterval: (q) => (q.state.data?.status === 'pending' || !q.state.data ? 3000 : false),
-  });
+  const status = useSmsRecoveryStatus(request?.id);
   const digits = (s: string) => (inst.language === 'fa' ? toPersianDigits(s) : s);
 
   if (!request) {
@@ -153,7 +143,7 @@ function BySms() {
         <AskForm
           submitLabel={t('recovery.getSmsCode')}
           pending={ask.isPending}
-          onSubmit={(v, captchaId, fail) => ask.mutate({ v, captchaId }, { onSuccess: setRequest, onError: fail })}
+          onSubmit={(v, captchaId, fail) => ask.mutate(askBody(v, captchaId), { onSuccess: setRequest, onError: fail })}
         />
       </>
     );

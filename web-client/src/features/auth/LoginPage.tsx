@@ -4,17 +4,16 @@ import Divider from '@mui/material/Divider';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
 import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import { toAsciiDigits } from '../../lib/digits';
+import { useLogin, useSso } from './api';
 
 const schema = () =>
   z.object({
@@ -38,19 +37,7 @@ export function LoginPage() {
   });
   useRevalidateOnLanguage(form);
 
-  const login = useMutation({
-    mutationFn: (v: Values) =>
-      unwrap(
-        api.POST('/api/v1/auth/login', {
-          body: {
-            national_code: toAsciiDigits(v.national_code),
-            password: v.password,
-            captcha_id: captcha.current?.id(),
-            captcha_answer: toAsciiDigits(v.captcha_answer),
-            use_cookie: true,
-          },
-        }),
-      ),
+  const login = useLogin({
     onSuccess: (tokens) => {
       auth.signIn(tokens);
       const next = params.get('next');
@@ -62,7 +49,15 @@ export function LoginPage() {
     },
   });
 
-  const sso = useQuery({ queryKey: ['sso'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/auth/sso')) });
+  const sso = useSso();
+  const signIn = (v: Values) =>
+    login.mutate({
+      national_code: toAsciiDigits(v.national_code),
+      password: v.password,
+      captcha_id: captcha.current?.id(),
+      captcha_answer: toAsciiDigits(v.captcha_answer),
+      use_cookie: true,
+    });
   const ssoError = params.get('sso_error');
   const ssoProblem = ssoError ? t(`login.sso.errors.${ssoError}`, { defaultValue: t('login.sso.failed') }) : null;
   const notice = params.get('registered')
@@ -94,7 +89,7 @@ export function LoginPage() {
         noValidate
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
-          login.mutate(v);
+          signIn(v);
         })}
       >
         <NationalCodeField form={form} name="national_code" />

@@ -4,17 +4,17 @@ import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
 import { z } from 'zod';
-import { api, ApiProblem, unwrap } from '../../api/client';
+import { ApiProblem } from '../../api/client';
 import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
 import { FormAlert, FormField, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import i18n from '../../i18n';
 import { toAsciiDigits } from '../../lib/digits';
+import { useRegister } from './api';
 
 const schema = () =>
   z
@@ -45,22 +45,18 @@ export function RegisterPage() {
   });
   useRevalidateOnLanguage(form);
 
-  const register = useMutation({
-    mutationFn: (v: Values) =>
-      unwrap(
-        api.POST('/api/v1/auth/register', {
-          body: {
-            national_code: toAsciiDigits(v.national_code),
-            first_name: v.first_name,
-            last_name: v.last_name,
-            mobile: v.mobile.trim() === '' ? null : toAsciiDigits(v.mobile),
-            email: v.email.trim() === '' ? null : v.email.trim(),
-            password: v.password,
-            captcha_id: captcha.current?.id(),
-            captcha_answer: toAsciiDigits(v.captcha_answer),
-          },
-        }),
-      ),
+  const submit = (v: Values) =>
+    register.mutate({
+      national_code: toAsciiDigits(v.national_code),
+      first_name: v.first_name,
+      last_name: v.last_name,
+      mobile: v.mobile.trim() === '' ? null : toAsciiDigits(v.mobile),
+      email: v.email.trim() === '' ? null : v.email.trim(),
+      password: v.password,
+      captcha_id: captcha.current?.id(),
+      captcha_answer: toAsciiDigits(v.captcha_answer),
+    });
+  const register = useRegister({
     onSuccess: () => navigate('/login?registered=1'),
     onError: (error) => {
       setClaim(error instanceof ApiProblem && error.code === 'record_claim_by_recovery');
@@ -86,7 +82,7 @@ export function RegisterPage() {
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
           setClaim(false);
-          register.mutate(v);
+          submit(v);
         })}
       >
         <NationalCodeField form={form} name="national_code" />

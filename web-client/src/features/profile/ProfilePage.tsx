@@ -4,13 +4,12 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { z } from 'zod';
-import { api, unwrap, type Me } from '../../api/client';
+import type { Me } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert, FormField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import type { Lang } from '../../i18n';
@@ -19,6 +18,7 @@ import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
 import { SessionsSection } from '../accounts';
 import { MyMemberships } from '../associations';
 import { GrantChips } from './GrantChips';
+import { useUpdateMe } from './api';
 
 const schema = () =>
   z.object({
@@ -57,7 +57,6 @@ export function ProfilePage() {
   const lang = i18n.language as Lang;
   const { me } = useAuth();
   const [params] = useSearchParams();
-  const queryClient = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const form = useForm<Values>({
@@ -69,23 +68,8 @@ export function ProfilePage() {
     if (me) form.reset(valuesOf(me));
   }, [me, form]);
 
-  const save = useMutation({
-    mutationFn: (v: Values) =>
-      unwrap(
-        api.PATCH('/api/v1/me', {
-          body: {
-            first_name: v.first_name,
-            last_name: v.last_name,
-            mobile: toAsciiDigits(v.mobile),
-            email: v.email.trim(),
-            birth_date: v.birth_date ? isoDay(v.birth_date) : '',
-          },
-        }),
-      ),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(['me'], updated);
-      setSaved(true);
-    },
+  const save = useUpdateMe({
+    onSuccess: () => setSaved(true),
     onError: (error) => setProblem(applyProblem(form, error, ['first_name', 'last_name', 'mobile', 'email', 'birth_date'])),
   });
 
@@ -135,7 +119,13 @@ export function ProfilePage() {
           onSubmit={form.handleSubmit((v) => {
             setProblem(null);
             setSaved(false);
-            save.mutate(v);
+            save.mutate({
+              first_name: v.first_name,
+              last_name: v.last_name,
+              mobile: toAsciiDigits(v.mobile),
+              email: v.email.trim(),
+              birth_date: v.birth_date ? isoDay(v.birth_date) : '',
+            });
           })}
         >
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ sm: 2 }}>
