@@ -6,16 +6,15 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useAuditLog, useAuditVerification } from './api';
 
 interface Filters {
   action: string;
@@ -48,26 +47,15 @@ export function AuditLogPage() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const paging = usePaging();
   const { page, perPage, setPage } = paging;
-  const verdict = useQuery({ queryKey: ['audit-verification'], enabled: commission, queryFn: () => unwrap(api.GET('/api/v1/audit-log/verification')) });
-  const entries = useQuery({
-    queryKey: ['audit-log', filters, page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/audit-log', {
-          params: {
-            query: {
-              action: filters.action.trim() || undefined,
-              actor_id: filters.actor_id.trim() || undefined,
-              object_id: filters.object_id.trim() || undefined,
-              from: dayStart(filters.from),
-              to: dayStart(filters.to, 1),
-              page: page + 1,
-              per_page: perPage,
-            },
-          },
-        }),
-      ),
+  const verdict = useAuditVerification(commission);
+  const entries = useAuditLog({
+    action: filters.action.trim() || undefined,
+    actor_id: filters.actor_id.trim() || undefined,
+    object_id: filters.object_id.trim() || undefined,
+    from: dayStart(filters.from),
+    to: dayStart(filters.to, 1),
+    page: page + 1,
+    per_page: perPage,
   });
   const apply = (e: FormEvent) => {
     e.preventDefault();

@@ -16,16 +16,16 @@ import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDate, formatDateTime, isoDay } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useApiKeys, useCreateApiKey, useCreateWebhook, useDeliveries, useIntegrationsCatalogue, useKeyAction, useRedeliver, useUpdateWebhook, useWebhooks } from './api';
 
 type Catalogue = Schemas['OwnerCatalogue'];
 type Key = Schemas['KeyDto'];
@@ -83,7 +83,6 @@ function OwnerSelect({ catalogue, value, onChange }: { catalogue: Catalogue[]; v
 function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [owner, setOwner] = useState(ownerId(catalogue[0]));
   const current = catalogue.find((c) => ownerId(c) === owner) ?? catalogue[0];
   const [name, setName] = useState('');
@@ -92,29 +91,18 @@ function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
   const [expires, setExpires] = useState<Date | null>(() => new Date(Date.now() + 365 * 86_400_000));
   const [secret, setSecret] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<{ key: Key; action: 'rotate' | 'revoke' } | null>(null);
-  const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => unwrap(api.GET('/api/v1/integrations/keys')) });
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/integrations/keys', {
-          body: { name, owner: current.owner, province_id: current.province_id, scopes, expires_on: isoDay(expires) ?? '' },
-        }),
-      ),
+  const keys = useApiKeys();
+  const createKey = useCreateApiKey({
     onSuccess: (issued) => {
       setSecret(issued.secret);
       setName('');
       setScopes([]);
-      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
     },
   });
-  const act = useMutation({
-    mutationFn: ({ key, action }: { key: Key; action: 'rotate' | 'revoke' }) =>
-      action === 'rotate'
-        ? unwrap(api.POST('/api/v1/integrations/keys/{id}/rotate', { params: { path: { id: key.id } } })).then((r) => r.secret)
-        : unwrap(api.POST('/api/v1/integrations/keys/{id}/revoke', { params: { path: { id: key.id } } })).then(() => null),
+  const issueKey = () => createKey.mutate({ name, owner: current.owner, province_id: current.province_id, scopes, expires_on: isoDay(expires) ?? '' });
+  const keyAction = useKeyAction({
     onSuccess: (newSecret) => {
       if (newSecret) setSecret(newSecret);
-      void queryClient.invalidateQueries({ queryKey: ['api-keys'] });
     },
     onSettled: () => setConfirm(null),
   });
@@ -126,24 +114,24 @@ function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         {t('integrations.keysHelp')}
       </Typography>
-      <FormAlert message={create.error && !(create.error instanceof ApiProblem && Object.keys(create.error.fields).length) ? create.error.message : act.error ? act.error.message : null} />
-      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+      <FormAlert message={createKey.error && !(createKey.error instanceof ApiProblem && Object.keys(createKey.error.fields).length) ? createKey.error.message : keyAction.error ? keyAction.error.message : null} />
+      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); issueKey(); }}>
         <OwnerSelect catalogue={catalogue} value={owner} onChange={(v) => { setOwner(v); setScopes([]); }} />
-        <TextField id="key-name" label={t('integrations.keyName')} value={name} onChange={(e) => setName(e.target.value)} error={Boolean(fieldError(create.error, 'name'))} helperText={fieldError(create.error, 'name')} />
+        <TextField id="key-name" label={t('integrations.keyName')} value={name} onChange={(e) => setName(e.target.value)} error={Boolean(fieldError(createKey.error, 'name'))} helperText={fieldError(createKey.error, 'name')} />
         <DatePicker
           label={t('integrations.expiresOn')}
           value={expires}
           onChange={setExpires}
-          slotProps={{ textField: { id: 'key-expires', error: Boolean(fieldError(create.error, 'expires_on')), helperText: fieldError(create.error, 'expires_on') ?? t('integrations.expiresHelp') } }}
+          slotProps={{ textField: { id: 'key-expires', error: Boolean(fieldError(createKey.error, 'expires_on')), helperText: fieldError(createKey.error, 'expires_on') ?? t('integrations.expiresHelp') } }}
         />
         <FormGroup>
           {current.scopes.map((s) => (
             <FormControlLabel key={s} label={t(`integrations.scopes.${s.replace(':', '_')}`)} control={<Checkbox checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} />} />
           ))}
-          {fieldError(create.error, 'scopes') && <FormHelperText error>{fieldError(create.error, 'scopes')}</FormHelperText>}
+          {fieldError(createKey.error, 'scopes') && <FormHelperText error>{fieldError(createKey.error, 'scopes')}</FormHelperText>}
         </FormGroup>
         <div>
-          <Button type="submit" variant="contained" disabled={create.isPending}>
+          <Button type="submit" variant="contained" disabled={createKey.isPending}>
             {t('integrations.createKey')}
           </Button>
         </div>
@@ -183,8 +171,8 @@ function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
           title={t(`integrations.${confirm.action}`)}
           text={t(`integrations.${confirm.action}Confirm`, { name: confirm.key.name })}
           confirm={t(`integrations.${confirm.action}`)}
-          busy={act.isPending}
-          onConfirm={() => act.mutate(confirm)}
+          busy={keyAction.isPending}
+          onConfirm={() => keyAction.mutate({ id: confirm.key.id, action: confirm.action })}
           onCancel={() => setConfirm(null)}
         />
       )}
@@ -195,19 +183,11 @@ function KeysSection({ catalogue }: { catalogue: Catalogue[] }) {
 function Deliveries({ hook }: { hook: Webhook }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const paging = usePaging(10);
   const { page, perPage } = paging;
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
-  const log = useQuery({
-    queryKey: ['webhook-deliveries', hook.id, page, perPage],
-    refetchInterval: 5000,
-    queryFn: () => unwrap(api.GET('/api/v1/integrations/webhooks/{id}/deliveries', { params: { path: { id: hook.id }, query: { page: page + 1, per_page: perPage } } })),
-  });
-  const redeliver = useMutation({
-    mutationFn: (delivery: string) => unwrap(api.POST('/api/v1/integrations/webhooks/{id}/deliveries/{delivery}/redeliver', { params: { path: { id: hook.id, delivery } } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', hook.id] }),
-  });
+  const log = useDeliveries(hook.id, page, perPage);
+  const redeliver = useRedeliver(hook.id);
   return (
     <>
       <FormAlert message={redeliver.error ? redeliver.error.message : null} />
@@ -239,27 +219,22 @@ function Deliveries({ hook }: { hook: Webhook }) {
 
 function WebhooksSection({ catalogue }: { catalogue: Catalogue[] }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [owner, setOwner] = useState(ownerId(catalogue[0]));
   const current = catalogue.find((c) => ownerId(c) === owner) ?? catalogue[0];
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<string[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => unwrap(api.GET('/api/v1/integrations/webhooks')) });
-  const create = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/integrations/webhooks', { body: { owner: current.owner, province_id: current.province_id, url, events } })),
+  const hooks = useWebhooks();
+  const createHook = useCreateWebhook({
     onSuccess: (issued) => {
       setSecret(issued.secret);
       setUrl('');
       setEvents([]);
-      void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
     },
   });
-  const toggle = useMutation({
-    mutationFn: (h: Webhook) => unwrap(api.PUT('/api/v1/integrations/webhooks/{id}', { params: { path: { id: h.id } }, body: { url: h.url, events: h.events, active: !h.active } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['webhooks'] }),
-  });
+  const update = useUpdateWebhook();
+  const toggle = (h: Webhook) => update.mutate({ id: h.id, url: h.url, events: h.events, active: !h.active });
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Typography variant="h6" component="h2" gutterBottom>
@@ -268,18 +243,18 @@ function WebhooksSection({ catalogue }: { catalogue: Catalogue[] }) {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         {t('integrations.webhooksHelp')}
       </Typography>
-      <FormAlert message={toggle.error ? toggle.error.message : create.error && !(create.error instanceof ApiProblem && Object.keys(create.error.fields).length) ? create.error.message : null} />
-      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+      <FormAlert message={update.error ? update.error.message : createHook.error && !(createHook.error instanceof ApiProblem && Object.keys(createHook.error.fields).length) ? createHook.error.message : null} />
+      <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ mb: 2 }} onSubmit={(e) => { e.preventDefault(); createHook.mutate({ owner: current.owner, province_id: current.province_id, url, events }); }}>
         <OwnerSelect catalogue={catalogue} value={owner} onChange={(v) => { setOwner(v); setEvents([]); }} />
-        <TextField id="hook-url" label={t('integrations.url')} value={url} onChange={(e) => setUrl(e.target.value)} error={Boolean(fieldError(create.error, 'url'))} helperText={fieldError(create.error, 'url')} slotProps={{ htmlInput: { dir: 'ltr' } }} sx={{ minWidth: 280 }} />
+        <TextField id="hook-url" label={t('integrations.url')} value={url} onChange={(e) => setUrl(e.target.value)} error={Boolean(fieldError(createHook.error, 'url'))} helperText={fieldError(createHook.error, 'url')} slotProps={{ htmlInput: { dir: 'ltr' } }} sx={{ minWidth: 280 }} />
         <FormGroup>
           {current.events.map((ev) => (
             <FormControlLabel key={ev} label={t(`integrations.events.${ev.replace('.', '_')}`)} control={<Checkbox checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} />} />
           ))}
-          {fieldError(create.error, 'events') && <FormHelperText error>{fieldError(create.error, 'events')}</FormHelperText>}
+          {fieldError(createHook.error, 'events') && <FormHelperText error>{fieldError(createHook.error, 'events')}</FormHelperText>}
         </FormGroup>
         <div>
-          <Button type="submit" variant="contained" disabled={create.isPending}>
+          <Button type="submit" variant="contained" disabled={createHook.isPending}>
             {t('integrations.subscribe')}
           </Button>
         </div>
@@ -292,7 +267,7 @@ function WebhooksSection({ catalogue }: { catalogue: Catalogue[] }) {
                 {h.url}
               </Typography>
               <Typography variant="body2">{h.events.map((ev) => t(`integrations.events.${ev.replace('.', '_')}`)).join('، ')}</Typography>
-              <FormControlLabel label={t('integrations.active')} control={<Switch checked={h.active} disabled={toggle.isPending} onChange={() => toggle.mutate(h)} />} />
+              <FormControlLabel label={t('integrations.active')} control={<Switch checked={h.active} disabled={update.isPending} onChange={() => toggle(h)} />} />
               <Button size="small" onClick={() => setOpen(open === h.id ? null : h.id)}>
                 {t('integrations.deliveries')}
               </Button>
@@ -310,7 +285,7 @@ function WebhooksSection({ catalogue }: { catalogue: Catalogue[] }) {
 /** API keys and webhook subscriptions of the owners the admin administers (PL-06). */
 export function IntegrationsPage() {
   const { t } = useTranslation();
-  const catalogue = useQuery({ queryKey: ['integrations-catalogue'], queryFn: () => unwrap(api.GET('/api/v1/integrations/catalogue')) });
+  const catalogue = useIntegrationsCatalogue();
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">

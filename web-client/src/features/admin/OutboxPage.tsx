@@ -9,15 +9,15 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useOutbox, useResend } from './api';
 
 const STATUSES = ['pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
 const COLORS: Record<string, 'default' | 'success' | 'error' | 'warning' | 'primary'> = {
@@ -32,26 +32,15 @@ const COLORS: Record<string, 'default' | 'success' | 'error' | 'warning' | 'prim
 export function OutboxPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState('');
   const [channel, setChannel] = useState('');
   const paging = usePaging();
   const { page, perPage, setPage } = paging;
   const [confirming, setConfirming] = useState<Schemas['OutboxMessage'] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const messages = useQuery({
-    queryKey: ['outbox', status, channel, page, perPage],
-    placeholderData: keepPreviousData,
-    refetchInterval: 5000,
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/outbox', { params: { query: { status: status || undefined, channel: channel || undefined, page: page + 1, per_page: perPage } } })),
-  });
-  const resend = useMutation({
-    mutationFn: (id: string) => unwrap(api.POST('/api/v1/outbox/{id}/resend', { params: { path: { id } } })),
-    onSuccess: () => {
-      setNotice(t('admin.resent'));
-      void queryClient.invalidateQueries({ queryKey: ['outbox'] });
-    },
+  const messages = useOutbox({ status: status || undefined, channel: channel || undefined, page: page + 1, per_page: perPage });
+  const resend = useResend({
+    onSuccess: () => setNotice(t('admin.resent')),
     onSettled: () => setConfirming(null),
   });
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
