@@ -1,4 +1,5 @@
 import type { UseMutationOptions } from '@tanstack/react-query';
+import type { paths } from './schema';
 
 /**
  * What a page may add to a feature's mutation hook: its own reactions (close a dialog, clear a
@@ -17,3 +18,10 @@ export function thenAlso<TData, TVars>(
     return page?.(data, vars, ...rest);
   };
 }
+
+/** The JSON body an operation takes, read off the OpenAPI types (`RequestBody<'/api/v1/me', 'patch'>`). */
+export type RequestBody<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;

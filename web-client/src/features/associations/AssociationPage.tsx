@@ -6,11 +6,10 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
@@ -19,21 +18,17 @@ import { AssociationElections } from '../elections';
 import { NewsSection } from '../news';
 import { BoardSection } from './BoardSection';
 import { DEGREES, ProfileEditor, QualificationsEditor } from './ProfileEditor';
-
+import { useAddAssociationAdmin, useAssociation, useMyMemberships, useRequestMembership } from './api';
 
 function RequestMembership({ id, qualifications }: { id: string; qualifications: Schemas['Qualification'][] }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [field, setField] = useState(qualifications[0]?.field ?? '');
   const [degree, setDegree] = useState<string>(qualifications[0]?.degree_level ?? 'bachelor');
-  const request = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/associations/{id}/membership-requests', { params: { path: { id } }, body: { field, degree_level: degree } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['my-memberships'] }),
-  });
+  const request = useRequestMembership(id);
   const fieldError = request.error instanceof ApiProblem ? request.error.fields.field?.join(' ') : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    request.mutate();
+    request.mutate({ field, degree_level: degree });
   };
   return (
     <Paper variant="outlined" component="form" noValidate onSubmit={submit} sx={{ p: 2 }}>
@@ -61,10 +56,7 @@ function RequestMembership({ id, qualifications }: { id: string; qualifications:
 function AddAdmin({ id }: { id: string }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
-  const add = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/associations/{id}/admins', { params: { path: { id } }, body: { national_code: toAsciiDigits(code) } })),
-    onSuccess: () => setCode(''),
-  });
+  const add = useAddAssociationAdmin(id, { onSuccess: () => setCode('') });
   return (
     <Stack
       component="form"
@@ -72,7 +64,7 @@ function AddAdmin({ id }: { id: string }) {
       spacing={1}
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        add.mutate();
+        add.mutate(toAsciiDigits(code));
       }}
     >
       <TextField id="admin-national-code" size="small" label={t('associations.addAdmin')} value={code} onChange={(e) => setCode(e.target.value)} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} sx={{ flex: 1 }} error={Boolean(add.error)} helperText={add.error?.message ?? (add.isSuccess ? t('associations.adminAdded') : undefined)} />
@@ -87,8 +79,8 @@ export function AssociationPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const { me, status } = useAuth();
-  const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
-  const mine = useQuery({ queryKey: ['my-memberships'], queryFn: () => unwrap(api.GET('/api/v1/me/memberships')), enabled: status === 'signed-in' });
+  const association = useAssociation(id);
+  const mine = useMyMemberships(status === 'signed-in');
   const a = association.data;
   const membership = mine.data?.items.find((m) => m.association_id === id);
   const commission = Boolean(me?.grants.some((g) => g.role === 'commission_admin'));

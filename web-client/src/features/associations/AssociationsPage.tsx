@@ -6,32 +6,25 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
-import { ApiProblem, api, unwrap } from '../../api/client';
+import { ApiProblem } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import { toPersianDigits } from '../../lib/digits';
-import { referenceKeys, useAssociationList } from '../../api/reference';
+import { useAssociationList } from '../../api/reference';
+import { useCreateAssociation } from './api';
 
 /** The commission creates an association (code and name; the rest on its page). */
 function CreateAssociation() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [values, setValues] = useState({ code: '', name: '', email: '', website: '' });
-  const create = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/associations', { body: values })),
-    onSuccess: () => {
-      setValues({ code: '', name: '', email: '', website: '' });
-      void queryClient.invalidateQueries({ queryKey: referenceKeys.associations });
-    },
-  });
+  const create = useCreateAssociation({ onSuccess: () => setValues({ code: '', name: '', email: '', website: '' }) });
   const fieldError = (f: string) => (create.error instanceof ApiProblem ? create.error.fields[f]?.join(' ') : undefined);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate();
+    create.mutate(values);
   };
   return (
     <Paper variant="outlined" component="form" noValidate onSubmit={submit} sx={{ p: 2 }}>

@@ -8,39 +8,26 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { asDate, formatDate, isoDay } from '../../lib/dates';
 import { toAsciiDigits } from '../../lib/digits';
+import { useAssignPosition, useBoard, useCloseTerm } from './api';
 
 const POSITIONS: Schemas['Position'][] = ['president', 'vice_president', 'secretary', 'treasurer', 'board_member', 'alternate_member', 'inspector', 'alternate_inspector'];
 
-
 function AssignSeat({ id }: { id: string }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [code, setCode] = useState('');
   const [position, setPosition] = useState<string>('president');
   const [start, setStart] = useState<Date | null>(new Date());
   const [end, setEnd] = useState<Date | null>(null);
-  const assign = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/associations/{id}/board', {
-          params: { path: { id } },
-          body: { national_code: toAsciiDigits(code), position, start_date: isoDay(start) ?? '', end_date: isoDay(end) },
-        }),
-      ),
-    onSuccess: (board) => {
-      queryClient.setQueryData(['board', id], board);
-      setCode('');
-    },
-  });
+  const assign = useAssignPosition(id, { onSuccess: () => setCode('') });
+  const assignSeat = () => assign.mutate({ national_code: toAsciiDigits(code), position, start_date: isoDay(start) ?? '', end_date: isoDay(end) });
   const fieldError = (f: string) => (assign.error instanceof ApiProblem ? assign.error.fields[f]?.join(' ') : undefined);
   return (
     <Stack
@@ -49,7 +36,7 @@ function AssignSeat({ id }: { id: string }) {
       sx={{ mt: 2 }}
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        assign.mutate();
+        assignSeat();
       }}
     >
       <Typography variant="subtitle1" component="h3">
@@ -81,16 +68,9 @@ function AssignSeat({ id }: { id: string }) {
 export function BoardSection({ id, manager }: { id: string; manager: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const queryClient = useQueryClient();
-  const board = useQuery({ queryKey: ['board', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}/board', { params: { path: { id } } })) });
+  const board = useBoard(id);
   const [closing, setClosing] = useState<Schemas['BoardSeat'] | null>(null);
-  const close = useMutation({
-    mutationFn: (seat: string) => unwrap(api.POST('/api/v1/board-positions/{id}/close', { params: { path: { id: seat } }, body: {} })),
-    onSuccess: () => {
-      setClosing(null);
-      void queryClient.invalidateQueries({ queryKey: ['board', id] });
-    },
-  });
+  const close = useCloseTerm(id, { onSuccess: () => setClosing(null) });
   const seatText = (s: Schemas['BoardSeat']) =>
     `${formatDate(asDate(s.start_date), lang)}${s.end_date ? ` – ${formatDate(asDate(s.end_date), lang)}` : ''}`;
   return (

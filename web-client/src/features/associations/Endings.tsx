@@ -9,13 +9,13 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { type Schemas } from '../../api/client';
 import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
+import { useEndMembership, useMembershipHistory } from './api';
 
 type Ended = Schemas['MembershipEnded'];
 
@@ -32,15 +32,7 @@ export function keptOnRollsText(t: (k: string, o?: Record<string, string>) => st
 export function EndMembershipDialog({ membership, name, mode, onClose, onEnded }: { membership: string; name: string; mode: 'remove' | 'leave'; onClose: () => void; onEnded: (ended: Ended) => void }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const end = useMutation({
-    mutationFn: () => {
-      const body = { reason: reason.trim() || null };
-      return mode === 'remove'
-        ? unwrap(api.POST('/api/v1/memberships/{id}/end', { params: { path: { id: membership } }, body }))
-        : unwrap(api.POST('/api/v1/me/memberships/{id}/leave', { params: { path: { id: membership } }, body }));
-    },
-    onSuccess: onEnded,
-  });
+  const end = useEndMembership(membership, mode, { onSuccess: onEnded });
   const fieldError = end.error ? problemText(end.error) : null;
   return (
     <Dialog open onClose={onClose} fullWidth aria-labelledby="end-membership-title">
@@ -65,7 +57,7 @@ export function EndMembershipDialog({ membership, name, mode, onClose, onEnded }
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" color="error" disabled={end.isPending || (mode === 'remove' && !reason.trim())} onClick={() => end.mutate()}>
+        <Button variant="contained" color="error" disabled={end.isPending || (mode === 'remove' && !reason.trim())} onClick={() => end.mutate(reason.trim() || null)}>
           {t(mode === 'remove' ? 'associations.removeMember' : 'associations.leaveConfirm')}
         </Button>
       </DialogActions>
@@ -77,7 +69,7 @@ export function EndMembershipDialog({ membership, name, mode, onClose, onEnded }
 export function MembershipHistoryDialog({ membership, name, onClose }: { membership: string; name: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const history = useQuery({ queryKey: ['membership-history', membership], queryFn: () => unwrap(api.GET('/api/v1/memberships/{id}/history', { params: { path: { id: membership } } })) });
+  const history = useMembershipHistory(membership);
   return (
     <Dialog open onClose={onClose} fullWidth aria-labelledby="membership-history-title">
       <DialogTitle id="membership-history-title">{t('associations.historyTitle', { name })}</DialogTitle>

@@ -9,11 +9,10 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
@@ -22,6 +21,7 @@ import { toPersianDigits } from '../../lib/digits';
 import { EndMembershipDialog, MembershipHistoryDialog, keptOnRollsText } from './Endings';
 import { ImportDialog } from '../../components/ImportDialog';
 import { RegisterMemberDialog } from './RegisterMemberDialog';
+import { useApproveMembership, useAssociation, useExportMembers, useMembers, useRefreshMembers, useRejectMembership } from './api';
 
 const COLORS = { pending: 'primary', approved: 'success', rejected: 'default', left: 'default', removed: 'default' } as const;
 const STATUSES = ['pending', 'approved', 'rejected', 'left', 'removed'] as const;
@@ -31,7 +31,6 @@ export function MembersPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const { id = '' } = useParams();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState('pending');
   const [q, setQ] = useState('');
   const paging = usePaging();
@@ -42,38 +41,21 @@ export function MembersPage() {
   const [removing, setRemoving] = useState<Schemas['MemberDto'] | null>(null);
   const [historyOf, setHistoryOf] = useState<Schemas['MemberDto'] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const association = useQuery({ queryKey: ['association', id], queryFn: () => unwrap(api.GET('/api/v1/associations/{id}', { params: { path: { id } } })) });
-  const members = useQuery({
-    queryKey: ['members', id, status, q, page, perPage],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/associations/{id}/members', { params: { path: { id }, query: { status: status || undefined, q: q.trim() || undefined, page: page + 1, per_page: perPage } } })),
-  });
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['members', id] });
-    void queryClient.invalidateQueries({ queryKey: ['association', id] });
-  };
-  const approve = useMutation({ mutationFn: (mid: string) => unwrap(api.POST('/api/v1/memberships/{id}/approve', { params: { path: { id: mid } } })), onSuccess: refresh });
-  const reject = useMutation({
-    mutationFn: ({ mid, why }: { mid: string; why: string }) => unwrap(api.POST('/api/v1/memberships/{id}/reject', { params: { path: { id: mid } }, body: { reason: why } })),
+  const association = useAssociation(id);
+  const members = useMembers(id, { status, q, page, perPage });
+  const refresh = useRefreshMembers(id);
+  const approve = useApproveMembership(id);
+  const reject = useRejectMembership(id, {
     onSuccess: () => {
       setRejecting(null);
       setReason('');
-      refresh();
     },
   });
   const digits = (s: string) => (lang === 'fa' ? toPersianDigits(s) : s);
   // The export needs the bearer token, so it is fetched and handed to the browser as a file.
-  const exportCsv = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.GET('/api/v1/associations/{id}/members.csv', {
-          params: { path: { id }, query: { status: status || undefined, q: q.trim() || undefined } },
-          parseAs: 'blob',
-        }),
-      ),
+  const exportMembers = useExportMembers(id, {
     onSuccess: (blob) => {
-      const url = URL.createObjectURL(blob as Blob);
+      const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
       a.download = `members-${association.data?.code ?? id}.csv`;
@@ -81,7 +63,7 @@ export function MembersPage() {
       URL.revokeObjectURL(url);
     },
   });
-  const failure = approve.error ?? exportCsv.error ?? members.error ?? null;
+  const failure = approve.error ?? exportMembers.error ?? members.error ?? null;
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h1">
@@ -100,7 +82,7 @@ export function MembersPage() {
             ))}
           </TextField>
           <TextField id="members-search" label={t('associations.search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(0); }} fullWidth />
-          <Button variant="outlined" disabled={exportCsv.isPending} onClick={() => exportCsv.mutate()} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+          <Button variant="outlined" disabled={exportMembers.isPending} onClick={() => exportMembers.mutate({ status, q })} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             {t('associations.export')}
           </Button>
         </Stack>
@@ -180,7 +162,7 @@ export function MembersPage() {
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setRejecting(null)}>{t('admin.cancel')}</Button>
-          <Button variant="contained" disabled={reject.isPending} onClick={() => rejecting && reject.mutate({ mid: rejecting.id, why: reason })}>
+          <Button variant="contained" disabled={reject.isPending} onClick={() => rejecting && reject.mutate({ membership: rejecting.id, reason })}>
             {t('associations.reject')}
           </Button>
         </DialogActions>

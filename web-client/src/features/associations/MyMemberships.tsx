@@ -7,21 +7,21 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { EndMembershipDialog, MembershipHistoryDialog, keptOnRollsText } from './Endings';
+import { useMyMemberships, useRefreshMine } from './api';
 
 type Membership = Schemas['MembershipDto'];
 
 /** The person's memberships with their status (and the reason of a rejection or removal); a current one can be left, after a confirmation. */
 export function MyMemberships() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  const mine = useQuery({ queryKey: ['my-memberships'], queryFn: () => unwrap(api.GET('/api/v1/me/memberships')) });
+  const mine = useMyMemberships();
+  const refreshMine = useRefreshMine();
   const [leaving, setLeaving] = useState<Membership | null>(null);
   const [historyOf, setHistoryOf] = useState<Membership | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -72,8 +72,7 @@ export function MyMemberships() {
           onEnded={(ended) => {
             setNotice([t('associations.left', { name: leaving.association_name ?? '' }), keptOnRollsText(t, ended)].filter(Boolean).join(' '));
             setLeaving(null);
-            void queryClient.invalidateQueries({ queryKey: ['my-memberships'] });
-            void queryClient.invalidateQueries({ queryKey: ['me'] });
+            refreshMine();
           }}
         />
       )}

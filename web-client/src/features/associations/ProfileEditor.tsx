@@ -10,14 +10,13 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { referenceKeys } from '../../api/reference';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { FileButton } from '../../components/FileButton';
 import { FormAlert } from '../../components/forms';
 import { asDate, isoDay } from '../../lib/dates';
+import { useSetQualifications, useUpdateAssociation } from './api';
 
 export const DEGREES: Schemas['DegreeLevel'][] = ['associate', 'bachelor', 'master', 'professional_doctorate', 'phd', 'specialist', 'subspecialist'];
 
@@ -26,7 +25,6 @@ type Association = Schemas['AssociationDto'];
 /** The association's admins edit its profile and logo (AS-01). */
 export function ProfileEditor({ association, open, onClose }: { association: Association; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [values, setValues] = useState({
     name: association.name,
     email: association.email ?? '',
@@ -36,20 +34,8 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
   const [statute, setStatute] = useState<Date | null>(association.statute_date ? new Date(asDate(association.statute_date)) : null);
   const [logo, setLogo] = useState<{ id: string; url: string } | null>(null);
   const [uploading, setUploading] = useState(false);
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.PATCH('/api/v1/associations/{id}', {
-          params: { path: { id: association.id } },
-          body: { ...values, statute_date: isoDay(statute) ?? '', ...(logo ? { logo_file_id: logo.id } : {}) },
-        }),
-      ),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['association', association.id], saved);
-      void queryClient.invalidateQueries({ queryKey: referenceKeys.associations });
-      onClose();
-    },
-  });
+  const save = useUpdateAssociation(association.id, { onSuccess: onClose });
+  const saveProfile = () => save.mutate({ ...values, statute_date: isoDay(statute) ?? '', ...(logo ? { logo_file_id: logo.id } : {}) });
   const fieldError = (f: string) => (save.error instanceof ApiProblem ? save.error.fields[f]?.join(' ') : undefined);
   const logoUrl = logo?.url ?? association.logo_url;
   return (
@@ -81,7 +67,7 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={save.isPending || uploading} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending || uploading} onClick={saveProfile}>
           {t('profile.save')}
         </Button>
       </DialogActions>
@@ -92,17 +78,10 @@ export function ProfileEditor({ association, open, onClose }: { association: Ass
 /** The fields and degrees that qualify for membership (AS-02); saved all at once. */
 export function QualificationsEditor({ association, onDone }: { association: Association; onDone: () => void }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [items, setItems] = useState(association.qualifications.map((q) => ({ field: q.field, degree_level: q.degree_level as string })));
   const [field, setField] = useState('');
   const [degree, setDegree] = useState<string>('bachelor');
-  const save = useMutation({
-    mutationFn: () => unwrap(api.PUT('/api/v1/associations/{id}/qualifications', { params: { path: { id: association.id } }, body: items })),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['association', association.id], saved);
-      onDone();
-    },
-  });
+  const save = useSetQualifications(association.id, { onSuccess: onDone });
   const add = () => {
     if (!field.trim()) return;
     setItems([...items, { field: field.trim(), degree_level: degree }]);
@@ -129,7 +108,7 @@ export function QualificationsEditor({ association, onDone }: { association: Ass
         <Button onClick={add}>{t('associations.add')}</Button>
       </Stack>
       <Stack direction="row" spacing={1}>
-        <Button variant="contained" disabled={save.isPending} onClick={() => save.mutate()}>
+        <Button variant="contained" disabled={save.isPending} onClick={() => save.mutate(items)}>
           {t('associations.saveQualifications')}
         </Button>
         <Button onClick={onDone}>{t('admin.cancel')}</Button>

@@ -7,12 +7,12 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { toAsciiDigits } from '../../lib/digits';
+import { useRegisterMember } from './api';
 
 /**
  * An admin registers a person as an approved member directly (AS-03a). Someone new to the system
@@ -24,29 +24,24 @@ export function RegisterMemberDialog({ id, qualifications, onClose, onDone }: { 
   const [choice, setChoice] = useState(0);
   const [person, setPerson] = useState({ first_name: '', last_name: '', mobile: '', email: '' });
   const set = (k: keyof typeof person) => (e: { target: { value: string } }) => setPerson({ ...person, [k]: e.target.value });
-  const register = useMutation({
-    mutationFn: () => {
-      const q = qualifications[choice];
-      return unwrap(
-        api.POST('/api/v1/associations/{id}/members', {
-          params: { path: { id } },
-          body: {
-            national_code: toAsciiDigits(code),
-            field: q?.field ?? '',
-            degree_level: q?.degree_level ?? '',
-            first_name: person.first_name.trim() || null,
-            last_name: person.last_name.trim() || null,
-            mobile: person.mobile.trim() ? toAsciiDigits(person.mobile) : null,
-            email: person.email.trim() || null,
-          },
-        }),
-      );
-    },
+  const register = useRegisterMember(id, {
     onSuccess: () => {
       onDone();
       onClose();
     },
   });
+  const submit = () => {
+    const q = qualifications[choice];
+    register.mutate({
+      national_code: toAsciiDigits(code),
+      field: q?.field ?? '',
+      degree_level: q?.degree_level ?? '',
+      first_name: person.first_name.trim() || null,
+      last_name: person.last_name.trim() || null,
+      mobile: person.mobile.trim() ? toAsciiDigits(person.mobile) : null,
+      email: person.email.trim() || null,
+    });
+  };
   const fieldError = (f: string) => (register.error instanceof ApiProblem ? register.error.fields[f]?.join(' ') : undefined);
   return (
     <Dialog open onClose={onClose} fullWidth>
@@ -77,7 +72,7 @@ export function RegisterMemberDialog({ id, qualifications, onClose, onDone }: { 
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={register.isPending || qualifications.length === 0} onClick={() => register.mutate()}>
+        <Button variant="contained" disabled={register.isPending || qualifications.length === 0} onClick={submit}>
           {t('associations.registerMember')}
         </Button>
       </DialogActions>

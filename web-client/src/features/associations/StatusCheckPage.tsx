@@ -7,15 +7,15 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { api, unwrap } from '../../api/client';
+
 import { FormCaptcha, type CaptchaHandle } from '../../components/CaptchaField';
 import { FormAlert, NationalCodeField, applyProblem, rules, useRevalidateOnLanguage } from '../../components/forms';
 import { toAsciiDigits } from '../../lib/digits';
+import { useMembershipStatus } from './api';
 
 const schema = () => z.object({ national_code: rules.nationalCode(), captcha_answer: z.string() });
 type Values = z.infer<ReturnType<typeof schema>>;
@@ -30,9 +30,7 @@ export function StatusCheckPage() {
     defaultValues: { national_code: '', captcha_answer: '' },
   });
   useRevalidateOnLanguage(form);
-  const check = useMutation({
-    mutationFn: (v: Values) =>
-      unwrap(api.POST('/api/v1/membership-status', { body: { national_code: toAsciiDigits(v.national_code), captcha_id: captcha.current?.id(), captcha_answer: toAsciiDigits(v.captcha_answer) } })),
+  const check = useMembershipStatus({
     onSettled: () => captcha.current?.renew(),
     onError: (e) => setProblem(applyProblem(form, e, ['national_code', 'captcha_answer'])),
   });
@@ -48,7 +46,7 @@ export function StatusCheckPage() {
         noValidate
         onSubmit={form.handleSubmit((v) => {
           setProblem(null);
-          check.mutate(v);
+          check.mutate({ national_code: toAsciiDigits(v.national_code), captcha_id: captcha.current?.id(), captcha_answer: toAsciiDigits(v.captcha_answer) });
         })}
       >
         <NationalCodeField form={form} name="national_code" />
