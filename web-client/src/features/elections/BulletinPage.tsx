@@ -4,13 +4,13 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
-import { ApiProblem, api, unwrap } from '../../api/client';
+import { ApiProblem } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import { toPersianDigits } from '../../lib/digits';
+import { useBulletin, useBulletinEntry, useElection } from './api';
 
 /**
  * The public bulletin of an election (EL-10): every cast ballot is there, encrypted, under its
@@ -23,14 +23,9 @@ export function BulletinPage() {
   const [typed, setTyped] = useState(params.get('code') ?? '');
   const code = params.get('code')?.trim() ?? '';
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
-  const election = useQuery({ queryKey: ['election', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
-  const board = useQuery({ queryKey: ['bulletin', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/bulletin', { params: { path: { id } } })) });
-  const entry = useQuery({
-    queryKey: ['bulletin', id, code],
-    enabled: code !== '',
-    retry: false,
-    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/bulletin/{code}', { params: { path: { id, code } } })),
-  });
+  const election = useElection(id);
+  const board = useBulletin(id);
+  const entry = useBulletinEntry(id, code);
   const missing = entry.error instanceof ApiProblem && entry.error.status === 404;
   return (
     <Stack spacing={2}>

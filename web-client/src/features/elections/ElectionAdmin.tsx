@@ -14,11 +14,10 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { DateTimePicker } from '@mui/x-date-pickers/DateTimePicker';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FileButton } from '../../components/FileButton';
@@ -26,6 +25,7 @@ import { FormAlert, problemText } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { type Step, useAddCandidate, useAssociationElections, useCreateElection, useElectionStep, useExtendElection, useTurnout } from './api';
 
 type Election = Schemas['ElectionDto'];
 
@@ -43,12 +43,9 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
   const { me } = useAuth();
   const [trustees, setTrustees] = useState(me?.national_code ?? '');
   const [threshold, setThreshold] = useState('1');
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/associations/{id}/elections', {
-          params: { path: { id: associationId } },
-          body: {
+  const create = useCreateElection(associationId, { onSuccess: (e) => void navigate(`/elections/${e.id}`) });
+  const submit = () =>
+    create.mutate({
             title,
             description,
             support_contact: support,
@@ -59,11 +56,7 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
               .split(/[\s,،]+/)
               .filter(Boolean),
             trustee_threshold: Number(toAsciiDigits(threshold)) || 0,
-          },
-        }),
-      ),
-    onSuccess: (e) => void navigate(`/elections/${e.id}`),
-  });
+    });
   const set = (i: number, key: 'title' | 'seats' | 'alternates' | 'max_selections', v: string) => setContests(contests.map((c, j) => (j === i ? { ...c, [key]: v } : c)));
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="md">
@@ -109,7 +102,7 @@ function CreateElection({ associationId, onClose }: { associationId: string; onC
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
-        <Button variant="contained" disabled={create.isPending} onClick={() => create.mutate()}>
+        <Button variant="contained" disabled={create.isPending} onClick={submit}>
           {t('electionAdmin.createDraft')}
         </Button>
       </DialogActions>
@@ -123,7 +116,7 @@ export function AssociationElections({ associationId, manager }: { associationId
   const lang = i18n.language as Lang;
   const [creating, setCreating] = useState(false);
   const { status } = useAuth();
-  const list = useQuery({ queryKey: ['elections', 'association', associationId, manager], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections', { params: { query: { association_id: associationId } } })) });
+  const list = useAssociationElections(associationId, manager, status !== 'restoring');
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center' }}>
@@ -151,27 +144,11 @@ export function AssociationElections({ associationId, manager }: { associationId
 
 function AddCandidate({ election }: { election: Election }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [contest, setContest] = useState(election.contests[0]?.id ?? '');
   const [values, setValues] = useState({ national_code: '', election_code: '', university: '', field: '', academic_rank: '' });
   const [files, setFiles] = useState<Record<string, string>>({});
-  const add = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/elections/{id}/candidates', {
-          params: { path: { id: election.id } },
-          body: {
-            contest_id: contest,
-            ...values,
-            national_code: toAsciiDigits(values.national_code),
-            photo_file_id: files.candidate_photo ?? null,
-            resume_file_id: files.candidate_resume ?? null,
-            programme_file_id: files.candidate_programme ?? null,
-          },
-        }),
-      ),
-    onSuccess: (e) => {
-      queryClient.setQueryData(['election', election.id], e);
+  const add = useAddCandidate(election.id, {
+    onSuccess: () => {
       setValues({ national_code: '', election_code: '', university: '', field: '', academic_rank: '' });
       setFiles({});
     },
@@ -207,14 +184,23 @@ function AddCandidate({ election }: { election: Election }) {
           />
         ))}
       </Stack>
-      <Button variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={add.isPending} onClick={() => add.mutate()}>
+      <Button variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={add.isPending} onClick={() =>
+          add.mutate({
+            contest_id: contest,
+            ...values,
+            national_code: toAsciiDigits(values.national_code),
+            photo_file_id: files.candidate_photo ?? null,
+            resume_file_id: files.candidate_resume ?? null,
+            programme_file_id: files.candidate_programme ?? null,
+          })
+        }>
         {t('electionAdmin.addCandidate')}
       </Button>
     </Stack>
   );
 }
 
-type Step = 'publish' | 'cancel' | 'tally' | 'publish-results' | 'restart';
+
 
 /** The trustees and the key ceremony's progress, for the association's admins (EL-10). */
 function TrusteesPanel({ election, onRestart }: { election: Election; onRestart: () => void }) {
@@ -261,46 +247,18 @@ function TrusteesPanel({ election, onRestart }: { election: Election; onRestart:
 /** What the association's admins do with an election, by its state (EL-02, EL-11). */
 export function ElectionAdminPanel({ election }: { election: Election }) {
   const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   const [confirming, setConfirming] = useState<Step | null>(null);
   const [reason, setReason] = useState('');
   const [newEnd, setNewEnd] = useState<Date | null>(null);
   const id = election.id;
-  const turnout = useQuery({
-    queryKey: ['turnout', id],
-    enabled: ['open', 'closed', 'tallied', 'results_published'].includes(election.status),
-    refetchInterval: election.status === 'open' ? 10_000 : false,
-    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/turnout', { params: { path: { id } } })),
-  });
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['election', id] });
-    void queryClient.invalidateQueries({ queryKey: ['election-results', id] });
-    void queryClient.invalidateQueries({ queryKey: ['turnout', id] });
-  };
-  const act = useMutation({
-    mutationFn: async (step: Step) => {
-      const path = { params: { path: { id } } };
-      if (step === 'publish') return unwrap(api.POST('/api/v1/elections/{id}/publish', path));
-      if (step === 'cancel') return unwrap(api.POST('/api/v1/elections/{id}/cancel', { ...path, body: { reason } }));
-      if (step === 'tally') return unwrap(api.POST('/api/v1/elections/{id}/tally', path));
-      if (step === 'restart') return unwrap(api.POST('/api/v1/elections/{id}/ceremony/restart', path));
-      return unwrap(api.POST('/api/v1/elections/{id}/publish-results', path));
-    },
-    onSuccess: () => {
-      setConfirming(null);
-      refresh();
-    },
+  const turnout = useTurnout(election);
+  const act = useElectionStep(id, {
+    onSuccess: () => setConfirming(null),
     // The reason shows above the buttons (e.g. the trustees have not decrypted yet).
     onError: () => setConfirming(null),
   });
-  const extend = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/extend', { params: { path: { id } }, body: { ends_at: newEnd?.toISOString() ?? '', reason } })),
-    onSuccess: () => {
-      setReason('');
-      refresh();
-    },
-  });
+  const extend = useExtendElection(id, { onSuccess: () => setReason('') });
   const s = election.status;
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="election-admin">
@@ -342,7 +300,7 @@ export function ElectionAdminPanel({ election }: { election: Election }) {
           <Stack direction={{ xs: 'column', md: 'row' }} spacing={1}>
             <DateTimePicker label={t('electionAdmin.newEnd')} value={newEnd} onChange={setNewEnd} ampm={false} slotProps={{ textField: { size: 'small' } }} />
             <TextField id="extend-reason" size="small" label={t('electionAdmin.reason')} value={reason} onChange={(e) => setReason(e.target.value)} fullWidth />
-            <Button disabled={extend.isPending} onClick={() => extend.mutate()}>
+            <Button disabled={extend.isPending} onClick={() => extend.mutate({ ends_at: newEnd?.toISOString() ?? '', reason })}>
               {t('electionAdmin.extend')}
             </Button>
           </Stack>
@@ -354,7 +312,7 @@ export function ElectionAdminPanel({ election }: { election: Election }) {
           text={t(`electionAdmin.confirm.${confirming}.text`)}
           confirm={t(`electionAdmin.confirm.${confirming}.title`)}
           busy={act.isPending}
-          onConfirm={() => act.mutate(confirming)}
+          onConfirm={() => act.mutate({ step: confirming, reason })}
           onCancel={() => setConfirming(null)}
         />
       )}
@@ -367,7 +325,7 @@ export function ElectionAdminPanel({ election }: { election: Election }) {
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setConfirming(null)}>{t('admin.cancel')}</Button>
-            <Button color="error" variant="contained" disabled={act.isPending} onClick={() => act.mutate('cancel')}>
+            <Button color="error" variant="contained" disabled={act.isPending} onClick={() => act.mutate({ step: 'cancel', reason })}>
               {t('electionAdmin.cancelElection')}
             </Button>
           </DialogActions>

@@ -15,17 +15,17 @@ import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { ElectionAdminPanel } from './ElectionAdmin';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useElection, useElectionResults, useElections, useTrusteeships } from './api';
 
 type When = 'running' | 'upcoming' | 'past';
 
@@ -34,9 +34,9 @@ export function ElectionsPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const [when, setWhen] = useState<When>('running');
-  const list = useQuery({ queryKey: ['elections', when], queryFn: () => unwrap(api.GET('/api/v1/elections', { params: { query: { when } } })) });
+  const list = useElections(when);
   const { status } = useAuth();
-  const duties = useQuery({ queryKey: ['trusteeships'], enabled: status === 'signed-in', queryFn: () => unwrap(api.GET('/api/v1/trusteeships')) });
+  const duties = useTrusteeships(status === 'signed-in');
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));
   return (
     <Stack spacing={2}>
@@ -145,14 +145,10 @@ export function ElectionPage() {
   const { id = '' } = useParams();
   const { me, status } = useAuth();
   // Drafts are visible to their admins only: wait until the session is restored before asking.
-  const election = useQuery({ queryKey: ['election', id], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
+  const election = useElection(id, status !== 'restoring');
   const e = election.data;
-  const results = useQuery({
-    queryKey: ['election-results', id],
-    enabled: e?.status === 'results_published',
-    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/results', { params: { path: { id } } })),
-  });
-  const duties = useQuery({ queryKey: ['trusteeships'], enabled: status === 'signed-in', queryFn: () => unwrap(api.GET('/api/v1/trusteeships')) });
+  const results = useElectionResults(id, e?.status === 'results_published');
+  const duties = useTrusteeships(status === 'signed-in');
   if (election.error) return <FormAlert message={election.error.message} />;
   if (!e) return null;
   const n = (v: number) => (lang === 'fa' ? toPersianDigits(v) : String(v));

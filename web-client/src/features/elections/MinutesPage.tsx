@@ -7,15 +7,14 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { FormAlert } from '../../components/forms';
 import type { Lang } from '../../i18n';
 import { formatDateTime } from '../../lib/dates';
 import { toPersianDigits } from '../../lib/digits';
+import { useElection, useElectionResults } from './api';
 
 /** The printable minutes of a counted election (EL-11): turnout and every contest's count. */
 export function MinutesPage() {
@@ -23,8 +22,8 @@ export function MinutesPage() {
   const lang = i18n.language as Lang;
   const { id = '' } = useParams();
   const { status } = useAuth();
-  const election = useQuery({ queryKey: ['election', id], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
-  const results = useQuery({ queryKey: ['election-results', id, status], enabled: status !== 'restoring', queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/results', { params: { path: { id } } })) });
+  const election = useElection(id, status !== 'restoring');
+  const results = useElectionResults(id, status !== 'restoring', status);
   const failure = election.error ?? results.error;
   if (failure) return <FormAlert message={failure.message} />;
   const e = election.data;

@@ -6,11 +6,11 @@ import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, unwrap, type Schemas } from '../../api/client';
+import type { Schemas } from '../../api/client';
 import { FormAlert } from '../../components/forms';
 import {
   combineShares,
@@ -26,6 +26,7 @@ import {
 } from '../../lib/ballot/crypto';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { toPersianDigits } from '../../lib/digits';
+import { trusteeCalls, useAfterTrusteeStep, useCeremony } from './api';
 
 type Ceremony = Schemas['Ceremony'];
 
@@ -68,34 +69,25 @@ export function parseKeyFile(text: string, election: string, trustee: number): T
 export function TrusteePage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
-  const queryClient = useQueryClient();
   const n = (v: number) => (i18n.language === 'fa' ? toPersianDigits(v) : String(v));
   const [saved, setSaved] = useState(false);
-  const ceremony = useQuery({
-    queryKey: ['ceremony', id],
-    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/ceremony', { params: { path: { id } } })),
-    // Others take their steps on their own devices: keep the page current while waiting.
-    refetchInterval: (q) => (q.state.data && q.state.data.phase !== 'done' && q.state.data.status === 'draft' ? 4000 : false),
-  });
-  const after = (c: Ceremony) => {
-    queryClient.setQueryData(['ceremony', id], c);
-    void queryClient.invalidateQueries({ queryKey: ['trusteeships'] });
-  };
+  // Others take their steps on their own devices: the page stays current while waiting.
+  const ceremony = useCeremony(id);
+  const after = useAfterTrusteeStep(id);
   const step = useMutation({
     mutationFn: async (what: 'transport' | 'dealing' | 'confirm'): Promise<Ceremony> => {
       const c = ceremony.data!;
       const j = c.me!;
-      const path = { params: { path: { id } } };
       // Let the page paint its busy state before the arithmetic.
       await new Promise((r) => setTimeout(r, 30));
       if (what === 'transport') {
         const made = transportKey(id, j);
         localStorage.setItem(transportSlot(id, j), made.secret);
-        return unwrap(api.POST('/api/v1/elections/{id}/ceremony/transport', { ...path, body: { transport: made.published } }));
+        return trusteeCalls.transport(id, { transport: made.published });
       }
       if (what === 'dealing') {
         const dealing = deal(id, j, c.threshold, c.transports as unknown as TransportKeyJson[]);
-        return unwrap(api.POST('/api/v1/elections/{id}/ceremony/dealing', { ...path, body: { dealing } }));
+        return trusteeCalls.dealing(id, { dealing });
       }
       const secret = localStorage.getItem(transportSlot(id, j));
       if (!secret) throw new Error(t('trustee.noTransport'));
@@ -108,7 +100,7 @@ export function TrusteePage() {
       const verification_key = pointHex(mul(ristretto255.Point.BASE, parseScalar(share)));
       const file: TrusteeKeyFile = { kind: 'anjoman-trustee-key', version: 1, election: id, trustee: j, key_share: share, verification_key };
       download(`anjoman-trustee-${j}-${id}.json`, JSON.stringify(file, null, 2));
-      const out = await unwrap(api.POST('/api/v1/elections/{id}/ceremony/confirm', { ...path, body: { verification_key } }));
+      const out = await trusteeCalls.confirm(id, { verification_key });
       localStorage.removeItem(transportSlot(id, j));
       setSaved(true);
       return out;
@@ -124,10 +116,10 @@ export function TrusteePage() {
       } catch {
         throw new Error(t('trustee.wrongFile'));
       }
-      const agg = await unwrap(api.GET('/api/v1/elections/{id}/aggregate', { params: { path: { id } } }));
+      const agg = await trusteeCalls.aggregate(id);
       await new Promise((r) => setTimeout(r, 30));
       const partial_decryption = decryptAggregate(id, key.trustee, key.key_share, agg.contests as unknown as ContestAggregateJson[]);
-      return unwrap(api.POST('/api/v1/elections/{id}/partial-decryption', { params: { path: { id } }, body: { partial_decryption } }));
+      return trusteeCalls.partialDecryption(id, { partial_decryption });
     },
     onSuccess: after,
   });

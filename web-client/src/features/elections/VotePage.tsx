@@ -12,15 +12,15 @@ import StepLabel from '@mui/material/StepLabel';
 import Stepper from '@mui/material/Stepper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams } from 'react-router';
-import { ApiProblem, api, unwrap, type Schemas } from '../../api/client';
+import { ApiProblem, type Schemas } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormAlert } from '../../components/forms';
 import { checkAudit, encryptBallot, verifyBallot, parsePoint, type BallotJson, type ContestSecrets } from '../../lib/ballot/crypto';
 import { toAsciiDigits, toPersianDigits } from '../../lib/digits';
+import { useCastBallot, useElection, useEmailVoteCode, useMyVote, useRequestVoteCode, useSmsConfirmation } from './api';
 
 type Sealed = { ballot: BallotJson; secrets: ContestSecrets[]; tracker: string };
 type Audited = { tracker: string; choices: boolean[][] | null; data: string };
@@ -48,10 +48,9 @@ function useRemaining(endsAt?: string, serverTime?: string): number | null {
 export function VotePage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
-  const queryClient = useQueryClient();
   const n = (v: number | string) => (i18n.language === 'fa' ? toPersianDigits(String(v)) : String(v));
-  const election = useQuery({ queryKey: ['election', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}', { params: { path: { id } } })) });
-  const mine = useQuery({ queryKey: ['my-vote', id], queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/my-vote', { params: { path: { id } } })) });
+  const election = useElection(id);
+  const mine = useMyVote(id);
   const [step, setStep] = useState(0);
   const [channel, setChannel] = useState<Channel>('email');
   const [choices, setChoices] = useState<Record<string, string[]>>({});
@@ -63,35 +62,27 @@ export function VotePage() {
   const [auditing, setAuditing] = useState(false);
   const [audited, setAudited] = useState<Audited | null>(null);
   const remaining = useRemaining(mine.data?.ends_at, mine.data?.server_time);
-  const requestCode = useMutation({
-    mutationFn: (c: Channel) => unwrap(api.POST('/api/v1/elections/{id}/vote-code', { params: { path: { id } }, body: { channel: c } })),
+  const requestCode = useRequestVoteCode(id, {
     onSuccess: (x) => {
       setIssued(x);
       setCode(x.code ?? '');
     },
   });
-  const emailNow = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/vote-code/email', { params: { path: { id } } })),
+  const emailNow = useEmailVoteCode(id, {
     onSuccess: (x) => {
       setIssued(x);
       setCode('');
     },
   });
   // Inbound channel: the page confirms by itself once the voter's SMS arrives.
-  const confirmed = useQuery({
-    queryKey: ['my-vote-sms', id],
-    enabled: issued?.channel === 'inbound',
-    refetchInterval: (q) => (q.state.data?.confirmed_by_sms ? false : 2000),
-    queryFn: () => unwrap(api.GET('/api/v1/elections/{id}/my-vote', { params: { path: { id } } })),
-  });
-  const cast = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/elections/{id}/ballot', { params: { path: { id } }, body: { ballot: sealed!.ballot, code: toAsciiDigits(code) } })),
+  const confirmed = useSmsConfirmation(id, issued?.channel === 'inbound');
+  const cast = useCastBallot(id, {
     onSuccess: (x) => {
       setTracking(x.tracking_code);
       setStep(3);
-      void queryClient.invalidateQueries({ queryKey: ['my-vote', id] });
     },
   });
+  const castSealed = () => cast.mutate({ ballot: sealed!.ballot, code: toAsciiDigits(code) });
   const e = election.data;
   const me = mine.data;
   /** Encrypts the current choices (after the page has painted its busy state). */
@@ -286,7 +277,7 @@ export function VotePage() {
                     {t('elections.emailInstead')}
                   </Button>
                 )}
-                <Button variant="contained" disabled={cast.isPending || !sealed || !code || (issued?.channel === 'inbound' && !confirmed.data?.confirmed_by_sms)} onClick={() => cast.mutate()}>
+                <Button variant="contained" disabled={cast.isPending || !sealed || !code || (issued?.channel === 'inbound' && !confirmed.data?.confirmed_by_sms)} onClick={castSealed}>
                   {t('elections.cast')}
                 </Button>
               </Stack>
