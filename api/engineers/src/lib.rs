@@ -5,6 +5,7 @@
 //! engineer pays fee × years + debt, and the expiry moves forward once the payment is verified.
 
 pub mod api;
+pub mod errors;
 pub mod experts;
 pub mod http;
 pub mod import;

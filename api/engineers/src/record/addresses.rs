@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::model::{AddressForm, NewAddress};
 use super::{change_record, one_of, province_exists, required, store};
+use crate::errors::EngineersError;
 use crate::rules::AddressKind;
 use crate::shared::clean;
 use crate::store::EngineerRecord;
@@ -150,13 +151,7 @@ pub async fn remove_address(
         let is_correspondence = store::address_is_correspondence(conn, me, &id)?;
         let count = store::address_count(conn, me)?;
         if is_correspondence && count > 1 {
-            return Err(ApiError::Conflict {
-                code: "correspondence_address",
-                msg: Msg::new(
-                    "این نشانی مکاتبات است؛ نخست نشانی دیگری را نشانی مکاتبات کنید.",
-                    "This is the correspondence address; make another address the correspondence address first.",
-                ),
-            });
+            return Err(EngineersError::CorrespondenceAddress.into());
         }
         store::delete_address(conn, me, &id)
     })

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::model::{DegreeForm, NewDegree};
 use super::{change_record, check_file, not_future, one_of, optional, required, store};
+use crate::errors::EngineersError;
 use crate::rules::{DegreeLevel, Discipline};
 use crate::store::EngineerRecord;
 
@@ -112,13 +113,7 @@ pub async fn add_degree(
 /// A degree of the caller that the organisation has not verified.
 fn own_unverified_degree(conn: &mut DbConn, me: &str, id: &str) -> Result<(), ApiError> {
     if store::degree_verified(conn, me, id)? {
-        return Err(ApiError::Conflict {
-            code: "degree_verified",
-            msg: Msg::new(
-                "این مدرک را سازمان تأیید کرده و فقط خواندنی است؛ برای اصلاح به کارشناسان سازمان استان مراجعه کنید.",
-                "The organisation has verified this degree, so it is read-only; ask the province's experts to correct it.",
-            ),
-        });
+        return Err(EngineersError::DegreeVerified.into());
     }
     Ok(())
 }

@@ -1,40 +1,20 @@
 //! The renewal endpoints: the engineer's request, the experts' queue and their assessment.
 
 use actix_web::{get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::{new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::payments;
-use anjoman_core::{ApiError, Msg};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{NewRenewal, RenewalOutcome, RenewalView};
 use super::{RenewalAction, next, not_under_review, notify, store};
+use crate::errors::EngineersError;
 use crate::rules::{self, RenewalStatus};
 use crate::shared::expert_of;
-
-fn renewal_not_open(opens: NaiveDate) -> ApiError {
-    ApiError::Conflict {
-        code: "renewal_not_open",
-        msg: Msg::new(
-            format!("تمدید عضویت از {} (چند روز پیش از پایان اعتبار) ممکن می‌شود.", rules::jalali_text(opens)),
-            format!("Renewal opens on {opens} (a set number of days before your membership expires)."),
-        ),
-    }
-}
-
-fn renewal_open_already() -> ApiError {
-    ApiError::Conflict {
-        code: "renewal_in_progress",
-        msg: Msg::new(
-            "درخواست تمدید شما در جریان است؛ تا پایان آن درخواست دیگری ممکن نیست.",
-            "Your renewal request is already in progress; another must wait until it is finished.",
-        ),
-    }
-}
 
 /// Requests a membership renewal (EN-02): only from the opening day of the province's window
 /// (`409 renewal_not_open` with the date), one at a time (`409 renewal_in_progress`), and with
@@ -62,22 +42,16 @@ pub async fn request_renewal(
                 let o = crate::store::org(conn, &e.province_id)?.ok_or(ApiError::Internal)?;
                 let opens = rules::renewal_opens_on(e.expires_on, o.renewal_window_days);
                 if now().date() < opens {
-                    return Err(renewal_not_open(opens));
+                    return Err(EngineersError::RenewalNotOpen { opens }.into());
                 }
                 let open = store::open_count(conn, &e.person_id)?;
                 if open > 0 {
-                    return Err(renewal_open_already());
+                    return Err(EngineersError::RenewalInProgress.into());
                 }
                 if rules::residence_proof_required(&e.province_id, e.birth_province_id.as_deref())
                     && !crate::store::has_residence_proof(conn, &e.person_id)?
                 {
-                    return Err(ApiError::Conflict {
-                        code: "residence_proof_required",
-                        msg: Msg::new(
-                            "استان عضویت شما با استان محل تولدتان فرق دارد: نخست مدرکی دال بر دست‌کم ۶ ماه سکونت (حکم کارگزینی، لیست بیمه، سند مالکیت، اجاره‌نامهٔ رسمی یا گواهی محل تحصیل فرزند) در آرشیو مدارک بارگذاری کنید.",
-                            "Your membership province differs from your province of birth: first add proof of at least six months' residence (employment order, insurance record, property deed, official lease or a child's school certificate) to your document archive.",
-                        ),
-                    });
+                    return Err(EngineersError::ResidenceProofRequired.into());
                 }
                 let id = new_id();
                 store::insert(
@@ -91,12 +65,15 @@ pub async fn request_renewal(
                         created_at: now(),
                     },
                 )
-                    .map_err(|err| match ApiError::from(err) {
-                        // A concurrent request won the one-open-renewal index.
-                        ApiError::Conflict { .. } => renewal_open_already(),
-                        other => other,
-                    })?;
-                audit::record(conn, Event::new("engineer.renewal_requested", "engineer_renewal", Some(&id)).by(&user.person_id))?;
+                .map_err(|err| match ApiError::from(err) {
+                    // A concurrent request won the one-open-renewal index.
+                    ApiError::Conflict { .. } => EngineersError::RenewalInProgress.into(),
+                    other => other,
+                })?;
+                audit::record(
+                    conn,
+                    Event::new("engineer.renewal_requested", "engineer_renewal", Some(&id)).by(&user.person_id),
+                )?;
                 Ok(RenewalView::from(store::get(conn, &id)?))
             })
         })

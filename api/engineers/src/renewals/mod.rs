@@ -7,10 +7,11 @@ pub mod http;
 pub mod model;
 pub mod store;
 
+use anjoman_core::ApiError;
 use anjoman_core::db::{DbConn, now};
 use anjoman_core::platform::payments::Invoice;
-use anjoman_core::{ApiError, Msg};
 
+use crate::errors::EngineersError;
 use crate::rules::{self, RenewalStatus};
 use model::{Renewal, RenewalOutcome};
 
@@ -36,10 +37,7 @@ impl RenewalAction {
 }
 
 pub(crate) fn not_under_review() -> ApiError {
-    ApiError::Conflict {
-        code: "renewal_not_under_review",
-        msg: Msg::new("این درخواست دیگر در دست بررسی نیست.", "This request is no longer under review."),
-    }
+    EngineersError::RenewalNotUnderReview.into()
 }
 
 /// Where an action takes a renewal, or the refusal (409).
@@ -49,10 +47,7 @@ pub fn next(from: RenewalStatus, action: RenewalAction) -> Result<RenewalStatus,
         (UnderReview, RenewalAction::Assess) => Ok(AwaitingPayment),
         (AwaitingPayment, RenewalAction::Pay) => Ok(Completed),
         (_, RenewalAction::Assess) => Err(not_under_review()),
-        (_, RenewalAction::Pay) => Err(ApiError::Conflict {
-            code: "renewal_not_awaiting_payment",
-            msg: Msg::new("این درخواست در انتظار پرداخت نیست.", "This request is not awaiting payment."),
-        }),
+        (_, RenewalAction::Pay) => Err(EngineersError::RenewalNotAwaitingPayment.into()),
     }
 }
 

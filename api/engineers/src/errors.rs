@@ -1,0 +1,107 @@
+//! The engineers domain's refusals: each one's code and both messages, in one place. Handlers
+//! return `Err(EngineersError::X.into())`; the client sees the common error envelope (409).
+
+use anjoman_core::error::{ApiError, Msg};
+use chrono::NaiveDate;
+
+use crate::rules::jalali_text;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineersError {
+    /// The expert decides a renewal that is no longer waiting for them.
+    RenewalNotUnderReview,
+    /// The engineer pays a renewal that has no fee due.
+    RenewalNotAwaitingPayment,
+    /// The province's renewal window has not opened yet.
+    RenewalNotOpen { opens: NaiveDate },
+    /// A renewal request is already in progress.
+    RenewalInProgress,
+    /// EN-07: membership and birth provinces differ and no proof of residence is on file.
+    ResidenceProofRequired,
+    /// The correspondence address cannot be removed while other addresses remain.
+    CorrespondenceAddress,
+    /// A degree the organisation verified is read-only for the engineer.
+    DegreeVerified,
+}
+
+impl EngineersError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::RenewalNotUnderReview => "renewal_not_under_review",
+            Self::RenewalNotAwaitingPayment => "renewal_not_awaiting_payment",
+            Self::RenewalNotOpen { .. } => "renewal_not_open",
+            Self::RenewalInProgress => "renewal_in_progress",
+            Self::ResidenceProofRequired => "residence_proof_required",
+            Self::CorrespondenceAddress => "correspondence_address",
+            Self::DegreeVerified => "degree_verified",
+        }
+    }
+
+    pub fn msg(&self) -> Msg {
+        match self {
+            Self::RenewalNotUnderReview => {
+                Msg::new("این درخواست دیگر در دست بررسی نیست.", "This request is no longer under review.")
+            }
+            Self::RenewalNotAwaitingPayment => {
+                Msg::new("این درخواست در انتظار پرداخت نیست.", "This request is not awaiting payment.")
+            }
+            Self::RenewalNotOpen { opens } => Msg::new(
+                format!("تمدید عضویت از {} (چند روز پیش از پایان اعتبار) ممکن می‌شود.", jalali_text(*opens)),
+                format!("Renewal opens on {opens} (a set number of days before your membership expires)."),
+            ),
+            Self::RenewalInProgress => Msg::new(
+                "درخواست تمدید شما در جریان است؛ تا پایان آن درخواست دیگری ممکن نیست.",
+                "Your renewal request is already in progress; another must wait until it is finished.",
+            ),
+            Self::ResidenceProofRequired => Msg::new(
+                "استان عضویت شما با استان محل تولدتان فرق دارد: نخست مدرکی دال بر دست‌کم ۶ ماه سکونت (حکم کارگزینی، لیست بیمه، سند مالکیت، اجاره‌نامهٔ رسمی یا گواهی محل تحصیل فرزند) در آرشیو مدارک بارگذاری کنید.",
+                "Your membership province differs from your province of birth: first add proof of at least six months' residence (employment order, insurance record, property deed, official lease or a child's school certificate) to your document archive.",
+            ),
+            Self::CorrespondenceAddress => Msg::new(
+                "این نشانی مکاتبات است؛ نخست نشانی دیگری را نشانی مکاتبات کنید.",
+                "This is the correspondence address; make another address the correspondence address first.",
+            ),
+            Self::DegreeVerified => Msg::new(
+                "این مدرک را سازمان تأیید کرده و فقط خواندنی است؛ برای اصلاح به کارشناسان سازمان استان مراجعه کنید.",
+                "The organisation has verified this degree, so it is read-only; ask the province's experts to correct it.",
+            ),
+        }
+    }
+}
+
+impl From<EngineersError> for ApiError {
+    fn from(e: EngineersError) -> Self {
+        ApiError::Conflict { code: e.code(), msg: e.msg() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineersError::*;
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_its_own_code_and_both_messages() {
+        let all = [
+            RenewalNotUnderReview,
+            RenewalNotAwaitingPayment,
+            RenewalNotOpen { opens: NaiveDate::from_ymd_opt(2026, 3, 21).unwrap() },
+            RenewalInProgress,
+            ResidenceProofRequired,
+            CorrespondenceAddress,
+            DegreeVerified,
+        ];
+        let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "codes are distinct");
+        for e in &all {
+            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{} is snake_case", e.code());
+            let m = e.msg();
+            assert!(!m.fa.is_empty() && !m.en.is_empty(), "{} has both messages", e.code());
+        }
+        assert!(
+            RenewalNotOpen { opens: NaiveDate::from_ymd_opt(2026, 3, 21).unwrap() }.msg().fa.contains("1405/01/01")
+        );
+    }
+}
