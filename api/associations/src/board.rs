@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::require_manager;
+use crate::errors::AssociationsError;
 use crate::rules::MembershipStatus;
 use crate::store;
 
@@ -264,13 +265,7 @@ fn insert_seat(
         ))
         .execute(conn)
         .map_err(|err| match ApiError::from(err) {
-            ApiError::Conflict { .. } => ApiError::Conflict {
-                code: "position_taken",
-                msg: Msg::new(
-                    "این سمت دارندهٔ کنونی دارد؛ نخست دورهٔ او را ببندید.",
-                    "This position has a current holder; close that term first.",
-                ),
-            },
+            ApiError::Conflict { .. } => AssociationsError::PositionTaken.into(),
             other => other,
         })?;
     Ok(())
@@ -326,10 +321,7 @@ pub async fn close_seat(
                     .set(bp::closed_on.eq(on))
                     .execute(conn)?;
                 if n == 0 {
-                    return Err(ApiError::Conflict {
-                        code: "already_closed",
-                        msg: Msg::new("این دوره پیش‌تر بسته شده است.", "This term is already closed."),
-                    });
+                    return Err(AssociationsError::AlreadyClosed.into());
                 }
                 audit::record(conn, Event::new("board.closed", "board_position", Some(&seat)).by(&actor))?;
                 Ok(())

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod board;
 pub mod endings;
+pub mod errors;
 pub mod http;
 pub mod import;
 pub mod members;

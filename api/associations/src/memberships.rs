@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::require_manager;
+use crate::errors::AssociationsError;
 use crate::registry::{check_pair, parse_person};
 use crate::rules::{self, Decision, MembershipStatus};
 use crate::store::{self, NewMembership};
@@ -108,14 +109,8 @@ pub async fn request_membership(
                     decided_by: None,
                 };
                 let id = open_membership(conn, &request, |status| match status {
-                    MembershipStatus::Approved => ApiError::Conflict {
-                        code: "already_member",
-                        msg: Msg::new("شما عضو این انجمن هستید.", "You are already a member."),
-                    },
-                    _ => ApiError::Conflict {
-                        code: "already_requested",
-                        msg: Msg::new("درخواست شما در انتظار بررسی است.", "Your request is awaiting review."),
-                    },
+                    MembershipStatus::Approved => AssociationsError::AlreadyMember.into(),
+                    _ => AssociationsError::AlreadyRequested.into(),
                 })?;
                 audit::record(conn, Event::new("membership.requested", "membership", Some(&id)).by(&person))?;
                 Ok::<_, ApiError>(membership_dto(

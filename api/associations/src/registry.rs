@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::require_manager;
+use crate::errors::AssociationsError;
 use crate::rules::{self, DegreeLevel, field_key};
 use crate::store::{self, Association};
 
@@ -161,10 +162,7 @@ pub async fn create_association(
                     anjoman_core::platform::files::check(conn, logo, Purpose::AssociationLogo, &actor, "logo_file_id")?;
                 }
                 let id = store::insert(conn, &checked).map_err(|e| match ApiError::from(e) {
-                    ApiError::Conflict { .. } => ApiError::Conflict {
-                        code: "code_taken",
-                        msg: Msg::new("این کد انجمن پیش‌تر به کار رفته است.", "This association code is already used."),
-                    },
+                    ApiError::Conflict { .. } => AssociationsError::CodeTaken.into(),
                     other => other,
                 })?;
                 let after = serde_json::json!({"code": checked.code, "name": checked.name});

@@ -1,5 +1,6 @@
 //! Checks on associations and memberships, pure where possible.
 
+use crate::errors::AssociationsError;
 use anjoman_core::text::{normalize_persian, search_key};
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use serde::{Deserialize, Serialize};
@@ -59,17 +60,8 @@ pub fn transition(current: MembershipStatus, decision: Decision) -> Result<Membe
     match (current, decision) {
         (MembershipStatus::Pending, Decision::Approve) => Ok(MembershipStatus::Approved),
         (MembershipStatus::Pending, Decision::Reject) => Ok(MembershipStatus::Rejected),
-        (MembershipStatus::Approved, _) => Err(ApiError::Conflict {
-            code: "already_approved",
-            msg: Msg::new("این عضویت پیش‌تر تأیید شده است.", "This membership is already approved."),
-        }),
-        (MembershipStatus::Rejected, _) => Err(ApiError::Conflict {
-            code: "already_rejected",
-            msg: Msg::new(
-                "این درخواست رد شده است؛ شخص می‌تواند دوباره درخواست دهد.",
-                "This request was rejected; the person may request again.",
-            ),
-        }),
+        (MembershipStatus::Approved, _) => Err(AssociationsError::AlreadyApproved.into()),
+        (MembershipStatus::Rejected, _) => Err(AssociationsError::AlreadyRejected.into()),
         (MembershipStatus::Left | MembershipStatus::Removed, _) => Err(not_a_member()),
     }
 }
@@ -91,13 +83,7 @@ pub fn end(current: MembershipStatus, how: Ending) -> Result<MembershipStatus, A
 }
 
 fn not_a_member() -> ApiError {
-    ApiError::Conflict {
-        code: "not_a_member",
-        msg: Msg::new(
-            "این عضویت جاری نیست (در انتظار بررسی، رد شده یا پایان‌یافته است).",
-            "This is not a current membership (it is pending, rejected or has ended).",
-        ),
-    }
+    AssociationsError::NotAMember.into()
 }
 
 /// What creating or editing an association carries, checked.
