@@ -1,6 +1,7 @@
 import { test, expect, axe, noHorizontalScroll } from './support/fixtures';
 import { ssoEnv } from './support/servers';
 import { PNG } from './support/data';
+import { payInSandbox, signInWithSso } from './support/flows';
 
 test('an engineer signs in through the SSO, renews and pays', async ({ scenario, lang, t }) => {
   const sso = await ssoEnv();
@@ -9,7 +10,6 @@ test('an engineer signs in through the SSO, renews and pays', async ({ scenario,
       const { tag, shot, server, page, signIn, signOut } = s;
       const fa = lang === 'fa';
       const T = {
-      sso: fa ? 'ورود با دولت من' : 'Sign in with دولت من',
       request: t.engineers.renewal.request,
       underReview: fa ? 'در دست بررسی' : 'under review',
       education: t.engineers.tabs.education,
@@ -24,22 +24,7 @@ test('an engineer signs in through the SSO, renews and pays', async ({ scenario,
     };
       // The provider's development pages ask for a web font; there is no internet here.
       await s.context.route('https://fonts.googleapis.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-      const ssoSignIn = async (code) => {
-        await page.goto(`${server.base}/login`);
-        await page.getByRole('button', { name: T.sso }).or(page.getByRole('link', { name: T.sso })).click();
-        const login = page.locator('input[name="login"]');
-        const portal = page.waitForURL(/\/engineer$/);
-        await Promise.race([login.waitFor(), portal]);
-        if (await login.isVisible()) {
-          await login.fill(code);
-          await page.locator('input[name="password"]').fill('any');
-          await page.getByRole('button', { name: 'Sign-in' }).click();
-          const consent = page.getByRole('button', { name: 'Continue' });
-          await Promise.race([consent.waitFor(), portal]);
-          if (await consent.isVisible()) await consent.click();
-        }
-        await portal;
-      };
+      const ssoSignIn = (code: string) => signInWithSso(page, t, server.base, code);
 
       s.stage = 'an imported engineer without an account signs in through the government SSO';
       await page.goto(`${server.base}/login`);
@@ -116,10 +101,7 @@ test('an engineer signs in through the SSO, renews and pays', async ({ scenario,
       await axe(page, `${tag} renewal amount`);
       await page.screenshot({ path: shot('31-engineer-renewal-amount'), fullPage: true });
       await page.getByRole('button', { name: T.pay }).click();
-      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-      await page.getByRole('button', { name: t.payments.pay, exact: true }).click();
-      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-      await page.getByTestId('invoice-status').getByText(t.payments.statuses.paid).waitFor();
+      await payInSandbox(page, t);
       await page.goto(`${server.base}/engineer`);
       const renewed = await page.getByText(T.renewed, { exact: false }).first().innerText();
       expect.soft(renewed.length > 0, `${tag}: the membership is renewed once paid: ${renewed}`).toBeTruthy();

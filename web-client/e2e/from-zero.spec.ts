@@ -13,6 +13,7 @@
 import { test, expect, axe, noHorizontalScroll } from './support/fixtures';
 import { anjoman, ssoEnv } from './support/servers';
 import { GOOD, persianDigits, randomNationalCode } from './support/data';
+import { payInSandbox, signInWithSso } from './support/flows';
 
 test('from an empty database and create-admin, every role is granted and used through the web client', async ({ scenario, lang, t }) => {
   const admin = randomNationalCode();
@@ -261,10 +262,7 @@ test('from an empty database and create-admin, every role is granted and used th
       await s.signIn(officer, GOOD);
       await page.goto(`${server.base}/officer`);
       await page.getByRole('button', { name: t.officers.pay }).click();
-      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-      await page.getByRole('button', { name: t.payments.pay, exact: true }).click();
-      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-      await page.getByTestId('invoice-status').getByText(t.payments.statuses.paid).waitFor();
+      await payInSandbox(page, t);
       await page.goto(`${server.base}/officer`);
       const qualified = await page.getByTestId('qualified').innerText();
       expect.soft(qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), `${tag}: from zero, an officer is qualified after the new reviewer's approval and the fee: ${qualified}`).toBeTruthy();
@@ -288,23 +286,7 @@ test('from an empty database and create-admin, every role is granted and used th
       await s.signOut();
 
       s.stage = 'the engineer signs in through the SSO and asks for renewal';
-      const ssoSignIn = async () => {
-        await page.goto(`${server.base}/login`);
-        const sso = fa ? 'ورود با دولت من' : 'Sign in with دولت من';
-        await page.getByRole('button', { name: sso }).or(page.getByRole('link', { name: sso })).click();
-        const login = page.locator('input[name="login"]');
-        const portal = page.waitForURL(/\/engineer$/);
-        await Promise.race([login.waitFor(), portal]);
-        if (await login.isVisible()) {
-          await login.fill(engineer);
-          await page.locator('input[name="password"]').fill('any');
-          await page.getByRole('button', { name: 'Sign-in' }).click();
-          const consent = page.getByRole('button', { name: 'Continue' });
-          await Promise.race([consent.waitFor(), portal]);
-          if (await consent.isVisible()) await consent.click();
-        }
-        await portal;
-      };
+      const ssoSignIn = () => signInWithSso(page, t, server.base, engineer);
       await ssoSignIn();
       await page.getByRole('button', { name: t.engineers.renewal.request }).click();
       await page.getByTestId('renewal-status').getByText(fa ? 'در دست بررسی' : 'under review', { exact: false }).waitFor();
@@ -324,10 +306,7 @@ test('from an empty database and create-admin, every role is granted and used th
       await ssoSignIn();
       await page.getByTestId('renewal-status').getByText(fa ? '۱۳٬۰۰۰٬۰۰۰ ریال' : '13,000,000 rials').first().waitFor();
       await page.getByRole('button', { name: fa ? /^پرداخت / : /^Pay / }).click();
-      await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-      await page.getByRole('button', { name: t.payments.pay, exact: true }).click();
-      await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-      await page.getByTestId('invoice-status').getByText(t.payments.statuses.paid).waitFor();
+      await payInSandbox(page, t);
       await page.goto(`${server.base}/engineer`);
       const renewed = await page.getByText(fa ? 'تمدید شد' : 'Renewed', { exact: false }).first().innerText();
       expect.soft(renewed.length > 0, `${tag}: from zero, an imported engineer renews through the SSO and pays: ${renewed}`).toBeTruthy();

@@ -1,5 +1,6 @@
 import { test, expect, axe, noHorizontalScroll } from './support/fixtures';
 import { GOOD, randomNationalCode } from './support/data';
+import { payInSandbox } from './support/flows';
 
 test('a technical officer is qualified through deficiencies, a fix, approval and the fee', async ({ scenario, lang, t }) => {
   await scenario({ label: 'officers' }, async (s) => {
@@ -98,12 +99,7 @@ test('a technical officer is qualified through deficiencies, a fix, approval and
     await page.getByTestId('fee').waitFor();
     await axe(page, `${tag} officer fee`);
     await page.getByRole('button', { name: T.pay }).click();
-    await page.waitForURL(/\/sandbox-gateway\/S\d+$/);
-    await page.getByRole('button', { name: t.payments.pay, exact: true }).click();
-    await page.waitForURL(/\/invoices\/[0-9a-f-]+\?payment=paid$/);
-    // Let the returning page restore its session before navigating on (a reload in the middle of
-    // a token refresh would present a rotated refresh token).
-    await page.getByTestId('invoice-status').getByText(t.payments.statuses.paid).waitFor();
+    await payInSandbox(page, t);
     await page.goto(`${server.base}/officer`);
     const qualified = await page.getByTestId('qualified').innerText();
     expect.soft(qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), `${tag}: qualified once the payment is verified: ${qualified}`).toBeTruthy();
