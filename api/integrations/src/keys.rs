@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::errors::IntegrationsError;
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::db::schema::api_keys as k;
@@ -157,17 +158,7 @@ pub struct ApiClient {
 
 impl ApiClient {
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        if self.scopes.contains(&scope) {
-            Ok(())
-        } else {
-            Err(ApiError::Denied {
-                code: "missing_scope",
-                msg: Msg::new(
-                    "این کلید اجازهٔ این کار را ندارد.",
-                    "This key does not have the scope for this operation.",
-                ),
-            })
-        }
+        if self.scopes.contains(&scope) { Ok(()) } else { Err(IntegrationsError::MissingScope.into()) }
     }
 }
 

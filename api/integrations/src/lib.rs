@@ -3,6 +3,7 @@
 //! systems call the verification endpoints with the key, and hear of changes through signed
 //! webhooks delivered by the outbox (`anjoman_core::platform::webhooks`).
 
+pub mod errors;
 pub mod keys;
 pub mod manage;
 pub mod verify;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{may_manage, owners_of, province_exists, requested_owner, utc};
+use crate::errors::IntegrationsError;
 use crate::keys::{self, ApiKey, Scope};
 
 /// Longest life of a key: two years; rotate before then.
@@ -176,10 +177,7 @@ pub async fn rotate_key(
                 let key = load_key(conn, &id)?;
                 may_manage(&user, &key.owner())?;
                 if key.revoked_at.is_some() {
-                    return Err(ApiError::Conflict {
-                        code: "key_revoked",
-                        msg: Msg::new("کلید باطل‌شده را نمی‌توان تازه کرد.", "A revoked key cannot be rotated."),
-                    });
+                    return Err(IntegrationsError::KeyRevoked.into());
                 }
                 let (_, secret) = keys::generate();
                 diesel::update(k::table.find(&id))
