@@ -1,4 +1,4 @@
-import type { UseMutationOptions } from '@tanstack/react-query';
+import { useQueryClient, type UseMutationOptions } from '@tanstack/react-query';
 import type { paths } from './schema';
 
 /**
@@ -25,3 +25,9 @@ export type RequestBody<P extends keyof paths, M extends 'post' | 'put' | 'patch
 }
   ? B
   : never;
+
+/** A function that marks every query under `key` stale (they are asked again when shown). */
+export function useInvalidate(key: readonly unknown[]) {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: key });
+}

@@ -1,6 +1,6 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { type MutationOptions, thenAlso } from '../../api/hooks';
+import { type MutationOptions, thenAlso, useInvalidate } from '../../api/hooks';
 
 type Role = Schemas['Role'];
 
@@ -23,14 +23,9 @@ export function usePeople(q: string, page: number, perPage: number) {
   });
 }
 
-function useRefresh(key: readonly string[]) {
-  const queryClient = useQueryClient();
-  return () => void queryClient.invalidateQueries({ queryKey: key });
-}
-
 /** Re-enables a disabled account (the person's id). */
 export function useEnablePerson(options?: MutationOptions<unknown, string>) {
-  const refresh = useRefresh(accountKeys.people);
+  const refresh = useInvalidate(accountKeys.people);
   return useMutation({
     mutationFn: (id: string) => unwrap(api.POST('/api/v1/people/{id}/enable', { params: { path: { id } } })),
     ...options,
@@ -40,7 +35,7 @@ export function useEnablePerson(options?: MutationOptions<unknown, string>) {
 
 /** Disables a person's account with the reason they will be shown. */
 export function useDisablePerson(id: string, options?: MutationOptions<unknown, string>) {
-  const refresh = useRefresh(accountKeys.people);
+  const refresh = useInvalidate(accountKeys.people);
   return useMutation({
     mutationFn: (reason: string) => unwrap(api.POST('/api/v1/people/{id}/disable', { params: { path: { id } }, body: { reason } })),
     ...options,
@@ -65,7 +60,7 @@ export function useRoleGrants(role: Role | '', q: string, page: number, perPage:
 
 /** Grants a role (with its scope, when the role has one) to the holder of a national code. */
 export function useGrantRole(options?: MutationOptions<Schemas['RoleGrantDto'], Schemas['NewRoleGrant']>) {
-  const refresh = useRefresh(accountKeys.grants);
+  const refresh = useInvalidate(accountKeys.grants);
   return useMutation({
     mutationFn: (body: Schemas['NewRoleGrant']) => unwrap(api.POST('/api/v1/role-grants', { body })),
     ...options,
@@ -75,7 +70,7 @@ export function useGrantRole(options?: MutationOptions<Schemas['RoleGrantDto'], 
 
 /** Revokes a grant (its id). */
 export function useRevokeGrant(options?: MutationOptions<unknown, string>) {
-  const refresh = useRefresh(accountKeys.grants);
+  const refresh = useInvalidate(accountKeys.grants);
   return useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/role-grants/{id}', { params: { path: { id } } })),
     ...options,
@@ -90,7 +85,7 @@ export function useMySessions() {
 
 /** Ends one of the signed-in person's sessions (its id). */
 export function useEndSession(options?: MutationOptions<unknown, string>) {
-  const refresh = useRefresh(accountKeys.sessions);
+  const refresh = useInvalidate(accountKeys.sessions);
   return useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
     ...options,
@@ -100,7 +95,7 @@ export function useEndSession(options?: MutationOptions<unknown, string>) {
 
 /** Ends every session but this one. */
 export function useEndOtherSessions(options?: MutationOptions<Schemas['SessionsEnded']>) {
-  const refresh = useRefresh(accountKeys.sessions);
+  const refresh = useInvalidate(accountKeys.sessions);
   return useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/me/sessions/end-others')),
     ...options,

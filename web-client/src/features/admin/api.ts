@@ -1,6 +1,6 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { type MutationOptions, thenAlso } from '../../api/hooks';
+import { type MutationOptions, thenAlso, useInvalidate } from '../../api/hooks';
 import type { operations } from '../../api/schema';
 
 export type AuditQuery = NonNullable<operations['audit_log']['parameters']['query']>;
@@ -18,11 +18,6 @@ export const adminKeys = {
   deliveriesPage: (hook: string, page: number, perPage: number) => ['webhook-deliveries', hook, page, perPage] as const,
   catalogue: ['integrations-catalogue'] as const,
 };
-
-function useRefresh(key: readonly unknown[]) {
-  const queryClient = useQueryClient();
-  return () => void queryClient.invalidateQueries({ queryKey: key });
-}
 
 /** Whether the audit log's hash chain is intact (the commission's check). */
 export function useAuditVerification(enabled: boolean) {
@@ -46,7 +41,7 @@ export function useOutbox(query: OutboxQuery) {
 
 /** Sends a failed or undelivered message again (its id). */
 export function useResend(options?: MutationOptions<unknown, string>) {
-  const refresh = useRefresh(adminKeys.outbox);
+  const refresh = useInvalidate(adminKeys.outbox);
   return useMutation({
     mutationFn: (id: string) => unwrap(api.POST('/api/v1/outbox/{id}/resend', { params: { path: { id } } })),
     ...options,
@@ -65,7 +60,7 @@ export function useApiKeys() {
 
 /** Issues an API key; its secret is in the answer, once. */
 export function useCreateApiKey(options?: MutationOptions<Schemas['IssuedKey'], Schemas['NewKey']>) {
-  const refresh = useRefresh(adminKeys.keys);
+  const refresh = useInvalidate(adminKeys.keys);
   return useMutation({
     mutationFn: (body: Schemas['NewKey']) => unwrap(api.POST('/api/v1/integrations/keys', { body })),
     ...options,
@@ -75,7 +70,7 @@ export function useCreateApiKey(options?: MutationOptions<Schemas['IssuedKey'], 
 
 /** Rotates a key (the new secret, once) or revokes it (null). */
 export function useKeyAction(options?: MutationOptions<string | null, { id: string; action: 'rotate' | 'revoke' }>) {
-  const refresh = useRefresh(adminKeys.keys);
+  const refresh = useInvalidate(adminKeys.keys);
   return useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'rotate' | 'revoke' }) =>
       action === 'rotate'
@@ -92,7 +87,7 @@ export function useWebhooks() {
 
 /** Registers a webhook; its signing secret is in the answer, once. */
 export function useCreateWebhook(options?: MutationOptions<Schemas['IssuedWebhook'], Schemas['NewWebhook']>) {
-  const refresh = useRefresh(adminKeys.webhooks);
+  const refresh = useInvalidate(adminKeys.webhooks);
   return useMutation({
     mutationFn: (body: Schemas['NewWebhook']) => unwrap(api.POST('/api/v1/integrations/webhooks', { body })),
     ...options,
@@ -101,7 +96,7 @@ export function useCreateWebhook(options?: MutationOptions<Schemas['IssuedWebhoo
 }
 
 export function useUpdateWebhook() {
-  const refresh = useRefresh(adminKeys.webhooks);
+  const refresh = useInvalidate(adminKeys.webhooks);
   return useMutation({
     mutationFn: ({ id, ...body }: Schemas['WebhookChanges'] & { id: string }) => unwrap(api.PUT('/api/v1/integrations/webhooks/{id}', { params: { path: { id } }, body })),
     onSuccess: refresh,
@@ -119,7 +114,7 @@ export function useDeliveries(hook: string, page: number, perPage: number) {
 
 /** Delivers an event to the webhook again (the delivery's id). */
 export function useRedeliver(hook: string) {
-  const refresh = useRefresh(adminKeys.deliveries(hook));
+  const refresh = useInvalidate(adminKeys.deliveries(hook));
   return useMutation({
     mutationFn: (delivery: string) => unwrap(api.POST('/api/v1/integrations/webhooks/{id}/deliveries/{delivery}/redeliver', { params: { path: { id: hook, delivery } } })),
     onSuccess: refresh,
