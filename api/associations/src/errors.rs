@@ -2,7 +2,7 @@
 //! Handlers return `Err(AssociationsError::X.into())`; the client sees the common error
 //! envelope (409).
 
-use anjoman_core::error::{ApiError, Msg};
+use anjoman_core::error::{Msg, Refusal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssociationsError {
@@ -22,10 +22,17 @@ pub enum AssociationsError {
     AlreadyRejected,
     /// An ending or decision on a membership that is not current.
     NotAMember,
+    /// An admin adds a person already on the list: approved (`already_member`) or waiting
+    /// (`already_requested`).
+    AlreadyListed { approved: bool },
+    /// Publishing a news item twice.
+    AlreadyPublished,
+    /// Withdrawing a news item that is not published.
+    NotPublished,
 }
 
-impl AssociationsError {
-    pub fn code(self) -> &'static str {
+impl Refusal for AssociationsError {
+    fn code(&self) -> &'static str {
         match self {
             Self::AlreadyMember => "already_member",
             Self::AlreadyRequested => "already_requested",
@@ -35,10 +42,14 @@ impl AssociationsError {
             Self::AlreadyApproved => "already_approved",
             Self::AlreadyRejected => "already_rejected",
             Self::NotAMember => "not_a_member",
+            Self::AlreadyListed { approved: true } => "already_member",
+            Self::AlreadyListed { approved: false } => "already_requested",
+            Self::AlreadyPublished => "already_published",
+            Self::NotPublished => "not_published",
         }
     }
 
-    pub fn msg(self) -> Msg {
+    fn msg(&self) -> Msg {
         match self {
             Self::AlreadyMember => Msg::new("شما عضو این انجمن هستید.", "You are already a member."),
             Self::AlreadyRequested => Msg::new("درخواست شما در انتظار بررسی است.", "Your request is awaiting review."),
@@ -59,13 +70,13 @@ impl AssociationsError {
                 "این عضویت جاری نیست (در انتظار بررسی، رد شده یا پایان‌یافته است).",
                 "This is not a current membership (it is pending, rejected or has ended).",
             ),
+            Self::AlreadyListed { .. } => Msg::new(
+                "این شخص پیش‌تر در این انجمن ثبت شده است.",
+                "This person is already on this association's list.",
+            ),
+            Self::AlreadyPublished => Msg::new("این خبر پیش‌تر منتشر شده است.", "This item is already published."),
+            Self::NotPublished => Msg::new("این خبر منتشر نشده است.", "This item is not published."),
         }
-    }
-}
-
-impl From<AssociationsError> for ApiError {
-    fn from(e: AssociationsError) -> Self {
-        ApiError::Conflict { code: e.code(), msg: e.msg() }
     }
 }
 
@@ -75,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_refusal_has_its_own_code_and_both_messages() {
-        let all = [
+        anjoman_core::error::assert_refusals(&[
             AlreadyMember,
             AlreadyRequested,
             CodeTaken,
@@ -84,15 +95,10 @@ mod tests {
             AlreadyApproved,
             AlreadyRejected,
             NotAMember,
-        ];
-        let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
-        codes.sort();
-        codes.dedup();
-        assert_eq!(codes.len(), all.len(), "codes are distinct");
-        for e in all {
-            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{} is snake_case", e.code());
-            let m = e.msg();
-            assert!(!m.fa.is_empty() && !m.en.is_empty(), "{} has both messages", e.code());
-        }
+            AlreadyListed { approved: true },
+            AlreadyListed { approved: false },
+            AlreadyPublished,
+            NotPublished,
+        ]);
     }
 }

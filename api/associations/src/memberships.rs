@@ -260,9 +260,8 @@ fn approved_membership(
         source: "admin",
         decided_by: Some(actor),
     };
-    open_membership(conn, &row, |status| ApiError::Conflict {
-        code: if status == MembershipStatus::Approved { "already_member" } else { "already_requested" },
-        msg: Msg::new("این شخص پیش‌تر در این انجمن ثبت شده است.", "This person is already on this association's list."),
+    open_membership(conn, &row, |status| {
+        AssociationsError::AlreadyListed { approved: status == MembershipStatus::Approved }.into()
     })
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::require_manager;
+use crate::errors::AssociationsError;
 use crate::store;
 use anjoman_core::paging::Page;
 
@@ -350,14 +351,9 @@ async fn set_published(state: &AppState, user: AuthUser, id: String, publish: bo
             write_tx(conn, |conn| {
                 let row = managed(conn, &user, &id)?;
                 if row.published_at.is_some() == publish {
-                    return Err(ApiError::Conflict {
-                        code: if publish { "already_published" } else { "not_published" },
-                        msg: if publish {
-                            Msg::new("این خبر پیش‌تر منتشر شده است.", "This item is already published.")
-                        } else {
-                            Msg::new("این خبر منتشر نشده است.", "This item is not published.")
-                        },
-                    });
+                    let refusal =
+                        if publish { AssociationsError::AlreadyPublished } else { AssociationsError::NotPublished };
+                    return Err(refusal.into());
                 }
                 let at = now();
                 diesel::update(n::table.find(&id))

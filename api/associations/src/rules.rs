@@ -62,7 +62,7 @@ pub fn transition(current: MembershipStatus, decision: Decision) -> Result<Membe
         (MembershipStatus::Pending, Decision::Reject) => Ok(MembershipStatus::Rejected),
         (MembershipStatus::Approved, _) => Err(AssociationsError::AlreadyApproved.into()),
         (MembershipStatus::Rejected, _) => Err(AssociationsError::AlreadyRejected.into()),
-        (MembershipStatus::Left | MembershipStatus::Removed, _) => Err(not_a_member()),
+        (MembershipStatus::Left | MembershipStatus::Removed, _) => Err(AssociationsError::NotAMember.into()),
     }
 }
 
@@ -78,12 +78,8 @@ pub fn end(current: MembershipStatus, how: Ending) -> Result<MembershipStatus, A
     match (current, how) {
         (MembershipStatus::Approved, Ending::Leave) => Ok(MembershipStatus::Left),
         (MembershipStatus::Approved, Ending::Remove) => Ok(MembershipStatus::Removed),
-        _ => Err(not_a_member()),
+        _ => Err(AssociationsError::NotAMember.into()),
     }
-}
-
-fn not_a_member() -> ApiError {
-    AssociationsError::NotAMember.into()
 }
 
 /// What creating or editing an association carries, checked.

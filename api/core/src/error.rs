@@ -12,6 +12,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::refusals::CoreError;
+
 /// A message in both languages of the product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Msg {
@@ -263,18 +265,82 @@ impl ResponseError for ApiError {
     }
 }
 
+/// How a refusal is answered: 400, 403 or 409.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    BadRequest,
+    Denied,
+    Conflict,
+}
+
+/// A refusal of one domain: its stable code and both messages, kept together in that domain's
+/// error enum (`EngineersError`, `ElectionsError`, …). Handlers return `Err(Enum::X.into())`.
+pub trait Refusal {
+    fn code(&self) -> &'static str;
+    fn msg(&self) -> Msg;
+    /// 409 unless the refusal says otherwise.
+    fn answer(&self) -> Answer {
+        Answer::Conflict
+    }
+}
+
+impl<R: Refusal> From<R> for ApiError {
+    fn from(r: R) -> Self {
+        let (code, msg) = (r.code(), r.msg());
+        match r.answer() {
+            Answer::BadRequest => ApiError::BadRequest { code, msg },
+            Answer::Denied => ApiError::Denied { code, msg },
+            Answer::Conflict => ApiError::Conflict { code, msg },
+        }
+    }
+}
+
+/// For each domain's unit test: every refusal listed has a snake_case code and both messages,
+/// no two are indistinguishable (a code is shared only by refusals of one kind, such as each
+/// state machine's `illegal_transition`, and then the messages differ), and each answers with
+/// the status it declares.
+pub fn assert_refusals<R: Refusal + fmt::Debug>(all: &[R]) {
+    let mut seen: Vec<_> = all.iter().map(|r| (r.code(), r.msg().en)).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), all.len(), "no two refusals are alike: {all:?}");
+    for r in all {
+        let code = r.code();
+        assert!(code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{code} is snake_case");
+        let m = r.msg();
+        assert!(!m.fa.trim().is_empty() && !m.en.trim().is_empty(), "{code} has both messages");
+        assert!(m.fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{code}: the Persian message is Persian");
+        let status = match r.answer() {
+            Answer::BadRequest => StatusCode::BAD_REQUEST,
+            Answer::Denied => StatusCode::FORBIDDEN,
+            Answer::Conflict => StatusCode::CONFLICT,
+        };
+        let e = ApiError::from(RefusalRef(r));
+        assert_eq!((e.code(), e.status_code()), (code, status), "{code} answers as declared");
+    }
+}
+
+/// Lets [`assert_refusals`] convert a borrowed refusal.
+struct RefusalRef<'a, R>(&'a R);
+
+impl<R: Refusal> Refusal for RefusalRef<'_, R> {
+    fn code(&self) -> &'static str {
+        self.0.code()
+    }
+    fn msg(&self) -> Msg {
+        self.0.msg()
+    }
+    fn answer(&self) -> Answer {
+        self.0.answer()
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             // Two requests creating the same thing at once: the loser is told, not crashed.
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict {
-                code: "conflict",
-                msg: Msg::new(
-                    "این مورد هم‌زمان ثبت شده است؛ صفحه را تازه کنید.",
-                    "This was just created by another request; refresh and try again.",
-                ),
-            },
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => CoreError::ConcurrentWrite.into(),
             _ => {
                 tracing::error!(error = %e, "database error");
                 Self::Internal

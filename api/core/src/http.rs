@@ -10,6 +10,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, Msg};
+use crate::refusals::CoreError;
 
 /// A domain's veto on SMS password recovery (ID-05 option 2) for a person: `Some(reason)`
 /// refuses it. The elections domain refuses while an election the person may vote in is open.
@@ -213,37 +214,16 @@ pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
 /// JSON bodies: size limit and malformed input answered in the envelope.
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
-        let api = match &err {
+        let api: ApiError = match &err {
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                 ApiError::PayloadTooLarge
             }
-            JsonPayloadError::ContentType => ApiError::BadRequest {
-                code: "unsupported_content_type",
-                msg: Msg::new(
-                    "بدنهٔ درخواست باید JSON باشد (Content-Type: application/json).",
-                    "The request body must be JSON (Content-Type: application/json).",
-                ),
-            },
+            JsonPayloadError::ContentType => CoreError::UnsupportedContentType.into(),
             JsonPayloadError::Payload(PayloadError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
-                ApiError::BadRequest {
-                    code: "body_timeout",
-                    msg: Msg::new(
-                        "بدنهٔ درخواست در زمان مجاز نرسید.",
-                        "The request body stopped arriving before it was complete.",
-                    ),
-                }
+                CoreError::BodyTimeout.into()
             }
-            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::BadRequest {
-                code: "invalid_body",
-                msg: Msg::new(
-                    format!("ساختار بدنهٔ درخواست نادرست است: {e}"),
-                    format!("The request body has the wrong shape: {e}"),
-                ),
-            },
-            _ => ApiError::BadRequest {
-                code: "malformed_json",
-                msg: Msg::new("بدنهٔ درخواست JSON معتبر نیست.", "The request body is not valid JSON."),
-            },
+            JsonPayloadError::Deserialize(e) if e.is_data() => CoreError::InvalidBody(e.to_string()).into(),
+            _ => CoreError::MalformedJson.into(),
         };
         api.into()
     })
@@ -251,23 +231,12 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 
 /// Query strings and path segments that do not parse are answered in the envelope too.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::BadRequest {
-            code: "invalid_query",
-            msg: Msg::new(format!("پارامترهای نشانی نادرست است: {err}"), format!("Invalid query parameters: {err}")),
-        }
-        .into()
-    })
+    web::QueryConfig::default()
+        .error_handler(|err, _req| ApiError::from(CoreError::InvalidQuery(err.to_string())).into())
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::BadRequest {
-            code: "invalid_path",
-            msg: Msg::new(format!("نشانی نادرست است: {err}"), format!("Invalid path: {err}")),
-        }
-        .into()
-    })
+    web::PathConfig::default().error_handler(|err, _req| ApiError::from(CoreError::InvalidPath(err.to_string())).into())
 }
 
 /// Where people reach this server: the configured public URL, or the request's own origin.

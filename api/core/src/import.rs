@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::error::Refusal;
 use crate::error::{ApiError, FieldErrors, Msg};
+use crate::refusals::CoreError;
 
 /// What is wrong with rows, by line (the heading is line 1); as `rows[<line>].<column>`.
 #[derive(Default)]
@@ -110,10 +112,6 @@ impl Sheet {
     }
 }
 
-fn bad_file(code: &'static str, fa: String, en: String) -> ApiError {
-    ApiError::BadRequest { code, msg: Msg::new(fa, en) }
-}
-
 /// Reads an import file: UTF-8 (`import_not_utf8`), a heading (`import_empty`) naming every
 /// `required` column (`import_columns_missing`), at most `max_rows` lines (`import_too_large`).
 /// A line the CSV reader cannot read is rejected in `rejected`; blank lines are skipped.
@@ -124,20 +122,11 @@ pub fn read_sheet(
     max_rows: usize,
     rejected: &mut Rejections,
 ) -> Result<Sheet, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        bad_file(
-            "import_not_utf8",
-            "پرونده باید CSV با کدگذاری UTF-8 باشد (در اکسل: «CSV UTF-8»).".into(),
-            "The file must be CSV in UTF-8 (in Excel: \"CSV UTF-8\").".into(),
-        )
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::from(CoreError::ImportNotUtf8))?;
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| bad_file("import_empty", "پرونده خالی است.".into(), "The file is empty.".into()))?
-        .clone();
+    let headers = reader.headers().map_err(|_| ApiError::from(CoreError::ImportEmpty))?.clone();
     if headers.iter().all(str::is_empty) {
-        return Err(bad_file("import_empty", "پرونده خالی است.".into(), "The file is empty.".into()));
+        return Err(ApiError::from(CoreError::ImportEmpty));
     }
     let mut index = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
@@ -150,11 +139,7 @@ pub fn read_sheet(
     }
     let missing: Vec<&str> = required.iter().copied().filter(|c| !index.contains_key(c)).collect();
     if !missing.is_empty() {
-        return Err(bad_file(
-            "import_columns_missing",
-            format!("ستون‌های لازم در سطر نخست نیست: {}", missing.join("، ")),
-            format!("The first line lacks required columns: {}", missing.join(", ")),
-        ));
+        return Err(CoreError::ImportColumnsMissing(missing.iter().map(|m| m.to_string()).collect()).into());
     }
     let mut lines = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -167,12 +152,7 @@ pub fn read_sheet(
             continue;
         }
         if lines.len() >= max_rows {
-            let n = max_rows.to_string();
-            return Err(bad_file(
-                "import_too_large",
-                format!("حداکثر {} سطر در هر بار.", crate::text::persian_digits(&n)),
-                format!("At most {n} rows at a time."),
-            ));
+            return Err(CoreError::ImportTooManyRows { max: max_rows }.into());
         }
         lines.push((line, record));
     }
@@ -181,7 +161,7 @@ pub fn read_sheet(
 
 /// `import_empty`: the file had a heading and no line to import.
 pub fn no_rows() -> ApiError {
-    bad_file("import_empty", "پرونده هیچ سطری برای ورود ندارد.".into(), "The file has no rows to import.".into())
+    CoreError::ImportNoRows.into()
 }
 
 /// Reads an uploaded CSV file whole, refusing it once it passes `max_bytes` (`import_too_large`,
@@ -190,19 +170,9 @@ pub async fn read_upload(mut body: actix_web::web::Payload, max_bytes: usize) ->
     use futures_util::StreamExt;
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "upload_interrupted",
-            msg: Msg::new("ارسال پرونده ناتمام ماند.", "The upload was interrupted."),
-        })?;
+        let chunk = chunk.map_err(|_| CoreError::UploadInterrupted)?;
         if bytes.len() + chunk.len() > max_bytes {
-            let mb = max_bytes / (1024 * 1024);
-            return Err(ApiError::BadRequest {
-                code: "import_too_large",
-                msg: Msg::new(
-                    format!("حجم پرونده بیش از {} مگابایت است.", crate::text::persian_digits(&mb.to_string())),
-                    format!("The file is larger than {mb} MB."),
-                ),
-            });
+            return Err(CoreError::ImportTooLarge { mb: max_bytes / (1024 * 1024) }.into());
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -212,17 +182,8 @@ pub async fn read_upload(mut body: actix_web::web::Payload, max_bytes: usize) ->
 /// The `import_rejected` answer: how many lines were refused, and every problem by row and column.
 pub fn rejected_error(fields: FieldErrors) -> ApiError {
     let lines: HashSet<&str> = fields.0.keys().filter_map(|k| k.split(']').next()).collect();
-    ApiError::Rejected {
-        code: "import_rejected",
-        msg: Msg::new(
-            format!("{} سطر پذیرفته نشد؛ هیچ سطری وارد نشد. سطرها را درست کنید و دوباره بفرستید.", lines.len()),
-            format!(
-                "{} row(s) were rejected, so nothing was imported. Correct them and send the file again.",
-                lines.len()
-            ),
-        ),
-        fields,
-    }
+    let refusal = CoreError::ImportRejected { lines: lines.len() };
+    ApiError::Rejected { code: refusal.code(), msg: refusal.msg(), fields }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod paging;
 pub mod platform;
+pub mod refusals;
 pub mod text;
 
 pub use config::Config;

@@ -3,16 +3,17 @@
 
 use actix_web::{HttpResponse, post, web};
 use anjoman_associations::api as associations;
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::{self, Purpose};
 use anjoman_core::text::NationalCode;
-use anjoman_core::{ApiError, Msg};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::errors::ElectionsError;
 use crate::model::NewCandidate;
 use crate::rules::Status;
 use crate::setup::as_manager;
@@ -74,19 +75,13 @@ pub async fn add_candidate(
         check_files(conn, &body, &user.person_id)?;
         let taken = store::code_taken(conn, &id, &election_code)?;
         if taken {
-            return Err(ApiError::Conflict {
-                code: "election_code_taken",
-                msg: Msg::new("این کد انتخاباتی پیش‌تر داده شده است.", "This election code is taken."),
-            });
+            return Err(ElectionsError::ElectionCodeTaken.into());
         }
         let cid = new_id();
         let row = new_candidate(&body, &cid, &id, &person, &election_code);
         store::insert_candidate(conn, &row).map_err(|err| match ApiError::from(err) {
             // (A concurrent request may have taken the code too; both read as a conflict.)
-            ApiError::Conflict { .. } => ApiError::Conflict {
-                code: "already_candidate",
-                msg: Msg::new("این شخص نامزد این رقابت است.", "Already a candidate in this contest."),
-            },
+            ApiError::Conflict { .. } => ElectionsError::AlreadyCandidate.into(),
             other => other,
         })?;
         audit::record(

@@ -5,6 +5,7 @@
 //! and closes elections on the server clock.
 
 pub mod candidates;
+pub mod errors;
 pub mod http;
 pub mod lifecycle;
 pub mod model;

@@ -3,16 +3,17 @@
 
 use actix_web::{post, web};
 use anjoman_associations::api as associations;
+use anjoman_core::ApiError;
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::{DbConn, now};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::outbox::{Channel, NewMessage, enqueue_many};
-use anjoman_core::{ApiError, Msg};
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::errors::ElectionsError;
 use crate::model::StepChanges;
 use crate::rules::Action;
 use crate::setup::as_manager;
@@ -96,13 +97,7 @@ pub async fn publish_election(
             ));
         }
         if e.public_key.is_none() {
-            return Err(ApiError::Conflict {
-                code: "key_ceremony_incomplete",
-                msg: Msg::new(
-                    "امینان هنوز کلید انتخابات را نساخته‌اند؛ پیش از اعلام، مراسم کلید را کامل کنید.",
-                    "The trustees have not made the election key yet; finish the key ceremony before publishing.",
-                ),
-            });
+            return Err(ElectionsError::KeyCeremonyIncomplete.into());
         }
         store::step(conn, &e, Action::Publish, Step::by(&user.person_id))?;
         let text =

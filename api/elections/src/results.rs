@@ -4,13 +4,14 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_associations::api as associations;
+use anjoman_core::ApiError;
 use anjoman_core::auth::{AuthUser, CurrentUser};
 use anjoman_core::db::DbConn;
 use anjoman_core::http::AppState;
-use anjoman_core::{ApiError, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::errors::ElectionsError;
 use crate::lifecycle::notify_members;
 use crate::model::{Election, StepChanges};
 use crate::rules::{self, Action, ContestResult, Status};
@@ -137,10 +138,7 @@ pub fn load_results(conn: &mut DbConn, user: Option<&CurrentUser>, id: &str) -> 
         _ => false,
     };
     let results = e.results.as_deref().filter(|_| visible).and_then(|r| serde_json::from_str(r).ok());
-    let results = results.ok_or_else(|| ApiError::Conflict {
-        code: "results_not_available",
-        msg: Msg::new("نتایج هنوز اعلام نشده است.", "The results are not published yet."),
-    })?;
+    let results = results.ok_or(ElectionsError::ResultsNotAvailable)?;
     Ok((e, results))
 }
 

@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use anjoman_core::{ApiError, Msg};
+use anjoman_core::ApiError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::errors::ElectionsError;
 
 /// Where an election is in its life (EL-02).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -128,13 +130,7 @@ pub fn require(current: Status, allowed: &[Status]) -> Result<(), ApiError> {
     if allowed.contains(&current) {
         return Ok(());
     }
-    Err(ApiError::Conflict {
-        code: "wrong_election_state",
-        msg: Msg::new(
-            format!("این کار در وضعیت کنونی انتخابات ({}) ممکن نیست.", current.as_str()),
-            format!("Not possible while the election is {}.", current.as_str()),
-        ),
-    })
+    Err(ElectionsError::WrongState { current }.into())
 }
 
 /// A contest as the ballot check and the tally see it.

@@ -8,6 +8,7 @@ use anjoman_core::db::schema::{
 use anjoman_core::db::{DbConn, now};
 use diesel::prelude::*;
 
+use crate::errors::ElectionsError;
 use crate::model::{
     Candidate, CandidateRow, Contest, Election, ElectionChanges, NewCandidate, NewContest, NewElection, StepChanges,
 };
@@ -61,13 +62,7 @@ pub fn step(conn: &mut DbConn, e: &Election, action: Action, step: Step) -> Resu
         return Ok(());
     }
     rules::next(get(conn, &e.id)?.state(), action)?;
-    Err(ApiError::Conflict {
-        code: "wrong_election_state",
-        msg: anjoman_core::Msg::new(
-            "انتخابات هم‌زمان تغییر کرد؛ دوباره ببینید.",
-            "The election changed meanwhile; look again.",
-        ),
-    })
+    Err(ElectionsError::ElectionChanged.into())
 }
 
 /// Who takes a step, what it writes beside the status, and the audit's before and after.

@@ -1,7 +1,7 @@
 //! The engineers domain's refusals: each one's code and both messages, in one place. Handlers
 //! return `Err(EngineersError::X.into())`; the client sees the common error envelope (409).
 
-use anjoman_core::error::{ApiError, Msg};
+use anjoman_core::error::{Msg, Refusal};
 use chrono::NaiveDate;
 
 use crate::rules::jalali_text;
@@ -24,8 +24,8 @@ pub enum EngineersError {
     DegreeVerified,
 }
 
-impl EngineersError {
-    pub fn code(&self) -> &'static str {
+impl Refusal for EngineersError {
+    fn code(&self) -> &'static str {
         match self {
             Self::RenewalNotUnderReview => "renewal_not_under_review",
             Self::RenewalNotAwaitingPayment => "renewal_not_awaiting_payment",
@@ -37,7 +37,7 @@ impl EngineersError {
         }
     }
 
-    pub fn msg(&self) -> Msg {
+    fn msg(&self) -> Msg {
         match self {
             Self::RenewalNotUnderReview => {
                 Msg::new("این درخواست دیگر در دست بررسی نیست.", "This request is no longer under review.")
@@ -69,12 +69,6 @@ impl EngineersError {
     }
 }
 
-impl From<EngineersError> for ApiError {
-    fn from(e: EngineersError) -> Self {
-        ApiError::Conflict { code: e.code(), msg: e.msg() }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::EngineersError::*;
@@ -82,26 +76,16 @@ mod tests {
 
     #[test]
     fn every_refusal_has_its_own_code_and_both_messages() {
-        let all = [
+        let opens = NaiveDate::from_ymd_opt(2026, 3, 21).unwrap();
+        anjoman_core::error::assert_refusals(&[
             RenewalNotUnderReview,
             RenewalNotAwaitingPayment,
-            RenewalNotOpen { opens: NaiveDate::from_ymd_opt(2026, 3, 21).unwrap() },
+            RenewalNotOpen { opens },
             RenewalInProgress,
             ResidenceProofRequired,
             CorrespondenceAddress,
             DegreeVerified,
-        ];
-        let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
-        codes.sort();
-        codes.dedup();
-        assert_eq!(codes.len(), all.len(), "codes are distinct");
-        for e in &all {
-            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{} is snake_case", e.code());
-            let m = e.msg();
-            assert!(!m.fa.is_empty() && !m.en.is_empty(), "{} has both messages", e.code());
-        }
-        assert!(
-            RenewalNotOpen { opens: NaiveDate::from_ymd_opt(2026, 3, 21).unwrap() }.msg().fa.contains("1405/01/01")
-        );
+        ]);
+        assert!(RenewalNotOpen { opens }.msg().fa.contains("1405/01/01"));
     }
 }

@@ -3,18 +3,19 @@
 //! person's own list of sessions, which they can end one by one or all but this one.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Grant, Role, load_grants};
 use anjoman_core::db::schema::persons;
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::paging::page_bounds;
-use anjoman_core::{ApiError, Msg};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::errors::IdentityError;
 use crate::store;
 use anjoman_core::paging::Page;
 
@@ -112,13 +113,6 @@ pub struct DisableRequest {
     pub reason: String,
 }
 
-fn no_account() -> ApiError {
-    ApiError::Conflict {
-        code: "no_account",
-        msg: Msg::new("این شخص هنوز حساب کاربری ندارد.", "This person has no account yet."),
-    }
-}
-
 /// Disables an account: sign-in is refused with `account_disabled` and every session ends at
 /// once (commission admins). Not one's own, nor the last commission admin who can sign in.
 #[utoipa::path(
@@ -153,27 +147,18 @@ pub async fn disable_account(
     }
     let id = id.into_inner();
     if id == user.person_id {
-        return Err(ApiError::Conflict {
-            code: "cannot_disable_self",
-            msg: Msg::new("نمی‌توانید حساب خودتان را غیرفعال کنید.", "You cannot disable your own account."),
-        });
+        return Err(IdentityError::CannotDisableSelf.into());
     }
     let ip = client_ip(&req, state.config.trust_forwarded_for);
     let dto = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let person = store::person(conn, &id)?.ok_or(ApiError::NotFound)?;
-                let account = store::account(conn, &id)?.ok_or_else(no_account)?;
+                let account = store::account(conn, &id)?.ok_or(IdentityError::NoAccount)?;
                 if !account.disabled && store::has_role(conn, &id, Role::CommissionAdmin)? {
                     let others = store::other_active_holders(conn, Role::CommissionAdmin, &id)?;
                     if others == 0 {
-                        return Err(ApiError::Conflict {
-                            code: "last_holder",
-                            msg: Msg::new(
-                                "این آخرین مدیر کمیسیون فعال است.",
-                                "This is the last commission admin who can sign in.",
-                            ),
-                        });
+                        return Err(IdentityError::LastCommissionAdmin.into());
                     }
                 }
                 store::set_disabled(conn, &id, Some(&reason))?;
@@ -218,7 +203,7 @@ pub async fn enable_account(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let person = store::person(conn, &id)?.ok_or(ApiError::NotFound)?;
-                let account = store::account(conn, &id)?.ok_or_else(no_account)?;
+                let account = store::account(conn, &id)?.ok_or(IdentityError::NoAccount)?;
                 if account.disabled {
                     store::set_disabled(conn, &id, None)?;
                     audit::record(

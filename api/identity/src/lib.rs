@@ -3,6 +3,7 @@
 //! their administration, and the commission's register of accounts.
 
 pub mod accounts;
+pub mod errors;
 pub mod http;
 pub mod profile;
 pub mod provision;

@@ -10,6 +10,7 @@ use anjoman_core::http::{AppState, client_ip};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::errors::IdentityError;
 use crate::registration::PersonResponse;
 use crate::rules::{self};
 use crate::store::{self};
@@ -100,7 +101,7 @@ pub async fn update_me(
                 // ID-10: locked while an election of one of the person's associations is open.
                 for lock in &hooks.profile_locks {
                     if let Some(reason) = lock(conn, &person_id)? {
-                        return Err(ApiError::Conflict { code: "profile_locked", msg: reason });
+                        return Err(IdentityError::ProfileLocked(reason).into());
                     }
                 }
                 store::update_person(conn, &person_id, &changes)?;

@@ -25,6 +25,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::errors::IdentityError;
 use crate::registration::check_captcha;
 use crate::{rules, store};
 
@@ -217,13 +218,7 @@ async fn reset_with_code(
     match check {
         Check::Accepted => {}
         Check::Exhausted => {
-            return Err(ApiError::BadRequest {
-                code: "code_attempts_exhausted",
-                msg: Msg::new(
-                    "کد چند بار نادرست وارد شد؛ کد تازه‌ای بخواهید.",
-                    "The code was entered wrongly too many times; ask for a new one.",
-                ),
-            });
+            return Err(IdentityError::CodeAttemptsExhausted.into());
         }
         Check::Wrong | Check::Missing => return Err(invalid_code()),
     }
@@ -251,17 +246,11 @@ fn sms_recovery_refusal(state: &AppState, conn: &mut DbConn, person_id: &str) ->
     if store::has_role(conn, person_id, Role::AssociationAdmin)?
         || store::has_role(conn, person_id, Role::CommissionAdmin)?
     {
-        return Ok(Some(ApiError::Conflict {
-            code: "sms_recovery_not_for_admins",
-            msg: Msg::new(
-                "بازیابی با پیامک برای مدیران انجمن در دسترس نیست؛ از ارسال کد به تلفن همراه و رایانامه استفاده کنید.",
-                "SMS recovery is not available to association administrators; use the code sent to your mobile and e-mail.",
-            ),
-        }));
+        return Ok(Some(IdentityError::SmsRecoveryNotForAdmins.into()));
     }
     for guard in &state.hooks.sms_recovery_guards {
         if let Some(reason) = guard(conn, person_id)? {
-            return Ok(Some(ApiError::Conflict { code: "sms_recovery_unavailable", msg: reason }));
+            return Ok(Some(IdentityError::SmsRecoveryUnavailable(reason).into()));
         }
     }
     Ok(None)

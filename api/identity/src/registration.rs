@@ -1,15 +1,16 @@
 //! Registration (ID-01..04) and the captcha that guards it and the other anonymous forms.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{captcha, password};
 use anjoman_core::db::write_tx;
 use anjoman_core::http::{AppState, client_ip};
-use anjoman_core::{ApiError, Msg};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::errors::IdentityError;
 use crate::rules::{self, RegistrationInput};
 use crate::store::{self};
 
@@ -132,13 +133,15 @@ pub async fn register(
             write_tx(conn, |conn| {
                 let race = |e: diesel::result::Error| match ApiError::from(e) {
                     // Lost a race with a concurrent registration of the same code.
-                    ApiError::Conflict { .. } => already_registered(),
+                    ApiError::Conflict { .. } => IdentityError::AlreadyRegistered.into(),
                     other => other,
                 };
                 // A password equal to the national code is refused by the policy, so a new
                 // self-registered account never starts with a forced change.
                 let id = match store::person_id_by_code(conn, person.national_code.as_str())? {
-                    Some(id) if store::account(conn, &id)?.is_some() => return Err(already_registered()),
+                    Some(id) if store::account(conn, &id)?.is_some() => {
+                        return Err(IdentityError::AlreadyRegistered.into());
+                    }
                     // Recorded by an organisation without an account (AS-04, TO-10, EN-01):
                     // whoever types the national code is not thereby its owner. The owner
                     // proves the recorded mobile or e-mail through "forgot password", which
@@ -165,30 +168,8 @@ pub async fn register(
 fn record_needs_claim(conn: &mut anjoman_core::db::DbConn, id: &str) -> Result<ApiError, ApiError> {
     let recorded = store::person(conn, id)?.ok_or(ApiError::Internal)?;
     Ok(if recorded.mobile.is_some() || recorded.email.is_some() {
-        ApiError::Conflict {
-            code: "record_claim_by_recovery",
-            msg: Msg::new(
-                "این کد ملی را یک انجمن یا سازمان پیش‌تر ثبت کرده است. برای دریافت حساب، «فراموشی رمز عبور» را بزنید: کدی به تلفن همراه یا رایانامه‌ای که ثبت کرده‌اند فرستاده می‌شود.",
-                "An association or organisation has already recorded this national code. To get your account, use \"forgot password\": a code is sent to the mobile or e-mail they recorded.",
-            ),
-        }
+        IdentityError::RecordClaimByRecovery.into()
     } else {
-        ApiError::Conflict {
-            code: "record_without_contact",
-            msg: Msg::new(
-                "این کد ملی را یک انجمن یا سازمان بدون تلفن همراه و رایانامه ثبت کرده است؛ از آن بخواهید تلفن همراه یا رایانامهٔ شما را ثبت کند، سپس «فراموشی رمز عبور» را بزنید.",
-                "An association or organisation has recorded this national code without a mobile or e-mail; ask them to record yours, then use \"forgot password\".",
-            ),
-        }
+        IdentityError::RecordWithoutContact.into()
     })
-}
-
-fn already_registered() -> ApiError {
-    ApiError::Conflict {
-        code: "already_registered",
-        msg: Msg::new(
-            "این کد ملی پیش‌تر ثبت‌نام شده است؛ وارد شوید یا از «فراموشی رمز عبور» استفاده کنید.",
-            "This national code is already registered; sign in or use \"forgot password\".",
-        ),
-    }
 }

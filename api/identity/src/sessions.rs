@@ -13,6 +13,7 @@ use anjoman_core::{ApiError, FieldErrors, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::errors::IdentityError;
 use crate::registration::check_captcha;
 use crate::rules::{self};
 use crate::store::{self, Refresh};
@@ -179,7 +180,7 @@ async fn check_password(
                 )?)
             })
             .await?;
-        return Err(account_disabled());
+        return Err(IdentityError::AccountDisabled.into());
     }
     let ok_account = account.filter(|_| matches);
     let rehashed = match ok_account.as_ref().filter(|a| password::needs_rehash(&a.password_hash)) {
@@ -260,17 +261,6 @@ fn set_new_password(conn: &mut DbConn, user: &CurrentUser, hash: &str, ip: &str)
         Event::new("auth.password_changed", "account", Some(&user.person_id)).by(&user.person_id).from_ip(ip),
     )?;
     Ok(())
-}
-
-/// Sign-in refused to a disabled account (told only to someone who knows its password).
-pub fn account_disabled() -> ApiError {
-    ApiError::Denied {
-        code: "account_disabled",
-        msg: Msg::new(
-            "این حساب کاربری را مدیران سامانه غیرفعال کرده‌اند؛ برای پیگیری با دبیرخانه تماس بگیرید.",
-            "This account has been disabled by the administrators; contact the secretariat.",
-        ),
-    }
 }
 
 fn invalid_refresh() -> ApiError {

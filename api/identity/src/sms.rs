@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 
+use crate::errors::IdentityError;
 use crate::{recovery, store};
 
 /// The header carrying `sha256=<hex HMAC-SHA256 of the raw body>`.
@@ -113,10 +114,8 @@ async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     if !signature_ok(&state.config.inbound_sms_secret, &body, header) {
         return Err(unauthorized());
     }
-    let parsed: InboundSmsRequest = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        code: "invalid_body",
-        msg: Msg::new(format!("ساختار پیام نادرست است: {e}"), format!("The message has the wrong shape: {e}")),
-    })?;
+    let parsed: InboundSmsRequest =
+        serde_json::from_slice(&body).map_err(|e| IdentityError::InvalidSmsBody(e.to_string()))?;
     if parsed.message_id.is_empty() || parsed.message_id.len() > 200 || parsed.text.len() > 2000 {
         return Err(ApiError::field("message_id", "شناسهٔ پیام نامعتبر است.", "The message id is invalid."));
     }
@@ -146,10 +145,7 @@ async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                     .execute(conn)
                     .map_err(|e| match ApiError::from(e) {
                         // The same message delivered twice at once: the other copy handled it.
-                        ApiError::Conflict { .. } => ApiError::Conflict {
-                            code: "duplicate",
-                            msg: Msg::new("این پیام پیش‌تر دریافت شده است.", "This message was already received."),
-                        },
+                        ApiError::Conflict { .. } => IdentityError::DuplicateSms.into(),
                         other => other,
                     })?;
                 Ok::<_, ApiError>(outcome)

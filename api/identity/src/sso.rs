@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{Role, password};
 use anjoman_core::config::OidcSettings;
@@ -19,7 +20,6 @@ use anjoman_core::db::schema::sso_logins as sl;
 use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::{AppState, client_ip, public_base};
 use anjoman_core::text::NationalCode;
-use anjoman_core::{ApiError, Msg};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::errors::IdentityError;
 use crate::store;
 
 /// Binds a login's `state` to the browser that started it.
@@ -210,13 +211,6 @@ pub async fn sso_info(state: web::Data<AppState>) -> web::Json<SsoInfo> {
     })
 }
 
-fn sso_disabled() -> ApiError {
-    ApiError::Conflict {
-        code: "sso_disabled",
-        msg: Msg::new("ورود یکپارچه پیکربندی نشده است.", "Single sign-on is not configured."),
-    }
-}
-
 /// Starts a single sign-on: redirects the browser to the provider with a fresh `state`, `nonce`
 /// and PKCE challenge.
 #[utoipa::path(
@@ -229,7 +223,7 @@ fn sso_disabled() -> ApiError {
 )]
 #[get("/auth/sso/start")]
 pub async fn sso_start(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let settings = state.config.oidc.clone().ok_or_else(sso_disabled)?;
+    let settings = state.config.oidc.clone().ok_or(IdentityError::SsoDisabled)?;
     let discovery = discover(&settings).await.map_err(|_| ApiError::Unavailable)?;
     let (login_state, nonce, verifier) = (random_token(), random_token(), random_token());
     let (s, n, v) = (login_state.clone(), nonce.clone(), verifier.clone());

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod distributors;
+pub mod errors;
 pub mod http;
 pub mod import;
 pub mod reference;

@@ -1,9 +1,11 @@
 //! The request state machine (TO-02..05, TO-07), with no I/O: every transition the officers and
 //! the reviewers can make, and the refusal of every other.
 
-use anjoman_core::{ApiError, Msg};
+use anjoman_core::ApiError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::errors::OfficersError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -73,7 +75,7 @@ impl RequestStatus {
         !matches!(self, RequestStatus::Completed | RequestStatus::Rejected)
     }
 
-    fn fa(self) -> &'static str {
+    pub(crate) fn fa(self) -> &'static str {
         match self {
             RequestStatus::Submitted => "ثبت‌شده",
             RequestStatus::Deficient => "دارای نقص",
@@ -98,7 +100,7 @@ impl Action {
     pub const ALL: [Action; 5] =
         [Action::Approve, Action::Reject, Action::DeclareDeficiencies, Action::Resubmit, Action::Pay];
 
-    fn names(self) -> (&'static str, &'static str) {
+    pub(crate) fn names(self) -> (&'static str, &'static str) {
         match self {
             Action::Approve => ("تأیید", "approve"),
             Action::Reject => ("رد", "reject"),
@@ -120,16 +122,7 @@ pub fn next(from: RequestStatus, action: Action) -> Result<RequestStatus, ApiErr
         (AwaitingPayment, Action::Pay) => Some(Completed),
         _ => None,
     };
-    to.ok_or_else(|| {
-        let (fa, en) = action.names();
-        ApiError::Conflict {
-            code: "illegal_transition",
-            msg: Msg::new(
-                format!("«{fa}» برای درخواستی با وضعیت «{}» ممکن نیست.", from.fa()),
-                format!("Cannot {en} a request that is {}.", from.as_str().replace('_', " ")),
-            ),
-        }
-    })
+    to.ok_or_else(|| OfficersError::RequestStep { from, action }.into())
 }
 
 /// Where a qualification stands once granted: only an active one lets the officer be named
@@ -156,7 +149,7 @@ impl Standing {
         [Standing::Active, Standing::Suspended, Standing::Revoked].into_iter().find(|x| x.as_str() == s)
     }
 
-    fn fa(self) -> &'static str {
+    pub(crate) fn fa(self) -> &'static str {
         match self {
             Standing::Active => "فعال",
             Standing::Suspended => "تعلیق‌شده",
@@ -182,13 +175,7 @@ pub fn next_standing(from: Standing, action: StandingAction) -> Result<Standing,
         (Standing::Active | Standing::Suspended, StandingAction::Revoke) => Some(Standing::Revoked),
         _ => None,
     };
-    to.ok_or_else(|| ApiError::Conflict {
-        code: "illegal_transition",
-        msg: Msg::new(
-            format!("این کار برای صلاحیتی با وضعیت «{}» ممکن نیست.", from.fa()),
-            format!("Not possible for a qualification that is {}.", from.as_str()),
-        ),
-    })
+    to.ok_or_else(|| OfficersError::StandingStep { from }.into())
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! Helpers the officers' resources share: text cleaning, document lists, notices to a person and
 //! the conflicts that more than one resource answers with.
 
+use anjoman_core::ApiError;
 use anjoman_core::db::DbConn;
 use anjoman_core::http::AppState;
 use anjoman_core::platform::files::{self, Purpose};
-use anjoman_core::{ApiError, Msg};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -48,26 +48,6 @@ pub(crate) fn notify(conn: &mut DbConn, person: &str, text: &str) -> Result<(), 
         "درخواست مسئول فنی / Technical officer request",
         text,
     )?)
-}
-
-pub(crate) fn suspended() -> ApiError {
-    ApiError::Conflict {
-        code: "qualification_suspended",
-        msg: Msg::new(
-            "صلاحیت شما از سوی اداره کل تعلیق شده است؛ تا رفع تعلیق درخواستی پذیرفته نمی‌شود.",
-            "The directorate has suspended your qualification; no request is taken until it is lifted.",
-        ),
-    }
-}
-
-pub(crate) fn in_progress() -> ApiError {
-    ApiError::Conflict {
-        code: "request_in_progress",
-        msg: Msg::new(
-            "درخواست شما در جریان بررسی است؛ تا پایان آن این تغییر ممکن نیست.",
-            "Your request is being processed; this change must wait until it is finished.",
-        ),
-    }
 }
 
 #[derive(Serialize, ToSchema)]

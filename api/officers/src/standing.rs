@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::errors::OfficersError;
 use crate::rules::{Standing, StandingAction, next_standing};
 use anjoman_core::paging::Page;
 
@@ -367,13 +368,7 @@ pub async fn change_standing(
                 let from = Standing::parse(&r.8).ok_or(ApiError::Internal)?;
                 let to = next_standing(from, action)?;
                 if !set_standing(conn, &id, from, to, &reason, &user.person_id)? {
-                    return Err(ApiError::Conflict {
-                        code: "illegal_transition",
-                        msg: anjoman_core::Msg::new(
-                            "وضعیت این صلاحیت هم‌اکنون تغییر کرد؛ دوباره ببینید.",
-                            "This qualification's standing just changed; look again.",
-                        ),
-                    });
+                    return Err(OfficersError::StandingChanged.into());
                 }
                 let ended = consequences(conn, &id, &r.1, from, to, &reason, &user.person_id)?;
                 Ok::<_, ApiError>(StandingChanged { officer: dto(row(conn, &id)?), cooperations_ended: ended })

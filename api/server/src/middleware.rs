@@ -11,7 +11,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use anjoman_core::http::AppState;
-use anjoman_core::{ApiError, Lang, Msg};
+use anjoman_core::{ApiError, Lang};
 use futures_util::StreamExt;
 use tracing::Instrument;
 
@@ -31,14 +31,8 @@ fn foreign_error(status: StatusCode) -> ApiError {
     match status {
         StatusCode::NOT_FOUND => ApiError::NotFound,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::BadRequest {
-            code: "method_not_allowed",
-            msg: Msg::new("این روش درخواست برای این نشانی پشتیبانی نمی‌شود.", "This method is not supported here."),
-        },
-        s if s.is_client_error() => ApiError::BadRequest {
-            code: "bad_request",
-            msg: Msg::new("درخواست نامعتبر است.", "The request is invalid."),
-        },
+        StatusCode::METHOD_NOT_ALLOWED => anjoman_core::refusals::CoreError::MethodNotAllowed.into(),
+        s if s.is_client_error() => anjoman_core::refusals::CoreError::BadRequest.into(),
         _ => ApiError::Internal,
     }
 }

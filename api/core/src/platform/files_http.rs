@@ -15,6 +15,7 @@ use crate::db::{new_id, now, write_tx};
 use crate::error::{ApiError, Msg};
 use crate::http::AppState;
 use crate::platform::files::{Kind, Purpose, clean_name, sha256_hex, storage_key};
+use crate::refusals::CoreError;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UploadQuery {
@@ -39,13 +40,7 @@ pub struct FileInfo {
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::BadRequest {
-        code: "file_too_large",
-        msg: Msg::new(
-            format!("حجم پرونده بیش از {} مگابایت است.", limit / (1024 * 1024)),
-            format!("The file is larger than {} MB.", limit / (1024 * 1024)),
-        ),
-    }
+    CoreError::FileTooLarge { mb: limit / (1024 * 1024) }.into()
 }
 
 /// Uploads a file: the raw bytes as the body. Its type is decided by its content (PDF, PNG,
@@ -120,33 +115,21 @@ async fn upload(
 async fn read_body(body: &mut web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "upload_interrupted",
-            msg: Msg::new("ارسال پرونده ناتمام ماند.", "The upload was interrupted."),
-        })?;
+        let chunk = chunk.map_err(|_| CoreError::UploadInterrupted)?;
         if bytes.len() + chunk.len() > limit {
             return Err(too_large(limit));
         }
         bytes.extend_from_slice(&chunk);
     }
     if bytes.is_empty() {
-        return Err(ApiError::BadRequest {
-            code: "empty_file",
-            msg: Msg::new("پرونده خالی است.", "The file is empty."),
-        });
+        return Err(CoreError::EmptyFile.into());
     }
     Ok(bytes)
 }
 
 /// The file's kind, judged by its content, if the purpose accepts it.
 fn accepted_kind(purpose: Purpose, bytes: &[u8]) -> Result<Kind, ApiError> {
-    Kind::sniff(bytes).filter(|k| purpose.kinds().contains(k)).ok_or_else(|| ApiError::BadRequest {
-        code: "unsupported_file_type",
-        msg: Msg::new(
-            "نوع پرونده پذیرفته نیست (بر پایهٔ محتوای آن سنجیده می‌شود).",
-            "This type of file is not accepted (judged by its content).",
-        ),
-    })
+    Kind::sniff(bytes).filter(|k| purpose.kinds().contains(k)).ok_or(CoreError::UnsupportedFileType.into())
 }
 
 /// A stored file's row.

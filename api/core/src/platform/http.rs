@@ -8,10 +8,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit;
 use crate::auth::{AuthUser, Role};
-use crate::error::{ApiError, Msg};
+use crate::error::ApiError;
 use crate::http::AppState;
 use crate::paging::{Page, page_bounds};
 use crate::platform::outbox;
+use crate::refusals::CoreError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(audit_log)
@@ -277,13 +278,7 @@ async fn outbox_resend(
             crate::db::write_tx(conn, |conn| {
                 outbox::get(conn, &id)?.ok_or(ApiError::NotFound)?;
                 if !outbox::resend(conn, &id)? {
-                    return Err(ApiError::Conflict {
-                        code: "not_resendable",
-                        msg: Msg::new(
-                            "فقط پیام‌های ناموفق دوباره فرستاده می‌شوند.",
-                            "Only failed or undelivered messages can be resent.",
-                        ),
-                    });
+                    return Err(CoreError::NotResendable.into());
                 }
                 audit::record(conn, audit::Event::new("outbox.resend", "outbox_message", Some(&id)).by(&actor))?;
                 Ok(())

@@ -16,6 +16,7 @@ use crate::db::{now, write_tx};
 use crate::error::{ApiError, Msg};
 use crate::http::AppState;
 use crate::platform::payments::{self, Gateway, Invoice, SANDBOX_MERCHANT, Settlement};
+use crate::refusals::CoreError;
 use crate::text::NationalCode;
 
 #[derive(Serialize, ToSchema)]
@@ -210,10 +211,7 @@ async fn pay_invoice(
         return Err(ApiError::Forbidden);
     }
     if invoice.status != payments::status::PENDING {
-        return Err(ApiError::Conflict {
-            code: "already_paid",
-            msg: Msg::new("این صورت‌حساب پرداخت شده است.", "This invoice is already paid."),
-        });
+        return Err(CoreError::AlreadyPaid.into());
     }
     let base = crate::http::public_base(&state, &req);
     let callback_url = format!("{base}/api/v1/payments/callback");
@@ -433,13 +431,7 @@ async fn sandbox_decide(state: &AppState, authority: String, paid: bool) -> Resu
                     .optional()?
                     .ok_or(ApiError::NotFound)?;
                 if status != "pending" {
-                    return Err(ApiError::Conflict {
-                        code: "already_decided",
-                        msg: Msg::new(
-                            "این پرداخت پیش‌تر انجام یا لغو شده است.",
-                            "This payment was already made or cancelled.",
-                        ),
-                    });
+                    return Err(CoreError::AlreadyDecided.into());
                 }
                 let ref_id: String = {
                     let mut rng = rand::thread_rng();

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::trustees::{TrusteeDto, TrusteeRow, phase, trustee_dtos, trustees};
-use super::{already, invalid, my_row, waiting};
+use super::{invalid, my_row};
+use crate::errors::ElectionsError;
 use crate::model::Election;
 use crate::rules::{self, Status};
 use crate::store;
@@ -113,10 +114,7 @@ pub async fn publish_transport(
                 let (e, rows, i) = my_row(conn, &user, &id, &[Status::Draft])?;
                 let j = rows[i].trustee as u32;
                 if rows[i].transport.is_some() {
-                    return Err(already(
-                        "کلید انتقال شما پیش‌تر منتشر شده است.",
-                        "Your transport key is already published.",
-                    ));
+                    return Err(ElectionsError::TransportKeyPublished.into());
                 }
                 let t: TransportKeyJson =
                     serde_json::from_value(body.into_inner().transport).map_err(|x| invalid("transport", x))?;
@@ -163,13 +161,10 @@ pub async fn publish_dealing(
                 let (e, rows, i) = my_row(conn, &user, &id, &[Status::Draft])?;
                 let j = rows[i].trustee as u32;
                 if phase(&rows) == "transport" {
-                    return Err(waiting(
-                        "هنوز همهٔ امینان کلید انتقال خود را منتشر نکرده‌اند.",
-                        "Not every trustee has published a transport key yet.",
-                    ));
+                    return Err(ElectionsError::AwaitingTransportKeys.into());
                 }
                 if rows[i].dealing.is_some() {
-                    return Err(already("سهم‌های شما پیش‌تر منتشر شده است.", "Your dealing is already published."));
+                    return Err(ElectionsError::DealingPublished.into());
                 }
                 let d: DealingJson =
                     serde_json::from_value(body.into_inner().dealing).map_err(|x| invalid("dealing", x))?;
@@ -226,13 +221,10 @@ pub async fn confirm_share(
                 let (_, rows, i) = my_row(conn, &user, &id, &[Status::Draft])?;
                 let j = rows[i].trustee as u32;
                 if matches!(phase(&rows), "transport" | "dealing") {
-                    return Err(waiting(
-                        "هنوز همهٔ امینان سهم‌های خود را منتشر نکرده‌اند.",
-                        "Not every trustee has published a dealing yet.",
-                    ));
+                    return Err(ElectionsError::AwaitingDealings.into());
                 }
                 if rows[i].verification_key.is_some() {
-                    return Err(already("سهم شما پیش‌تر تأیید شده است.", "Your share is already confirmed."));
+                    return Err(ElectionsError::ShareConfirmed.into());
                 }
                 let dealings = dealings_of(&rows)?;
                 let expected = wire::point_hex(&threshold::verification_key(&dealings, j));

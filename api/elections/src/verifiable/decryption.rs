@@ -6,12 +6,12 @@ use anjoman_ballot_crypto::elgamal::Ciphertext;
 use anjoman_ballot_crypto::record::{self as rec, ContestParams};
 use anjoman_ballot_crypto::threshold;
 use anjoman_ballot_crypto::wire::{self, BallotJson, ContestAggregateJson, PartialDecryptionJson};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{ballots as b, election_trustees as tr, elections as el};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::{ApiError, Msg};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 use super::ceremony::{Ceremony, ceremony_of};
 use super::record::ballot_params;
 use super::trustees::{TrusteeRow, trustees};
-use super::{already, invalid, my_row};
+use super::{invalid, my_row};
+use crate::errors::ElectionsError;
 use crate::model::Election;
 use crate::rules::{self, Status};
 use crate::store;
@@ -155,10 +156,7 @@ pub async fn submit_partial(
             write_tx(conn, |conn| {
                 let (e, rows, i) = my_row(conn, &user, &id, &[Status::Closed])?;
                 if rows[i].partial_decryption.is_some() {
-                    return Err(already(
-                        "سهم رمزگشایی شما پیش‌تر ثبت شده است.",
-                        "Your partial decryption is already in.",
-                    ));
+                    return Err(ElectionsError::PartialDecryptionIn.into());
                 }
                 let pd: PartialDecryptionJson = serde_json::from_value(body.into_inner().partial_decryption)
                     .map_err(|x| invalid("partial_decryption", x))?;
@@ -196,13 +194,7 @@ pub fn decrypt_counts(conn: &mut DbConn, e: &Election) -> Result<Vec<rec::Contes
     let partials = verified_partials(e, &rows, &params, &sums)?;
     let k = e.trustee_threshold.max(1) as usize;
     if partials.len() < k {
-        return Err(ApiError::Conflict {
-            code: "awaiting_trustees",
-            msg: Msg::new(
-                format!("برای شمارش، {k} امین باید رمزگشایی کنند؛ تاکنون {} امین.", partials.len()),
-                format!("{k} trustees must decrypt before the count; {} have so far.", partials.len()),
-            ),
-        });
+        return Err(ElectionsError::AwaitingTrustees { needed: k, have: partials.len() }.into());
     }
     let ballots: i64 = b::table.filter(b::election_id.eq(&e.id)).count().get_result(conn)?;
     rec::counts(&params, &sums, &partials[..k], k as u32, ballots.max(0) as u64).map_err(|_| ApiError::Internal)

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::errors::ElectionsError;
 use crate::rules::Status;
 use crate::store;
 
@@ -98,13 +99,7 @@ pub fn set_trustees(conn: &mut DbConn, election: &str, codes: &[String], thresho
     }
     e.into_result()?;
     if trustees(conn, election)?.iter().any(|t| t.transport.is_some()) {
-        return Err(ApiError::Conflict {
-            code: "ceremony_started",
-            msg: Msg::new(
-                "مراسم کلید آغاز شده است؛ برای تغییر امینان آن را از نو آغاز کنید.",
-                "The key ceremony has started; restart it to change the trustees.",
-            ),
-        });
+        return Err(ElectionsError::CeremonyStarted.into());
     }
     diesel::delete(tr::table.filter(tr::election_id.eq(election))).execute(conn)?;
     for (i, person) in people.iter().enumerate() {

@@ -2,17 +2,18 @@
 //! verified, stored apart from who voted, and the tracking code given back — once.
 
 use actix_web::{HttpResponse, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::auth::AuthUser;
 use anjoman_core::db::schema::{ballots as b, participations as pa, vote_codes as vc};
 use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::http::AppState;
-use anjoman_core::{ApiError, Msg};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{MAX_ATTEMPTS, already_voted, has_voted, hash, not_on_roll, on_roll, open_now};
+use super::{MAX_ATTEMPTS, has_voted, hash, on_roll, open_now};
+use crate::errors::ElectionsError;
 use crate::model::Election;
 
 #[derive(Deserialize, ToSchema)]
@@ -65,10 +66,7 @@ enum Outcome {
 
 fn wrong_code(exhausted: bool) -> ApiError {
     if exhausted {
-        ApiError::Conflict {
-            code: "code_exhausted",
-            msg: Msg::new("تلاش‌های نادرست زیاد بود؛ کد تازه بخواهید.", "Too many wrong tries; ask for a new code."),
-        }
+        ElectionsError::CodeExhausted.into()
     } else {
         ApiError::field("code", "کد تأیید نادرست یا منقضی است.", "The confirmation code is wrong or has expired.")
     }
@@ -124,13 +122,7 @@ pub async fn cast_ballot(
                 let replay: bool = diesel::select(diesel::dsl::exists(b::table.filter(b::tracking_code.eq(&tracking))))
                     .get_result(conn)?;
                 if replay {
-                    return Ok(Outcome::Refused(ApiError::Conflict {
-                        code: "duplicate_ballot",
-                        msg: Msg::new(
-                            "این برگهٔ رمزشده پیش‌تر در صندوق انداخته شده است.",
-                            "This encrypted ballot is already in the ballot box.",
-                        ),
-                    }));
+                    return Ok(Outcome::Refused(ElectionsError::DuplicateBallot.into()));
                 }
                 put_in_box(conn, &id, &user.person_id, &tracking, &content)?;
                 Ok(Outcome::Cast(tracking))
@@ -147,10 +139,10 @@ pub async fn cast_ballot(
 fn may_vote(conn: &mut DbConn, election: &str, person: &str) -> Result<Election, ApiError> {
     let e = open_now(conn, election)?;
     if !on_roll(conn, election, person)? {
-        return Err(not_on_roll());
+        return Err(ElectionsError::NotOnRoll.into());
     }
     if has_voted(conn, election, person)? {
-        return Err(already_voted());
+        return Err(ElectionsError::AlreadyVoted.into());
     }
     Ok(e)
 }
@@ -171,7 +163,7 @@ fn check_code(conn: &mut DbConn, election: &str, person: &str, code: &str) -> Re
         // A concurrent request from another device may just have cast it (and used the code
         // up): say so rather than "wrong code".
         if has_voted(conn, election, person)? {
-            return Err(already_voted());
+            return Err(ElectionsError::AlreadyVoted.into());
         }
         return Ok(Err(wrong_code(false)));
     };
@@ -183,13 +175,7 @@ fn check_code(conn: &mut DbConn, election: &str, person: &str, code: &str) -> Re
         return Ok(Err(wrong_code(attempts + 1 >= MAX_ATTEMPTS)));
     }
     if channel == "inbound" && confirmed.is_none() {
-        return Ok(Err(ApiError::Conflict {
-            code: "sms_not_arrived",
-            msg: Msg::new(
-                "پیامک شما هنوز نرسیده است؛ کد را از تلفن همراه ثبت‌شده بفرستید.",
-                "Your SMS has not arrived yet; text the code from your registered mobile.",
-            ),
-        }));
+        return Ok(Err(ElectionsError::SmsNotArrived.into()));
     }
     Ok(Ok(()))
 }
@@ -202,7 +188,7 @@ fn put_in_box(conn: &mut DbConn, election: &str, person: &str, tracking: &str, c
         .values((pa::election_id.eq(election), pa::person_id.eq(person)))
         .execute(conn)
         .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => already_voted(),
+            ApiError::Conflict { .. } => ElectionsError::AlreadyVoted.into(),
             other => other,
         })?;
     let ballot_id = uuid::Uuid::new_v4().simple().to_string();

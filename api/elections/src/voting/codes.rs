@@ -14,7 +14,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{CODE_MINUTES, MAX_ATTEMPTS, already_voted, has_voted, hash, not_on_roll, on_roll, open_now};
+use super::{CODE_MINUTES, MAX_ATTEMPTS, has_voted, hash, on_roll, open_now};
+use crate::errors::ElectionsError;
 
 #[derive(Deserialize, ToSchema)]
 pub struct CodeRequest {
@@ -128,10 +129,10 @@ async fn issue_code(
             write_tx(conn, |conn| {
                 let e = open_now(conn, &id)?;
                 if !on_roll(conn, &id, &user.person_id)? {
-                    return Err(not_on_roll());
+                    return Err(ElectionsError::NotOnRoll.into());
                 }
                 if has_voted(conn, &id, &user.person_id)? {
-                    return Err(already_voted());
+                    return Err(ElectionsError::AlreadyVoted.into());
                 }
                 let person = anjoman_identity::store::person(conn, &user.person_id)?.ok_or(ApiError::NotFound)?;
                 let (email, mobile) = (person.email, person.mobile);

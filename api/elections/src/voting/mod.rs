@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::errors::ElectionsError;
 use crate::rules::Status;
 use crate::store;
 
@@ -26,22 +27,12 @@ pub(crate) fn hash(id: &str, code: &str) -> String {
     hex::encode(Sha256::digest(format!("{id}:{code}").as_bytes()))
 }
 
-pub(crate) fn not_on_roll() -> ApiError {
-    ApiError::Denied {
-        code: "not_on_roll",
-        msg: Msg::new("شما عضو این انجمن نیستید.", "You are not a member of this association."),
-    }
-}
-
 /// The election, if voting is open now on the server clock.
 pub(crate) fn open_now(conn: &mut DbConn, id: &str) -> Result<crate::model::Election, ApiError> {
     let e = store::get(conn, id)?;
     let at = now();
     if e.state() != Status::Open || at < e.starts_at || at >= e.ends_at {
-        return Err(ApiError::Conflict {
-            code: "voting_closed",
-            msg: Msg::new("رأی‌گیری این انتخابات اکنون باز نیست.", "Voting in this election is not open now."),
-        });
+        return Err(ElectionsError::VotingClosed.into());
     }
     Ok(e)
 }
@@ -54,16 +45,6 @@ pub(crate) fn on_roll(conn: &mut DbConn, election: &str, person: &str) -> QueryR
 pub(crate) fn has_voted(conn: &mut DbConn, election: &str, person: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(pa::table.filter(pa::election_id.eq(election)).filter(pa::person_id.eq(person))))
         .get_result(conn)
-}
-
-pub(crate) fn already_voted() -> ApiError {
-    ApiError::Conflict {
-        code: "already_voted",
-        msg: Msg::new(
-            "رأی شما پیش‌تر ثبت شده است؛ رأی دوم ممکن نیست.",
-            "Your ballot is already cast; there is no second ballot.",
-        ),
-    }
 }
 
 #[derive(Serialize, ToSchema)]

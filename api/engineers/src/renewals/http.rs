@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{NewRenewal, RenewalOutcome, RenewalView};
-use super::{RenewalAction, next, not_under_review, notify, store};
+use super::{RenewalAction, next, notify, store};
 use crate::errors::EngineersError;
 use crate::rules::{self, RenewalStatus};
 use crate::shared::expert_of;
@@ -219,7 +219,7 @@ pub async fn assess_renewal(
                 };
                 let states = (None, Some(serde_json::json!({"debt_rials": debt, "amount_rials": amount})));
                 if !store::transition(conn, &r, RenewalAction::Assess, &user.person_id, &outcome, states)? {
-                    return Err(not_under_review());
+                    return Err(EngineersError::RenewalNotUnderReview.into());
                 }
                 notify(
                     conn,

@@ -36,17 +36,13 @@ impl RenewalAction {
     }
 }
 
-pub(crate) fn not_under_review() -> ApiError {
-    EngineersError::RenewalNotUnderReview.into()
-}
-
 /// Where an action takes a renewal, or the refusal (409).
 pub fn next(from: RenewalStatus, action: RenewalAction) -> Result<RenewalStatus, ApiError> {
     use RenewalStatus::*;
     match (from, action) {
         (UnderReview, RenewalAction::Assess) => Ok(AwaitingPayment),
         (AwaitingPayment, RenewalAction::Pay) => Ok(Completed),
-        (_, RenewalAction::Assess) => Err(not_under_review()),
+        (_, RenewalAction::Assess) => Err(EngineersError::RenewalNotUnderReview.into()),
         (_, RenewalAction::Pay) => Err(EngineersError::RenewalNotAwaitingPayment.into()),
     }
 }

@@ -2,6 +2,7 @@
 //! the roles it may grant, and granting and revoking them.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind};
 use anjoman_core::db::schema::{persons, role_grants};
@@ -10,7 +11,6 @@ use anjoman_core::http::{AppState, Hooks, client_ip};
 use anjoman_core::paging::Page;
 use anjoman_core::paging::page_bounds;
 use anjoman_core::text::NationalCode;
-use anjoman_core::{ApiError, Msg};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     ADMINISTERED, audit_scope, grant, grant_json, grantable, keeps_last_holder, may_administer, role_not_administered,
 };
+use crate::errors::IdentityError;
 
 /// One grant with its holder and the name of its scope.
 #[derive(Serialize, ToSchema)]
@@ -226,13 +227,6 @@ pub struct NewRoleGrant {
     pub scope_id: Option<String>,
 }
 
-fn already_granted() -> ApiError {
-    ApiError::Conflict {
-        code: "already_granted",
-        msg: Msg::new("این شخص این نقش را در همین حوزه دارد.", "This person already holds this role in this scope."),
-    }
-}
-
 /// Grants a role (in its scope) to a person, on the caller's authority; audited.
 #[utoipa::path(
     tag = "roles",
@@ -275,7 +269,7 @@ pub async fn create_grant(
                     )
                 })?;
                 let id = grant(conn, &hooks, &user.person_id, Some(&ip), &person, body.role, scope.as_deref())?
-                    .ok_or_else(already_granted)?;
+                    .ok_or(IdentityError::AlreadyGranted)?;
                 let rows: Vec<GrantRow> = role_grants::table
                     .inner_join(persons::table)
                     .filter(role_grants::id.eq(&id))
@@ -286,16 +280,6 @@ pub async fn create_grant(
         })
         .await?;
     Ok(HttpResponse::Created().json(dto))
-}
-
-fn last_holder() -> ApiError {
-    ApiError::Conflict {
-        code: "last_holder",
-        msg: Msg::new(
-            "این آخرین دارندهٔ این نقش است؛ نخست نقش را به جانشین بدهید.",
-            "This is the last holder of this role; grant it to a successor first.",
-        ),
-    }
 }
 
 /// Revokes a grant on the caller's authority; audited. Effective from the holder's next request.
@@ -339,7 +323,7 @@ pub async fn revoke_grant(
                     }
                     let n: i64 = holders.count().get_result(conn)?;
                     if n <= 1 {
-                        return Err(last_holder());
+                        return Err(IdentityError::LastHolder.into());
                     }
                 }
                 diesel::delete(role_grants::table.find(&id)).execute(conn)?;

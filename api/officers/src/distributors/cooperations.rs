@@ -4,12 +4,12 @@
 //! suspension or revocation ends it. The manager is told each step by SMS.
 
 use actix_web::{get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::{DbConn, new_id, now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
-use anjoman_core::{ApiError, Msg};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,6 +17,7 @@ use super::http::{CooperationDto, coop_dto, person_ref, sms};
 use super::model::{Branch, CoopOutcome, NewCoop};
 use super::rules::{CoopAction, CoopStatus};
 use super::store;
+use crate::errors::OfficersError;
 
 /// Ends every cooperation that binds `officer` (named, awaiting the university, or active),
 /// because the directorate suspended or revoked their qualification: each becomes `ended` with
@@ -55,41 +56,17 @@ pub(crate) fn request(conn: &mut DbConn, actor: &str, branch: &Branch, raw: &str
         None => None,
     };
     let Some((Some(_), standing)) = qualified else {
-        return Err(ApiError::Conflict {
-            code: "officer_not_qualified",
-            msg: Msg::new(
-                "تنها مسئول فنی احراز صلاحیت‌شده را می‌توان معرفی کرد.",
-                "Only a qualified technical officer can be named.",
-            ),
-        });
+        return Err(OfficersError::OfficerNotQualified.into());
     };
     if standing != crate::rules::Standing::Active.as_str() {
-        return Err(ApiError::Conflict {
-            code: "officer_not_qualified",
-            msg: Msg::new(
-                "صلاحیت این مسئول فنی تعلیق یا لغو شده است.",
-                "This technical officer's qualification is suspended or revoked.",
-            ),
-        });
+        return Err(OfficersError::OfficerNotActive.into());
     }
     let officer = person.unwrap_or_default();
     if store::officer_bound(conn, &officer)? {
-        return Err(ApiError::Conflict {
-            code: "officer_already_bound",
-            msg: Msg::new(
-                "این مسئول فنی با شعبهٔ دیگری همکاری دارد یا درخواست همکاری باز دارد.",
-                "This officer already works for a branch or has an open cooperation request.",
-            ),
-        });
+        return Err(OfficersError::OfficerAlreadyBound.into());
     }
     if store::branch_taken(conn, &branch.id)? {
-        return Err(ApiError::Conflict {
-            code: "branch_taken",
-            msg: Msg::new(
-                "این شعبه مسئول فنی یا درخواست همکاری باز دارد.",
-                "This branch has an officer or an open request.",
-            ),
-        });
+        return Err(OfficersError::BranchTaken.into());
     }
     let id = new_id();
     let at = now();

@@ -2,9 +2,11 @@
 //! (DI-02..04, TO-08): the officer accepts or declines, the province's university approves or
 //! rejects, the officer may end it, and the directorate ends it with the qualification.
 
-use anjoman_core::{ApiError, Msg};
+use anjoman_core::ApiError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::errors::OfficersError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -89,13 +91,7 @@ pub fn next(from: CoopStatus, action: CoopAction) -> Result<CoopStatus, ApiError
         (s, CoopAction::End) if s.binding() => Some(Ended),
         _ => None,
     };
-    to.ok_or_else(|| ApiError::Conflict {
-        code: "illegal_transition",
-        msg: Msg::new(
-            "این درخواست همکاری در وضعیتی نیست که این کار را بپذیرد.",
-            format!("This cooperation request is {}; this step does not apply to it.", from.as_str().replace('_', " ")),
-        ),
-    })
+    to.ok_or_else(|| OfficersError::CooperationStep { from }.into())
 }
 
 #[cfg(test)]

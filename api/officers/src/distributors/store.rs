@@ -10,6 +10,7 @@ use diesel::prelude::*;
 
 use super::model::{Branch, Coop, CoopOutcome, Distributor, NewBranch, NewCoop, NewDistributor};
 use super::rules::{BINDING, CoopAction, CoopStatus, next};
+use crate::errors::OfficersError;
 
 /// The names of the distributors among `ids` (the scope of distributor managers' grants).
 pub fn scope_names(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
@@ -129,13 +130,7 @@ pub fn transition(
     if n != 1 {
         // Someone else moved it first: judge the action against where it is now.
         next(coop(conn, &c.id)?.state(), action)?;
-        return Err(ApiError::Conflict {
-            code: "illegal_transition",
-            msg: anjoman_core::Msg::new(
-                "این درخواست همکاری هم‌زمان تغییر کرد؛ دوباره ببینید.",
-                "The cooperation changed meanwhile; look again.",
-            ),
-        });
+        return Err(OfficersError::CooperationChanged.into());
     }
     let name = format!("cooperation.{}", to.as_str());
     audit::record(

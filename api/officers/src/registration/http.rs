@@ -14,10 +14,11 @@ use utoipa::ToSchema;
 
 use super::model::{FreeItems, NewOfficer};
 use super::store;
+use crate::errors::OfficersError;
 use crate::reference::{city_in, field_allowed};
 use crate::requests::http::{RequestDto, request_dto};
 use crate::rules::Standing;
-use crate::shared::{FileRef, check_documents, clean, file_refs, files_json, in_progress};
+use crate::shared::{FileRef, check_documents, clean, file_refs, files_json};
 
 #[derive(Deserialize, ToSchema)]
 pub struct Registration {
@@ -95,16 +96,6 @@ fn check_registration(b: &Registration, e: &mut FieldErrors) -> (Free, Option<St
     (free, phone)
 }
 
-fn already_registered() -> ApiError {
-    ApiError::Conflict {
-        code: "already_registered",
-        msg: Msg::new(
-            "شما پیش‌تر به‌عنوان مسئول فنی ثبت‌نام کرده‌اید.",
-            "You are already registered as a technical officer.",
-        ),
-    }
-}
-
 /// The checks against the database: birth date known, field and degree allowed, city in the
 /// province, documents the person's own.
 fn check_registration_data(
@@ -162,7 +153,7 @@ pub async fn register_officer(
             write_tx(conn, |conn| {
                 let me = user.person_id.as_str();
                 if store::officer(conn, me)?.is_some() {
-                    return Err(already_registered());
+                    return Err(OfficersError::AlreadyRegistered.into());
                 }
                 let known_birth = check_registration_data(conn, me, &b, &field, &mut e)?;
                 std::mem::take(&mut e).into_result()?;
@@ -389,7 +380,7 @@ pub async fn edit_my_officer(
                 let me = user.person_id.as_str();
                 store::officer(conn, me)?.ok_or(ApiError::NotFound)?;
                 if crate::requests::store::open_request(conn, me)?.is_some() {
-                    return Err(in_progress());
+                    return Err(OfficersError::RequestInProgress.into());
                 }
                 store::update_free(conn, me, &items)?;
                 if contacts.mobile.is_some() || contacts.email.is_some() {

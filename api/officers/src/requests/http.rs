@@ -15,12 +15,13 @@ use utoipa::ToSchema;
 
 use super::model::{NewRequest as RequestRow, Outcome, Request};
 use super::store::{self, transition};
+use crate::errors::OfficersError;
 use crate::reference::{city_in, field_allowed};
 use crate::registration::http::{OfficerDto, officer_dto};
 use crate::registration::model::{Officer, QualifiedItems};
 use crate::registration::store as officers;
 use crate::rules::{Action, RequestKind, RequestStatus, Standing};
-use crate::shared::{FileRef, check_documents, clean, file_refs, files_json, files_of, in_progress, notify, suspended};
+use crate::shared::{FileRef, check_documents, clean, file_refs, files_json, files_of, notify};
 
 #[derive(Serialize, ToSchema)]
 pub struct EventDto {
@@ -153,13 +154,7 @@ fn city_not_in_province(field: &str) -> ApiError {
 /// move the officer to another province.
 fn file_qualification(conn: &mut DbConn, off: &Officer, b: &NewRequest) -> Result<Filed, ApiError> {
     if off.qualified_at.is_some() && off.standing() == Standing::Active {
-        return Err(ApiError::Conflict {
-            code: "already_qualified",
-            msg: Msg::new(
-                "صلاحیت شما احراز شده است؛ برای تغییر، اصلاحیه بفرستید.",
-                "You are qualified; file an amendment to change your data.",
-            ),
-        });
+        return Err(OfficersError::AlreadyQualified.into());
     }
     let province = b.province_id.clone().unwrap_or(off.province_id.clone());
     if b.province_id.is_some() || b.city_id.is_some() {
@@ -176,10 +171,7 @@ fn file_qualification(conn: &mut DbConn, off: &Officer, b: &NewRequest) -> Resul
 
 fn file_amendment(conn: &mut DbConn, off: &Officer, b: &NewRequest) -> Result<Filed, ApiError> {
     if !off.qualified() {
-        return Err(ApiError::Conflict {
-            code: "not_qualified",
-            msg: Msg::new("اصلاحیه پس از احراز صلاحیت ممکن است.", "Amendments come after qualification."),
-        });
+        return Err(OfficersError::NotQualified.into());
     }
     let (changes, previous) = check_changes(conn, off, b.changes.clone().unwrap_or_default())?;
     Ok(Filed {
@@ -216,11 +208,11 @@ pub async fn submit_request(
                 let me = user.person_id.as_str();
                 let off = officers::officer(conn, me)?.ok_or(ApiError::NotFound)?;
                 if store::open_request(conn, me)?.is_some() {
-                    return Err(in_progress());
+                    return Err(OfficersError::RequestInProgress.into());
                 }
                 check_documents(conn, &b.documents, me, "documents")?;
                 if off.qualified_at.is_some() && off.standing() == Standing::Suspended {
-                    return Err(suspended());
+                    return Err(OfficersError::QualificationSuspended.into());
                 }
                 let filed = match b.kind {
                     RequestKind::Qualification => file_qualification(conn, &off, &b)?,

@@ -2,11 +2,11 @@
 //! a reviewer serves, a request with its officer, and the three decisions.
 
 use actix_web::{get, post, web};
+use anjoman_core::ApiError;
 use anjoman_core::auth::{AuthUser, CurrentUser, Role};
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::platform::payments;
-use anjoman_core::{ApiError, Msg};
 use anjoman_identity::store::{full_name, persons_by_id};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::http::{RequestDto, request_dto};
 use super::model::{Outcome, Request};
 use super::store::{self, QueueFilter, transition};
+use crate::errors::OfficersError;
 use crate::registration::http::{OfficerDto, officer_dto};
 use crate::rules::{Action, RequestKind, RequestStatus, next};
 use crate::shared::{clean, fee, notify};
@@ -154,10 +155,7 @@ pub async fn show_request(
 fn decider(user: &CurrentUser, r: &Request) -> Result<(), ApiError> {
     user.require(&[Role::UniversityReviewer.of(&r.province_id)])?;
     match &r.reviewer_id {
-        Some(x) if *x != user.person_id => Err(ApiError::Denied {
-            code: "assigned_to_another_reviewer",
-            msg: Msg::new("این درخواست با کارشناس دیگری است.", "Another reviewer handles this request."),
-        }),
+        Some(x) if *x != user.person_id => Err(OfficersError::AssignedToAnotherReviewer.into()),
         _ => Ok(()),
     }
 }

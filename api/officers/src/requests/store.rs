@@ -9,6 +9,7 @@ use anjoman_core::db::{DbConn, new_id, now};
 use diesel::prelude::*;
 
 use super::model::{EventRow, NewEvent, NewRequest, Outcome, Request};
+use crate::errors::OfficersError;
 use crate::registration::model::Officer;
 use crate::rules::{Action, RequestStatus, next};
 
@@ -75,13 +76,7 @@ pub fn transition(
         // Someone else moved it first: judge the action against where it is now.
         let current = request(conn, &r.id)?;
         next(current.state(), action)?;
-        return Err(ApiError::Conflict {
-            code: "illegal_transition",
-            msg: anjoman_core::Msg::new(
-                "این درخواست هم‌زمان تغییر کرد؛ دوباره ببینید.",
-                "The request changed meanwhile; look again.",
-            ),
-        });
+        return Err(OfficersError::RequestChanged.into());
     }
     record_event(conn, &r.id, actor, Some(from), to, note)?;
     let name = format!("officer_request.{}", to.as_str());
