@@ -6,9 +6,9 @@
 //! stays; the test fails too when one of them is gone, so the list only shrinks.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anjoman_tests::workspace_root;
+use anjoman_tests::{rust_files, workspace_root};
 
 /// Table → the crates that own it. Tables shared by `core` and `identity` are the
 /// authentication tables: core authenticates every request with them, identity manages them.
@@ -94,11 +94,10 @@ const KNOWN_CROSSINGS: &[(&str, &str, &str)] = &[
         "the experts' list of engineers is searched and sorted by the person's name",
     ),
     ("api/elections/src/worker.rs", "memberships", "the roll is frozen by one INSERT … SELECT (a million in seconds)"),
-    ("api/core/src/platform/payments.rs", "persons", "core sits below identity: the payer's contacts for the receipt"),
     (
-        "api/core/src/platform/payments_http.rs",
+        "api/core/src/platform/payments.rs",
         "persons",
-        "core sits below identity: an invoice's payer by national code",
+        "core sits below identity: the payer's contacts for the receipt, an invoice's payer by national code",
     ),
 ];
 
@@ -109,17 +108,6 @@ fn crate_of(path: &Path, root: &Path) -> String {
         .and_then(|p| p.iter().next())
         .map(|c| c.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable source tree").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The tables a source file names through `schema::…` (single names and braced lists).
@@ -165,8 +153,7 @@ fn schema_tables(root: &Path) -> BTreeSet<String> {
 /// What each file names that it should not: (file, table) pairs, and other crates' `http` paths.
 fn crossings(root: &Path) -> (BTreeSet<(String, String)>, Vec<String>) {
     let owners: BTreeMap<&str, &[&str]> = OWNERS.iter().copied().collect();
-    let mut files = Vec::new();
-    rust_files(&root.join("api"), &mut files);
+    let files = rust_files(&root.join("api"));
     let (mut tables, mut http) = (BTreeSet::new(), Vec::new());
     for file in files {
         let krate = crate_of(&file, root);

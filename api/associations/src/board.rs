@@ -304,29 +304,28 @@ pub async fn close_seat(
     e.into_result()?;
     let on = on.ok_or(ApiError::Internal)?;
     let seat = id.into_inner();
-    let association: String = {
+    let association = {
         let s = seat.clone();
-        state
-            .db(move |conn| {
-                bp::table.find(&s).select(bp::association_id).first(conn).optional()?.ok_or(ApiError::NotFound)
-            })
-            .await?
+        state.db(move |conn| seat_association(conn, &s)).await?
     };
     require_manager(&user, &association)?;
     let actor = user.person_id.clone();
-    state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let n = diesel::update(bp::table.find(&seat).filter(bp::closed_on.is_null()))
-                    .set(bp::closed_on.eq(on))
-                    .execute(conn)?;
-                if n == 0 {
-                    return Err(AssociationsError::AlreadyClosed.into());
-                }
-                audit::record(conn, Event::new("board.closed", "board_position", Some(&seat)).by(&actor))?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db(move |conn| write_tx(conn, |conn| close_term(conn, &seat, on, &actor))).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The association a seat belongs to.
+fn seat_association(conn: &mut DbConn, seat: &str) -> Result<String, ApiError> {
+    bp::table.find(seat).select(bp::association_id).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+/// Ends an open term on a date (`already_closed` when it was closed); audited.
+fn close_term(conn: &mut DbConn, seat: &str, on: NaiveDate, actor: &str) -> Result<(), ApiError> {
+    let n =
+        diesel::update(bp::table.find(seat).filter(bp::closed_on.is_null())).set(bp::closed_on.eq(on)).execute(conn)?;
+    if n == 0 {
+        return Err(AssociationsError::AlreadyClosed.into());
+    }
+    audit::record(conn, Event::new("board.closed", "board_position", Some(seat)).by(actor))?;
+    Ok(())
 }

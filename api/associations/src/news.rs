@@ -251,36 +251,48 @@ pub async fn create_news(
     let c = check(&body, true)?;
     let publish = body.publish.unwrap_or(false);
     let actor = user.person_id.clone();
-    let created = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                store::get(conn, &aid)?.ok_or(ApiError::NotFound)?;
-                let image = c.image.flatten();
-                if let Some(f) = &image {
-                    anjoman_core::platform::files::check(conn, f, Purpose::NewsImage, &actor, "image_file_id")?;
-                }
-                let (id, at) = (new_id(), now());
-                diesel::insert_into(n::table)
-                    .values((
-                        n::id.eq(&id),
-                        n::association_id.eq(&aid),
-                        n::title.eq(c.title.unwrap_or_default()),
-                        n::body.eq(c.body.unwrap_or_default()),
-                        n::image_file_id.eq(image),
-                        n::published_at.eq(publish.then_some(at)),
-                        n::created_by.eq(&actor),
-                        n::created_at.eq(at),
-                        n::updated_at.eq(at),
-                    ))
-                    .execute(conn)?;
-                let action = if publish { "news.published" } else { "news.created" };
-                audit::record(conn, Event::new(action, "news", Some(&id)).by(&actor))?;
-                let (row, name) = load(conn, &id)?;
-                Ok::<_, ApiError>(item(row, name))
-            })
-        })
-        .await?;
+    let created = state.db(move |conn| write_tx(conn, |conn| insert(conn, &aid, &actor, c, publish))).await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = n)]
+struct NewNews<'a> {
+    id: &'a str,
+    association_id: &'a str,
+    title: String,
+    body: String,
+    image_file_id: Option<String>,
+    published_at: Option<NaiveDateTime>,
+    created_by: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A new item of an association's news, published now or kept as a draft; audited.
+fn insert(conn: &mut DbConn, aid: &str, actor: &str, c: Checked, publish: bool) -> Result<NewsItem, ApiError> {
+    store::get(conn, aid)?.ok_or(ApiError::NotFound)?;
+    let image = c.image.flatten();
+    if let Some(f) = &image {
+        anjoman_core::platform::files::check(conn, f, Purpose::NewsImage, actor, "image_file_id")?;
+    }
+    let (id, at) = (new_id(), now());
+    let row = NewNews {
+        id: &id,
+        association_id: aid,
+        title: c.title.unwrap_or_default(),
+        body: c.body.unwrap_or_default(),
+        image_file_id: image,
+        published_at: publish.then_some(at),
+        created_by: actor,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(n::table).values(&row).execute(conn)?;
+    let action = if publish { "news.published" } else { "news.created" };
+    audit::record(conn, Event::new(action, "news", Some(&id)).by(actor))?;
+    let (row, name) = load(conn, &id)?;
+    Ok(item(row, name))
 }
 
 /// The item, after checking the caller manages its association.
@@ -321,28 +333,21 @@ pub async fn edit_news(
 ) -> Result<web::Json<NewsItem>, ApiError> {
     let c = check(&body, false)?;
     let id = id.into_inner();
-    let updated = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                managed(conn, &user, &id)?;
-                if let Some(Some(f)) = &c.image {
-                    anjoman_core::platform::files::check(
-                        conn,
-                        f,
-                        Purpose::NewsImage,
-                        &user.person_id,
-                        "image_file_id",
-                    )?;
-                }
-                let changes = Changes { title: c.title, body: c.body, image_file_id: c.image, updated_at: now() };
-                diesel::update(n::table.find(&id)).set(&changes).execute(conn)?;
-                audit::record(conn, Event::new("news.updated", "news", Some(&id)).by(&user.person_id))?;
-                let (row, name) = load(conn, &id)?;
-                Ok::<_, ApiError>(item(row, name))
-            })
-        })
-        .await?;
+    let updated = state.db(move |conn| write_tx(conn, |conn| update(conn, &user, &id, c))).await?;
     Ok(web::Json(updated))
+}
+
+/// An item's changes, by an admin of its association; audited.
+fn update(conn: &mut DbConn, user: &AuthUser, id: &str, c: Checked) -> Result<NewsItem, ApiError> {
+    managed(conn, user, id)?;
+    if let Some(Some(f)) = &c.image {
+        anjoman_core::platform::files::check(conn, f, Purpose::NewsImage, &user.person_id, "image_file_id")?;
+    }
+    let changes = Changes { title: c.title, body: c.body, image_file_id: c.image, updated_at: now() };
+    diesel::update(n::table.find(id)).set(&changes).execute(conn)?;
+    audit::record(conn, Event::new("news.updated", "news", Some(id)).by(&user.person_id))?;
+    let (row, name) = load(conn, id)?;
+    Ok(item(row, name))
 }
 
 async fn set_published(state: &AppState, user: AuthUser, id: String, publish: bool) -> Result<NewsItem, ApiError> {

@@ -97,6 +97,16 @@ pub fn ballot_count(conn: &mut DbConn, election: &str) -> QueryResult<i64> {
 }
 
 /// Every ballot's tracking code, sorted.
+/// A ballot's content as published, by its tracking code.
+pub fn ballot_content(conn: &mut DbConn, election: &str, tracking_code: &str) -> QueryResult<Option<String>> {
+    b::table
+        .filter(b::election_id.eq(election))
+        .filter(b::tracking_code.eq(tracking_code))
+        .select(b::content)
+        .first(conn)
+        .optional()
+}
+
 pub fn tracking_codes(conn: &mut DbConn, election: &str) -> QueryResult<Vec<String>> {
     b::table.filter(b::election_id.eq(election)).order(b::tracking_code).select(b::tracking_code).load(conn)
 }

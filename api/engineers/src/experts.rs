@@ -5,8 +5,8 @@ use actix_web::{get, post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::schema::{engineer_degrees as dg, engineers as en, persons as p};
-use anjoman_core::db::{DbConn, now, write_tx};
+use anjoman_core::db::schema::{engineers as en, persons as p};
+use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::search_key;
 use chrono::NaiveDate;
@@ -160,10 +160,7 @@ pub async fn verify_degree(
             write_tx(conn, |conn| {
                 let e = store::engineer(conn, &id)?.ok_or(ApiError::NotFound)?;
                 expert_of(&user, &e.province_id)?;
-                let n = diesel::update(dg::table.find(&degree).filter(dg::engineer_id.eq(&id)))
-                    .set((dg::verified.eq(true), dg::updated_at.eq(now())))
-                    .execute(conn)?;
-                if n == 0 {
+                if !store::verify_degree(conn, &id, &degree)? {
                     return Err(ApiError::NotFound);
                 }
                 audit::record(

@@ -4,23 +4,21 @@
 use actix_web::{get, post, put, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
-use anjoman_core::db::schema::engineering_orgs as org;
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::shared::{clean, expert_of};
-use crate::store::{self, EngineeringOrg};
+use crate::store::{self, EngineeringOrg, OrgChanges};
 
 /// Every provincial engineering organisation and its renewal rules.
 #[utoipa::path(tag = "engineers", responses((status = 200, description = "The organisations", body = [EngineeringOrg])))]
 #[get("/engineering/provinces")]
 pub async fn list_orgs(state: web::Data<AppState>) -> Result<web::Json<Vec<EngineeringOrg>>, ApiError> {
-    let orgs = state.db(|conn| Ok(org::table.order(org::name).select(EngineeringOrg::as_select()).load(conn)?)).await?;
+    let orgs = state.db(|conn| Ok(store::orgs(conn)?)).await?;
     Ok(web::Json(orgs))
 }
 
@@ -79,16 +77,14 @@ pub async fn update_org(
     let saved = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let n = diesel::update(org::table.find(&province))
-                    .set((
-                        org::name.eq(&name),
-                        org::renewal_window_days.eq(b.renewal_window_days),
-                        org::annual_fee_rials.eq(b.annual_fee_rials),
-                        org::renewal_years.eq(b.renewal_years),
-                        org::updated_at.eq(now()),
-                    ))
-                    .execute(conn)?;
-                if n == 0 {
+                let settings = OrgChanges {
+                    name: &name,
+                    renewal_window_days: b.renewal_window_days,
+                    annual_fee_rials: b.annual_fee_rials,
+                    renewal_years: b.renewal_years,
+                    updated_at: now(),
+                };
+                if !store::update_org(conn, &province, &settings)? {
                     return Err(ApiError::NotFound);
                 }
                 let saved = store::org(conn, &province)?.ok_or(ApiError::NotFound)?;

@@ -53,6 +53,36 @@ pub fn org(conn: &mut DbConn, province: &str) -> QueryResult<Option<EngineeringO
     org::table.find(province).select(EngineeringOrg::as_select()).first(conn).optional()
 }
 
+/// Every provincial organisation, by name.
+pub fn orgs(conn: &mut DbConn) -> QueryResult<Vec<EngineeringOrg>> {
+    org::table.order(org::name).select(EngineeringOrg::as_select()).load(conn)
+}
+
+/// An organisation's name and renewal rules, as its experts set them.
+#[derive(AsChangeset)]
+#[diesel(table_name = org)]
+pub struct OrgChanges<'a> {
+    pub name: &'a str,
+    pub renewal_window_days: i32,
+    pub annual_fee_rials: i64,
+    pub renewal_years: i32,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Whether the province's organisation exists and took the changes.
+pub fn update_org(conn: &mut DbConn, province: &str, changes: &OrgChanges) -> QueryResult<bool> {
+    Ok(diesel::update(org::table.find(province)).set(changes).execute(conn)? > 0)
+}
+
+/// Marks an engineer's degree verified by the organisation; whether it was theirs.
+pub fn verify_degree(conn: &mut DbConn, person: &str, degree: &str) -> QueryResult<bool> {
+    use anjoman_core::db::schema::engineer_degrees as dg;
+    let n = diesel::update(dg::table.find(degree).filter(dg::engineer_id.eq(person)))
+        .set((dg::verified.eq(true), dg::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
 /// Does another engineer of the province have this membership number?
 pub fn membership_number_taken(conn: &mut DbConn, province: &str, number: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

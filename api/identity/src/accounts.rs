@@ -6,12 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Grant, Role, load_grants};
-use anjoman_core::db::schema::persons;
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, client_ip};
 use anjoman_core::paging::page_bounds;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,21 +82,7 @@ pub async fn list_people(
     let found = store::person_match(q.q.as_deref().unwrap_or(""));
     let (total, items) = state
         .db(move |conn| {
-            let filtered = || {
-                let query = persons::table.into_boxed();
-                match &found {
-                    Some(store::PersonMatch::CodePrefix(p)) => query.filter(persons::national_code.like(p.clone())),
-                    Some(store::PersonMatch::Name(p)) => query.filter(persons::search_name.like(p.clone())),
-                    None => query,
-                }
-            };
-            let total: i64 = filtered().count().get_result(conn)?;
-            let rows: Vec<store::Person> = filtered()
-                .order((persons::last_name, persons::first_name, persons::id))
-                .offset(offset)
-                .limit(per_page)
-                .select(store::Person::as_select())
-                .load(conn)?;
+            let (total, rows) = store::search_people(conn, found.as_ref(), offset, per_page)?;
             let items = rows.into_iter().map(|p| person_dto(conn, p)).collect::<Result<Vec<_>, _>>()?;
             Ok((total, items))
         })

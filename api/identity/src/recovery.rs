@@ -288,17 +288,8 @@ async fn request_sms_recovery(
             write_tx(conn, |conn| {
                 throttle::record_failure(conn, &st.config.throttle, std::slice::from_ref(&key))?;
                 let (id, sms) = (new_id(), sms_code());
-                let at = now();
-                diesel::insert_into(srr::table)
-                    .values((
-                        srr::id.eq(&id),
-                        srr::code.eq(&sms),
-                        srr::person_id.eq(person.as_ref().map(|p| p.id.as_str())),
-                        srr::status.eq("pending"),
-                        srr::expires_at.eq(at + chrono::Duration::minutes(SMS_CODE_MINUTES)),
-                        srr::created_at.eq(at),
-                    ))
-                    .execute(conn)?;
+                let expires_at = now() + chrono::Duration::minutes(SMS_CODE_MINUTES);
+                store::insert_sms_recovery(conn, &id, &sms, person.as_ref().map(|p| p.id.as_str()), expires_at)?;
                 if let Some(p) = &person {
                     audit::record(conn, Event::new("auth.sms_recovery_requested", "person", Some(&p.id)).from_ip(&ip))?;
                 }
@@ -335,16 +326,7 @@ async fn sms_recovery_status(
     id: web::Path<String>,
 ) -> Result<web::Json<SmsRecoveryStatus>, ApiError> {
     let id = id.into_inner();
-    let row: (String, chrono::NaiveDateTime) = state
-        .db(move |conn| {
-            srr::table
-                .find(&id)
-                .select((srr::status, srr::expires_at))
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let row = state.db(move |conn| store::sms_recovery_state(conn, &id)?.ok_or(ApiError::NotFound)).await?;
     let status = if row.0 == "pending" && row.1 < now() { "expired".to_owned() } else { row.0 };
     Ok(web::Json(SmsRecoveryStatus { status }))
 }

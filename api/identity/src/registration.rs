@@ -131,11 +131,6 @@ pub async fn register(
         .db(move |conn| {
             check_captcha(&st, conn, body.captcha_id.as_deref(), body.captcha_answer.as_deref())?;
             write_tx(conn, |conn| {
-                let race = |e: diesel::result::Error| match ApiError::from(e) {
-                    // Lost a race with a concurrent registration of the same code.
-                    ApiError::Conflict { .. } => IdentityError::AlreadyRegistered.into(),
-                    other => other,
-                };
                 // A password equal to the national code is refused by the policy, so a new
                 // self-registered account never starts with a forced change.
                 let id = match store::person_id_by_code(conn, person.national_code.as_str())? {
@@ -147,7 +142,11 @@ pub async fn register(
                     // proves the recorded mobile or e-mail through "forgot password", which
                     // opens the account; the recorded contacts are never replaced.
                     Some(id) => return Err(record_needs_claim(conn, &id)?),
-                    None => store::insert_person(conn, &person, &hash, false).map_err(race)?,
+                    None => store::insert_person(conn, &person, &hash, false).map_err(|e| match ApiError::from(e) {
+                        // Lost a race with a concurrent registration of the same code.
+                        ApiError::Conflict { .. } => IdentityError::AlreadyRegistered.into(),
+                        other => other,
+                    })?,
                 };
                 audit::record(
                     conn,

@@ -123,8 +123,7 @@ async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
     let outcome = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let seen: i64 = inbound_sms::table.find(&parsed.message_id).count().get_result(conn)?;
-                if seen > 0 {
+                if seen(conn, &parsed.message_id)? {
                     return Ok("duplicate".to_owned());
                 }
                 let sms = InboundSms {
@@ -133,26 +132,37 @@ async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                     text: normalize_digits(parsed.text.trim()),
                 };
                 let outcome = dispatch(&st, conn, &sms)?;
-                diesel::insert_into(inbound_sms::table)
-                    .values((
-                        inbound_sms::message_id.eq(&parsed.message_id),
-                        inbound_sms::sender.eq(&sms.from),
-                        inbound_sms::receiver.eq(&parsed.to),
-                        inbound_sms::text.eq(&parsed.text),
-                        inbound_sms::outcome.eq(&outcome),
-                        inbound_sms::received_at.eq(now()),
-                    ))
-                    .execute(conn)
-                    .map_err(|e| match ApiError::from(e) {
-                        // The same message delivered twice at once: the other copy handled it.
-                        ApiError::Conflict { .. } => IdentityError::DuplicateSms.into(),
-                        other => other,
-                    })?;
+                keep(conn, &sms, &parsed.to, &parsed.text, &outcome)?;
                 Ok::<_, ApiError>(outcome)
             })
         })
         .await?;
     Ok(HttpResponse::Ok().json(InboundSmsOutcome { outcome }))
+}
+
+/// Whether the gateway delivered this message before.
+fn seen(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
+    Ok(inbound_sms::table.find(message_id).count().get_result::<i64>(conn)? > 0)
+}
+
+/// Keeps a received message with what it did; the same message delivered twice at once is
+/// refused (`duplicate`): the other copy handled it.
+fn keep(conn: &mut DbConn, sms: &InboundSms, to: &str, text: &str, outcome: &str) -> Result<(), ApiError> {
+    diesel::insert_into(inbound_sms::table)
+        .values((
+            inbound_sms::message_id.eq(&sms.message_id),
+            inbound_sms::sender.eq(&sms.from),
+            inbound_sms::receiver.eq(to),
+            inbound_sms::text.eq(text),
+            inbound_sms::outcome.eq(outcome),
+            inbound_sms::received_at.eq(now()),
+        ))
+        .execute(conn)
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict { .. } => IdentityError::DuplicateSms.into(),
+            other => other,
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

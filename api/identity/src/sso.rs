@@ -211,6 +211,23 @@ pub async fn sso_info(state: web::Data<AppState>) -> web::Json<SsoInfo> {
     })
 }
 
+/// A sign-on begun: its state, nonce and PKCE verifier kept until it comes back or expires
+/// (expired ones are dropped on the way).
+fn begin_login(conn: &mut DbConn, state: &str, nonce: &str, verifier: &str) -> QueryResult<()> {
+    let at = now();
+    diesel::delete(sl::table.filter(sl::expires_at.lt(at))).execute(conn)?;
+    diesel::insert_into(sl::table)
+        .values((
+            sl::state.eq(state),
+            sl::nonce.eq(nonce),
+            sl::code_verifier.eq(verifier),
+            sl::created_at.eq(at),
+            sl::expires_at.eq(at + chrono::Duration::from_std(LOGIN_TTL).unwrap_or_default()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Starts a single sign-on: redirects the browser to the provider with a fresh `state`, `nonce`
 /// and PKCE challenge.
 #[utoipa::path(
@@ -227,24 +244,7 @@ pub async fn sso_start(state: web::Data<AppState>, req: HttpRequest) -> Result<H
     let discovery = discover(&settings).await.map_err(|_| ApiError::Unavailable)?;
     let (login_state, nonce, verifier) = (random_token(), random_token(), random_token());
     let (s, n, v) = (login_state.clone(), nonce.clone(), verifier.clone());
-    state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let at = now();
-                diesel::delete(sl::table.filter(sl::expires_at.lt(at))).execute(conn)?;
-                diesel::insert_into(sl::table)
-                    .values((
-                        sl::state.eq(&s),
-                        sl::nonce.eq(&n),
-                        sl::code_verifier.eq(&v),
-                        sl::created_at.eq(at),
-                        sl::expires_at.eq(at + chrono::Duration::from_std(LOGIN_TTL).unwrap_or_default()),
-                    ))
-                    .execute(conn)?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db(move |conn| write_tx(conn, |conn| Ok(begin_login(conn, &s, &n, &v)?))).await?;
     let redirect_uri = format!("{}{CALLBACK_PATH}", public_base(&state, &req));
     let mut url = reqwest::Url::parse(&discovery.authorization_endpoint).map_err(|_| ApiError::Unavailable)?;
     url.query_pairs_mut()

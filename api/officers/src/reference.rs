@@ -141,15 +141,7 @@ pub async fn replace_fields(
     let items = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                diesel::delete(of::table).execute(conn)?;
-                let mut seen = std::collections::BTreeSet::new();
-                for f in &list {
-                    if seen.insert((f.field.clone(), f.degree_level.as_str())) {
-                        diesel::insert_into(of::table)
-                            .values((of::field.eq(&f.field), of::degree_level.eq(f.degree_level.as_str())))
-                            .execute(conn)?;
-                    }
-                }
+                set_allowed_fields(conn, &list)?;
                 audit::record(
                     conn,
                     Event::new("officer_fields.replaced", "officer_fields", None)
@@ -187,8 +179,7 @@ pub async fn add_reviewer(
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let known: bool = diesel::select(diesel::dsl::exists(pr::table.find(&province))).get_result(conn)?;
-                if !known {
+                if !province_exists(conn, &province)? {
                     return Err(ApiError::NotFound);
                 }
                 let person = anjoman_identity::store::account_by_code(conn, code.as_str())?.ok_or_else(|| {
@@ -208,4 +199,22 @@ pub async fn add_reviewer(
         })
         .await?;
     Ok(actix_web::HttpResponse::NoContent().finish())
+}
+
+/// The directorate's list of allowed fields and degrees, replacing the old one (repeats kept once).
+fn set_allowed_fields(conn: &mut DbConn, list: &[OfficerField]) -> QueryResult<()> {
+    diesel::delete(of::table).execute(conn)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for f in list {
+        if seen.insert((f.field.clone(), f.degree_level.as_str())) {
+            diesel::insert_into(of::table)
+                .values((of::field.eq(&f.field), of::degree_level.eq(f.degree_level.as_str())))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+fn province_exists(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(pr::table.find(id))).get_result(conn)
 }

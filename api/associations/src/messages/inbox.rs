@@ -4,16 +4,13 @@
 use actix_web::{HttpResponse, get, post, web};
 use anjoman_core::ApiError;
 use anjoman_core::auth::{AuthUser, Role};
-use anjoman_core::db::schema::{associations as a, message_recipients as mr, messages as msg};
 use anjoman_core::db::{now, write_tx};
 use anjoman_core::http::AppState;
 use anjoman_core::paging::page_bounds;
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::store::{Header, find, header_cols, message_dto, set_read, summaries, unread};
+use super::store::{association_names, find, folder, message_dto, set_read, summaries, unread};
 use super::{Mailbox, MailboxDto, MailboxList, MessageDto, MessagePage};
 
 /// The caller's mailboxes (their own, the commission's, their associations') with unread counts.
@@ -44,9 +41,7 @@ pub async fn list_mailboxes(state: web::Data<AppState>, user: AuthUser) -> Resul
                 });
             }
             let managed = user.scopes(Role::AssociationAdmin);
-            let names: Vec<(String, String)> =
-                a::table.filter(a::id.eq_any(&managed)).order(a::name).select((a::id, a::name)).load(conn)?;
-            for (id, name) in names {
+            for (id, name) in association_names(conn, &managed)? {
                 let n = unread(conn, &Mailbox::Association(id.clone()))?;
                 out.push(MailboxDto { mailbox: id, kind: "association".into(), name: Some(name), unread: n });
             }
@@ -97,38 +92,7 @@ pub async fn list_messages(
     let unread_only = q.unread_only.unwrap_or(false);
     let (total, unread_n, items) = state
         .db(move |conn| {
-            let (total, rows) = if sent {
-                let filtered =
-                    || msg::table.filter(msg::sender_kind.eq(mailbox.kind())).filter(msg::sender_id.eq(mailbox.id()));
-                let total: i64 = filtered().count().get_result(conn)?;
-                let rows: Vec<Header> = filtered()
-                    .order(msg::created_at.desc())
-                    .offset(offset)
-                    .limit(per_page)
-                    .select(header_cols())
-                    .load(conn)?;
-                (total, rows.into_iter().map(|h| (h, None)).collect())
-            } else {
-                let filtered = || {
-                    let mut q = mr::table
-                        .inner_join(msg::table)
-                        .filter(mr::mailbox_kind.eq(mailbox.kind()))
-                        .filter(mr::mailbox_id.eq(mailbox.id().to_owned()))
-                        .into_boxed();
-                    if unread_only {
-                        q = q.filter(mr::read_at.is_null());
-                    }
-                    q
-                };
-                let total: i64 = filtered().count().get_result(conn)?;
-                let rows: Vec<(Header, Option<NaiveDateTime>)> = filtered()
-                    .order(msg::created_at.desc())
-                    .offset(offset)
-                    .limit(per_page)
-                    .select((header_cols(), mr::read_at))
-                    .load(conn)?;
-                (total, rows.into_iter().map(|(h, r)| (h, Some(r))).collect())
-            };
+            let (total, rows) = folder(conn, &mailbox, sent, unread_only, offset, per_page)?;
             Ok((total, unread(conn, &mailbox)?, summaries(conn, rows)?))
         })
         .await?;
@@ -160,7 +124,7 @@ pub async fn show_message(
                 let (header, read_at) = find(conn, &mailbox, &id)?;
                 let read_now = read_at.map(|_| {
                     set_read(conn, &mailbox, &id, true)?;
-                    Ok::<_, diesel::result::Error>(Some(now()))
+                    Ok::<_, ApiError>(Some(now()))
                 });
                 let read_at = read_now.transpose()?;
                 message_dto(conn, (header, read_at))

@@ -59,6 +59,51 @@ pub(crate) fn summaries(
         .collect())
 }
 
+/// The ids and names of associations, by name.
+pub(crate) fn association_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    a::table.filter(a::id.eq_any(ids)).order(a::name).select((a::id, a::name)).load(conn)
+}
+
+/// One page of a mailbox's inbox (with each message's read mark) or sent folder, newest first,
+/// and the folder's total.
+#[allow(clippy::type_complexity)]
+pub(crate) fn folder(
+    conn: &mut DbConn,
+    mailbox: &Mailbox,
+    sent: bool,
+    unread_only: bool,
+    offset: i64,
+    per_page: i64,
+) -> QueryResult<(i64, Vec<(Header, Option<Option<NaiveDateTime>>)>)> {
+    if sent {
+        let filtered =
+            || msg::table.filter(msg::sender_kind.eq(mailbox.kind())).filter(msg::sender_id.eq(mailbox.id()));
+        let total: i64 = filtered().count().get_result(conn)?;
+        let rows: Vec<Header> =
+            filtered().order(msg::created_at.desc()).offset(offset).limit(per_page).select(header_cols()).load(conn)?;
+        return Ok((total, rows.into_iter().map(|h| (h, None)).collect()));
+    }
+    let filtered = || {
+        let mut q = mr::table
+            .inner_join(msg::table)
+            .filter(mr::mailbox_kind.eq(mailbox.kind()))
+            .filter(mr::mailbox_id.eq(mailbox.id().to_owned()))
+            .into_boxed();
+        if unread_only {
+            q = q.filter(mr::read_at.is_null());
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<(Header, Option<NaiveDateTime>)> = filtered()
+        .order(msg::created_at.desc())
+        .offset(offset)
+        .limit(per_page)
+        .select((header_cols(), mr::read_at))
+        .load(conn)?;
+    Ok((total, rows.into_iter().map(|(h, r)| (h, Some(r))).collect()))
+}
+
 pub(crate) fn unread(conn: &mut DbConn, mailbox: &Mailbox) -> QueryResult<i64> {
     mr::table
         .filter(mr::mailbox_kind.eq(mailbox.kind()))

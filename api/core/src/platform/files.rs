@@ -8,7 +8,11 @@ use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
+use diesel::prelude::*;
+
+use crate::ApiError;
 use crate::auth::{CurrentUser, Role};
+use crate::db::schema::files;
 
 /// What the content really is, decided by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +269,41 @@ pub fn meta(conn: &mut crate::db::DbConn, ids: &[String]) -> diesel::QueryResult
         .order(f::created_at)
         .select((f::id, f::original_name, f::content_type, f::size_bytes))
         .load(conn)
+}
+
+/// A stored file's row.
+#[derive(Insertable)]
+#[diesel(table_name = files)]
+pub(crate) struct NewFile<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) purpose: &'a str,
+    pub(crate) owner_id: &'a str,
+    pub(crate) content_type: &'a str,
+    pub(crate) size_bytes: i64,
+    pub(crate) sha256: &'a str,
+    pub(crate) storage_key: &'a str,
+    pub(crate) original_name: Option<&'a str>,
+    pub(crate) created_at: chrono::NaiveDateTime,
+}
+
+/// Records an uploaded file; audited.
+pub(crate) fn record(conn: &mut crate::db::DbConn, row: &NewFile) -> Result<(), ApiError> {
+    diesel::insert_into(files::table).values(row).execute(conn)?;
+    crate::audit::record(conn, crate::audit::Event::new("file.uploaded", "file", Some(row.id)).by(row.owner_id))?;
+    Ok(())
+}
+
+/// A file's purpose, owner, content type, storage key and original name.
+pub(crate) fn stored(
+    conn: &mut crate::db::DbConn,
+    id: &str,
+) -> Result<(String, String, String, String, Option<String>), ApiError> {
+    files::table
+        .find(id)
+        .select((files::purpose, files::owner_id, files::content_type, files::storage_key, files::original_name))
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound)
 }
 
 pub fn url(file_id: &str) -> String {

@@ -3,17 +3,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::audit::{self, Event};
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::schema::files;
 use crate::db::{new_id, now, write_tx};
 use crate::error::{ApiError, Msg};
 use crate::http::AppState;
+use crate::platform::files::NewFile;
 use crate::platform::files::{Kind, Purpose, clean_name, sha256_hex, storage_key};
 use crate::refusals::CoreError;
 
@@ -93,9 +91,7 @@ async fn upload(
                     original_name: n.as_deref(),
                     created_at: created,
                 };
-                diesel::insert_into(files::table).values(&row).execute(conn)?;
-                audit::record(conn, Event::new("file.uploaded", "file", Some(&fid)).by(&owner))?;
-                Ok::<_, ApiError>(())
+                crate::platform::files::record(conn, &row)
             })
         })
         .await?;
@@ -132,21 +128,6 @@ fn accepted_kind(purpose: Purpose, bytes: &[u8]) -> Result<Kind, ApiError> {
     Kind::sniff(bytes).filter(|k| purpose.kinds().contains(k)).ok_or(CoreError::UnsupportedFileType.into())
 }
 
-/// A stored file's row.
-#[derive(Insertable)]
-#[diesel(table_name = files)]
-struct NewFile<'a> {
-    id: &'a str,
-    purpose: &'a str,
-    owner_id: &'a str,
-    content_type: &'a str,
-    size_bytes: i64,
-    sha256: &'a str,
-    storage_key: &'a str,
-    original_name: Option<&'a str>,
-    created_at: chrono::NaiveDateTime,
-}
-
 /// Downloads a file: public purposes to anyone, others to their owner and the roles their
 /// purpose names.
 #[utoipa::path(
@@ -168,22 +149,7 @@ async fn download(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let fid = id.clone();
-    let row: (String, String, String, String, Option<String>) = state
-        .db(move |conn| {
-            files::table
-                .find(&id)
-                .select((
-                    files::purpose,
-                    files::owner_id,
-                    files::content_type,
-                    files::storage_key,
-                    files::original_name,
-                ))
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let row = state.db(move |conn| crate::platform::files::stored(conn, &id)).await?;
     let (purpose, owner, content_type, key, name) = row;
     let purpose = Purpose::parse(&purpose).ok_or(ApiError::Internal)?;
     let allowed = purpose.may_read(&owner, user.as_ref()) || granted_by_domain(&state, &fid, user.as_ref()).await?;

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod payments;
 pub mod payments_http;
 pub mod ratelimit;
+pub mod sandbox;
 pub mod sms;
 pub mod webhooks;
 pub mod worker;

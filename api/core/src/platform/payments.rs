@@ -79,6 +79,21 @@ pub fn create_invoice(
     inv::table.find(&id).select(Invoice::as_select()).first(conn)
 }
 
+/// The person with this national code, who pays a manual invoice. (Core sits below identity, so
+/// it reads the person's id itself.)
+pub fn payer_by_national_code(conn: &mut DbConn, national_code: &str) -> QueryResult<Option<String>> {
+    use crate::db::schema::persons;
+    persons::table.filter(persons::national_code.eq(national_code)).select(persons::id).first(conn).optional()
+}
+
+/// The gateway's token for a pending invoice, as the payer is sent to pay.
+pub fn mark_started(conn: &mut DbConn, invoice_id: &str, authority: &str) -> QueryResult<()> {
+    diesel::update(inv::table.find(invoice_id).filter(inv::status.eq(status::PENDING)))
+        .set((inv::authority.eq(authority), inv::payment_started_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn get(conn: &mut DbConn, id: &str) -> QueryResult<Option<Invoice>> {
     inv::table.find(id).select(Invoice::as_select()).first(conn).optional()
 }

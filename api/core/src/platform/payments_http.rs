@@ -4,18 +4,17 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::{self, Event};
 use crate::auth::{AuthUser, Role};
-use crate::db::schema::{invoices as inv, persons, sandbox_payments as sp};
-use crate::db::{now, write_tx};
+use crate::db::write_tx;
 use crate::error::{ApiError, Msg};
 use crate::http::AppState;
 use crate::platform::payments::{self, Gateway, Invoice, SANDBOX_MERCHANT, Settlement};
+use crate::platform::sandbox::{self, NewSandboxPayment};
 use crate::refusals::CoreError;
 use crate::text::NationalCode;
 
@@ -103,18 +102,13 @@ async fn create_invoice(
     let invoice = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let payer: String = persons::table
-                    .filter(persons::national_code.eq(code.as_str()))
-                    .select(persons::id)
-                    .first(conn)
-                    .optional()?
-                    .ok_or_else(|| {
-                        ApiError::field(
-                            "payer_national_code",
-                            "این شخص ثبت‌نام نکرده است.",
-                            "No one with this national code is registered.",
-                        )
-                    })?;
+                let payer = payments::payer_by_national_code(conn, code.as_str())?.ok_or_else(|| {
+                    ApiError::field(
+                        "payer_national_code",
+                        "این شخص ثبت‌نام نکرده است.",
+                        "No one with this national code is registered.",
+                    )
+                })?;
                 let invoice = payments::create_invoice(conn, &payer, "manual", None, &description, body.amount_rials)?;
                 audit::record(conn, Event::new("invoice.issued", "invoice", Some(&invoice.id)).by(&actor))?;
                 Ok::<_, ApiError>(invoice)
@@ -224,9 +218,7 @@ async fn pay_invoice(
         })?;
     state
         .db(move |conn| {
-            diesel::update(inv::table.find(&invoice.id).filter(inv::status.eq(payments::status::PENDING)))
-                .set((inv::authority.eq(&authority), inv::payment_started_at.eq(now())))
-                .execute(conn)?;
+            payments::mark_started(conn, &invoice.id, &authority)?;
             Ok(())
         })
         .await?;
@@ -320,17 +312,13 @@ async fn sandbox_request(
     let a = authority.clone();
     state
         .db(move |conn| {
-            diesel::insert_into(sp::table)
-                .values((
-                    sp::authority.eq(&a),
-                    sp::amount_rials.eq(body.amount),
-                    sp::callback_url.eq(&body.callback_url),
-                    sp::description.eq(&body.description),
-                    sp::status.eq("pending"),
-                    sp::created_at.eq(now()),
-                ))
-                .execute(conn)?;
-            Ok(())
+            let row = NewSandboxPayment {
+                authority: &a,
+                amount_rials: body.amount,
+                callback_url: &body.callback_url,
+                description: &body.description,
+            };
+            Ok(sandbox::insert(conn, &row)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"data": {"code": 100, "message": "Success", "authority": authority, "fee_type": "Merchant", "fee": 0}, "errors": []})))
@@ -349,18 +337,14 @@ async fn sandbox_verify(state: web::Data<AppState>, body: web::Json<SandboxVerif
     let answer = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let row: Option<(i64, String, Option<String>)> = sp::table
-                    .find(&body.authority)
-                    .select((sp::amount_rials, sp::status, sp::ref_id))
-                    .first(conn)
-                    .optional()?;
+                let row = sandbox::for_verify(conn, &body.authority)?;
                 let Some((amount, status, ref_id)) = row else { return Ok(zarinpal_error(-54, "invalid authority")) };
                 if amount != body.amount {
                     return Ok(zarinpal_error(-50, "amount mismatch"));
                 }
                 match (status.as_str(), ref_id) {
                     ("paid", Some(r)) => {
-                        diesel::update(sp::table.find(&body.authority)).set(sp::status.eq("verified")).execute(conn)?;
+                        sandbox::mark_verified(conn, &body.authority)?;
                         Ok(serde_json::json!({"data": {"code": 100, "message": "Verified", "ref_id": r.parse::<i64>().unwrap_or(0), "card_pan": "6037**********1234"}, "errors": []}))
                     }
                     ("verified", Some(r)) => Ok(serde_json::json!({"data": {"code": 101, "message": "Verified", "ref_id": r.parse::<i64>().unwrap_or(0)}, "errors": []})),
@@ -400,16 +384,7 @@ async fn sandbox_show(
     sandbox_only(&state)?;
     let authority = authority.into_inner();
     let a = authority.clone();
-    let (amount_rials, description, status): (i64, String, String) = state
-        .db(move |conn| {
-            sp::table
-                .find(&a)
-                .select((sp::amount_rials, sp::description, sp::status))
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let (amount_rials, description, status) = state.db(move |conn| sandbox::shown(conn, &a)).await?;
     Ok(web::Json(SandboxPayment { authority, amount_rials, description, status }))
 }
 
@@ -421,32 +396,11 @@ pub struct SandboxDecision {
 
 async fn sandbox_decide(state: &AppState, authority: String, paid: bool) -> Result<SandboxDecision, ApiError> {
     let a = authority.clone();
-    let callback_url: String = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let (status, callback_url): (String, String) = sp::table
-                    .find(&a)
-                    .select((sp::status, sp::callback_url))
-                    .first(conn)
-                    .optional()?
-                    .ok_or(ApiError::NotFound)?;
-                if status != "pending" {
-                    return Err(CoreError::AlreadyDecided.into());
-                }
-                let ref_id: String = {
-                    let mut rng = rand::thread_rng();
-                    (0..10).map(|_| char::from(b'1' + rng.gen_range(0..9u8))).collect()
-                };
-                diesel::update(sp::table.find(&a))
-                    .set((
-                        sp::status.eq(if paid { "paid" } else { "cancelled" }),
-                        sp::ref_id.eq(paid.then_some(ref_id)),
-                    ))
-                    .execute(conn)?;
-                Ok(callback_url)
-            })
-        })
-        .await?;
+    let ref_id: Option<String> = paid.then(|| {
+        let mut rng = rand::thread_rng();
+        (0..10).map(|_| char::from(b'1' + rng.gen_range(0..9u8))).collect()
+    });
+    let callback_url = state.db(move |conn| write_tx(conn, |conn| sandbox::decide(conn, &a, ref_id))).await?;
     let sep = if callback_url.contains('?') { '&' } else { '?' };
     Ok(SandboxDecision {
         redirect_url: format!("{callback_url}{sep}Authority={authority}&Status={}", if paid { "OK" } else { "NOK" }),

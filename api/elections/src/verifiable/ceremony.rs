@@ -8,14 +8,14 @@ use anjoman_ballot_crypto::{ceremony, threshold};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, CurrentUser};
-use anjoman_core::db::schema::{election_trustees as tr, elections as el};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::trustees::{TrusteeDto, TrusteeRow, phase, trustee_dtos, trustees};
+use super::trustees::{
+    Message, TrusteeDto, TrusteeRow, clear_ceremony, phase, record_message, set_election_key, trustee_dtos, trustees,
+};
 use super::{invalid, my_row};
 use crate::errors::ElectionsError;
 use crate::model::Election;
@@ -125,7 +125,7 @@ pub async fn publish_transport(
                 }
                 proof.verify(&id, &ceremony::transport_label(j), &key).map_err(|x| invalid("transport", x))?;
                 let json = serde_json::to_string(&t).map_err(|_| ApiError::Internal)?;
-                diesel::update(tr::table.find((&id, j as i32))).set(tr::transport.eq(json)).execute(conn)?;
+                record_message(conn, &id, j, Message::Transport(&json))?;
                 audit::record(
                     conn,
                     Event::new("election.trustee_transport", "election", Some(&id)).by(&user.person_id),
@@ -179,7 +179,7 @@ pub async fn publish_dealing(
                     return Err(invalid("dealing", "one share for every trustee is needed"));
                 }
                 let json = serde_json::to_string(&d).map_err(|_| ApiError::Internal)?;
-                diesel::update(tr::table.find((&id, j as i32))).set(tr::dealing.eq(json)).execute(conn)?;
+                record_message(conn, &id, j, Message::Dealing(&json))?;
                 audit::record(conn, Event::new("election.trustee_dealing", "election", Some(&id)).by(&user.person_id))?;
                 ceremony_of(conn, &e, Some(&user))
             })
@@ -235,13 +235,11 @@ pub async fn confirm_share(
                         "This key does not match the published dealings.",
                     ));
                 }
-                diesel::update(tr::table.find((&id, j as i32)))
-                    .set(tr::verification_key.eq(&expected))
-                    .execute(conn)?;
+                record_message(conn, &id, j, Message::VerificationKey(&expected))?;
                 let rows = trustees(conn, &id)?;
                 if phase(&rows) == "done" {
                     let key = wire::point_hex(&threshold::election_key(&dealings));
-                    diesel::update(el::table.find(&id)).set(el::public_key.eq(key)).execute(conn)?;
+                    set_election_key(conn, &id, &key)?;
                 }
                 audit::record(
                     conn,
@@ -271,14 +269,7 @@ pub async fn restart_ceremony(
                 let e = store::get(conn, &id)?;
                 require_manager(&user, &e.association_id)?;
                 rules::require(e.state(), &[Status::Draft])?;
-                diesel::update(tr::table.filter(tr::election_id.eq(&id)))
-                    .set((
-                        tr::transport.eq(None::<String>),
-                        tr::dealing.eq(None::<String>),
-                        tr::verification_key.eq(None::<String>),
-                    ))
-                    .execute(conn)?;
-                diesel::update(el::table.find(&id)).set(el::public_key.eq(None::<String>)).execute(conn)?;
+                clear_ceremony(conn, &id)?;
                 audit::record(
                     conn,
                     Event::new("election.ceremony_restarted", "election", Some(&id)).by(&user.person_id),

@@ -9,7 +9,7 @@ use anjoman_ballot_crypto::wire::{self, BallotJson, ContestAggregateJson, Partia
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
-use anjoman_core::db::schema::{ballots as b, election_trustees as tr, elections as el};
+use anjoman_core::db::schema::{ballots as b, elections as el};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::AppState;
 use diesel::prelude::*;
@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::ceremony::{Ceremony, ceremony_of};
 use super::record::ballot_params;
-use super::trustees::{TrusteeRow, trustees};
+use super::trustees::{Message, TrusteeRow, record_message, trustees};
 use super::{invalid, my_row};
 use crate::errors::ElectionsError;
 use crate::model::Election;
@@ -109,7 +109,7 @@ pub async fn show_aggregate(
             let e = store::get(conn, &id)?;
             rules::require(e.state(), &[Status::Closed, Status::Tallied, Status::ResultsPublished])?;
             let contests = ensure_aggregate(conn, &e)?;
-            let ballots = b::table.filter(b::election_id.eq(&id)).count().get_result(conn)?;
+            let ballots = store::ballot_count(conn, &id)?;
             Ok(Aggregate { election_id: id, ballots, contests })
         })
         .await?;
@@ -170,9 +170,7 @@ pub async fn submit_partial(
                     .map_err(|_| ApiError::Internal)?;
                 rec::verify_partial(&id, &vk, &params, &sums, &pd).map_err(|x| invalid("partial_decryption", x))?;
                 let json = serde_json::to_string(&pd).map_err(|_| ApiError::Internal)?;
-                diesel::update(tr::table.find((&id, rows[i].trustee)))
-                    .set(tr::partial_decryption.eq(json))
-                    .execute(conn)?;
+                record_message(conn, &id, rows[i].trustee as u32, Message::PartialDecryption(&json))?;
                 audit::record(
                     conn,
                     Event::new("election.trustee_decrypted", "election", Some(&id)).by(&user.person_id),
@@ -196,6 +194,6 @@ pub fn decrypt_counts(conn: &mut DbConn, e: &Election) -> Result<Vec<rec::Contes
     if partials.len() < k {
         return Err(ElectionsError::AwaitingTrustees { needed: k, have: partials.len() }.into());
     }
-    let ballots: i64 = b::table.filter(b::election_id.eq(&e.id)).count().get_result(conn)?;
+    let ballots = store::ballot_count(conn, &e.id)?;
     rec::counts(&params, &sums, &partials[..k], k as u32, ballots.max(0) as u64).map_err(|_| ApiError::Internal)
 }

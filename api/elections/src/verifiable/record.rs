@@ -116,13 +116,7 @@ pub async fn bulletin_entry(
             if !store::get(conn, &id)?.state().public() {
                 return Err(ApiError::NotFound);
             }
-            let content: Option<String> = b::table
-                .filter(b::election_id.eq(&id))
-                .filter(b::tracking_code.eq(code.trim()))
-                .select(b::content)
-                .first(conn)
-                .optional()?;
-            let content = content.ok_or(ApiError::NotFound)?;
+            let content = store::ballot_content(conn, &id, code.trim())?.ok_or(ApiError::NotFound)?;
             Ok(BulletinEntry {
                 tracking_code: code.trim().to_owned(),
                 ballot: serde_json::from_str(&content).map_err(|_| ApiError::Internal)?,

@@ -114,6 +114,55 @@ pub fn set_trustees(conn: &mut DbConn, election: &str, codes: &[String], thresho
 }
 
 /// The trustees' national codes, in order.
+/// The elections (not cancelled) in which a person is a trustee, newest first.
+pub fn elections_of(conn: &mut DbConn, person: &str) -> QueryResult<Vec<String>> {
+    tr::table
+        .inner_join(el::table)
+        .filter(tr::person_id.eq(person))
+        .filter(el::status.ne(Status::Cancelled.as_str()))
+        .order(el::created_at.desc())
+        .select(tr::election_id)
+        .load(conn)
+}
+
+/// One ceremony message of trustee `j`, recorded in its row.
+pub enum Message<'a> {
+    Transport(&'a str),
+    Dealing(&'a str),
+    VerificationKey(&'a str),
+    PartialDecryption(&'a str),
+}
+
+pub fn record_message(conn: &mut DbConn, election: &str, j: u32, message: Message) -> QueryResult<()> {
+    let row = tr::table.find((election, j as i32));
+    match message {
+        Message::Transport(json) => diesel::update(row).set(tr::transport.eq(json)).execute(conn)?,
+        Message::Dealing(json) => diesel::update(row).set(tr::dealing.eq(json)).execute(conn)?,
+        Message::VerificationKey(key) => diesel::update(row).set(tr::verification_key.eq(key)).execute(conn)?,
+        Message::PartialDecryption(json) => diesel::update(row).set(tr::partial_decryption.eq(json)).execute(conn)?,
+    };
+    Ok(())
+}
+
+/// The election key, once every trustee confirmed its share.
+pub fn set_election_key(conn: &mut DbConn, election: &str, key: &str) -> QueryResult<()> {
+    diesel::update(el::table.find(election)).set(el::public_key.eq(key)).execute(conn)?;
+    Ok(())
+}
+
+/// Drops every message of the ceremony and the election key, to start over.
+pub fn clear_ceremony(conn: &mut DbConn, election: &str) -> QueryResult<()> {
+    diesel::update(tr::table.filter(tr::election_id.eq(election)))
+        .set((
+            tr::transport.eq(None::<String>),
+            tr::dealing.eq(None::<String>),
+            tr::verification_key.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    diesel::update(el::table.find(election)).set(el::public_key.eq(None::<String>)).execute(conn)?;
+    Ok(())
+}
+
 pub fn trustee_codes(conn: &mut DbConn, election: &str) -> QueryResult<Vec<String>> {
     Ok(trustees(conn, election)?.into_iter().map(|t| t.national_code).collect())
 }
@@ -179,15 +228,8 @@ pub struct Trusteeships {
 pub async fn my_trusteeships(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Trusteeships>, ApiError> {
     let out = state
         .db(move |conn| {
-            let mine: Vec<String> = tr::table
-                .inner_join(el::table)
-                .filter(tr::person_id.eq(&user.person_id))
-                .filter(el::status.ne(Status::Cancelled.as_str()))
-                .order(el::created_at.desc())
-                .select(tr::election_id)
-                .load(conn)?;
             let mut items = Vec::new();
-            for id in mine {
+            for id in elections_of(conn, &user.person_id)? {
                 let e = store::get(conn, &id)?;
                 let rows = trustees(conn, &id)?;
                 let Some(me) = rows.iter().find(|t| t.person_id == user.person_id) else { continue };

@@ -119,9 +119,7 @@ pub async fn cast_ballot(
                 }
                 // The same encrypted ballot twice (a replay of someone else's): refused before
                 // anything is written, so the transaction stays usable on PostgreSQL.
-                let replay: bool = diesel::select(diesel::dsl::exists(b::table.filter(b::tracking_code.eq(&tracking))))
-                    .get_result(conn)?;
-                if replay {
+                if in_box(conn, &tracking)? {
                     return Ok(Outcome::Refused(ElectionsError::DuplicateBallot.into()));
                 }
                 put_in_box(conn, &id, &user.person_id, &tracking, &content)?;
@@ -178,6 +176,11 @@ fn check_code(conn: &mut DbConn, election: &str, person: &str, code: &str) -> Re
         return Ok(Err(ElectionsError::SmsNotArrived.into()));
     }
     Ok(Ok(()))
+}
+
+/// Whether a ballot with this tracking code is in any box already.
+fn in_box(conn: &mut DbConn, tracking: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(b::table.filter(b::tracking_code.eq(tracking)))).get_result(conn)
 }
 
 /// Records that the person voted (the primary key refuses a second row, also under

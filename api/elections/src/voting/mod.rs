@@ -42,6 +42,18 @@ pub(crate) fn on_roll(conn: &mut DbConn, election: &str, person: &str) -> QueryR
         .get_result(conn)
 }
 
+/// The channel of the voter's newest confirmation code still valid, and when it was confirmed.
+fn live_code(conn: &mut DbConn, election: &str, person: &str) -> QueryResult<Option<(String, Option<NaiveDateTime>)>> {
+    vc::table
+        .filter(vc::election_id.eq(election))
+        .filter(vc::person_id.eq(person))
+        .filter(vc::expires_at.gt(now()))
+        .order(vc::created_at.desc())
+        .select((vc::channel, vc::confirmed_at))
+        .first(conn)
+        .optional()
+}
+
 pub(crate) fn has_voted(conn: &mut DbConn, election: &str, person: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(pa::table.filter(pa::election_id.eq(election)).filter(pa::person_id.eq(person))))
         .get_result(conn)
@@ -75,14 +87,7 @@ pub async fn my_vote(
             if !e.state().public() {
                 return Err(ApiError::NotFound);
             }
-            let code: Option<(String, Option<NaiveDateTime>)> = vc::table
-                .filter(vc::election_id.eq(&id))
-                .filter(vc::person_id.eq(&user.person_id))
-                .filter(vc::expires_at.gt(now()))
-                .order(vc::created_at.desc())
-                .select((vc::channel, vc::confirmed_at))
-                .first(conn)
-                .optional()?;
+            let code = live_code(conn, &id, &user.person_id)?;
             Ok(MyVote {
                 status: e.state(),
                 on_roll: on_roll(conn, &id, &user.person_id)?,

@@ -5,17 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind};
-use anjoman_core::db::schema::{persons, role_grants};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::http::{AppState, Hooks, client_ip};
 use anjoman_core::paging::Page;
 use anjoman_core::paging::page_bounds;
 use anjoman_core::text::NationalCode;
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::store::{self, GrantRow};
 use super::{
     ADMINISTERED, audit_scope, grant, grant_json, grantable, keeps_last_holder, may_administer, role_not_administered,
 };
@@ -38,46 +37,6 @@ pub struct RoleGrantDto {
     /// Who granted it; absent for grants made by the command line or the system.
     pub granted_by: Option<String>,
 }
-
-#[derive(Queryable)]
-struct GrantRow {
-    id: String,
-    person_id: String,
-    role: String,
-    scope_type: Option<String>,
-    scope_id: Option<String>,
-    granted_at: NaiveDateTime,
-    granted_by: Option<String>,
-    national_code: String,
-    first_name: String,
-    last_name: String,
-}
-
-type GrantColumns = (
-    role_grants::id,
-    role_grants::person_id,
-    role_grants::role,
-    role_grants::scope_type,
-    role_grants::scope_id,
-    role_grants::granted_at,
-    role_grants::granted_by,
-    persons::national_code,
-    persons::first_name,
-    persons::last_name,
-);
-
-const GRANT_COLUMNS: GrantColumns = (
-    role_grants::id,
-    role_grants::person_id,
-    role_grants::role,
-    role_grants::scope_type,
-    role_grants::scope_id,
-    role_grants::granted_at,
-    role_grants::granted_by,
-    persons::national_code,
-    persons::first_name,
-    persons::last_name,
-);
 
 fn dtos(conn: &mut DbConn, hooks: &Hooks, rows: Vec<GrantRow>) -> Result<Vec<RoleGrantDto>, ApiError> {
     let mut names: Vec<(ScopeKind, String, String)> = Vec::new();
@@ -157,21 +116,9 @@ pub async fn list_grants(
     let grants = user.grants.clone();
     let (total, items) = state
         .db(move |conn| {
-            let mut query = role_grants::table
-                .inner_join(persons::table)
-                .filter(role_grants::role.eq_any(&roles))
-                .order((role_grants::granted_at.desc(), role_grants::id))
-                .select(GRANT_COLUMNS)
-                .into_boxed();
-            if let Some(scope) = q.scope_id.as_deref().filter(|s| !s.is_empty()) {
-                query = query.filter(role_grants::scope_id.eq(scope.to_owned()));
-            }
-            query = match crate::store::person_match(q.q.as_deref().unwrap_or("")) {
-                Some(crate::store::PersonMatch::CodePrefix(p)) => query.filter(persons::national_code.like(p)),
-                Some(crate::store::PersonMatch::Name(p)) => query.filter(persons::search_name.like(p)),
-                None => query,
-            };
-            let rows: Vec<GrantRow> = query.load(conn)?;
+            let scope = q.scope_id.as_deref().filter(|s| !s.is_empty());
+            let found = crate::store::person_match(q.q.as_deref().unwrap_or(""));
+            let rows = store::grants(conn, &roles, scope, found.as_ref())?;
             let mine: Vec<GrantRow> = rows
                 .into_iter()
                 .filter(|r| {
@@ -270,11 +217,7 @@ pub async fn create_grant(
                 })?;
                 let id = grant(conn, &hooks, &user.person_id, Some(&ip), &person, body.role, scope.as_deref())?
                     .ok_or(IdentityError::AlreadyGranted)?;
-                let rows: Vec<GrantRow> = role_grants::table
-                    .inner_join(persons::table)
-                    .filter(role_grants::id.eq(&id))
-                    .select(GRANT_COLUMNS)
-                    .load(conn)?;
+                let rows = store::grant_rows(conn, &id)?;
                 dtos(conn, &hooks, rows)?.pop().ok_or(ApiError::Internal)
             })
         })
@@ -306,27 +249,15 @@ pub async fn revoke_grant(
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let row: Option<(String, String, Option<String>, Option<String>)> = role_grants::table
-                    .find(&id)
-                    .select((role_grants::person_id, role_grants::role, role_grants::scope_type, role_grants::scope_id))
-                    .first(conn)
-                    .optional()?;
-                let (person, role, scope_type, scope_id) = row.ok_or(ApiError::NotFound)?;
+                let (person, role, scope_type, scope_id) = store::grant(conn, &id)?.ok_or(ApiError::NotFound)?;
                 let role = Role::parse(&role).ok_or(ApiError::NotFound)?;
                 if !may_administer(&user.grants, role, scope_id.as_deref()) {
                     return Err(ApiError::Forbidden);
                 }
-                if keeps_last_holder(role) {
-                    let mut holders = role_grants::table.filter(role_grants::role.eq(role.as_str())).into_boxed();
-                    if let Some(scope) = &scope_id {
-                        holders = holders.filter(role_grants::scope_id.eq(scope.clone()));
-                    }
-                    let n: i64 = holders.count().get_result(conn)?;
-                    if n <= 1 {
-                        return Err(IdentityError::LastHolder.into());
-                    }
+                if keeps_last_holder(role) && store::holders(conn, role, scope_id.as_deref())? <= 1 {
+                    return Err(IdentityError::LastHolder.into());
                 }
-                diesel::delete(role_grants::table.find(&id)).execute(conn)?;
+                store::delete_grant(conn, &id)?;
                 let scope = scope_type.as_deref().and_then(ScopeKind::parse).zip(scope_id);
                 audit::record(
                     conn,

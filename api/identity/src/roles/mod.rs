@@ -17,6 +17,7 @@
 //! removed: grant the successor first.
 
 pub mod http;
+mod store;
 
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};

@@ -167,6 +167,60 @@ pub fn person_match(term: &str) -> Option<PersonMatch> {
     })
 }
 
+/// A pending SMS recovery: the code the person texts back (to no one when the national code
+/// is unknown, so the answer does not tell).
+pub fn insert_sms_recovery(
+    conn: &mut DbConn,
+    id: &str,
+    code: &str,
+    person: Option<&str>,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    use anjoman_core::db::schema::sms_recovery_requests as srr;
+    diesel::insert_into(srr::table)
+        .values((
+            srr::id.eq(id),
+            srr::code.eq(code),
+            srr::person_id.eq(person),
+            srr::status.eq("pending"),
+            srr::expires_at.eq(expires_at),
+            srr::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An SMS recovery's status and expiry.
+pub fn sms_recovery_state(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, NaiveDateTime)>> {
+    use anjoman_core::db::schema::sms_recovery_requests as srr;
+    srr::table.find(id).select((srr::status, srr::expires_at)).first(conn).optional()
+}
+
+/// One page of the people a search matches (everyone for none), by name, and their total.
+pub fn search_people(
+    conn: &mut DbConn,
+    found: Option<&PersonMatch>,
+    offset: i64,
+    per_page: i64,
+) -> QueryResult<(i64, Vec<Person>)> {
+    let filtered = || {
+        let query = persons::table.into_boxed();
+        match found {
+            Some(PersonMatch::CodePrefix(p)) => query.filter(persons::national_code.like(p.clone())),
+            Some(PersonMatch::Name(p)) => query.filter(persons::search_name.like(p.clone())),
+            None => query,
+        }
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((persons::last_name, persons::first_name, persons::id))
+        .offset(offset)
+        .limit(per_page)
+        .select(Person::as_select())
+        .load(conn)?;
+    Ok((total, rows))
+}
+
 /// Grants a role (with its scope) unless the person already holds exactly that grant; returns
 /// the new grant's id, or `None` when it was already held.
 pub fn grant_role(

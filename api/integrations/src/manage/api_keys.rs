@@ -99,10 +99,7 @@ fn load_key(conn: &mut DbConn, id: &str) -> Result<ApiKey, ApiError> {
 pub async fn list_keys(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<KeyDto>>, ApiError> {
     let owners = owners_of(&user);
     let keys = state
-        .db(move |conn| {
-            let all: Vec<ApiKey> = k::table.order(k::created_at.desc()).select(ApiKey::as_select()).load(conn)?;
-            Ok(all.into_iter().filter(|key| owners.contains(&key.owner())).collect::<Vec<_>>())
-        })
+        .db(move |conn| Ok(all_keys(conn)?.into_iter().filter(|key| owners.contains(&key.owner())).collect::<Vec<_>>()))
         .await?;
     Ok(web::Json(keys.iter().map(key_dto).collect()))
 }
@@ -180,9 +177,7 @@ pub async fn rotate_key(
                     return Err(IntegrationsError::KeyRevoked.into());
                 }
                 let (_, secret) = keys::generate();
-                diesel::update(k::table.find(&id))
-                    .set((k::secret_hash.eq(keys::secret_hash(&secret)), k::rotated_at.eq(Some(now()))))
-                    .execute(conn)?;
+                replace_secret(conn, &id, &secret)?;
                 audit::record(conn, Event::new("api_key.rotated", "api_key", Some(&id)).by(&user.person_id))?;
                 Ok(IssuedKey { key: key_dto(&load_key(conn, &id)?), secret: keys::full_key(&id, &secret) })
             })
@@ -211,7 +206,7 @@ pub async fn revoke_key(
                 let key = load_key(conn, &id)?;
                 may_manage(&user, &key.owner())?;
                 if key.revoked_at.is_none() {
-                    diesel::update(k::table.find(&id)).set(k::revoked_at.eq(Some(now()))).execute(conn)?;
+                    mark_revoked(conn, &id)?;
                     audit::record(conn, Event::new("api_key.revoked", "api_key", Some(&id)).by(&user.person_id))?;
                 }
                 load_key(conn, &id)
@@ -307,5 +302,23 @@ fn insert_key(conn: &mut DbConn, id: &str, secret: &str, form: &KeyForm, by: &st
             k::window_uses.eq(0),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Every key, newest first.
+fn all_keys(conn: &mut DbConn) -> QueryResult<Vec<ApiKey>> {
+    k::table.order(k::created_at.desc()).select(ApiKey::as_select()).load(conn)
+}
+
+/// A key's new secret (only its hash is kept).
+fn replace_secret(conn: &mut DbConn, id: &str, secret: &str) -> QueryResult<()> {
+    diesel::update(k::table.find(id))
+        .set((k::secret_hash.eq(keys::secret_hash(secret)), k::rotated_at.eq(Some(now()))))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn mark_revoked(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(k::table.find(id)).set(k::revoked_at.eq(Some(now()))).execute(conn)?;
     Ok(())
 }

@@ -80,8 +80,8 @@ pub async fn catalogue(state: web::Data<AppState>, user: AuthUser) -> Result<web
         .db(move |conn| {
             let mut out = Vec::new();
             for o in owners {
-                let names: Option<(String, String)> = match &o.province_id {
-                    Some(p) => pr::table.find(p).select((pr::name_fa, pr::name_en)).first(conn).optional()?,
+                let names = match &o.province_id {
+                    Some(p) => province_names(conn, p)?,
                     None => None,
                 };
                 let (province_name, province_name_en) = names.unzip();
@@ -108,4 +108,9 @@ pub(crate) fn province_exists(conn: &mut DbConn, owner: &Owner, errors: &mut Fie
         errors.add("province_id", Msg::new("این استان شناخته نیست.", "Unknown province."));
     }
     Ok(())
+}
+
+/// A province's names in Persian and English.
+fn province_names(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, String)>> {
+    pr::table.find(id).select((pr::name_fa, pr::name_en)).first(conn).optional()
 }

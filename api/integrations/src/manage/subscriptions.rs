@@ -131,14 +131,7 @@ fn checked_events(kind: OwnerKind, events: &[String], errors: &mut FieldErrors) 
 #[get("/integrations/webhooks")]
 pub async fn list_webhooks(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<WebhookDto>>, ApiError> {
     let owners = owners_of(&user);
-    let rows: Vec<WebhookRow> = state
-        .db(|conn| {
-            Ok(ws::table
-                .order(ws::created_at.desc())
-                .select((ws::id, ws::owner_kind, ws::province_id, ws::url, ws::events, ws::active, ws::created_at))
-                .load(conn)?)
-        })
-        .await?;
+    let rows: Vec<WebhookRow> = state.db(|conn| Ok(all_webhooks(conn)?)).await?;
     Ok(web::Json(rows.into_iter().map(webhook_dto).filter(|w| owners.contains(&webhook_owner(w))).collect()))
 }
 
@@ -174,19 +167,18 @@ pub async fn create_webhook(
                 let id = new_id();
                 let (_, secret) = keys::generate();
                 let secret = format!("whsec_{secret}");
-                diesel::insert_into(ws::table)
-                    .values((
-                        ws::id.eq(&id),
-                        ws::owner_kind.eq(owner.kind.as_str()),
-                        ws::province_id.eq(&owner.province_id),
-                        ws::url.eq(&url),
-                        ws::events.eq(&events),
-                        ws::secret.eq(&secret),
-                        ws::active.eq(true),
-                        ws::created_by.eq(&user.person_id),
-                        ws::created_at.eq(now()),
-                    ))
-                    .execute(conn)?;
+                let row = WebhookInsert {
+                    id: &id,
+                    owner_kind: owner.kind.as_str(),
+                    province_id: owner.province_id.as_deref(),
+                    url: &url,
+                    events: &events,
+                    secret: &secret,
+                    active: true,
+                    created_by: &user.person_id,
+                    created_at: now(),
+                };
+                insert_webhook(conn, &row)?;
                 audit::record(
                     conn,
                     Event::new("webhook.created", "webhook", Some(&id))
@@ -226,9 +218,7 @@ pub async fn update_webhook(
                 let url = checked_url(&body.url, allow_private, &mut errors);
                 let events = checked_events(before.owner, &body.events, &mut errors);
                 errors.into_result()?;
-                diesel::update(ws::table.find(&id))
-                    .set((ws::url.eq(&url), ws::events.eq(&events), ws::active.eq(body.active)))
-                    .execute(conn)?;
+                set_webhook(conn, &id, &url, &events, body.active)?;
                 audit::record(
                     conn,
                     Event::new("webhook.updated", "webhook", Some(&id)).by(&user.person_id).states(
@@ -349,4 +339,39 @@ pub async fn redeliver(
         })
         .await?;
     Ok((web::Json(out), actix_web::http::StatusCode::CREATED))
+}
+
+/// Every subscription, newest first.
+fn all_webhooks(conn: &mut DbConn) -> QueryResult<Vec<WebhookRow>> {
+    ws::table
+        .order(ws::created_at.desc())
+        .select((ws::id, ws::owner_kind, ws::province_id, ws::url, ws::events, ws::active, ws::created_at))
+        .load(conn)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = ws)]
+struct WebhookInsert<'a> {
+    id: &'a str,
+    owner_kind: &'a str,
+    province_id: Option<&'a str>,
+    url: &'a str,
+    events: &'a str,
+    secret: &'a str,
+    active: bool,
+    created_by: &'a str,
+    created_at: NaiveDateTime,
+}
+
+fn insert_webhook(conn: &mut DbConn, row: &WebhookInsert) -> QueryResult<()> {
+    diesel::insert_into(ws::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// A subscription's address, events and whether it is active.
+fn set_webhook(conn: &mut DbConn, id: &str, url: &str, events: &str, active: bool) -> QueryResult<()> {
+    diesel::update(ws::table.find(id))
+        .set((ws::url.eq(url), ws::events.eq(events), ws::active.eq(active)))
+        .execute(conn)?;
+    Ok(())
 }
