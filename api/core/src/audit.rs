@@ -105,7 +105,7 @@ impl<'a> Event<'a> {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 pub struct Entry {
     pub seq: i64,
@@ -167,22 +167,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<i64> {
         scope: scope.map(|s| s.key()),
     };
     entry.hash = entry_hash(&entry);
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::seq.eq(entry.seq),
-            audit_log::at.eq(entry.at),
-            audit_log::actor_id.eq(&entry.actor_id),
-            audit_log::action.eq(&entry.action),
-            audit_log::object_type.eq(&entry.object_type),
-            audit_log::object_id.eq(&entry.object_id),
-            audit_log::before_state.eq(&entry.before_state),
-            audit_log::after_state.eq(&entry.after_state),
-            audit_log::ip.eq(&entry.ip),
-            audit_log::prev_hash.eq(&entry.prev_hash),
-            audit_log::hash.eq(&entry.hash),
-            audit_log::scope.eq(&entry.scope),
-        ))
-        .execute(conn)?;
+    diesel::insert_into(audit_log::table).values(&entry).execute(conn)?;
     diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&entry.hash)).execute(conn)?;
     Ok(seq)
 }

@@ -12,7 +12,7 @@ use actix_web::{post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
-use anjoman_core::db::schema::{engineer_degrees as dg, engineering_orgs as org, engineers as en, provinces as pr};
+use anjoman_core::db::schema::{engineering_orgs as org, engineers as en, provinces as pr};
 use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
 use anjoman_core::import::{Rejections, all_or_none, no_rows, read_sheet};
@@ -22,6 +22,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::record::model::{DegreeForm, NewDegree};
 use crate::rules::{DegreeLevel, Discipline};
 use crate::shared::expert_of;
 
@@ -306,20 +307,25 @@ fn write_rows(conn: &mut DbConn, rows: &[Row]) -> Result<usize, ApiError> {
             ))
             .execute(conn)?;
         for d in &r.degrees {
-            diesel::insert_into(dg::table)
-                .values((
-                    dg::id.eq(new_id()),
-                    dg::engineer_id.eq(&person),
-                    dg::level.eq(d.level.as_str()),
-                    dg::discipline.eq(d.discipline.as_str()),
-                    dg::orientation.eq(&d.orientation),
-                    dg::university.eq(&d.university),
-                    dg::graduated_on.eq(d.graduated_on),
-                    dg::verified.eq(true),
-                    dg::created_at.eq(at),
-                    dg::updated_at.eq(at),
-                ))
-                .execute(conn)?;
+            let form = DegreeForm {
+                level: d.level.as_str(),
+                discipline: d.discipline.as_str(),
+                orientation: d.orientation.clone(),
+                university: d.university.clone(),
+                graduated_on: d.graduated_on,
+                inquiry_code: None,
+                letter_file_id: None,
+                image_file_id: None,
+            };
+            let row = NewDegree {
+                id: new_id(),
+                engineer_id: person.clone(),
+                form,
+                verified: true,
+                created_at: at,
+                updated_at: at,
+            };
+            crate::record::store::insert_degree(conn, &row)?;
         }
         anjoman_identity::store::grant_role(conn, &person, Role::Engineer, None, None)?;
     }

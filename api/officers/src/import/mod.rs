@@ -11,7 +11,7 @@ use actix_web::{post, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role, ScopeKind, password};
-use anjoman_core::db::schema::{branches as br, cooperations as co, distributors as di, officers as o};
+use anjoman_core::db::schema::{branches as br, distributors as di, officers as o};
 use anjoman_core::db::{DbConn, new_id, now};
 use anjoman_core::http::AppState;
 use anjoman_core::import::{Rejections, all_or_none};
@@ -21,6 +21,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use rows::{MAX_BYTES, parse};
+
+use crate::distributors::model::{NewBranch, NewCoop, NewDistributor};
+use crate::distributors::rules::CoopStatus;
+use crate::registration::model::NewOfficer;
+use crate::{distributors, registration};
 
 #[derive(Deserialize, IntoParams)]
 pub struct OfficerImportQuery {
@@ -195,23 +200,23 @@ fn write_row(
             anjoman_identity::rules::ProfileChanges { birth_date: Some(Some(r.birth_date)), ..Default::default() };
         anjoman_identity::store::update_person(conn, &officer, &birth)?;
     }
-    diesel::insert_into(o::table)
-        .values((
-            o::person_id.eq(&officer),
-            o::father_name.eq(&r.father_name),
-            o::gender.eq(r.gender),
-            o::id_card_number.eq(&r.id_card_number),
-            o::address.eq(&r.address),
-            o::province_id.eq(&r.province),
-            o::city_id.eq(&r.city),
-            o::field.eq(&r.field),
-            o::degree_level.eq(r.degree.as_str()),
-            o::documents.eq("[]"),
-            o::qualified_at.eq(Some(at)),
-            o::created_at.eq(at),
-            o::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    let row = NewOfficer {
+        person_id: &officer,
+        father_name: &r.father_name,
+        gender: r.gender,
+        id_card_number: &r.id_card_number,
+        phone: None,
+        address: &r.address,
+        province_id: &r.province,
+        city_id: &r.city,
+        field: &r.field,
+        degree_level: r.degree.as_str(),
+        documents: "[]".into(),
+        qualified_at: Some(at),
+        created_at: at,
+        updated_at: at,
+    };
+    registration::store::insert(conn, &row)?;
     anjoman_identity::store::grant_role(conn, &officer, Role::TechnicalOfficer, None, None)?;
     let Some((name, kind, manager_code)) = &r.distributor else { return Ok(()) };
     let found: Option<String> = di::table.filter(di::name.eq(name)).select(di::id).first(conn).optional()?;
@@ -221,15 +226,8 @@ fn write_row(
             let (manager, created) = ensure_account(conn, config, manager_code, "مدیر", name, None, None, None)?;
             tally.new_accounts += usize::from(created);
             let id = new_id();
-            diesel::insert_into(di::table)
-                .values((
-                    di::id.eq(&id),
-                    di::name.eq(name),
-                    di::kind.eq(*kind),
-                    di::manager_id.eq(&manager),
-                    di::created_at.eq(at),
-                ))
-                .execute(conn)?;
+            let row = NewDistributor { id: &id, name, kind, manager_id: &manager, created_at: at };
+            distributors::store::insert_distributor(conn, &row)?;
             anjoman_identity::store::grant_role(
                 conn,
                 &manager,
@@ -253,33 +251,31 @@ fn write_row(
         Some((id, None)) => id,
         other => {
             let id = new_id();
-            diesel::insert_into(br::table)
-                .values((
-                    br::id.eq(&id),
-                    br::distributor_id.eq(&distributor),
-                    br::name.eq(if other.is_none() { "دفتر مرکزی" } else { "شعبه" }),
-                    br::is_central.eq(other.is_none()),
-                    br::province_id.eq(&r.province),
-                    br::city_id.eq(&r.city),
-                    br::address.eq(&r.address),
-                    br::created_at.eq(at),
-                ))
-                .execute(conn)?;
+            let row = NewBranch {
+                id: &id,
+                distributor_id: &distributor,
+                name: if other.is_none() { "دفتر مرکزی" } else { "شعبه" },
+                is_central: other.is_none(),
+                province_id: &r.province,
+                city_id: &r.city,
+                address: &r.address,
+                created_at: at,
+            };
+            distributors::store::insert_branch(conn, &row)?;
             id
         }
     };
-    diesel::update(br::table.find(&branch)).set(br::officer_id.eq(&officer)).execute(conn)?;
-    diesel::insert_into(co::table)
-        .values((
-            co::id.eq(new_id()),
-            co::branch_id.eq(&branch),
-            co::distributor_id.eq(&distributor),
-            co::officer_id.eq(&officer),
-            co::province_id.eq(&r.province),
-            co::status.eq("active"),
-            co::created_at.eq(at),
-            co::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    distributors::store::seat_officer(conn, &branch, &officer)?;
+    let row = NewCoop {
+        id: &new_id(),
+        branch_id: &branch,
+        distributor_id: &distributor,
+        officer_id: &officer,
+        province_id: &r.province,
+        status: CoopStatus::Active.as_str(),
+        created_at: at,
+        updated_at: at,
+    };
+    distributors::store::insert_coop(conn, &row)?;
     Ok(())
 }

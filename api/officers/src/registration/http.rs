@@ -176,6 +176,7 @@ pub async fn register_officer(
                         field: &field,
                         degree_level: &b.degree_level,
                         documents: files_json(&b.documents),
+                        qualified_at: None,
                         created_at: at,
                         updated_at: at,
                     },

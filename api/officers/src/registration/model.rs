@@ -50,6 +50,8 @@ pub struct NewOfficer<'a> {
     pub field: &'a str,
     pub degree_level: &'a str,
     pub documents: String,
+    /// Set for a qualified officer brought in by an import; a registering officer has none.
+    pub qualified_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
