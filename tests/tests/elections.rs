@@ -189,6 +189,14 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
     app.post("/api/v1/auth/recovery/sms", None, &json!({"national_code": members[0].code}))
         .await
         .expect_error(409, "sms_recovery_unavailable");
+    // ... and so is the password (guide 001: changed only before voting opens); the current one
+    // still signs in, and a person outside the association changes theirs.
+    let change = json!({"current_password": GOOD_PASSWORD, "new_password": "Another-Pass-1405"});
+    let locked = app.post("/api/v1/auth/change-password", Some(&members[1].token), &change).await;
+    assert!(locked.expect_error(409, "password_locked")["message"].as_str().unwrap().contains("پیش از آغاز رأی‌گیری"));
+    app.login(&members[1].code, GOOD_PASSWORD).await.expect_status(200);
+    let stranger = person(&app, "بیرونی").await;
+    app.post("/api/v1/auth/change-password", Some(&stranger.token), &change).await.expect_status(204);
 
     // Voter 0 and voter 1 ask for codes by e-mail; a code of another voter does not work.
     let (v0, v1, v2) = (&members[0], &members[1], &members[2]);
@@ -302,6 +310,8 @@ async fn an_election_runs_from_draft_to_published_results(backend: Backend) {
 
     // Closed by the worker; counted; published.
     wait_for_status(&app, &id, "closed").await;
+    // Once voting has closed the password changes again.
+    app.post("/api/v1/auth/change-password", Some(&members[1].token), &change).await.expect_status(204);
     cast(&app, &members[3].token, &id, &early_ballot, "123456").await.expect_error(409, "voting_closed");
     // The count needs two trustees' partial decryptions, each checked by its proof.
     let tally = format!("/api/v1/elections/{id}/tally");

@@ -91,6 +91,17 @@ test('a member votes and checks the ballot box', async ({ scenario, lang, t }) =
       await page.goto(`${server.base}/elections/${id}/vote`);
       await page.getByTestId('vote-blocked').waitFor();
       expect.soft((await page.getByTestId('vote-blocked').innerText()).includes(fa ? 'پیش‌تر ثبت شده' : 'already cast'), `${tag}: voting again is refused`).toBeTruthy();
+
+      s.stage = 'the password is locked while the election is open';
+      s.expected.add(409);
+      await page.goto(`${server.base}/change-password`);
+      await page.getByRole('heading', { level: 1, name: t.changePassword.title }).waitFor();
+      await page.getByLabel(t.fields.currentPassword).fill('Anjoman-Demo-1403');
+      await page.getByLabel(t.fields.newPassword).fill('Another-Pass-1405');
+      await page.getByLabel(t.fields.passwordRepeat).fill('Another-Pass-1405');
+      await page.getByRole('button', { name: t.changePassword.submit }).click();
+      await page.getByRole('alert').getByText(fa ? 'پیش از آغاز رأی‌گیری' : 'before voting opens', { exact: false }).waitFor();
+      // the voter is told the password changes only before voting opens
     });
   } finally {
     smtp.close();

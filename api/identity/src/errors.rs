@@ -36,6 +36,9 @@ pub enum IdentityError {
     SmsRecoveryUnavailable(Msg),
     /// The personal page is locked, for another domain's reason (an open election).
     ProfileLocked(Msg),
+    /// The password cannot change while an election of the person's associations is open
+    /// (guide 001: change it before voting opens).
+    PasswordLocked,
     /// An inbound SMS whose body has the wrong shape (400).
     InvalidSmsBody(String),
     /// The same inbound SMS delivered twice.
@@ -58,6 +61,7 @@ impl Refusal for IdentityError {
             Self::SmsRecoveryNotForAdmins => "sms_recovery_not_for_admins",
             Self::SmsRecoveryUnavailable(_) => "sms_recovery_unavailable",
             Self::ProfileLocked(_) => "profile_locked",
+            Self::PasswordLocked => "password_locked",
             Self::InvalidSmsBody(_) => "invalid_body",
             Self::DuplicateSms => "duplicate",
         }
@@ -105,6 +109,10 @@ impl Refusal for IdentityError {
                 "SMS recovery is not available to association administrators; use the code sent to your mobile and e-mail.",
             ),
             Self::SmsRecoveryUnavailable(reason) | Self::ProfileLocked(reason) => reason.clone(),
+            Self::PasswordLocked => Msg::new(
+                "در زمان برگزاری انتخابات انجمن شما رمز عبور تغییر نمی‌کند؛ رمز را پیش از آغاز رأی‌گیری تغییر دهید. رأی دادن با رمز کنونی ممکن است.",
+                "Your password cannot change while an election of your association is open; change it before voting opens. You can vote with your current password.",
+            ),
             Self::InvalidSmsBody(why) => {
                 Msg::new(format!("ساختار پیام نادرست است: {why}"), format!("The message has the wrong shape: {why}"))
             }
@@ -144,6 +152,7 @@ mod tests {
             SmsRecoveryNotForAdmins,
             SmsRecoveryUnavailable(reason()),
             ProfileLocked(Msg::new("رأی‌گیری باز است.", "Voting is open.")),
+            PasswordLocked,
             InvalidSmsBody("missing field `text`".into()),
             DuplicateSms,
         ]);

@@ -358,7 +358,8 @@ pub struct ChangePasswordRequest {
 }
 
 /// Changes the caller's password; allowed (and required) when a change is forced. Other
-/// sessions of the person are signed out.
+/// sessions of the person are signed out. Refused (`password_locked`) while an election of one
+/// of the person's associations is open, as the personal page is (guide 001).
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -367,6 +368,7 @@ pub struct ChangePasswordRequest {
         (status = 204, description = "Changed"),
         (status = 400, description = "The new password does not meet the policy", body = anjoman_core::error::ErrorBody),
         (status = 401, description = "Not signed in", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`password_locked`: an election of the person's associations is open", body = anjoman_core::error::ErrorBody),
         (status = 429, description = "Too many wrong current passwords", body = anjoman_core::error::ErrorBody),
     )
 )]
@@ -379,8 +381,14 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let person_id = user.person_id.clone();
+    let hooks = state.hooks.clone();
     let (person, account) = state
         .db(move |conn| {
+            for lock in &hooks.profile_locks {
+                if lock(conn, &person_id)?.is_some() {
+                    return Err(IdentityError::PasswordLocked.into());
+                }
+            }
             let p = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
             let a = store::account(conn, &person_id)?.ok_or(ApiError::NotFound)?;
             Ok((p, a))

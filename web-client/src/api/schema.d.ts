@@ -283,7 +283,8 @@ export interface paths {
         put?: never;
         /**
          * Changes the caller's password; allowed (and required) when a change is forced. Other
-         *     sessions of the person are signed out.
+         *     sessions of the person are signed out. Refused (`password_locked`) while an election of one
+         *     of the person's associations is open, as the personal page is (guide 001).
          */
         post: operations["change_password"];
         delete?: never;
@@ -6308,6 +6309,15 @@ export interface operations {
             };
             /** @description `forbidden`, or `password_change_required` until the password is changed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `password_locked`: an election of the person's associations is open */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
