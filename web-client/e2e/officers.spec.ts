@@ -105,5 +105,15 @@ test('a technical officer is qualified through deficiencies, a fix, approval and
     expect.soft(qualified.includes(fa ? 'احراز صلاحیت از' : 'Qualified since'), `${tag}: qualified once the payment is verified: ${qualified}`).toBeTruthy();
     await axe(page, `${tag} officer qualified`);
     await page.screenshot({ path: shot('23-officer-qualified'), fullPage: true });
+
+    s.stage = "the qualified officer corrects the father's name and ID-card number without an amendment";
+    await page.locator('#contact-father').fill('محمدرضا');
+    await page.locator('#contact-id-card').fill('۱۲۳۴۵۶');
+    await page.getByRole('button', { name: t.profile.save }).click();
+    await page.getByText(t.profile.saved).waitFor();
+    await page.reload();
+    await page.locator('#contact-father').waitFor();
+    expect.soft(await page.locator('#contact-father').inputValue(), `${tag}: the father's name is kept`).toBe('محمدرضا');
+    expect.soft(await page.locator('#contact-id-card').inputValue(), `${tag}: the ID-card number is kept in ASCII digits`).toBe('123456');
   });
 });

@@ -357,6 +357,16 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
+/// `password_locked` while a domain locks the person's page (an open election).
+fn password_unlocked(conn: &mut DbConn, hooks: &anjoman_core::http::Hooks, person: &str) -> Result<(), ApiError> {
+    for lock in &hooks.profile_locks {
+        if lock(conn, person)?.is_some() {
+            return Err(IdentityError::PasswordLocked.into());
+        }
+    }
+    Ok(())
+}
+
 /// Changes the caller's password; allowed (and required) when a change is forced. Other
 /// sessions of the person are signed out. Refused (`password_locked`) while an election of one
 /// of the person's associations is open, as the personal page is (guide 001).
@@ -384,11 +394,7 @@ pub async fn change_password(
     let hooks = state.hooks.clone();
     let (person, account) = state
         .db(move |conn| {
-            for lock in &hooks.profile_locks {
-                if lock(conn, &person_id)?.is_some() {
-                    return Err(IdentityError::PasswordLocked.into());
-                }
-            }
+            password_unlocked(conn, &hooks, &person_id)?;
             let p = store::person(conn, &person_id)?.ok_or(ApiError::NotFound)?;
             let a = store::account(conn, &person_id)?.ok_or(ApiError::NotFound)?;
             Ok((p, a))

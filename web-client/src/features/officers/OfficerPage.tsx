@@ -272,7 +272,15 @@ function NewRequest({ officer }: { officer: Officer }) {
 /** The free edits (TO-06): refused while a request is in progress. */
 function Contacts({ officer }: { officer: Officer }) {
   const { t } = useTranslation();
-  const [v, setV] = useState({ phone: officer.phone ?? '', mobile: officer.mobile ?? '', email: officer.email ?? '', address: officer.address });
+  const [v, setV] = useState({
+    phone: officer.phone ?? '',
+    mobile: officer.mobile ?? '',
+    email: officer.email ?? '',
+    address: officer.address,
+    father_name: officer.father_name,
+    gender: officer.gender,
+    id_card_number: officer.id_card_number,
+  });
   const save = useEditMyOfficer();
   const locked = Boolean(officer.current_request);
   return (
@@ -285,12 +293,30 @@ function Contacts({ officer }: { officer: Officer }) {
       {save.isSuccess && <Alert severity="success" sx={{ mb: 1 }}>{t('profile.saved')}</Alert>}
       <Stack spacing={2}>
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+          <TextField id="contact-father" label={t('officers.fatherName')} value={v.father_name} onChange={(e) => setV({ ...v, father_name: e.target.value })} fullWidth disabled={locked} />
+          <TextField id="contact-gender" select label={t('officers.gender')} value={v.gender} onChange={(e) => setV({ ...v, gender: e.target.value })} sx={{ minWidth: 160 }} disabled={locked}>
+            <MenuItem value="female">{t('officers.genders.female')}</MenuItem>
+            <MenuItem value="male">{t('officers.genders.male')}</MenuItem>
+          </TextField>
+        </Stack>
+        <TextField id="contact-id-card" label={t('officers.idCard')} value={v.id_card_number} onChange={(e) => setV({ ...v, id_card_number: e.target.value })} fullWidth disabled={locked} slotProps={{ htmlInput: { inputMode: 'numeric', dir: 'ltr' } }} />
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
           <TextField id="contact-mobile" label={t('fields.mobile')} value={v.mobile} onChange={(e) => setV({ ...v, mobile: e.target.value })} fullWidth disabled={locked} slotProps={{ htmlInput: { dir: 'ltr' } }} />
           <TextField id="contact-phone" label={t('officers.phone')} value={v.phone} onChange={(e) => setV({ ...v, phone: e.target.value })} fullWidth disabled={locked} slotProps={{ htmlInput: { dir: 'ltr' } }} />
         </Stack>
         <TextField id="contact-email" label={t('fields.email')} value={v.email} onChange={(e) => setV({ ...v, email: e.target.value })} fullWidth disabled={locked} slotProps={{ htmlInput: { dir: 'ltr' } }} />
         <TextField id="contact-address" label={t('officers.address')} value={v.address} onChange={(e) => setV({ ...v, address: e.target.value })} fullWidth multiline disabled={locked} />
-        <Button variant="outlined" disabled={locked || save.isPending} onClick={() => save.mutate({ phone: toAsciiDigits(v.phone), mobile: toAsciiDigits(v.mobile), email: v.email, address: v.address })} sx={{ alignSelf: 'flex-start' }}>
+        <Button variant="outlined" disabled={locked || save.isPending} onClick={() =>
+            save.mutate({
+              phone: toAsciiDigits(v.phone),
+              mobile: toAsciiDigits(v.mobile),
+              email: v.email,
+              address: v.address,
+              father_name: v.father_name,
+              gender: v.gender,
+              id_card_number: toAsciiDigits(v.id_card_number),
+            })
+          } sx={{ alignSelf: 'flex-start' }}>
           {t('profile.save')}
         </Button>
       </Stack>
