@@ -179,7 +179,7 @@ pub async fn add_reviewer(
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                if !province_exists(conn, &province)? {
+                if !anjoman_core::db::province_exists(conn, &province)? {
                     return Err(ApiError::NotFound);
                 }
                 let person = anjoman_identity::store::account_by_code(conn, code.as_str())?.ok_or_else(|| {
@@ -213,8 +213,4 @@ fn set_allowed_fields(conn: &mut DbConn, list: &[OfficerField]) -> QueryResult<(
         }
     }
     Ok(())
-}
-
-fn province_exists(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(pr::table.find(id))).get_result(conn)
 }

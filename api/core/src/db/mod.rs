@@ -172,6 +172,13 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+/// Whether a province of the reference divisions of Iran exists (every domain may read them).
+pub fn province_exists(conn: &mut DbConn, id: &str) -> diesel::QueryResult<bool> {
+    use diesel::prelude::*;
+    use schema::provinces as pr;
+    diesel::select(diesel::dsl::exists(pr::table.find(id))).get_result(conn)
+}
+
 /// A new random identifier for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

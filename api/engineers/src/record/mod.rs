@@ -102,7 +102,7 @@ fn check_file(conn: &mut DbConn, id: &str, owner: &str, field: &str, e: &mut Fie
 }
 
 fn province_exists(conn: &mut DbConn, e: &mut FieldErrors, field: &str, id: &str) -> Result<(), ApiError> {
-    if !store::province_exists(conn, id)? {
+    if !anjoman_core::db::province_exists(conn, id)? {
         e.add(field, Msg::new("استان شناخته نیست.", "Unknown province."));
     }
     Ok(())

@@ -4,7 +4,7 @@
 use anjoman_core::ApiError;
 use anjoman_core::db::schema::{
     engineer_addresses as ad, engineer_contacts as ct, engineer_degrees as dg, engineer_documents as dc,
-    engineer_relatives as rl, engineers as en, provinces as pr,
+    engineer_relatives as rl, engineers as en,
 };
 use anjoman_core::db::{DbConn, now};
 use diesel::prelude::*;
@@ -21,10 +21,6 @@ fn one(n: usize) -> Result<(), ApiError> {
 
 pub fn touch(conn: &mut DbConn, me: &str) -> QueryResult<()> {
     diesel::update(en::table.find(me)).set(en::updated_at.eq(now())).execute(conn).map(drop)
-}
-
-pub fn province_exists(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    Ok(pr::table.find(id).select(pr::id).first::<String>(conn).optional()?.is_some())
 }
 
 pub fn save_main(conn: &mut DbConn, me: &str, form: &MainForm) -> QueryResult<()> {

@@ -103,7 +103,7 @@ pub async fn catalogue(state: web::Data<AppState>, user: AuthUser) -> Result<web
 /// Refuses an owner of a province that does not exist.
 pub(crate) fn province_exists(conn: &mut DbConn, owner: &Owner, errors: &mut FieldErrors) -> QueryResult<()> {
     if let Some(p) = &owner.province_id
-        && pr::table.find(p).count().get_result::<i64>(conn)? == 0
+        && !anjoman_core::db::province_exists(conn, p)?
     {
         errors.add("province_id", Msg::new("این استان شناخته نیست.", "Unknown province."));
     }
