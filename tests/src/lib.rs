@@ -454,6 +454,17 @@ pub fn fresh_national_code() -> String {
     }
 }
 
+/// A fresh valid national code whose first three digits (the issuing area) are `prefix`.
+pub fn national_code_from(prefix: &str) -> String {
+    let mut rng = rand::thread_rng();
+    loop {
+        let rest: String = (0..6).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect();
+        if let Some(code) = NationalCode::from_prefix(&format!("{prefix}{rest}")) {
+            return code.as_str().to_owned();
+        }
+    }
+}
+
 /// A minimal valid PDF, for uploads.
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 

@@ -5,9 +5,12 @@
 
 mod support;
 
-use anjoman_engineers::rules::jalali_text;
+use anjoman_core::dates::jalali_fa;
 use anjoman_tests::{Answer, Backend};
-use anjoman_tests::{GOOD_PASSWORD, PDF, TestApp, fresh_national_code, no_redirects, on_both_backends, pay_in_sandbox};
+use anjoman_tests::{
+    GOOD_PASSWORD, PDF, TestApp, fresh_national_code, national_code_from, no_redirects, on_both_backends,
+    pay_in_sandbox,
+};
 use chrono::NaiveDate;
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
@@ -58,7 +61,7 @@ async fn a_renewal_is_assessed_paid_and_moves_the_expiry_once(backend: Backend) 
     let opens = date(&record(&app, &isfahan).await["renewal_opens_on"]);
     let refused = app.post("/api/v1/engineers/me/renewals", Some(&isfahan), &json!({})).await;
     refused.expect_error(409, "renewal_not_open");
-    assert!(refused.body["message"].as_str().unwrap().contains(&jalali_text(opens)), "{}", refused.body);
+    assert!(refused.body["message"].as_str().unwrap().contains(&jalali_fa(opens)), "{}", refused.body);
 
     // Inside: under review, one at a time.
     let filed = app.post("/api/v1/engineers/me/renewals", Some(&engineer), &json!({})).await;
@@ -225,11 +228,27 @@ async fn the_record_is_saved_tab_by_tab_with_its_rules(backend: Backend) {
         .await
         .expect_error(404, "not_found");
 
-    // Addresses: exactly one for letters.
+    // Addresses: exactly one for letters, a legal domicile (guide 004).
     let address = |kind: &str, correspondence: bool| json!({"kind": kind, "province_id": "isfahan", "city": "اصفهان", "address": "اصفهان، خیابان چهارباغ عباسی، پلاک ۷", "postal_code": "8173834111", "correspondence": correspondence});
-    let one = app.post("/api/v1/engineers/me/addresses", Some(&me), &address("residence", false)).await;
-    assert_eq!(one.expect_status(200)["addresses"][0]["correspondence"], true, "the first is the one");
-    let two = app.post("/api/v1/engineers/me/addresses", Some(&me), &address("work", true)).await;
+    let home = app.post("/api/v1/engineers/me/addresses", Some(&me), &address("residence", false)).await;
+    assert_eq!(home.expect_status(200)["addresses"][0]["correspondence"], false, "a residence receives no letters");
+    let home = home.body["addresses"][0]["id"].as_str().unwrap().to_owned();
+    app.post("/api/v1/engineers/me/addresses", Some(&me), &address("work", true))
+        .await
+        .expect_error(409, "correspondence_not_domicile");
+    app.post(&format!("/api/v1/engineers/me/addresses/{home}/correspondence"), Some(&me), &json!({}))
+        .await
+        .expect_error(409, "correspondence_not_domicile");
+    app.send(app.client.delete(app.url(&format!("/api/v1/engineers/me/addresses/{home}"))).bearer_auth(&me))
+        .await
+        .expect_status(200);
+    let one = app.post("/api/v1/engineers/me/addresses", Some(&me), &address("legal_domicile", false)).await;
+    assert_eq!(one.expect_status(200)["addresses"][0]["correspondence"], true, "the first legal domicile is the one");
+    let first_id = one.body["addresses"][0]["id"].as_str().unwrap().to_owned();
+    app.put(&format!("/api/v1/engineers/me/addresses/{first_id}"), Some(&me), &address("work", false))
+        .await
+        .expect_error(409, "correspondence_not_domicile");
+    let two = app.post("/api/v1/engineers/me/addresses", Some(&me), &address("legal_domicile", true)).await;
     let addresses = two.expect_status(200)["addresses"].as_array().unwrap().clone();
     assert_eq!(addresses.iter().filter(|a| a["correspondence"] == true).count(), 1);
     assert_eq!(addresses[1]["correspondence"], true);
@@ -278,7 +297,8 @@ async fn import(app: &TestApp, token: &str, csv: &str, dry_run: bool) -> Answer 
 async fn engineers_are_imported_all_or_nothing(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
     let expert = token(&app, TEHRAN_EXPERT).await;
-    let (a, b) = (fresh_national_code(), fresh_national_code());
+    // `a` was born in Natanz (123: Isfahan), as the file says; `b`'s file gives no province.
+    let (a, b) = (national_code_from("123"), fresh_national_code());
     let before = app.count("engineers");
     let bad = format!(
         "کد ملی,نام,نام خانوادگی,استان,شماره عضویت,تاریخ اعتبار,مدارک تحصیلی\n\

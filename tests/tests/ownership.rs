@@ -28,6 +28,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("webhook_subscriptions", &["core", "integrations"]),
     ("provinces", &["*"]),
     ("cities", &["*"]),
+    ("counties", &["*"]),
     // Identity.
     ("persons", &["identity"]),
     ("accounts", &["identity", "core"]),

@@ -65,9 +65,13 @@ test('an engineer signs in through the SSO, renews and pays', async ({ scenario,
       await page.getByText(fa ? 'دانشگاه صنعتی امیرکبیر' : 'Amirkabir University of Technology', { exact: false }).waitFor();
       // the degree is saved with its image
 
-      s.stage = 'the first address becomes the correspondence address';
+      s.stage = 'the legal domicile becomes the correspondence address (guide 004: letters go there)';
       await page.getByRole('tab', { name: T.contacts }).click();
       await page.getByRole('button', { name: T.addAddress }).click();
+      await page.getByText(t.engineers.addresses.lettersToDomicile).waitFor();
+      await page.locator('#address-kind').click();
+      await page.getByRole('option', { name: t.engineers.addressKinds.legal_domicile }).click();
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
       await page.locator('#address-province').click();
       await page.getByRole('option', { name: 'تهران', exact: true }).click();
       await page.getByRole('listbox').waitFor({ state: 'detached' });

@@ -1,4 +1,4 @@
-import { test, expect, axe, noHorizontalScroll } from './support/fixtures';
+import { test, expect, axe, latinDigits, noHorizontalScroll } from './support/fixtures';
 import { GOOD, NEW_GOOD, FORCED, persianDigits, randomNationalCode } from './support/data';
 
 test('a visitor registers, signs in, edits the profile, changes the password and switches the language', async ({ scenario, lang, t }) => {
@@ -90,6 +90,14 @@ test('a visitor registers, signs in, edits the profile, changes the password and
     await axe(page, `${tag} profile`);
     await noHorizontalScroll(page, `${tag} profile`);
     await page.screenshot({ path: shot('4-profile'), fullPage: true });
+
+    s.stage = 'The Persian interface writes its numbers in Persian digits, on every page a member reaches.';
+    for (const path of ['/', '/elections', '/associations', '/news', '/membership-status', '/invoices', '/messages', '/profile']) {
+      await page.goto(`${server.base}${path}`);
+      await page.locator('main').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect.soft(await latinDigits(page), `${tag} ${path}: numbers in Persian digits`).toEqual([]);
+    }
 
     // A reload keeps the session (refresh cookie), then sign out.
     s.stage = 'A reload keeps the session (refresh cookie), then sign out.';

@@ -22,8 +22,10 @@ pub struct Msg {
 }
 
 impl Msg {
+    /// The Persian text is read with Persian digits, whatever a caller formatted into it (a
+    /// count, a date, a line number); digits inside Latin words (`argon2`, `$2b$`) stay.
     pub fn new(fa: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { fa: fa.into(), en: en.into() }
+        Self { fa: crate::text::persian_digits_in_text(&fa.into()), en: en.into() }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

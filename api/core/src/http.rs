@@ -57,6 +57,11 @@ pub type FrozenRolls = fn(&mut DbConn, &str, &str) -> Result<Vec<(String, String
 /// for the engineers the organisation holds a record of.
 pub type SsoSubject = fn(&mut DbConn, &str) -> Result<bool, ApiError>;
 
+/// A domain's standing of a person for the rule table of personal fields
+/// (`crate::person_fields`): the officers' domain answers `Officer` for a registered officer, the
+/// engineers' `Engineer` for an engineer on record.
+pub type StandingOf = fn(&mut DbConn, &str) -> Result<Option<crate::person_fields::Standing>, ApiError>;
+
 /// Extension points that later domains fill in; the server assembles them.
 #[derive(Default)]
 pub struct Hooks {
@@ -71,6 +76,7 @@ pub struct Hooks {
     /// `(association, person)` → open elections whose frozen roll holds them.
     pub frozen_rolls: Vec<FrozenRolls>,
     pub sso_subjects: Vec<SsoSubject>,
+    pub standings: Vec<StandingOf>,
 }
 
 impl Hooks {
@@ -85,6 +91,15 @@ impl Hooks {
             Some((_, names)) => names(conn, ids),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// What the person is to every domain, for the rule table of personal fields.
+    pub fn standings(&self, conn: &mut DbConn, person: &str) -> Result<Vec<crate::person_fields::Standing>, ApiError> {
+        let mut out = Vec::new();
+        for f in &self.standings {
+            out.extend(f(conn, person)?);
+        }
+        Ok(out)
     }
 
     /// Whether a domain lets the person get an account through single sign-on.

@@ -15,6 +15,27 @@ pub fn normalize_digits(input: &str) -> String {
 }
 
 /// Writes ASCII digits as Persian ones (۰-۹), for numbers inside Persian text.
+/// Persian digits for the numbers of a Persian text, leaving digits that are part of a Latin word
+/// (`argon2`, `$2b$`, `bcrypt2`) as they are.
+pub fn persian_digits_in_text(input: &str) -> String {
+    let chars: Vec<char> = input.chars().collect();
+    let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphabetic() || *c == '$' || *c == '_');
+    let mut out = String::with_capacity(input.len());
+    for (i, &c) in chars.iter().enumerate() {
+        // A run of digits touching a Latin letter on either side is part of that word.
+        let in_latin_word = c.is_ascii_digit() && {
+            let start = chars[..i].iter().rposition(|d| !d.is_ascii_digit()).map_or(0, |p| p + 1);
+            let end = chars[i..].iter().position(|d| !d.is_ascii_digit()).map_or(chars.len(), |p| p + i);
+            latin(start.checked_sub(1).and_then(|p| chars.get(p))) || latin(chars.get(end))
+        };
+        match c {
+            '0'..='9' if !in_latin_word => out.push(char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c)),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn persian_digits(input: &str) -> String {
     input
         .chars()
@@ -276,5 +297,12 @@ mod mask_tests {
     fn masks_emails() {
         assert_eq!(mask_email("sara@example.ir"), "s***@e******.ir");
         assert_eq!(mask_email("a@b.co"), "a**@b**.co");
+    }
+
+    #[test]
+    fn persian_texts_get_persian_digits_but_latin_words_keep_theirs() {
+        assert_eq!(super::persian_digits_in_text("حداکثر 500 سطر؛ 12 مگابایت"), "حداکثر ۵۰۰ سطر؛ ۱۲ مگابایت");
+        assert_eq!(super::persian_digits_in_text("bcrypt یا argon2 یا $2b$"), "bcrypt یا argon2 یا $2b$");
+        assert_eq!(super::persian_digits_in_text("1406/02/11"), "۱۴۰۶/۰۲/۱۱");
     }
 }

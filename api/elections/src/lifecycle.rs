@@ -101,7 +101,7 @@ pub async fn publish_election(
         }
         store::step(conn, &e, Action::Publish, Step::by(&user.person_id))?;
         let text =
-            format!("انتخابات «{}» اعلام شد. آغاز رأی‌گیری: {} (UTC).", e.title, e.starts_at.format("%Y-%m-%d %H:%M"));
+            format!("انتخابات «{}» اعلام شد. آغاز رأی‌گیری: {}.", e.title, anjoman_core::dates::tehran_fa(e.starts_at));
         notify_members(conn, &e.association_id, "election_announcement", &e.title, &text, None)?;
         reload(conn, &id)
     })

@@ -17,3 +17,9 @@ pub fn engineer(conn: &mut DbConn, person_id: &str) -> QueryResult<Option<Engine
 pub fn on_record(conn: &mut DbConn, person_id: &str) -> Result<bool, ApiError> {
     Ok(engineer(conn, person_id)?.is_some())
 }
+
+/// The rule table's hook (`anjoman_core::person_fields`): an engineer's name is the
+/// organisation's record, the birth date and the province of birth never change.
+pub fn standing(conn: &mut DbConn, person_id: &str) -> Result<Option<anjoman_core::person_fields::Standing>, ApiError> {
+    Ok(engineer(conn, person_id)?.map(|_| anjoman_core::person_fields::Standing::Engineer))
+}

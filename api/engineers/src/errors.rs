@@ -4,8 +4,6 @@
 use anjoman_core::error::{Msg, Refusal};
 use chrono::NaiveDate;
 
-use crate::rules::jalali_text;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineersError {
     /// The expert decides a renewal that is no longer waiting for them.
@@ -22,6 +20,13 @@ pub enum EngineersError {
     CorrespondenceAddress,
     /// A degree the organisation verified is read-only for the engineer.
     DegreeVerified,
+    /// Letters go to the legal domicile (guide 004): another kind of address cannot receive them.
+    CorrespondenceNotDomicile,
+    /// The expert assesses a renewal while the province of birth the engineer entered awaits
+    /// their confirmation (EN-07).
+    BirthProvinceUnconfirmed,
+    /// An expert confirms a province of birth that the national code already gives.
+    BirthProvinceFromNationalCode,
 }
 
 impl Refusal for EngineersError {
@@ -34,6 +39,9 @@ impl Refusal for EngineersError {
             Self::ResidenceProofRequired => "residence_proof_required",
             Self::CorrespondenceAddress => "correspondence_address",
             Self::DegreeVerified => "degree_verified",
+            Self::CorrespondenceNotDomicile => "correspondence_not_domicile",
+            Self::BirthProvinceUnconfirmed => "birth_province_unconfirmed",
+            Self::BirthProvinceFromNationalCode => "birth_province_from_national_code",
         }
     }
 
@@ -46,7 +54,10 @@ impl Refusal for EngineersError {
                 Msg::new("این درخواست در انتظار پرداخت نیست.", "This request is not awaiting payment.")
             }
             Self::RenewalNotOpen { opens } => Msg::new(
-                format!("تمدید عضویت از {} (چند روز پیش از پایان اعتبار) ممکن می‌شود.", jalali_text(*opens)),
+                format!(
+                    "تمدید عضویت از {} (چند روز پیش از پایان اعتبار) ممکن می‌شود.",
+                    anjoman_core::dates::jalali_fa(*opens)
+                ),
                 format!("Renewal opens on {opens} (a set number of days before your membership expires)."),
             ),
             Self::RenewalInProgress => Msg::new(
@@ -64,6 +75,18 @@ impl Refusal for EngineersError {
             Self::DegreeVerified => Msg::new(
                 "این مدرک را سازمان تأیید کرده و فقط خواندنی است؛ برای اصلاح به کارشناسان سازمان استان مراجعه کنید.",
                 "The organisation has verified this degree, so it is read-only; ask the province's experts to correct it.",
+            ),
+            Self::CorrespondenceNotDomicile => Msg::new(
+                "همهٔ مکاتبات سازمان به نشانی اقامتگاه قانونی فرستاده می‌شود؛ تنها چنین نشانی‌ای نشانی مکاتبات است.",
+                "All of the organisation's letters go to the legal domicile; only such an address can be the correspondence address.",
+            ),
+            Self::BirthProvinceUnconfirmed => Msg::new(
+                "استان محل تولدی که مهندس وارد کرده هنوز تأیید نشده است؛ نخست آن را در پروندهٔ او تأیید یا اصلاح کنید.",
+                "The province of birth the engineer entered is not confirmed yet; confirm or correct it in their record first.",
+            ),
+            Self::BirthProvinceFromNationalCode => Msg::new(
+                "استان محل تولد از کد ملی به دست می‌آید و تأیید نمی‌خواهد.",
+                "The province of birth comes from the national code and needs no confirmation.",
             ),
         }
     }
@@ -85,7 +108,10 @@ mod tests {
             ResidenceProofRequired,
             CorrespondenceAddress,
             DegreeVerified,
+            CorrespondenceNotDomicile,
+            BirthProvinceUnconfirmed,
+            BirthProvinceFromNationalCode,
         ]);
-        assert!(RenewalNotOpen { opens }.msg().fa.contains("1405/01/01"));
+        assert!(RenewalNotOpen { opens }.msg().fa.contains("۱۴۰۵/۰۱/۰۱"));
     }
 }

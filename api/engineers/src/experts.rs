@@ -1,7 +1,7 @@
 //! The province's experts' view of its engineers: the searchable list, an engineer's whole
 //! record, and degree verification.
 
-use actix_web::{get, post, web};
+use actix_web::{get, post, put, web};
 use anjoman_core::ApiError;
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::AuthUser;
@@ -14,6 +14,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::errors::EngineersError;
+use crate::rules::BirthProvinceSource;
 use crate::shared::expert_of;
 use crate::store::{self, EngineerRecord};
 use anjoman_core::paging::Page;
@@ -166,6 +168,63 @@ pub async fn verify_degree(
                 audit::record(
                     conn,
                     Event::new("engineer.degree_verified", "engineer_degree", Some(&degree)).by(&user.person_id),
+                )?;
+                store::record(conn, &id)
+            })
+        })
+        .await?;
+    Ok(web::Json(record))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BirthProvinceConfirmation {
+    /// The province of birth as the expert finds it (the engineer's entry, or a correction).
+    pub province_id: String,
+}
+
+/// Confirms or corrects the province of birth an engineer entered because their national code's
+/// issuing area does not give one (EN-07); audited. Refused when the code gives it.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(("person_id" = String, Path, description = "The engineer")),
+    request_body = BirthProvinceConfirmation,
+    responses(
+        (status = 200, description = "Confirmed; the whole record", body = EngineerRecord),
+        (status = 400, description = "Unknown province", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "Not an expert of the engineer's province", body = anjoman_core::error::ErrorBody),
+        (status = 404, description = "No such engineer", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`birth_province_from_national_code`", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[put("/engineering/engineers/{person_id}/birth-province")]
+pub async fn confirm_birth_province(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: web::Json<BirthProvinceConfirmation>,
+) -> Result<web::Json<EngineerRecord>, ApiError> {
+    let id = path.into_inner();
+    let province = body.into_inner().province_id.trim().to_owned();
+    let record = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let e = store::engineer(conn, &id)?.ok_or(ApiError::NotFound)?;
+                expert_of(&user, &e.province_id)?;
+                let (before, source) = store::birth_province_of(conn, &e)?;
+                if source == BirthProvinceSource::NationalCode {
+                    return Err(EngineersError::BirthProvinceFromNationalCode.into());
+                }
+                if !anjoman_core::db::province_exists(conn, &province)? {
+                    return Err(ApiError::field("province_id", "استان شناخته نیست.", "Unknown province."));
+                }
+                store::confirm_birth_province(conn, &id, &province, &user.person_id)?;
+                audit::record(
+                    conn,
+                    Event::new("engineer.birth_province_confirmed", "engineer", Some(&id)).by(&user.person_id).states(
+                        Some(serde_json::json!({ "birth_province_id": before })),
+                        Some(serde_json::json!({ "birth_province_id": province })),
+                    ),
                 )?;
                 store::record(conn, &id)
             })

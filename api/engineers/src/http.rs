@@ -29,5 +29,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::experts::list_engineers)
         .service(crate::experts::show_engineer)
         .service(crate::experts::verify_degree)
+        .service(crate::experts::confirm_birth_province)
         .service(crate::import::import_engineers);
 }

@@ -166,6 +166,18 @@ fn parse(conn: &mut DbConn, bytes: &[u8], rejected: &mut Rejections) -> Result<V
             }
             found
         };
+        // EN-07: where the national code gives the province of birth, the file cannot say another.
+        let given = code.as_ref().and_then(|c| anjoman_core::reference::birth_province(c.as_str()));
+        if let (Some(given), Some(written)) = (given, &birth_province)
+            && given != written
+        {
+            rejected.add(
+                line,
+                "birth_province",
+                "کد ملی استان محل تولد دیگری را نشان می‌دهد؛ این ستون را خالی بگذارید.",
+                "The national code gives another province of birth; leave this column empty.",
+            );
+        }
         let degrees = match parse_degrees(&get("verified_degrees")) {
             Ok(d) => d,
             Err(why) => {
@@ -241,7 +253,7 @@ pub async fn import_engineers(
                 if dry_run {
                     return Ok(EngineerImportReport { rows: n, imported: 0, new_people: 0, degrees, dry_run });
                 }
-                let new_people = write_rows(conn, &rows)?;
+                let new_people = write_rows(conn, &rows, &user.person_id)?;
                 audit_by_province(conn, &user.person_id, &rows, new_people, degrees)?;
                 Ok(EngineerImportReport { rows: n, imported: n, new_people, degrees, dry_run })
             })
@@ -280,7 +292,7 @@ fn check_row(conn: &mut DbConn, user: &AuthUser, r: &Row, rejected: &mut Rejecti
 
 /// Writes every row: the person (recorded when new), the engineer, the verified degrees and the
 /// role; returns how many people were new.
-fn write_rows(conn: &mut DbConn, rows: &[Row]) -> Result<usize, ApiError> {
+fn write_rows(conn: &mut DbConn, rows: &[Row], importer: &str) -> Result<usize, ApiError> {
     let mut new_people = 0;
     let at = now();
     for r in rows {
@@ -302,6 +314,9 @@ fn write_rows(conn: &mut DbConn, rows: &[Row]) -> Result<usize, ApiError> {
                 en::membership_number.eq(&r.membership_number),
                 en::expires_on.eq(r.expires_on),
                 en::birth_province_id.eq(&r.birth_province),
+                // The organisation's own record: confirmed by the expert who imports it.
+                en::birth_province_confirmed_by.eq(r.birth_province.as_ref().map(|_| importer)),
+                en::birth_province_confirmed_at.eq(r.birth_province.as_ref().map(|_| at)),
                 en::created_at.eq(at),
                 en::updated_at.eq(at),
             ))

@@ -2,7 +2,7 @@
 //! disciplines (EN-04), contact and address kinds (EN-05), document kinds with the residence
 //! proofs (EN-06, EN-07), relations (EN-08), the renewal window and the amount due (EN-02).
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
 /// Declares a closed vocabulary stored and sent as snake_case text.
 macro_rules! vocabulary {
@@ -127,10 +127,42 @@ vocabulary! {
     }
 }
 
+/// Where the engineer's province of birth comes from (EN-07, guide 004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BirthProvinceSource {
+    /// The national code's issuing area gives it: read-only everywhere.
+    NationalCode,
+    /// The code's area is unknown or abroad: the engineer entered it, no expert has confirmed it.
+    Entered,
+    /// Entered, then confirmed (or corrected) by an expert of the province, or imported by the
+    /// organisation.
+    Confirmed,
+    /// Neither the code gives it nor has anyone entered it.
+    Unknown,
+}
+
+/// The province of birth of an engineer with this national code: the code's issuing area when
+/// the table knows it (what is stored is then ignored), else what was entered.
+pub fn birth_province(
+    national_code: &str,
+    stored: Option<&str>,
+    confirmed: bool,
+) -> (Option<String>, BirthProvinceSource) {
+    if let Some(p) = anjoman_core::reference::birth_province(national_code) {
+        return (Some(p.to_owned()), BirthProvinceSource::NationalCode);
+    }
+    match stored {
+        Some(p) if confirmed => (Some(p.to_owned()), BirthProvinceSource::Confirmed),
+        Some(p) => (Some(p.to_owned()), BirthProvinceSource::Entered),
+        None => (None, BirthProvinceSource::Unknown),
+    }
+}
+
 /// Residence proof is needed when the membership province differs from the province of birth
-/// (EN-07); an unknown province of birth demands nothing.
+/// (EN-07), and when the province of birth is not known: leaving it empty dodges nothing.
 pub fn residence_proof_required(membership_province: &str, birth_province: Option<&str>) -> bool {
-    birth_province.is_some_and(|b| b != membership_province)
+    birth_province != Some(membership_province)
 }
 
 /// The first day a renewal may be requested: `window_days` before the expiry. After that it
@@ -149,39 +181,7 @@ pub fn extended(expires_on: NaiveDate, years: i32) -> Option<NaiveDate> {
     expires_on.checked_add_months(Months::new(12 * u32::try_from(years).ok()?))
 }
 
-/// A Gregorian date in the Jalali (Solar Hijri) calendar, `(year, month, day)`, for messages.
-pub fn jalali(date: NaiveDate) -> (i32, u32, u32) {
-    const DAYS_BEFORE_MONTH: [i64; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    let (gy, gm, gd) = (i64::from(date.year()), date.month() as usize, i64::from(date.day()));
-    let gy2 = if gm > 2 { gy + 1 } else { gy };
-    let mut days =
-        355_666 + 365 * gy + (gy2 + 3) / 4 - (gy2 + 99) / 100 + (gy2 + 399) / 400 + gd + DAYS_BEFORE_MONTH[gm - 1];
-    let mut jy = -1595 + 33 * (days / 12_053);
-    days %= 12_053;
-    jy += 4 * (days / 1461);
-    days %= 1461;
-    if days > 365 {
-        jy += (days - 1) / 365;
-        days = (days - 1) % 365;
-    }
-    let (jm, jd) =
-        if days < 186 { (1 + days / 31, 1 + days % 31) } else { (7 + (days - 186) / 30, 1 + (days - 186) % 30) };
-    (jy as i32, jm as u32, jd as u32)
-}
-
-/// The Gregorian date of a Jalali one; `None` when there is no such day (e.g. 30 Esfand of a
-/// common year).
-pub fn from_jalali(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    // 1 Farvardin falls on 19–22 March of year + 621.
-    let nowruz =
-        (19..=22).filter_map(|d| NaiveDate::from_ymd_opt(year + 621, 3, d)).find(|d| jalali(*d) == (year, 1, 1))?;
-    let offset = if month <= 6 { (month - 1) * 31 } else { 186 + (month - 7) * 30 } + day - 1;
-    let date = nowruz + chrono::Duration::days(i64::from(offset));
-    (jalali(date) == (year, month, day)).then_some(date)
-}
+pub use anjoman_core::dates::{from_jalali, jalali};
 
 /// A date as organisations write it: Gregorian `2027-05-01`, or Jalali `1406/02/11` (also with
 /// dashes, and Persian digits). Years outside 1300–1500 (Jalali) and 1900–2200 (Gregorian) are
@@ -206,6 +206,7 @@ pub fn jalali_text(date: NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Datelike;
     use proptest::prelude::*;
 
     use super::*;
@@ -267,6 +268,17 @@ mod tests {
     }
 
     #[test]
+    fn the_province_of_birth_comes_from_the_national_code_and_else_from_an_entry() {
+        use BirthProvinceSource::*;
+        // 001: Tehran; what was stored does not matter.
+        assert_eq!(birth_province("0011234567", Some("isfahan"), false), (Some("tehran".into()), NationalCode));
+        // 000 names no area; 471 is abroad.
+        assert_eq!(birth_province("0001234567", None, false), (None, Unknown));
+        assert_eq!(birth_province("0001234567", Some("qom"), false), (Some("qom".into()), Entered));
+        assert_eq!(birth_province("4711234567", Some("qom"), true), (Some("qom".into()), Confirmed));
+    }
+
+    #[test]
     fn jalali_dates() {
         assert_eq!(jalali_text(d(2025, 3, 21)), "1404/01/01");
         assert_eq!(jalali_text(d(2026, 3, 20)), "1404/12/29");
@@ -309,7 +321,7 @@ mod tests {
     fn residence_proof_rule() {
         assert!(!residence_proof_required("tehran", Some("tehran")));
         assert!(residence_proof_required("tehran", Some("isfahan")));
-        assert!(!residence_proof_required("tehran", None));
+        assert!(residence_proof_required("tehran", None), "an unknown province of birth dodges nothing");
         assert!(DocumentKind::OfficialLease.proves_residence());
         assert!(!DocumentKind::Photo.proves_residence());
     }

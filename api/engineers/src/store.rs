@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::renewals::model::RenewalView;
-use crate::rules::{self, DocumentKind};
+use crate::rules::{self, BirthProvinceSource, DocumentKind};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = en)]
@@ -30,6 +30,8 @@ pub struct Engineer {
     pub licence_number: Option<String>,
     pub licence_grade: Option<String>,
     pub licence_expires_on: Option<NaiveDate>,
+    /// The expert who confirmed an entered province of birth (EN-07).
+    pub birth_province_confirmed_by: Option<String>,
 }
 
 pub fn engineer(conn: &mut DbConn, person: &str) -> QueryResult<Option<Engineer>> {
@@ -173,7 +175,11 @@ pub struct EngineerMain {
     pub id_card_number: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub birth_place: Option<String>,
+    /// The province of birth (EN-07): the national code's issuing area when it is known.
     pub birth_province_id: Option<String>,
+    pub birth_province_source: BirthProvinceSource,
+    /// The national code's issuing area (محل صدور), when the table knows the prefix.
+    pub issuing_area: Option<String>,
 }
 
 /// Read-only licence information (EN-03).
@@ -220,6 +226,34 @@ pub struct EngineerRecord {
     pub renewal: Option<RenewalView>,
 }
 
+/// The engineer's province of birth and where it comes from (EN-07).
+pub fn birth_province_of(conn: &mut DbConn, e: &Engineer) -> QueryResult<(Option<String>, BirthProvinceSource)> {
+    let code = anjoman_identity::store::person_of(conn, &e.person_id)?.national_code;
+    Ok(rules::birth_province(&code, e.birth_province_id.as_deref(), e.birth_province_confirmed_by.is_some()))
+}
+
+/// Refuses while the province of birth the engineer entered awaits an expert (EN-07).
+pub fn birth_province_settled(conn: &mut DbConn, person: &str) -> Result<(), ApiError> {
+    let e = engineer(conn, person)?.ok_or(ApiError::NotFound)?;
+    match birth_province_of(conn, &e)?.1 {
+        BirthProvinceSource::Entered => Err(crate::errors::EngineersError::BirthProvinceUnconfirmed.into()),
+        _ => Ok(()),
+    }
+}
+
+/// An expert confirms (or corrects) the province of birth an engineer entered.
+pub fn confirm_birth_province(conn: &mut DbConn, person: &str, province: &str, expert: &str) -> QueryResult<()> {
+    diesel::update(en::table.find(person))
+        .set((
+            en::birth_province_id.eq(province),
+            en::birth_province_confirmed_by.eq(expert),
+            en::birth_province_confirmed_at.eq(now()),
+            en::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Is an accepted residence proof in the engineer's archive?
 pub fn has_residence_proof(conn: &mut DbConn, person: &str) -> QueryResult<bool> {
     let kinds: Vec<String> = dc::table.filter(dc::engineer_id.eq(person)).select(dc::kind).load(conn)?;
@@ -233,7 +267,10 @@ pub fn record(conn: &mut DbConn, person: &str) -> Result<EngineerRecord, ApiErro
     let province_name: String = pr::table.find(&e.province_id).select(pr::name_fa).first(conn)?;
     let organisation = org(conn, &e.province_id)?.ok_or(ApiError::Internal)?;
     let renewal = crate::renewals::store::latest(conn, person)?;
-    let required = rules::residence_proof_required(&e.province_id, e.birth_province_id.as_deref());
+    let (birth_province_id, birth_province_source) =
+        rules::birth_province(&national_code, e.birth_province_id.as_deref(), e.birth_province_confirmed_by.is_some());
+    let required = rules::residence_proof_required(&e.province_id, birth_province_id.as_deref());
+    let issuing_area = anjoman_core::reference::issuing_area(&national_code).map(|a| a.area.to_owned());
     Ok(EngineerRecord {
         person_id: e.person_id.clone(),
         national_code,
@@ -250,7 +287,9 @@ pub fn record(conn: &mut DbConn, person: &str) -> Result<EngineerRecord, ApiErro
             id_card_number: e.id_card_number,
             birth_date,
             birth_place: e.birth_place,
-            birth_province_id: e.birth_province_id,
+            birth_province_id,
+            birth_province_source,
+            issuing_area,
         },
         degrees: dg::table
             .filter(dg::engineer_id.eq(person))

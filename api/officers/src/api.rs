@@ -56,3 +56,12 @@ pub fn branches_served(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<Br
         .order(di::name.asc())
         .load(conn)
 }
+
+/// The rule table's hook (`anjoman_core::person_fields`): a registered officer's name changes
+/// only by amendment and the birth date never (TO-06).
+pub fn standing(
+    conn: &mut DbConn,
+    person_id: &str,
+) -> Result<Option<anjoman_core::person_fields::Standing>, anjoman_core::ApiError> {
+    Ok(officer(conn, person_id)?.map(|_| anjoman_core::person_fields::Standing::Officer))
+}

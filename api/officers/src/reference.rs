@@ -4,10 +4,11 @@
 use actix_web::{get, post, put, web};
 use anjoman_core::audit::{self, Event};
 use anjoman_core::auth::{AuthUser, Role};
-use anjoman_core::db::schema::{cities as ci, officer_fields as of, provinces as pr};
+use anjoman_core::db::schema::{cities as ci, counties as co, officer_fields as of, provinces as pr};
 use anjoman_core::db::{DbConn, write_tx};
 use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::http::AppState;
+use anjoman_core::reference::persian_sort_key;
 use anjoman_core::text::NationalCode;
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use diesel::prelude::*;
@@ -18,6 +19,8 @@ use utoipa::ToSchema;
 pub struct City {
     pub id: String,
     pub name_fa: String,
+    /// The county (شهرستان) the city belongs to, to tell apart cities of one name.
+    pub county_fa: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -49,15 +52,18 @@ pub fn university(conn: &mut DbConn, province: &str) -> QueryResult<String> {
 pub fn provinces(conn: &mut DbConn) -> QueryResult<Vec<Province>> {
     let rows: Vec<(String, String, String, String)> =
         pr::table.order(pr::sort_order).select((pr::id, pr::name_fa, pr::name_en, pr::university)).load(conn)?;
-    let cities: Vec<(String, String, String)> =
-        ci::table.order(ci::id).select((ci::id, ci::province_id, ci::name_fa)).load(conn)?;
+    let mut cities: Vec<(String, String, String, Option<String>)> = ci::table
+        .left_join(co::table)
+        .select((ci::id, ci::province_id, ci::name_fa, co::name_fa.nullable()))
+        .load(conn)?;
+    cities.sort_by_cached_key(|c| persian_sort_key(&c.2));
     Ok(rows
         .into_iter()
         .map(|(id, name_fa, name_en, university)| Province {
             cities: cities
                 .iter()
                 .filter(|c| c.1 == id)
-                .map(|c| City { id: c.0.clone(), name_fa: c.2.clone() })
+                .map(|c| City { id: c.0.clone(), name_fa: c.2.clone(), county_fa: c.3.clone() })
                 .collect(),
             id,
             name_fa,
@@ -67,7 +73,8 @@ pub fn provinces(conn: &mut DbConn) -> QueryResult<Vec<Province>> {
         .collect())
 }
 
-/// The 31 provinces, their universities of medical sciences and cities.
+/// The 31 provinces, their universities of medical sciences and every city (over a thousand, in
+/// the order of the Persian alphabet, each with its county).
 #[utoipa::path(tag = "officers", responses((status = 200, description = "Provinces", body = ProvinceList)))]
 #[get("/provinces")]
 pub async fn list_provinces(state: web::Data<AppState>) -> Result<web::Json<ProvinceList>, ApiError> {

@@ -98,6 +98,9 @@ fn open_database(config: &Config) -> Result<(Pool, db::PooledConn), String> {
     for name in applied {
         tracing::info!(migration = %name, "applied migration");
     }
+    if anjoman_core::reference::load_divisions(&mut conn).map_err(|e| format!("reference data: {e}"))? {
+        tracing::info!("loaded the divisions of Iran");
+    }
     Ok((pool, conn))
 }
 

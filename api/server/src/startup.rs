@@ -55,6 +55,7 @@ pub fn hooks() -> anjoman_core::http::Hooks {
         ],
         frozen_rolls: vec![anjoman_elections::voting::frozen_rolls_holding],
         sso_subjects: vec![anjoman_engineers::api::on_record],
+        standings: vec![anjoman_officers::api::standing, anjoman_engineers::api::standing],
     }
 }
 

@@ -6,9 +6,10 @@ export const FORCED = '0010350829';
 export const persianDigits = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 
 /** A random national code with a valid check digit. */
-export function randomNationalCode(): string {
+/** A valid national code, random but for its first digits (`prefix`: the issuing area). */
+export function randomNationalCode(prefix = ''): string {
   for (;;) {
-    const nine = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
+    const nine = [...prefix].map(Number).concat(Array.from({ length: 9 - prefix.length }, () => Math.floor(Math.random() * 10)));
     if (nine.every((d) => d === nine[0])) continue;
     const sum = nine.reduce((acc, d, i) => acc + d * (10 - i), 0);
     const r = sum % 11;

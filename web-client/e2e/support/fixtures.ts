@@ -39,6 +39,28 @@ export function watch(page: Page, expected: Set<number>) {
   return problems;
 }
 
+/**
+ * The numbers a Persian page shows in Latin digits (the interface's texts; what people typed is
+ * shown as stored). Not counted: what is isolated left to right
+ * on purpose (`dir="ltr"`, `<bdi>`, `<code>`: national codes, tracking codes, membership numbers),
+ * digits inside Latin words (`sha256`), and the date fields' editable sections (MUI X renders
+ * those in Latin digits whatever the locale).
+ */
+export async function latinDigits(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    if (document.documentElement.lang !== 'fa') return [];
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      const el = node.parentElement;
+      if (!el || el.closest('[dir="ltr"], bdi, code, script, style, .MuiPickersSectionList-root, [aria-hidden="true"]')) continue;
+      if (/(^|[^A-Za-z$_0-9-]|(?<![A-Za-z])-)[0-9]+(?![A-Za-z$_0-9])/.test(text)) found.push(text.trim().slice(0, 80));
+    }
+    return found;
+  });
+}
+
 /** No serious or critical accessibility violation (axe-core) on the page as it is now. */
 export async function axe(page: Page, label: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();

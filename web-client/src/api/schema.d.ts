@@ -1174,6 +1174,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/engineering/engineers/{person_id}/birth-province": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Confirms or corrects the province of birth an engineer entered because their national code's
+         *     issuing area does not give one (EN-07); audited. Refused when the code gives it.
+         */
+        put: operations["confirm_birth_province"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/engineering/engineers/{person_id}/degrees/{degree_id}/verification": {
         parameters: {
             query?: never;
@@ -1333,7 +1353,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Adds an address (EN-05). The first one becomes the correspondence address. */
+        /**
+         * Adds an address (EN-05). The first legal domicile becomes the correspondence address; only a
+         *     legal domicile can be it (`409 correspondence_not_domicile`).
+         */
         post: operations["add_address"];
         delete?: never;
         options?: never;
@@ -1945,7 +1968,10 @@ export interface paths {
         head?: never;
         /**
          * Completes or corrects the caller's own profile (ID-02 partial profiles, ID-10). Only the
-         *     fields sent change. Not allowed while a password change is pending.
+         *     fields sent change. Not allowed while a password change is pending. A field of
+         *     `protected_fields` that would change is refused (`field_protected`): a registered officer's
+         *     name changes only by amendment, an engineer's only by the organisation, a recorded birth date
+         *     never.
          */
         patch: operations["update_me"];
         trace?: never;
@@ -2681,7 +2707,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The 31 provinces, their universities of medical sciences and cities. */
+        /**
+         * The 31 provinces, their universities of medical sciences and every city (over a thousand, in
+         *     the order of the Persian alphabet, each with its county).
+         */
         get: operations["list_provinces"];
         put?: never;
         post?: never;
@@ -2902,7 +2931,10 @@ export interface components {
         AddressInput: {
             address: string;
             city: string;
-            /** @description Make this the correspondence address (the others lose it). The first address always is. */
+            /**
+             * @description Make this the correspondence address (the others lose it); only a `legal_domicile` can
+             *     be. The first legal domicile always is.
+             */
             correspondence?: boolean;
             /** @description `residence`, `work` or `legal_domicile` */
             kind: string;
@@ -3034,6 +3066,15 @@ export interface components {
             intact: boolean;
             reason?: string | null;
         };
+        BirthProvinceConfirmation: {
+            /** @description The province of birth as the expert finds it (the engineer's entry, or a correction). */
+            province_id: string;
+        };
+        /**
+         * @description Where the engineer's province of birth comes from (EN-07, guide 004).
+         * @enum {string}
+         */
+        BirthProvinceSource: "national_code" | "entered" | "confirmed" | "unknown";
         Board: {
             /** @description Current holders, in the order of positions. */
             current: components["schemas"]["BoardSeat"][];
@@ -3174,6 +3215,11 @@ export interface components {
             }[];
             trustees: components["schemas"]["TrusteeDto"][];
         };
+        /**
+         * @description How a field may change, from the most to the least free.
+         * @enum {string}
+         */
+        Change: "free" | "by_amendment" | "by_organisation" | "never";
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
@@ -3188,6 +3234,8 @@ export interface components {
             province_id?: string | null;
         };
         City: {
+            /** @description The county (شهرستان) the city belongs to, to tell apart cities of one name. */
+            county_fa?: string | null;
             id: string;
             name_fa: string;
         };
@@ -3535,11 +3583,15 @@ export interface components {
             /** Format: date */
             birth_date?: string | null;
             birth_place?: string | null;
+            /** @description The province of birth (EN-07): the national code's issuing area when it is known. */
             birth_province_id?: string | null;
+            birth_province_source: components["schemas"]["BirthProvinceSource"];
             father_name?: string | null;
             /** @description `male` or `female` */
             gender?: string | null;
             id_card_number?: string | null;
+            /** @description The national code's issuing area (محل صدور), when the table knows the prefix. */
+            issuing_area?: string | null;
         };
         /** @description An engineer's whole record (EN-03..08). */
         EngineerRecord: {
@@ -3791,10 +3843,12 @@ export interface components {
             birth_date?: string | null;
             birth_place: string;
             /**
-             * @description Where the engineer was born; residence proof is needed when it is not the membership
-             *     province (EN-07).
+             * @description Where the engineer was born, only when the national code's issuing area does not give it
+             *     (unknown or abroad): then an expert of the province confirms it, and changing it asks for
+             *     confirmation again. When the code gives it, it is read-only: leave it out or send the same.
+             *     Residence proof is needed when it is not the membership province (EN-07).
              */
-            birth_province_id: string;
+            birth_province_id?: string | null;
             father_name: string;
             /** @description `male` or `female` */
             gender: string;
@@ -3805,6 +3859,12 @@ export interface components {
             grants: components["schemas"]["Grant"][];
             /** @description True until the person changes a password that was issued or reset. */
             must_change_password: boolean;
+            /**
+             * @description The personal fields that do not change on this page, and where they do (the rule table
+             *     of every domain holding the person: a registered officer's name only by amendment, an
+             *     engineer's by the organisation, national code and recorded birth date never).
+             */
+            protected_fields: components["schemas"]["Protected"][];
         };
         MemberDto: components["schemas"]["MembershipDto"] & {
             first_name: string;
@@ -4328,6 +4388,11 @@ export interface components {
             mobile?: string | null;
             national_code: string;
         };
+        /**
+         * @description A personal field several domains care about.
+         * @enum {string}
+         */
+        PersonField: "national_code" | "first_name" | "last_name" | "birth_date" | "birth_province";
         PersonRef: {
             national_code: string;
         };
@@ -4351,6 +4416,11 @@ export interface components {
          * @enum {string}
          */
         Position: "president" | "vice_president" | "secretary" | "treasurer" | "board_member" | "alternate_member" | "inspector" | "alternate_inspector";
+        /** @description A protected field, as the person's pages show it (read-only, saying where it changes). */
+        Protected: {
+            change: components["schemas"]["Change"];
+            field: components["schemas"]["PersonField"];
+        };
         Province: {
             cities: components["schemas"]["City"][];
             id: string;
@@ -10075,6 +10145,96 @@ export interface operations {
             };
         };
     };
+    confirm_birth_province: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The engineer */
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BirthProvinceConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Confirmed; the whole record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineerRecord"];
+                };
+            };
+            /** @description Unknown province */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an expert of the engineer's province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such engineer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `birth_province_from_national_code` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     verify_degree: {
         parameters: {
             query?: never;
@@ -10456,7 +10616,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `renewal_not_under_review` */
+            /** @description `renewal_not_under_review`, or `birth_province_unconfirmed`: confirm the province of birth the engineer entered first */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10672,6 +10832,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `correspondence_not_domicile`: only a legal domicile receives letters */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -10746,6 +10915,15 @@ export interface operations {
             };
             /** @description No such address of the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `correspondence_not_domicile`: the correspondence address stays a legal domicile */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10900,6 +11078,15 @@ export interface operations {
             };
             /** @description No such address of the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `correspondence_not_domicile`: only a legal domicile receives letters */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11531,7 +11718,7 @@ export interface operations {
                     "application/json": components["schemas"]["EngineerRecord"];
                 };
             };
-            /** @description Invalid fields */
+            /** @description Invalid fields, or `field_protected`: a birth date or a province of birth the national code gives would change */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13597,7 +13784,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponse"];
                 };
             };
-            /** @description Invalid fields */
+            /** @description Invalid fields, or `field_protected`: a protected field would change */
             400: {
                 headers: {
                     [name: string]: unknown;

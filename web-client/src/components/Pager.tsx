@@ -23,7 +23,7 @@ export function Pager({ total, page, perPage, onPage, onPerPage, capped = false 
       page={page}
       onPageChange={(_, p) => onPage(p)}
       rowsPerPage={perPage}
-      rowsPerPageOptions={[10, 25, 50, 100]}
+      rowsPerPageOptions={[10, 25, 50, 100].map((v) => ({ value: v, label: n(v) }))}
       onRowsPerPageChange={(e) => onPerPage(Number(e.target.value))}
       labelRowsPerPage={t('admin.rowsPerPage')}
       labelDisplayedRows={({ from, to, count }) =>

@@ -17,6 +17,7 @@ function me(grants: Me['grants']): Me {
     birth_date: null,
     created_at: '2025-01-01T00:00:00Z',
     must_change_password: false,
+    protected_fields: [],
     grants,
   };
 }

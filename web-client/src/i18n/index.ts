@@ -2,6 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { fa } from './fa';
+import { persianDigitsInText } from '../lib/digits';
 
 export type Lang = 'fa' | 'en';
 
@@ -23,11 +24,20 @@ export function applyLang(lang: Lang): void {
   localStorage.setItem(STORAGE_KEY, lang);
 }
 
-void i18n.use(initReactI18next).init({
+// Every Persian interface text, numbers formatted into it included, reads in Persian digits.
+const persianDigits = {
+  type: 'postProcessor' as const,
+  name: 'persianDigits',
+  process: (value: string, _key: string | string[], _options: unknown, translator: { language?: string }) =>
+    translator.language === 'fa' ? persianDigitsInText(value) : value,
+};
+
+void i18n.use(initReactI18next).use(persianDigits).init({
   resources: { fa: { translation: fa }, en: { translation: en } },
   lng: initialLang(),
   fallbackLng: 'fa',
   interpolation: { escapeValue: false },
+  postProcess: ['persianDigits'],
 });
 
 export default i18n;

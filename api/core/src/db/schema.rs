@@ -449,6 +449,15 @@ diesel::table! {
         id -> Text,
         province_id -> Text,
         name_fa -> Text,
+        county_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    counties (id) {
+        id -> Text,
+        province_id -> Text,
+        name_fa -> Text,
     }
 }
 
@@ -586,6 +595,8 @@ diesel::joinable!(election_trustees -> elections (election_id));
 diesel::joinable!(officers -> persons (person_id));
 diesel::joinable!(officer_requests -> officers (officer_id));
 diesel::joinable!(cities -> provinces (province_id));
+diesel::joinable!(cities -> counties (county_id));
+diesel::joinable!(counties -> provinces (province_id));
 diesel::joinable!(branches -> distributors (distributor_id));
 diesel::joinable!(cooperations -> branches (branch_id));
 diesel::joinable!(message_recipients -> messages (message_id));
@@ -619,6 +630,8 @@ diesel::table! {
         licence_expires_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        birth_province_confirmed_by -> Nullable<Text>,
+        birth_province_confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -758,6 +771,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     election_trustees,
     provinces,
     cities,
+    counties,
     officer_fields,
     officers,
     officer_requests,

@@ -279,7 +279,10 @@ fn send_receipt(conn: &mut DbConn, invoice: &Invoice, ref_id: &str) -> Result<()
     let body = format!(
         "انجمن: پرداخت {} ریال بابت «{}» انجام شد. کد پیگیری: {ref_id}\n\
          Anjoman: your payment of {} rials for \"{}\" was received. Reference: {ref_id}",
-        invoice.amount_rials, invoice.description, invoice.amount_rials, invoice.description
+        crate::dates::number_fa(invoice.amount_rials),
+        invoice.description,
+        invoice.amount_rials,
+        invoice.description
     );
     for (channel, recipient) in [(Channel::Sms, mobile), (Channel::Email, email)] {
         if let Some(to) = recipient {

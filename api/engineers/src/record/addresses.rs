@@ -1,5 +1,6 @@
 //! Addresses (EN-05): residence, work and legal domicile; exactly one is the correspondence
-//! address, where letters go.
+//! address, where letters go, and it is a legal domicile (guide 004: all of the organisation's
+//! letters to its members go to their legal domicile).
 
 use actix_web::{delete, post, put, web};
 use anjoman_core::auth::AuthUser;
@@ -25,9 +26,19 @@ pub struct AddressInput {
     pub address: String,
     /// Ten digits.
     pub postal_code: Option<String>,
-    /// Make this the correspondence address (the others lose it). The first address always is.
+    /// Make this the correspondence address (the others lose it); only a `legal_domicile` can
+    /// be. The first legal domicile always is.
     #[serde(default)]
     pub correspondence: bool,
+}
+
+/// Letters go to the legal domicile (guide 004): no other kind of address takes the mark.
+fn domicile_for_letters(kind: &str, correspondence: bool) -> Result<bool, ApiError> {
+    let domicile = kind == AddressKind::LegalDomicile.as_str();
+    if correspondence && !domicile {
+        return Err(EngineersError::CorrespondenceNotDomicile.into());
+    }
+    Ok(domicile)
 }
 
 fn address_values(conn: &mut DbConn, a: &AddressInput) -> Result<AddressForm, ApiError> {
@@ -57,7 +68,8 @@ fn address_values(conn: &mut DbConn, a: &AddressInput) -> Result<AddressForm, Ap
     })
 }
 
-/// Adds an address (EN-05). The first one becomes the correspondence address.
+/// Adds an address (EN-05). The first legal domicile becomes the correspondence address; only a
+/// legal domicile can be it (`409 correspondence_not_domicile`).
 #[utoipa::path(
     tag = "engineers",
     security(("bearer" = [])),
@@ -65,6 +77,7 @@ fn address_values(conn: &mut DbConn, a: &AddressInput) -> Result<AddressForm, Ap
     responses(
         (status = 200, description = "Added; the whole record", body = EngineerRecord),
         (status = 400, description = "Invalid fields", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`correspondence_not_domicile`: only a legal domicile receives letters", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/engineers/me/addresses")]
@@ -76,7 +89,8 @@ pub async fn add_address(
     let a = body.into_inner();
     change_record(&state, user, "engineer.address_added", move |conn, me| {
         let form = address_values(conn, &a)?;
-        let existing = store::address_count(conn, me)?;
+        let domicile = domicile_for_letters(form.kind, a.correspondence)?;
+        let first = domicile && !store::has_correspondence(conn, me)?;
         let id = new_id();
         let at = now();
         let row = NewAddress {
@@ -88,7 +102,7 @@ pub async fn add_address(
             updated_at: at,
         };
         store::insert_address(conn, &row)?;
-        if existing == 0 || a.correspondence {
+        if first || a.correspondence {
             store::set_correspondence(conn, me, &id)?;
         }
         Ok(())
@@ -106,6 +120,7 @@ pub async fn add_address(
         (status = 200, description = "Saved; the whole record", body = EngineerRecord),
         (status = 400, description = "Invalid fields", body = anjoman_core::error::ErrorBody),
         (status = 404, description = "No such address of the caller", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`correspondence_not_domicile`: the correspondence address stays a legal domicile", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[put("/engineers/me/addresses/{id}")]
@@ -117,8 +132,9 @@ pub async fn edit_address(
 ) -> Result<web::Json<EngineerRecord>, ApiError> {
     let (id, a) = (path.into_inner(), body.into_inner());
     change_record(&state, user, "engineer.address_edited", move |conn, me| {
-        store::address_is_correspondence(conn, me, &id)?;
+        let is_correspondence = store::address_is_correspondence(conn, me, &id)?;
         let form = address_values(conn, &a)?;
+        domicile_for_letters(form.kind, a.correspondence || is_correspondence)?;
         store::update_address(conn, me, &id, &form)?;
         if a.correspondence {
             store::set_correspondence(conn, me, &id)?;
@@ -166,6 +182,7 @@ pub async fn remove_address(
     responses(
         (status = 200, description = "Done; the whole record", body = EngineerRecord),
         (status = 404, description = "No such address of the caller", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`correspondence_not_domicile`: only a legal domicile receives letters", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/engineers/me/addresses/{id}/correspondence")]
@@ -176,7 +193,7 @@ pub async fn make_correspondence(
 ) -> Result<web::Json<EngineerRecord>, ApiError> {
     let id = path.into_inner();
     change_record(&state, user, "engineer.correspondence_address_set", move |conn, me| {
-        store::address_is_correspondence(conn, me, &id)?;
+        domicile_for_letters(&store::address_kind(conn, me, &id)?, true)?;
         Ok(store::set_correspondence(conn, me, &id)?)
     })
     .await

@@ -10,13 +10,13 @@ use diesel::prelude::*;
 
 /// The main-information tab's columns of `engineers`.
 #[derive(AsChangeset)]
-#[diesel(table_name = en)]
+#[diesel(table_name = en, treat_none_as_null = true)]
 pub struct MainForm {
     pub father_name: String,
     pub gender: String,
     pub id_card_number: String,
     pub birth_place: String,
-    pub birth_province_id: String,
+    pub birth_province_id: Option<String>,
 }
 
 /// A checked degree (EN-04).

@@ -7,6 +7,7 @@ use anjoman_core::db::schema::{
     engineer_relatives as rl, engineers as en,
 };
 use anjoman_core::db::{DbConn, now};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{
@@ -25,6 +26,17 @@ pub fn touch(conn: &mut DbConn, me: &str) -> QueryResult<()> {
 
 pub fn save_main(conn: &mut DbConn, me: &str, form: &MainForm) -> QueryResult<()> {
     diesel::update(en::table.find(me)).set(form).execute(conn).map(drop)
+}
+
+/// An entered province of birth changed: it waits for an expert's confirmation again (EN-07).
+pub fn unconfirm_birth_province(conn: &mut DbConn, me: &str) -> QueryResult<()> {
+    diesel::update(en::table.find(me))
+        .set((
+            en::birth_province_confirmed_by.eq(None::<String>),
+            en::birth_province_confirmed_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Whether the caller's degree is verified (`NotFound` when it is not theirs).
@@ -77,6 +89,17 @@ pub fn address_is_correspondence(conn: &mut DbConn, me: &str, id: &str) -> Resul
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)
+}
+
+/// The kind of the caller's address (`NotFound` when not theirs).
+pub fn address_kind(conn: &mut DbConn, me: &str, id: &str) -> Result<String, ApiError> {
+    ad::table.find(id).filter(ad::engineer_id.eq(me)).select(ad::kind).first(conn).optional()?.ok_or(ApiError::NotFound)
+}
+
+/// Whether the engineer has a correspondence address.
+pub fn has_correspondence(conn: &mut DbConn, me: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(ad::table.filter(ad::engineer_id.eq(me)).filter(ad::correspondence.eq(true))))
+        .get_result(conn)
 }
 
 pub fn insert_address(conn: &mut DbConn, row: &NewAddress) -> QueryResult<()> {

@@ -48,7 +48,8 @@ pub async fn request_renewal(
                 if open > 0 {
                     return Err(EngineersError::RenewalInProgress.into());
                 }
-                if rules::residence_proof_required(&e.province_id, e.birth_province_id.as_deref())
+                let (born, _) = crate::store::birth_province_of(conn, &e)?;
+                if rules::residence_proof_required(&e.province_id, born.as_deref())
                     && !crate::store::has_residence_proof(conn, &e.person_id)?
                 {
                     return Err(EngineersError::ResidenceProofRequired.into());
@@ -174,7 +175,7 @@ pub struct Assessment {
         (status = 200, description = "Assessed; awaiting payment", body = RenewalView),
         (status = 400, description = "Invalid debt", body = anjoman_core::error::ErrorBody),
         (status = 403, description = "Not an expert of the renewal's province", body = anjoman_core::error::ErrorBody),
-        (status = 409, description = "`renewal_not_under_review`", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`renewal_not_under_review`, or `birth_province_unconfirmed`: confirm the province of birth the engineer entered first", body = anjoman_core::error::ErrorBody),
     )
 )]
 #[post("/engineering/renewals/{id}/assessment")]
@@ -195,6 +196,7 @@ pub async fn assess_renewal(
                 let r = store::get(conn, &id)?;
                 expert_of(&user, &r.province_id)?;
                 next(r.state(), RenewalAction::Assess)?;
+                crate::store::birth_province_settled(conn, &r.engineer_id)?;
                 let o = crate::store::org(conn, &r.province_id)?.ok_or(ApiError::Internal)?;
                 let amount = rules::amount_due(o.annual_fee_rials, o.renewal_years, debt).ok_or_else(|| {
                     ApiError::field("debt_rials", "مبلغ بیش از حد بزرگ است.", "The amount is too large.")
@@ -204,7 +206,7 @@ pub async fn assess_renewal(
                     &r.engineer_id,
                     crate::PAYMENT_PURPOSE,
                     Some(&r.id),
-                    &format!("تمدید عضویت {} ساله، {}", o.renewal_years, o.name),
+                    &format!("تمدید عضویت {} ساله، {}", anjoman_core::dates::number_fa(i64::from(o.renewal_years)), o.name),
                     amount,
                 )?;
                 let outcome = RenewalOutcome {
@@ -225,7 +227,8 @@ pub async fn assess_renewal(
                     conn,
                     &r.engineer_id,
                     &format!(
-                        "مبلغ تمدید عضویت شما تعیین شد: {amount} ریال. از درگاه سامانه پرداخت کنید.\nYour renewal amount is set: {amount} rials. Pay it on the portal."
+                        "مبلغ تمدید عضویت شما تعیین شد: {} ریال. از درگاه سامانه پرداخت کنید.\nYour renewal amount is set: {amount} rials. Pay it on the portal.",
+                        anjoman_core::dates::number_fa(amount)
                     ),
                 )?;
                 Ok(RenewalView::from(store::get(conn, &r.id)?))

@@ -92,7 +92,7 @@ pub fn on_paid(conn: &mut DbConn, invoice: &Invoice) -> Result<(), ApiError> {
         &r.engineer_id,
         &format!(
             "عضویت شما تمدید شد؛ اعتبار تا {}.\nYour membership is renewed until {new_expiry}.",
-            rules::jalali_text(new_expiry)
+            anjoman_core::dates::jalali_fa(new_expiry)
         ),
     )
 }

@@ -6,6 +6,7 @@ use anjoman_core::auth::{AuthUser, Role};
 use anjoman_core::db::{DbConn, now, write_tx};
 use anjoman_core::degrees::DegreeLevel;
 use anjoman_core::http::AppState;
+use anjoman_core::person_fields::{self, Change, PersonField};
 use anjoman_core::{ApiError, FieldErrors, Msg};
 use anjoman_identity::rules::ProfileChanges;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -306,9 +307,9 @@ fn contact(
 /// Checks an edit: refuses what changes only by amendment or never, validates the free items.
 fn check_edit(b: OfficerEdit) -> Result<(FreeItems, ProfileChanges), ApiError> {
     let mut e = FieldErrors::new();
+    // The officer's own items that change only by amendment (TO-05), and the personal fields as
+    // the rule table has them for an officer (name by amendment; national code, birth date never).
     let by_amendment = [
-        ("first_name", b.first_name.is_some()),
-        ("last_name", b.last_name.is_some()),
         ("field", b.field.is_some()),
         ("degree_level", b.degree_level.is_some()),
         ("province_id", b.province_id.is_some()),
@@ -316,14 +317,16 @@ fn check_edit(b: OfficerEdit) -> Result<(FreeItems, ProfileChanges), ApiError> {
         ("documents", b.documents.is_some()),
     ];
     for (name, _) in by_amendment.into_iter().filter(|(_, present)| *present) {
-        e.add(
-            name,
-            Msg::new("این مورد تنها با درخواست اصلاحیه تغییر می‌کند.", "This changes only by an amendment request."),
-        );
+        e.add(name, person_fields::reason(Change::ByAmendment));
     }
-    let never = [("national_code", b.national_code.is_some()), ("birth_date", b.birth_date.is_some())];
-    for (name, _) in never.into_iter().filter(|(_, present)| *present) {
-        e.add(name, Msg::new("کد ملی و تاریخ تولد تغییر نمی‌کنند.", "The national code and birth date never change."));
+    let personal = [
+        (PersonField::FirstName, b.first_name.is_some()),
+        (PersonField::LastName, b.last_name.is_some()),
+        (PersonField::NationalCode, b.national_code.is_some()),
+        (PersonField::BirthDate, b.birth_date.is_some()),
+    ];
+    for (field, _) in personal.into_iter().filter(|(_, present)| *present) {
+        e.add(field.key(), person_fields::reason(person_fields::rule(&[person_fields::Standing::Officer], field)));
     }
     let free = check_free(
         &mut e,

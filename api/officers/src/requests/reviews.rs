@@ -227,7 +227,7 @@ async fn decide(
                         outcome.fee_rials = Some(amount);
                         outcome.invoice_id = Some(invoice.id);
                         outcome.deficiencies = Some(None);
-                        format!("درخواست {what} شما تأیید شد. هزینهٔ بررسی ({amount} ریال) را از صفحهٔ پیگیری بپردازید.\nYour request was approved; pay the review fee ({amount} rials) on your tracking page.")
+                        format!("درخواست {what} شما تأیید شد. هزینهٔ بررسی ({} ریال) را از صفحهٔ پیگیری بپردازید.\nYour request was approved; pay the review fee ({amount} rials) on your tracking page.", anjoman_core::dates::number_fa(amount))
                     }
                     Decision::Reject { reason } => {
                         outcome.reason = Some(Some(reason.clone()));

@@ -45,9 +45,13 @@ pub(super) fn seed_engineers(conn: &mut DbConn) -> diesel::QueryResult<()> {
     let engineers = [
         (id_of(conn, "0093456786")?, "tehran", "1-20-04512", today + chrono::Duration::days(30), Some("tehran")),
         (id_of(conn, "0094567891")?, "isfahan", "11-30-01877", today + chrono::Duration::days(200), Some("tehran")),
-        (imported, "tehran", "1-20-09934", today + chrono::Duration::days(45), None),
+        (imported, "tehran", "1-20-09934", today + chrono::Duration::days(45), Some("tehran")),
     ];
     for (n, (person, province, number, expires, born)) in engineers.iter().enumerate() {
+        // The demo codes' issuing areas (009) are not in the table: the province's expert has
+        // confirmed the province of birth on record (EN-07).
+        let expert = id_of(conn, if *province == "tehran" { "0091234565" } else { "0092345670" })?;
+        let confirmed = born.map(|_| (expert, at));
         diesel::insert_into(en::table)
             .values((
                 en::person_id.eq(person),
@@ -55,6 +59,8 @@ pub(super) fn seed_engineers(conn: &mut DbConn) -> diesel::QueryResult<()> {
                 en::membership_number.eq(number),
                 en::expires_on.eq(expires),
                 en::birth_province_id.eq(born),
+                en::birth_province_confirmed_by.eq(confirmed.as_ref().map(|c| c.0.clone())),
+                en::birth_province_confirmed_at.eq(confirmed.map(|c| c.1)),
                 en::licence_number.eq(format!("{}-{}", 1100 + n, number)),
                 en::licence_grade.eq(["پایه ۱", "پایه ۲", "پایه ۳"][n]),
                 en::licence_expires_on.eq(*expires + chrono::Duration::days(365 * 2)),

@@ -16,6 +16,7 @@ import { FormAlert } from '../../components/forms';
 import { DataTable, usePaging } from '../../components/DataTable';
 import type { Lang } from '../../i18n';
 import { toPersianDigits } from '../../lib/digits';
+import { useAssociationList } from '../../api/reference';
 import { grantLabel } from '../profile';
 import { useDisablePerson, useEnablePerson, usePeople } from './api';
 
@@ -33,6 +34,9 @@ export function PeoplePage() {
   const people = usePeople(q, page, perPage);
   const enable = useEnablePerson({ onSuccess: () => setNotice(t('accounts.enabled')) });
   const n = (v: string) => (lang === 'fa' ? toPersianDigits(v) : v);
+  // Association-scoped roles are named by their association, not shown by id.
+  const associations = useAssociationList();
+  const names = Object.fromEntries((associations.data?.items ?? []).map((a) => [a.id, a.name]));
 
   return (
     <Stack spacing={2}>
@@ -54,7 +58,7 @@ export function PeoplePage() {
           columns={[
             { header: t('accounts.person'), cell: (p) => `${p.first_name} ${p.last_name}` },
             { header: t('accounts.nationalCode'), dir: 'ltr', cell: (p) => n(p.national_code) },
-            { header: t('accounts.roles'), sx: { fontSize: 13 }, cell: (p) => p.grants.map((g) => grantLabel(g, t)).join('، ') || '—' },
+            { header: t('accounts.roles'), sx: { fontSize: 13 }, cell: (p) => p.grants.map((g) => grantLabel(g, t, names)).join('، ') || '—' },
             {
               header: t('accounts.account'),
               cell: (p) => (

@@ -12,6 +12,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
+import { CityField } from '../../components/CityField';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
@@ -26,7 +27,6 @@ import { distributorKeys, useAddBranch, useCreateDistributor, useDistributor, us
 function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: string; address: string }; set: (k: 'province_id' | 'city_id' | 'address', value: string) => void; prefix: string }) {
   const { t } = useTranslation();
   const places = useProvinces();
-  const cities = places.data?.items.find((p) => p.id === v.province_id)?.cities ?? [];
   return (
     <>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
@@ -37,13 +37,7 @@ function PlaceFields({ v, set, prefix }: { v: { province_id: string; city_id: st
             </MenuItem>
           ))}
         </TextField>
-        <TextField id={`${prefix}-city`} select label={t('officers.city')} value={v.city_id} onChange={(e) => set('city_id', e.target.value)} fullWidth disabled={!v.province_id}>
-          {cities.map((c) => (
-            <MenuItem key={c.id} value={c.id}>
-              {c.name_fa}
-            </MenuItem>
-          ))}
-        </TextField>
+        <CityField id={`${prefix}-city`} province={v.province_id} value={v.city_id} onChange={(c) => set('city_id', c)} />
       </Stack>
       <TextField id={`${prefix}-address`} label={t('officers.address')} value={v.address} onChange={(e) => set('address', e.target.value)} fullWidth />
     </>

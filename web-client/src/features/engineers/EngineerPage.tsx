@@ -19,7 +19,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { DatePicker } from '@mui/x-date-pickers/DatePicker';
 import { useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { ApiProblem, type Schemas } from '../../api/client';
 import { useProvinces } from '../../api/reference';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -149,7 +149,11 @@ function MainTab({ record }: { record: EngineerRecord }) {
   const [birth, setBirth] = useState<Date | null>(null);
   const [saved, setSaved] = useState(false);
   const save = useSaveMainInfo({ onSuccess: () => setSaved(true) });
-  const body = () => ({ ...v, id_card_number: toAsciiDigits(v.id_card_number), birth_date: m.birth_date ? null : isoDay(birth) });
+  // The province of birth comes from the national code's issuing area when it is known (EN-07):
+  // shown, never sent; only an unknown area lets the engineer enter it, for an expert to confirm.
+  const derived = m.birth_province_source === 'national_code';
+  const body = () => ({ ...v, birth_province_id: derived ? null : v.birth_province_id || null, id_card_number: toAsciiDigits(v.id_card_number), birth_date: m.birth_date ? null : isoDay(birth) });
+  const provinceName = provinces.data?.items.find((p) => p.id === m.birth_province_id)?.name_fa ?? '';
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => {
     setSaved(false);
     setV({ ...v, [k]: e.target.value });
@@ -171,13 +175,24 @@ function MainTab({ record }: { record: EngineerRecord }) {
           <TextField id="eng-id-card" label={t('officers.idCard')} value={v.id_card_number} onChange={set('id_card_number')} error={Boolean(err('id_card_number'))} helperText={err('id_card_number')} fullWidth slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
           <TextField id="eng-birth-place" label={t('engineers.birthPlace')} value={v.birth_place} onChange={set('birth_place')} error={Boolean(err('birth_place'))} helperText={err('birth_place')} fullWidth />
         </Stack>
-        <TextField id="eng-birth-province" select label={t('engineers.birthProvince')} value={v.birth_province_id} onChange={set('birth_province_id')} error={Boolean(err('birth_province_id'))} helperText={err('birth_province_id') ?? t('engineers.birthProvinceHelp')} fullWidth>
-          {provinces.data?.items.map((p) => (
-            <MenuItem key={p.id} value={p.id}>
-              {p.name_fa}
-            </MenuItem>
-          ))}
-        </TextField>
+        {derived ? (
+          <TextField
+            id="eng-birth-province"
+            label={t('engineers.birthProvince')}
+            value={provinceName}
+            helperText={t('engineers.birthProvinceFromCode', { area: m.issuing_area ?? '' })}
+            fullWidth
+            slotProps={{ htmlInput: { readOnly: true, 'data-source': 'national_code' } }}
+          />
+        ) : (
+          <TextField id="eng-birth-province" select label={t('engineers.birthProvince')} value={v.birth_province_id} onChange={set('birth_province_id')} error={Boolean(err('birth_province_id'))} helperText={err('birth_province_id') ?? `${t(m.birth_province_source === 'confirmed' ? 'engineers.birthProvinceConfirmed' : 'engineers.birthProvinceToConfirm')} ${t('engineers.birthProvinceHelp')}`} fullWidth>
+            {provinces.data?.items.map((p) => (
+              <MenuItem key={p.id} value={p.id}>
+                {p.name_fa}
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
         {!m.birth_date && <DatePicker label={t('fields.birthDate')} value={birth} onChange={(d) => setBirth(d && !Number.isNaN(d.getTime()) ? d : null)} disableFuture slotProps={{ textField: { id: 'eng-birth-date', error: Boolean(err('birth_date')), helperText: err('birth_date') } }} />}
         <Button type="submit" variant="contained" disabled={save.isPending} sx={{ alignSelf: 'flex-start' }}>
           {t('engineers.save')}
@@ -304,7 +319,7 @@ function AddressDialog({ address, onClose }: { address: Address | null; onClose:
   const [v, setV] = useState({ kind: address?.kind ?? 'residence', province_id: address?.province_id ?? '', city: address?.city ?? '', address: address?.address ?? '', postal_code: address?.postal_code ?? '' });
   const [correspondence, setCorrespondence] = useState(address?.correspondence ?? false);
   const save = useSaveAddress(address?.id, { onSuccess: onClose });
-  const body = () => ({ ...v, postal_code: toAsciiDigits(v.postal_code) || null, correspondence });
+  const body = () => ({ ...v, postal_code: toAsciiDigits(v.postal_code) || null, correspondence: v.kind === 'legal_domicile' && correspondence });
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const err = (n: string) => fieldError(save.error, n);
   return (
@@ -332,7 +347,14 @@ function AddressDialog({ address, onClose }: { address: Address | null; onClose:
           </Stack>
           <TextField id="address-text" label={t('officers.address')} value={v.address} onChange={set('address')} error={Boolean(err('address'))} helperText={err('address')} multiline minRows={2} />
           <TextField id="address-postal" label={t('engineers.addresses.postal')} value={v.postal_code} onChange={set('postal_code')} error={Boolean(err('postal_code'))} helperText={err('postal_code')} slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
-          <FormControlLabel control={<Switch checked={correspondence} onChange={(e) => setCorrespondence(e.target.checked)} />} label={t('engineers.addresses.correspondence')} />
+          {/* Guide 004: every letter of the organisation goes to the legal domicile. */}
+          {v.kind === 'legal_domicile' ? (
+            <FormControlLabel control={<Switch checked={correspondence} onChange={(e) => setCorrespondence(e.target.checked)} />} label={t('engineers.addresses.correspondence')} />
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              {t('engineers.addresses.lettersToDomicile')}
+            </Typography>
+          )}
         </Stack>
       </DialogContent>
       <DialogActions>
@@ -402,7 +424,7 @@ function ContactsTab({ record }: { record: EngineerRecord }) {
               divider
               secondaryAction={
                 <Stack direction="row" spacing={1}>
-                  {!a.correspondence && (
+                  {!a.correspondence && a.kind === 'legal_domicile' && (
                     <Button size="small" onClick={() => correspond.mutate(a.id)}>
                       {t('engineers.addresses.makeCorrespondence')}
                     </Button>
@@ -602,7 +624,8 @@ export function EngineerPage() {
           {r.first_name} {r.last_name}
         </Typography>
         <Typography color="text.secondary">
-          {t('engineers.summary', { org: r.organisation.name, number: r.membership_number, date: formatDate(asDate(r.expires_on), lang) })}
+          {/* The membership number «1-20-04512» is a code: isolated, left to right, in either language. */}
+          <Trans i18nKey="engineers.summary" values={{ org: r.organisation.name, number: r.membership_number, date: formatDate(asDate(r.expires_on), lang) }} components={{ n: <bdi dir="ltr" data-testid="membership-number" /> }} />
         </Typography>
       </Paper>
       <Renewal record={r} />

@@ -18,8 +18,9 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { ApiProblem, type Schemas } from '../../api/client';
+import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { FormAlert, problemText } from '../../components/forms';
 import { usePaging } from '../../components/DataTable';
@@ -31,7 +32,9 @@ import { formatRials } from '../../lib/money';
 import { ImportDialog } from '../../components/ImportDialog';
 import {
   engineerKeys,
+  type EngineerRecord,
   useAssessRenewal,
+  useConfirmBirthProvince,
   useEngineerRecord,
   useEngineers,
   useEngineeringOrgs,
@@ -126,6 +129,43 @@ function Queue({ province, org }: { province: string; org: Org | undefined }) {
   );
 }
 
+/** The province of birth and where it comes from; an entered one is confirmed or corrected here. */
+function BirthProvince({ record }: { record: EngineerRecord }) {
+  const { t } = useTranslation();
+  const provinces = useProvinces();
+  const m = record.main;
+  const [choice, setChoice] = useState(m.birth_province_id ?? '');
+  const confirm = useConfirmBirthProvince(record.person_id);
+  const name = (id: string | null | undefined) => provinces.data?.items.find((p) => p.id === id)?.name_fa ?? t('profile.none');
+  if (m.birth_province_source === 'national_code') {
+    return <Typography data-testid="birth-province">{t('engineering.birthProvince.fromCode', { province: name(m.birth_province_id), area: m.issuing_area ?? '' })}</Typography>;
+  }
+  return (
+    <Stack spacing={1} data-testid="birth-province">
+      <Alert severity={m.birth_province_source === 'confirmed' ? 'success' : 'warning'}>
+        {m.birth_province_source === 'confirmed'
+          ? t('engineering.birthProvince.confirmed', { province: name(m.birth_province_id) })
+          : m.birth_province_source === 'entered'
+            ? t('engineering.birthProvince.entered', { province: name(m.birth_province_id) })
+            : t('engineering.birthProvince.unknown')}
+      </Alert>
+      <FormAlert message={confirm.error ? problemText(confirm.error) : null} />
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
+        <TextField id="confirm-birth-province" select size="small" label={t('engineers.birthProvince')} value={choice} onChange={(e) => setChoice(e.target.value)} sx={{ minWidth: 220 }}>
+          {provinces.data?.items.map((p) => (
+            <MenuItem key={p.id} value={p.id}>
+              {p.name_fa}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button variant="outlined" disabled={!choice || confirm.isPending} onClick={() => confirm.mutate(choice)}>
+          {t('engineering.birthProvince.confirm')}
+        </Button>
+      </Stack>
+    </Stack>
+  );
+}
+
 /** An engineer's record for the experts, with verification of degrees. */
 function RecordDialog({ id, onClose }: { id: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
@@ -140,8 +180,10 @@ function RecordDialog({ id, onClose }: { id: string; onClose: () => void }) {
         <FormAlert message={record.error ? problemText(record.error) : verify.error ? problemText(verify.error) : null} />
         {r && (
           <Stack spacing={2}>
-            <Typography>{t('engineers.summary', { org: r.organisation.name, number: r.membership_number, date: formatDate(asDate(r.expires_on), lang) })}</Typography>
+            <Typography>{/* The membership number «1-20-04512» is a code: isolated, left to right, in either language. */}
+          <Trans i18nKey="engineers.summary" values={{ org: r.organisation.name, number: r.membership_number, date: formatDate(asDate(r.expires_on), lang) }} components={{ n: <bdi dir="ltr" data-testid="membership-number" /> }} /></Typography>
             {r.residence_proof.required && <Alert severity={r.residence_proof.provided ? 'success' : 'warning'}>{r.residence_proof.provided ? t('engineers.residenceProvided') : t('engineers.residenceNeeded')}</Alert>}
+            <BirthProvince record={r} />
             <Typography variant="subtitle1" component="h3">
               {t('engineers.tabs.education')}
             </Typography>

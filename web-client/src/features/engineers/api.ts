@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { type MutationOptions, thenAlso } from '../../api/hooks';
 
-type EngineerRecord = Schemas['EngineerRecord'];
+export type EngineerRecord = Schemas['EngineerRecord'];
 
 /** The engineers' query keys, in one place (pages never spell them). */
 export const engineerKeys = {
@@ -157,6 +157,17 @@ export function useVerifyDegree(id: string, options?: MutationOptions<EngineerRe
   return useMutation({
     mutationFn: (degree: string) =>
       unwrap(api.POST('/api/v1/engineering/engineers/{person_id}/degrees/{degree_id}/verification', { params: { path: { person_id: id, degree_id: degree } } })),
+    ...options,
+    onSuccess: thenAlso((r: EngineerRecord) => queryClient.setQueryData(engineerKeys.record(id), r), options?.onSuccess),
+  });
+}
+
+/** The expert confirms (or corrects) the province of birth an engineer entered (EN-07). */
+export function useConfirmBirthProvince(id: string, options?: MutationOptions<EngineerRecord, string>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (province: string) =>
+      unwrap(api.PUT('/api/v1/engineering/engineers/{person_id}/birth-province', { params: { path: { person_id: id } }, body: { province_id: province } })),
     ...options,
     onSuccess: thenAlso((r: EngineerRecord) => queryClient.setQueryData(engineerKeys.record(id), r), options?.onSuccess),
   });

@@ -14,6 +14,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, type Schemas } from '../../api/client';
+import { CityField } from '../../components/CityField';
 import { useProvinces } from '../../api/reference';
 import { useAuth } from '../../app/auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -75,7 +76,6 @@ function Register({ onDone }: { onDone: () => void }) {
     };
   };
   const err = (name: string) => fieldError(register.error, name);
-  const cities = places.data?.items.find((p) => p.id === v.province_id)?.cities ?? [];
   return (
     <Paper variant="outlined" sx={{ p: 2 }} component="form" onSubmit={(e) => { e.preventDefault(); register.mutate(registration()); }}>
       <Typography variant="h6" component="h2" gutterBottom>
@@ -108,13 +108,7 @@ function Register({ onDone }: { onDone: () => void }) {
               </MenuItem>
             ))}
           </TextField>
-          <TextField id="officer-city" select label={t('officers.city')} value={v.city_id} onChange={set('city_id')} fullWidth disabled={!v.province_id} error={Boolean(err('city_id'))} helperText={err('city_id')}>
-            {cities.map((c) => (
-              <MenuItem key={c.id} value={c.id}>
-                {c.name_fa}
-              </MenuItem>
-            ))}
-          </TextField>
+          <CityField id="officer-city" province={v.province_id} value={v.city_id} onChange={(c) => setV({ ...v, city_id: c })} error={Boolean(err('city_id'))} helperText={err('city_id')} />
         </Stack>
         <TextField id="officer-address" label={t('officers.address')} value={v.address} onChange={set('address')} error={Boolean(err('address'))} helperText={err('address')} fullWidth multiline minRows={2} />
         <TextField id="officer-qualification" select label={t('officers.qualification')} value={v.qualification} onChange={set('qualification')} error={Boolean(err('field'))} helperText={err('field') ?? t('officers.qualificationHelp')} fullWidth>
@@ -217,7 +211,6 @@ function NewRequest({ officer }: { officer: Officer }) {
     qualified
       ? { kind: 'amendment', documents: [], changes: { first_name: first || null, last_name: last || null, province_id: province || null, city_id: city || null } }
       : { kind: 'qualification', documents: [], province_id: province || null, city_id: city || null };
-  const cities = places.data?.items.find((p) => p.id === province)?.cities ?? [];
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="new-request">
       <Typography variant="h6" component="h2" gutterBottom>
@@ -243,13 +236,7 @@ function NewRequest({ officer }: { officer: Officer }) {
               </MenuItem>
             ))}
           </TextField>
-          <TextField id="request-city" select label={t('officers.city')} value={city} onChange={(e) => setCity(e.target.value)} fullWidth disabled={!province}>
-            {cities.map((c) => (
-              <MenuItem key={c.id} value={c.id}>
-                {c.name_fa}
-              </MenuItem>
-            ))}
-          </TextField>
+          <CityField id="request-city" province={province} value={city} onChange={setCity} />
         </Stack>
         <Button variant="contained" onClick={() => setConfirm(true)} sx={{ alignSelf: 'flex-start' }}>
           {qualified ? t('officers.submitAmendment') : t('officers.submitQualification')}

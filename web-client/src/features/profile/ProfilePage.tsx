@@ -68,6 +68,19 @@ export function ProfilePage() {
     if (me) form.reset(valuesOf(me));
   }, [me, form]);
 
+  // The server's rule table: a field that does not change here is read-only and says where it
+  // does (a «never» field may still be filled once while it is empty).
+  type Field = 'first_name' | 'last_name' | 'birth_date';
+  const held = (field: Field) => {
+    const rule = me?.protected_fields.find((p) => p.field === field);
+    if (!rule || (rule.change === 'never' && !me?.[field])) return null;
+    return rule.change as Exclude<typeof rule.change, 'free'>;
+  };
+  const readOnly = (field: Field) => {
+    const change = held(field);
+    return change ? { helperText: t(`profile.protectedBy.${change}`), slotProps: { htmlInput: { readOnly: true, 'data-protected': change } } } : {};
+  };
+
   const save = useUpdateMe({
     onSuccess: () => setSaved(true),
     onError: (error) => setProblem(applyProblem(form, error, ['first_name', 'last_name', 'mobile', 'email', 'birth_date'])),
@@ -119,18 +132,19 @@ export function ProfilePage() {
           onSubmit={form.handleSubmit((v) => {
             setProblem(null);
             setSaved(false);
+            // A protected field is shown, never sent: the server would refuse its change.
             save.mutate({
-              first_name: v.first_name,
-              last_name: v.last_name,
+              ...(held('first_name') ? {} : { first_name: v.first_name }),
+              ...(held('last_name') ? {} : { last_name: v.last_name }),
               mobile: toAsciiDigits(v.mobile),
               email: v.email.trim(),
-              birth_date: v.birth_date ? isoDay(v.birth_date) : '',
+              ...(held('birth_date') ? {} : { birth_date: v.birth_date ? isoDay(v.birth_date) : '' }),
             });
           })}
         >
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ sm: 2 }}>
-            <FormField form={form} name="first_name" label={t('fields.firstName')} />
-            <FormField form={form} name="last_name" label={t('fields.lastName')} />
+            <FormField form={form} name="first_name" label={t('fields.firstName')} {...readOnly('first_name')} />
+            <FormField form={form} name="last_name" label={t('fields.lastName')} {...readOnly('last_name')} />
           </Stack>
           <FormField form={form} name="mobile" label={t('fields.mobile')} helperText={t('hints.mobile')} slotProps={{ htmlInput: { inputMode: 'tel', dir: 'ltr' } }} />
           <FormField form={form} name="email" label={t('fields.email')} type="email" slotProps={{ htmlInput: { dir: 'ltr' } }} />
@@ -143,9 +157,16 @@ export function ProfilePage() {
                 value={field.value}
                 onChange={(d) => field.onChange(d && !Number.isNaN(d.getTime()) ? d : null)}
                 disableFuture
+                readOnly={Boolean(held('birth_date'))}
                 slotProps={{
-                  textField: { id: 'birth_date', fullWidth: true, margin: 'normal', error: Boolean(fieldState.error), helperText: fieldState.error?.message },
-                  field: { clearable: true },
+                  textField: {
+                    id: 'birth_date',
+                    fullWidth: true,
+                    margin: 'normal',
+                    error: Boolean(fieldState.error),
+                    helperText: fieldState.error?.message ?? readOnly('birth_date').helperText,
+                  },
+                  field: { clearable: !held('birth_date') },
                 }}
               />
             )}
