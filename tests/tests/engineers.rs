@@ -19,6 +19,7 @@ on_both_backends!(
     a_renewal_is_assessed_paid_and_moves_the_expiry_once,
     the_record_is_saved_tab_by_tab_with_its_rules,
     engineers_are_imported_all_or_nothing,
+    a_renewal_refused_with_a_reason_may_be_asked_again,
 );
 
 const DEMO: &str = "Anjoman-Demo-1403";
@@ -367,4 +368,33 @@ async fn engineers_are_imported_all_or_nothing(backend: Backend) {
     assert_eq!(found.expect_status(200)["total"], 1);
     assert_eq!(found.body["items"][0]["national_code"], a.as_str());
     app.get("/api/v1/engineering/engineers?province_id=isfahan", Some(&expert)).await.expect_error(403, "forbidden");
+}
+
+async fn a_renewal_refused_with_a_reason_may_be_asked_again(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[], &["--demo"]).await;
+    let engineer = token(&app, TEHRAN_ENGINEER).await;
+    let filed = app.post("/api/v1/engineers/me/renewals", Some(&engineer), &json!({})).await;
+    let id = filed.expect_status(201)["id"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/engineering/renewals/{id}/rejection");
+    let reason = json!({"reason": "بدهی سال گذشته روشن نیست؛ رسید پرداخت را به پرونده بیفزایید."});
+    app.post(&url, Some(&token(&app, ISFAHAN_EXPERT).await), &reason).await.expect_error(403, "forbidden");
+    let expert = token(&app, TEHRAN_EXPERT).await;
+    app.post(&url, Some(&expert), &json!({"reason": "  "})).await.expect_error(400, "validation_failed");
+    let refused = app.post(&url, Some(&expert), &reason).await.expect_status(200).clone();
+    assert_eq!(refused["status"], "rejected");
+    assert_eq!(refused["reason"], reason["reason"]);
+    app.post(&url, Some(&expert), &reason).await.expect_error(409, "renewal_not_under_review");
+    app.post(&format!("/api/v1/engineering/renewals/{id}/assessment"), Some(&expert), &json!({"debt_rials": 0}))
+        .await
+        .expect_error(409, "renewal_not_under_review");
+    // The engineer sees why, is told, and may ask again.
+    let mine = record(&app, &engineer).await;
+    assert_eq!(mine["renewal"]["status"], "rejected");
+    assert_eq!(mine["renewal"]["reason"], reason["reason"]);
+    let told = app.count("outbox_messages WHERE purpose = 'engineer_renewal' AND body LIKE '%پذیرفته نشد%'");
+    assert!(told >= 1, "the engineer is told");
+    app.post("/api/v1/engineers/me/renewals", Some(&engineer), &json!({})).await.expect_status(201);
+    let audit =
+        app.get("/api/v1/audit-log?action=engineer.renewal_rejected", Some(&token(&app, "0084575948").await)).await;
+    assert_eq!(audit.expect_status(200)["total"], 1);
 }

@@ -86,6 +86,23 @@ test('an engineer signs in through the SSO, renews and pays', async ({ scenario,
       await page.screenshot({ path: shot('30-engineer-record'), fullPage: true });
       await signOut();
 
+      s.stage = "the province's expert refuses the request with a reason, and the engineer asks again";
+      await signIn('0091234565', 'Anjoman-Demo-1403');
+      await page.goto(`${server.base}/engineering`);
+      await page.getByText('کامران سپهری', { exact: false }).waitFor();
+      await page.getByRole('button', { name: T.debt }).click();
+      await page.locator('#reject-reason').fill('رسید بدهی سال گذشته در پرونده نیست');
+      await page.getByRole('dialog').getByRole('button', { name: t.engineering.assess.reject }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await signOut();
+      await ssoSignIn('0095678913');
+      const refused = await page.getByTestId('renewal-status').innerText();
+      expect.soft(refused.includes('رسید بدهی سال گذشته در پرونده نیست'), `${tag}: the engineer reads why the renewal was refused: ${refused}`).toBeTruthy();
+      await axe(page, `${tag} renewal refused`);
+      await page.getByRole('button', { name: T.request }).click();
+      await page.getByTestId('renewal-status').getByText(T.underReview).waitFor();
+      await signOut();
+
       s.stage = "the province's expert enters the prior debt";
       await signIn('0091234565', 'Anjoman-Demo-1403');
       await page.goto(`${server.base}/engineering`);

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::renewals::http::request_renewal)
         .service(crate::renewals::http::renewal_queue)
         .service(crate::renewals::http::assess_renewal)
+        .service(crate::renewals::http::reject_renewal)
         .service(crate::experts::list_engineers)
         .service(crate::experts::show_engineer)
         .service(crate::experts::verify_degree)

@@ -124,6 +124,7 @@ vocabulary! {
         UnderReview = "under_review" / "در دست بررسی",
         AwaitingPayment = "awaiting_payment" / "در انتظار پرداخت",
         Completed = "completed" / "انجام شده",
+        Rejected = "rejected" / "رد شده",
     }
 }
 

@@ -1303,6 +1303,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/engineering/renewals/{id}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The expert refuses a renewal under review (EN-02), with a reason the engineer is told by SMS
+         *     and e-mail and sees on their page; a new request may follow. Only an expert of the renewal's
+         *     province; audited.
+         */
+        post: operations["reject_renewal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/engineers/import": {
         parameters: {
             query?: never;
@@ -4543,6 +4564,10 @@ export interface components {
             /** @description Shown to the person. */
             reason: string;
         };
+        Rejection: {
+            /** @description Why, in words the engineer reads (1 to 500 characters). */
+            reason: string;
+        };
         RelativeInput: {
             /** Format: date */
             birth_date: string;
@@ -4588,7 +4613,9 @@ export interface components {
             id: string;
             /** @description Pay it at `/payments/invoices/{id}/pay`. */
             invoice_id?: string | null;
-            /** @description `under_review` (with the expert), `awaiting_payment` or `completed` */
+            /** @description Why the expert refused it, when `rejected`. */
+            reason?: string | null;
+            /** @description `under_review` (with the expert), `awaiting_payment`, `completed` or `rejected` */
             status: string;
             /** Format: int32 */
             years?: number | null;
@@ -10499,7 +10526,7 @@ export interface operations {
             query?: {
                 /** @description The province; by default every province the caller is an expert of. */
                 province_id?: string | null;
-                /** @description `under_review` (default), `awaiting_payment`, `completed` or `all` */
+                /** @description `under_review` (default), `awaiting_payment`, `completed`, `rejected` or `all` */
                 status?: string | null;
             };
             header?: never;
@@ -10617,6 +10644,96 @@ export interface operations {
                 };
             };
             /** @description `renewal_not_under_review`, or `birth_province_unconfirmed`: confirm the province of birth the engineer entered first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: the database is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_renewal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The renewal */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rejection"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalView"];
+                };
+            };
+            /** @description No reason, or too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no valid credentials (sign in again) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an expert of the renewal's province */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `renewal_not_under_review` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -605,6 +605,7 @@ export const en: Messages = {
     residenceProvided: 'A proof of residence is in your documents.',
     tabs: { main: 'Main information', education: 'Education', contacts: 'Contacts and addresses', documents: 'Documents', family: 'Spouse and children', licence: 'Licence' },
     renewal: {
+      rejected: 'Your renewal request was refused: {{reason}} You may ask again once it is resolved.',
       title: 'Membership renewal',
       expires: 'Your membership is valid until {{date}}.',
       opensOn: 'Renewal opens on {{date}}.',
@@ -684,9 +685,12 @@ export const en: Messages = {
     title: 'Engineering organisation',
     notExpert: 'You are not an expert of any province’s engineering organisation.',
     tabs: { queue: 'Renewal requests', engineers: 'Engineers', settings: 'Renewal rules' },
-    statuses: { under_review: 'Under review', awaiting_payment: 'Awaiting payment', completed: 'Completed', all: 'All' },
+    statuses: { under_review: 'Under review', awaiting_payment: 'Awaiting payment', completed: 'Completed', rejected: 'Rejected', all: 'All' },
     queue: { status: 'Show', empty: 'Nothing here.', membership: 'membership {{number}}', filed: 'filed {{date}}' },
     assess: {
+      reject: 'Reject the request',
+      reason: 'Reason (to reject the request)',
+      reasonHelp: 'The engineer reads the reason by SMS, e-mail and on their page, and may ask again.',
       open: 'Enter prior debt',
       title: 'Renewal of {{name}}',
       intro: 'Check the engineer’s past dues and enter any unpaid amount (zero if none).',

@@ -603,6 +603,7 @@ export const fa = {
     residenceProvided: 'مدرک سکونت در آرشیو مدارک شما هست.',
     tabs: { main: 'اطلاعات اصلی', education: 'اطلاعات تحصیلی', contacts: 'اطلاعات تماس و آدرس', documents: 'آرشیو مدارک', family: 'همسر و فرزندان', licence: 'اطلاعات پروانه' },
     renewal: {
+      rejected: 'درخواست تمدید شما پذیرفته نشد: {{reason}} می‌توانید پس از رفع آن دوباره درخواست دهید.',
       title: 'تمدید عضویت',
       expires: 'عضویت شما تا {{date}} معتبر است.',
       opensOn: 'تمدید از {{date}} ممکن می‌شود.',
@@ -682,9 +683,12 @@ export const fa = {
     title: 'سازمان نظام مهندسی',
     notExpert: 'شما کارشناس سازمان نظام مهندسی هیچ استانی نیستید.',
     tabs: { queue: 'درخواست‌های تمدید', engineers: 'مهندسان', settings: 'ضوابط تمدید' },
-    statuses: { under_review: 'در دست بررسی', awaiting_payment: 'در انتظار پرداخت', completed: 'انجام شده', all: 'همه' },
+    statuses: { under_review: 'در دست بررسی', awaiting_payment: 'در انتظار پرداخت', completed: 'انجام شده', rejected: 'رد شده', all: 'همه' },
     queue: { status: 'نمایش', empty: 'موردی نیست.', membership: 'شمارهٔ عضویت <n>{{number}}</n>', filed: 'ثبت {{date}}' },
     assess: {
+      reject: 'رد درخواست',
+      reason: 'دلیل رد (برای رد درخواست)',
+      reasonHelp: 'مهندس دلیل را با پیامک و رایانامه و در صفحهٔ خود می‌بیند و می‌تواند دوباره درخواست دهد.',
       open: 'ثبت بدهی پیشین',
       title: 'تمدید عضویت {{name}}',
       intro: 'حق‌عضویت‌های پرداخت‌شدهٔ پیشین را بررسی و مبلغ بدهی را (اگر نیست، صفر) وارد کنید.',

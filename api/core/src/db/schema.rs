@@ -721,6 +721,7 @@ diesel::table! {
         created_at -> Timestamp,
         assessed_at -> Nullable<Timestamp>,
         completed_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
     }
 }
 

@@ -86,7 +86,7 @@ pub async fn request_renewal(
 pub struct RenewalQueueQuery {
     /// The province; by default every province the caller is an expert of.
     pub province_id: Option<String>,
-    /// `under_review` (default), `awaiting_payment`, `completed` or `all`
+    /// `under_review` (default), `awaiting_payment`, `completed`, `rejected` or `all`
     pub status: Option<String>,
 }
 
@@ -231,6 +231,65 @@ pub async fn assess_renewal(
                         anjoman_core::dates::number_fa(amount)
                     ),
                 )?;
+                Ok(RenewalView::from(store::get(conn, &r.id)?))
+            })
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Rejection {
+    /// Why, in words the engineer reads (1 to 500 characters).
+    pub reason: String,
+}
+
+/// The expert refuses a renewal under review (EN-02), with a reason the engineer is told by SMS
+/// and e-mail and sees on their page; a new request may follow. Only an expert of the renewal's
+/// province; audited.
+#[utoipa::path(
+    tag = "engineers",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The renewal")),
+    request_body = Rejection,
+    responses(
+        (status = 200, description = "Rejected", body = RenewalView),
+        (status = 400, description = "No reason, or too long", body = anjoman_core::error::ErrorBody),
+        (status = 403, description = "Not an expert of the renewal's province", body = anjoman_core::error::ErrorBody),
+        (status = 409, description = "`renewal_not_under_review`", body = anjoman_core::error::ErrorBody),
+    )
+)]
+#[post("/engineering/renewals/{id}/rejection")]
+pub async fn reject_renewal(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<String>,
+    body: web::Json<Rejection>,
+) -> Result<web::Json<RenewalView>, ApiError> {
+    let id = path.into_inner();
+    let reason = anjoman_core::text::normalize_persian(body.reason.trim());
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::field(
+            "reason",
+            "دلیل را بنویسید (حداکثر ۵۰۰ نویسه).",
+            "Give the reason (at most 500 characters).",
+        ));
+    }
+    let view = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let r = store::get(conn, &id)?;
+                expert_of(&user, &r.province_id)?;
+                next(r.state(), RenewalAction::Reject)?;
+                let outcome = RenewalOutcome { reason: Some(reason.clone()), ..Default::default() };
+                let states = (None, Some(serde_json::json!({ "reason": reason })));
+                if !store::transition(conn, &r, RenewalAction::Reject, &user.person_id, &outcome, states)? {
+                    return Err(EngineersError::RenewalNotUnderReview.into());
+                }
+                let text = format!(
+                    "درخواست تمدید عضویت شما پذیرفته نشد: {reason}\nمی‌توانید درخواست تازه‌ای بفرستید.\nYour renewal request was refused: {reason}\nYou may file a new request."
+                );
+                notify(conn, &r.engineer_id, &text)?;
                 Ok(RenewalView::from(store::get(conn, &r.id)?))
             })
         })

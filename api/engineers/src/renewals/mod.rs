@@ -22,16 +22,20 @@ pub enum RenewalAction {
     Assess,
     /// The engineer's invoice is paid; the expiry moves forward.
     Pay,
+    /// The province's expert refuses the request, with a reason the engineer reads; a new
+    /// request may follow.
+    Reject,
 }
 
 impl RenewalAction {
-    pub const ALL: [RenewalAction; 2] = [RenewalAction::Assess, RenewalAction::Pay];
+    pub const ALL: [RenewalAction; 3] = [RenewalAction::Assess, RenewalAction::Pay, RenewalAction::Reject];
 
     /// The audit entry the step records: event, object type and object.
     fn audit(self, r: &Renewal) -> (&'static str, &'static str, &str) {
         match self {
             RenewalAction::Assess => ("engineer.renewal_assessed", "engineer_renewal", &r.id),
             RenewalAction::Pay => ("engineer.renewed", "engineer", &r.engineer_id),
+            RenewalAction::Reject => ("engineer.renewal_rejected", "engineer_renewal", &r.id),
         }
     }
 }
@@ -42,7 +46,8 @@ pub fn next(from: RenewalStatus, action: RenewalAction) -> Result<RenewalStatus,
     match (from, action) {
         (UnderReview, RenewalAction::Assess) => Ok(AwaitingPayment),
         (AwaitingPayment, RenewalAction::Pay) => Ok(Completed),
-        (_, RenewalAction::Assess) => Err(EngineersError::RenewalNotUnderReview.into()),
+        (UnderReview, RenewalAction::Reject) => Ok(Rejected),
+        (_, RenewalAction::Assess | RenewalAction::Reject) => Err(EngineersError::RenewalNotUnderReview.into()),
         (_, RenewalAction::Pay) => Err(EngineersError::RenewalNotAwaitingPayment.into()),
     }
 }
@@ -104,8 +109,11 @@ mod tests {
     #[test]
     fn each_action_moves_from_its_own_status_only() {
         use RenewalStatus::*;
-        let legal =
-            [(UnderReview, RenewalAction::Assess, AwaitingPayment), (AwaitingPayment, RenewalAction::Pay, Completed)];
+        let legal = [
+            (UnderReview, RenewalAction::Assess, AwaitingPayment),
+            (AwaitingPayment, RenewalAction::Pay, Completed),
+            (UnderReview, RenewalAction::Reject, Rejected),
+        ];
         for from in RenewalStatus::ALL.iter().copied() {
             for action in RenewalAction::ALL {
                 let expected = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, t)| *t);

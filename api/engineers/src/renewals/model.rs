@@ -26,6 +26,7 @@ pub struct Renewal {
     pub created_at: NaiveDateTime,
     pub assessed_at: Option<NaiveDateTime>,
     pub completed_at: Option<NaiveDateTime>,
+    pub reason: Option<String>,
 }
 
 impl Renewal {
@@ -59,13 +60,14 @@ pub struct RenewalOutcome {
     pub assessed_at: Option<NaiveDateTime>,
     pub expires_after: Option<NaiveDate>,
     pub completed_at: Option<NaiveDateTime>,
+    pub reason: Option<String>,
 }
 
 /// A renewal as the engineer and the expert see it.
 #[derive(Serialize, ToSchema)]
 pub struct RenewalView {
     pub id: String,
-    /// `under_review` (with the expert), `awaiting_payment` or `completed`
+    /// `under_review` (with the expert), `awaiting_payment`, `completed` or `rejected`
     pub status: String,
     pub expires_before: NaiveDate,
     pub years: Option<i32>,
@@ -80,6 +82,8 @@ pub struct RenewalView {
     pub created_at: chrono::DateTime<Utc>,
     pub assessed_at: Option<chrono::DateTime<Utc>>,
     pub completed_at: Option<chrono::DateTime<Utc>>,
+    /// Why the expert refused it, when `rejected`.
+    pub reason: Option<String>,
 }
 
 impl From<Renewal> for RenewalView {
@@ -97,6 +101,7 @@ impl From<Renewal> for RenewalView {
             created_at: r.created_at.and_utc(),
             assessed_at: r.assessed_at.map(|t| t.and_utc()),
             completed_at: r.completed_at.map(|t| t.and_utc()),
+            reason: r.reason,
         }
     }
 }

@@ -24,13 +24,11 @@ pub fn latest(conn: &mut DbConn, engineer: &str) -> QueryResult<Option<Renewal>>
         .optional()
 }
 
-/// How many of the engineer's renewals are not yet completed.
+/// How many of the engineer's renewals are still open (under review or awaiting payment; the
+/// same statuses as the one-open-renewal index).
 pub fn open_count(conn: &mut DbConn, engineer: &str) -> QueryResult<i64> {
-    rn::table
-        .filter(rn::engineer_id.eq(engineer))
-        .filter(rn::status.ne(RenewalStatus::Completed.as_str()))
-        .count()
-        .get_result(conn)
+    let open = [RenewalStatus::UnderReview.as_str(), RenewalStatus::AwaitingPayment.as_str()];
+    rn::table.filter(rn::engineer_id.eq(engineer)).filter(rn::status.eq_any(open)).count().get_result(conn)
 }
 
 pub fn insert(conn: &mut DbConn, row: &NewRenewal) -> QueryResult<()> {

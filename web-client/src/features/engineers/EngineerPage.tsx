@@ -90,7 +90,8 @@ function Renewal({ record }: { record: EngineerRecord }) {
   const pay = usePay();
   const request = useRequestRenewal();
   const r = record.renewal;
-  const open = r && r.status !== 'completed';
+  // A refused request is over: its reason shows, and a new one may be filed.
+  const open = r && r.status !== 'completed' && r.status !== 'rejected';
   const opens = record.renewal_opens_on;
   const windowOpen = new Date(asDate(opens)).getTime() <= Date.now();
   return (
@@ -125,6 +126,11 @@ function Renewal({ record }: { record: EngineerRecord }) {
       {r?.status === 'completed' && r.expires_after && (
         <Alert severity="success" sx={{ mb: 1 }}>
           {t('engineers.renewal.completed', { date: formatDate(asDate(r.expires_after), lang) })}
+        </Alert>
+      )}
+      {r?.status === 'rejected' && (
+        <Alert severity="error" sx={{ mb: 1 }} data-testid="renewal-status">
+          {t('engineers.renewal.rejected', { reason: r.reason ?? '' })}
         </Alert>
       )}
       {!open && (

@@ -34,6 +34,7 @@ import {
   engineerKeys,
   type EngineerRecord,
   useAssessRenewal,
+  useRejectRenewal,
   useConfirmBirthProvince,
   useEngineerRecord,
   useEngineers,
@@ -57,12 +58,15 @@ function AssessDialog({ item, org, onClose }: { item: QueueItem; org: Org | unde
   const rials = Number(toAsciiDigits(debt.replace(/[,٬\s]/g, '')));
   const valid = /^[0-9]+$/.test(toAsciiDigits(debt.replace(/[,٬\s]/g, '')));
   const assess = useAssessRenewal(item.renewal.id, { onSuccess: onClose });
+  // Or refuse it, saying why (the engineer is told and may ask again).
+  const [reason, setReason] = useState('');
+  const reject = useRejectRenewal(item.renewal.id, { onSuccess: onClose });
   const fee = org ? org.annual_fee_rials * org.renewal_years : 0;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="xs" aria-labelledby="assess-title">
       <DialogTitle id="assess-title">{t('engineering.assess.title', { name: `${item.first_name} ${item.last_name}` })}</DialogTitle>
       <DialogContent>
-        <FormAlert message={assess.error ? problemText(assess.error) : null} />
+        <FormAlert message={assess.error ? problemText(assess.error) : reject.error ? problemText(reject.error) : null} />
         <Typography sx={{ mb: 2 }}>{t('engineering.assess.intro')}</Typography>
         <TextField id="assess-debt" label={t('engineering.assess.debt')} value={debt} onChange={(e) => setDebt(e.target.value)} error={!valid} helperText={valid ? t('engineering.assess.debtHelp') : t('validation.required')} fullWidth slotProps={{ htmlInput: { dir: 'ltr', inputMode: 'numeric' } }} />
         {org && valid && (
@@ -70,9 +74,13 @@ function AssessDialog({ item, org, onClose }: { item: QueueItem; org: Org | unde
             {t('engineering.assess.total', { fee: formatRials(org.annual_fee_rials, lang), years: org.renewal_years, debt: formatRials(rials, lang), total: formatRials(fee + rials, lang) })}
           </Typography>
         )}
+        <TextField id="reject-reason" label={t('engineering.assess.reason')} value={reason} onChange={(e) => setReason(e.target.value)} helperText={t('engineering.assess.reasonHelp')} fullWidth multiline minRows={2} sx={{ mt: 3 }} />
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('admin.cancel')}</Button>
+        <Button color="error" variant="outlined" disabled={!reason.trim() || reject.isPending} onClick={() => reject.mutate(reason.trim())}>
+          {t('engineering.assess.reject')}
+        </Button>
         <Button variant="contained" disabled={!valid || assess.isPending} onClick={() => assess.mutate(rials)}>
           {t('engineering.assess.send')}
         </Button>
@@ -90,7 +98,7 @@ function Queue({ province, org }: { province: string; org: Org | undefined }) {
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <TextField id="queue-status" select label={t('engineering.queue.status')} value={status} onChange={(e) => setStatus(e.target.value)} sx={{ minWidth: 220, mb: 2 }}>
-        {['under_review', 'awaiting_payment', 'completed', 'all'].map((s) => (
+        {['under_review', 'awaiting_payment', 'completed', 'rejected', 'all'].map((s) => (
           <MenuItem key={s} value={s}>
             {t(`engineering.statuses.${s}`)}
           </MenuItem>

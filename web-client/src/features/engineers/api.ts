@@ -138,6 +138,16 @@ export function useAssessRenewal(id: string, options?: MutationOptions<Schemas['
   });
 }
 
+/** The expert refuses a renewal under review, with a reason the engineer reads (EN-02). */
+export function useRejectRenewal(id: string, options?: MutationOptions<Schemas['RenewalView'], string>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) => unwrap(api.POST('/api/v1/engineering/renewals/{id}/rejection', { params: { path: { id } }, body: { reason } })),
+    ...options,
+    onSuccess: thenAlso(() => void queryClient.invalidateQueries({ queryKey: engineerKeys.renewals }), options?.onSuccess),
+  });
+}
+
 /** A province's engineers, searched, page by page. */
 export function useEngineers(province: string, q: string, page: number, perPage: number) {
   return useQuery({

@@ -1,0 +1,1 @@
+ALTER TABLE engineer_renewals DROP COLUMN reason;
