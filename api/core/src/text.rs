@@ -14,28 +14,33 @@ pub fn normalize_digits(input: &str) -> String {
         .collect()
 }
 
-/// Writes ASCII digits as Persian ones (۰-۹), for numbers inside Persian text.
-/// Persian digits for the numbers of a Persian text, leaving digits that are part of a Latin word
-/// (`argon2`, `$2b$`, `bcrypt2`) as they are.
+/// Persian digits for the numbers of a Persian text, leaving a run of digits that belongs to a
+/// Latin word (`argon2`, `$2b$`, `UTF-8`) as it is — the rule the web client's
+/// `persianDigitsInText` follows too.
 pub fn persian_digits_in_text(input: &str) -> String {
     let chars: Vec<char> = input.chars().collect();
-    let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphabetic() || *c == '$' || *c == '_');
+    let latin = |c: char| c.is_ascii_alphabetic() || c == '$' || c == '_';
     let mut out = String::with_capacity(input.len());
-    for (i, &c) in chars.iter().enumerate() {
-        // A run of digits touching a Latin letter on either side is part of that word.
-        let in_latin_word = c.is_ascii_digit() && {
-            let start = chars[..i].iter().rposition(|d| !d.is_ascii_digit()).map_or(0, |p| p + 1);
-            let end = chars[i..].iter().position(|d| !d.is_ascii_digit()).map_or(chars.len(), |p| p + i);
-            latin(start.checked_sub(1).and_then(|p| chars.get(p))) || latin(chars.get(end))
-        };
-        match c {
-            '0'..='9' if !in_latin_word => out.push(char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c)),
-            _ => out.push(c),
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
         }
+        let end = chars[i..].iter().position(|c| !c.is_ascii_digit()).map_or(chars.len(), |p| p + i);
+        let before = i.checked_sub(1).map(|p| chars[p]);
+        // `UTF-8`: a hyphen right after a Latin letter joins the digits to that word.
+        let joined = before == Some('-') && i.checked_sub(2).is_some_and(|p| latin(chars[p]));
+        let in_word = before.is_some_and(latin) || joined || chars.get(end).copied().is_some_and(latin);
+        let run: String = chars[i..end].iter().collect();
+        out.push_str(&if in_word { run } else { persian_digits(&run) });
+        i = end;
     }
     out
 }
 
+/// Writes ASCII digits as Persian ones (۰-۹), for numbers inside Persian text.
 pub fn persian_digits(input: &str) -> String {
     input
         .chars()
@@ -304,5 +309,6 @@ mod mask_tests {
         assert_eq!(super::persian_digits_in_text("حداکثر 500 سطر؛ 12 مگابایت"), "حداکثر ۵۰۰ سطر؛ ۱۲ مگابایت");
         assert_eq!(super::persian_digits_in_text("bcrypt یا argon2 یا $2b$"), "bcrypt یا argon2 یا $2b$");
         assert_eq!(super::persian_digits_in_text("1406/02/11"), "۱۴۰۶/۰۲/۱۱");
+        assert_eq!(super::persian_digits_in_text("کدگذاری UTF-8، 3 سطر"), "کدگذاری UTF-8، ۳ سطر");
     }
 }
